@@ -1,0 +1,93 @@
+package io.wshub;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * An immutable outbound WebSocket message, text or binary, encoded once.
+ *
+ * <p>A broadcast creates one frame and hands the same instance to every recipient's queue: the
+ * cost per recipient is a queue slot, not a copy. Transports read the payload through
+ * {@link #payload()}, which returns a fresh read-only view with its own position, so one frame
+ * can be written to many connections at once.
+ */
+public final class Frame {
+
+    private final boolean text;
+    private final ByteBuffer bytes; // read-only, position 0; never handed out itself, only views
+    // Racy single-check cache: String is immutable and safely published through its final fields.
+    private String decoded;
+
+    private Frame(boolean text, ByteBuffer bytes, String decoded) {
+        this.text = text;
+        this.bytes = bytes;
+        this.decoded = decoded;
+    }
+
+    /** A text frame; the text is encoded to UTF-8 once, here. */
+    public static Frame text(String text) {
+        Objects.requireNonNull(text, "text");
+        return new Frame(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(), text);
+    }
+
+    /**
+     * A text frame from bytes that are already valid UTF-8 (as a JSON encoder produces). The array
+     * is not copied: the caller must not change it afterwards.
+     */
+    public static Frame utf8(byte[] utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        return new Frame(true, ByteBuffer.wrap(utf8).asReadOnlyBuffer(), null);
+    }
+
+    /** A binary frame that wraps the array without copying: the caller must not change it afterwards. */
+    public static Frame binary(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        return new Frame(false, ByteBuffer.wrap(data).asReadOnlyBuffer(), null);
+    }
+
+    /** A binary frame holding a copy of the buffer's remaining bytes; the buffer's position is unchanged. */
+    public static Frame binary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data.duplicate()).flip();
+        return new Frame(false, copy.asReadOnlyBuffer(), null);
+    }
+
+    /** Whether this is a text frame (else binary). */
+    public boolean isText() {
+        return text;
+    }
+
+    /** The payload size in bytes (UTF-8 bytes for text). */
+    public int size() {
+        return bytes.capacity();
+    }
+
+    /** A new read-only view of the payload, positioned at its start. Cheap: no bytes are copied. */
+    public ByteBuffer payload() {
+        return bytes.duplicate();
+    }
+
+    /**
+     * The text of a text frame.
+     *
+     * @throws IllegalStateException for a binary frame
+     */
+    public String text() {
+        if (!text) {
+            throw new IllegalStateException("binary frame has no text");
+        }
+        String s = decoded;
+        if (s == null) {
+            s = StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
+            decoded = s;
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return (text ? "Frame[text, " : "Frame[binary, ") + size() + " bytes]";
+    }
+}

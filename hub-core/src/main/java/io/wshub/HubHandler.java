@@ -1,0 +1,53 @@
+package io.wshub;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What the application does with sessions and their messages. Every method has a default that
+ * does nothing, so a handler overrides only what it needs.
+ *
+ * <p>Threading: the callbacks of one session never overlap and arrive in order ({@code onOpen},
+ * messages, {@code onClose}); callbacks of different sessions run concurrently. They run on
+ * transport threads: keep them quick and hand heavy work to the application's own executor. An
+ * exception thrown here closes the session with 1011 and is logged once.
+ */
+public interface HubHandler {
+
+    /**
+     * A session opened. What it sends here is the first thing the peer receives; the session
+     * becomes visible to broadcasts and {@link Hub#session} lookups right after this returns.
+     */
+    default void onOpen(Session session) {
+    }
+
+    /** A text message arrived (already checked against the size and rate limits). */
+    default void onText(Session session, String text) {
+    }
+
+    /**
+     * A binary message arrived. The buffer is valid only during this call: copy what you keep.
+     */
+    default void onBinary(Session session, ByteBuffer data) {
+    }
+
+    /**
+     * A message was refused by the rate limit and dropped. The JSON protocols answer with an
+     * error frame here.
+     */
+    default void onRateLimited(Session session) {
+    }
+
+    /**
+     * The hub is shutting down and will close this session with 1001 right after this returns:
+     * send a last notice here if the protocol has one.
+     */
+    default void onShutdown(Session session) {
+    }
+
+    /**
+     * The session closed; it has already left every room and is gone from the hub.
+     * {@link Session#rooms()} still tells which rooms it was in.
+     */
+    default void onClose(Session session, CloseStatus status) {
+    }
+}

@@ -1,0 +1,214 @@
+package io.wshub;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The hub's limits and timings. Immutable; build with {@link #builder()}, which validates every
+ * field and names the field and the value in its error. Defaults follow common practice (DESIGN.md):
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><td>{@code maxMessageBytes}</td><td>512 KiB; a larger inbound message closes with 1009</td></tr>
+ *   <tr><td>{@code maxQueuedMessages}</td><td>256 per session</td></tr>
+ *   <tr><td>{@code maxQueuedBytes}</td><td>4 MiB per session</td></tr>
+ *   <tr><td>{@code overflowPolicy}</td><td>{@link OverflowPolicy#DISCONNECT}</td></tr>
+ *   <tr><td>{@code writeTimeout}</td><td>10 s; a write in flight longer closes the session</td></tr>
+ *   <tr><td>{@code pingInterval}</td><td>54 s</td></tr>
+ *   <tr><td>{@code pongTimeout}</td><td>60 s without a pong or any frame closes the session</td></tr>
+ *   <tr><td>{@code closeTimeout}</td><td>5 s for the peer to answer a close frame before the connection is dropped</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>10 s from admission to open</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>10 000</td></tr>
+ *   <tr><td>{@code rateLimit}</td><td>{@link RateLimit#DEFAULT}: 100 msg/s, burst 200</td></tr>
+ *   <tr><td>{@code shutdownGrace}</td><td>10 s for queues to drain on shutdown</td></tr>
+ *   <tr><td>{@code sessionIdParameter}</td><td>{@code id}: the query parameter a client may name its id with; empty disables it</td></tr>
+ * </table>
+ */
+public record HubOptions(
+        long maxMessageBytes,
+        int maxQueuedMessages,
+        long maxQueuedBytes,
+        OverflowPolicy overflowPolicy,
+        Duration writeTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Duration closeTimeout,
+        Duration handshakeTimeout,
+        int maxConnections,
+        RateLimit rateLimit,
+        Duration shutdownGrace,
+        String sessionIdParameter) {
+
+    /** Validates every field; prefer {@link #builder()}. */
+    public HubOptions {
+        positive("maxMessageBytes", maxMessageBytes);
+        positive("maxQueuedMessages", maxQueuedMessages);
+        positive("maxQueuedBytes", maxQueuedBytes);
+        Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+        positive("writeTimeout", writeTimeout);
+        positive("pingInterval", pingInterval);
+        positive("pongTimeout", pongTimeout);
+        positive("closeTimeout", closeTimeout);
+        positive("handshakeTimeout", handshakeTimeout);
+        positive("maxConnections", maxConnections);
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must be >= 0, was " + shutdownGrace);
+        }
+        Objects.requireNonNull(sessionIdParameter, "sessionIdParameter");
+        if (pongTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("pongTimeout (" + pongTimeout
+                    + ") must be longer than pingInterval (" + pingInterval + ")");
+        }
+    }
+
+    /** The defaults. */
+    public static HubOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void positive(String field, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be > 0, was " + value);
+        }
+    }
+
+    private static void positive(String field, Duration value) {
+        Objects.requireNonNull(value, field);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive, was " + value);
+        }
+    }
+
+    /** Builds {@link HubOptions}; starts from the defaults. */
+    public static final class Builder {
+        private long maxMessageBytes = 512 * 1024;
+        private int maxQueuedMessages = 256;
+        private long maxQueuedBytes = 4 * 1024 * 1024;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.DISCONNECT;
+        private Duration writeTimeout = Duration.ofSeconds(10);
+        private Duration pingInterval = Duration.ofSeconds(54);
+        private Duration pongTimeout = Duration.ofSeconds(60);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private int maxConnections = 10_000;
+        private RateLimit rateLimit = RateLimit.DEFAULT;
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+        private String sessionIdParameter = "id";
+
+        private Builder() {
+        }
+
+        private Builder(HubOptions o) {
+            maxMessageBytes = o.maxMessageBytes;
+            maxQueuedMessages = o.maxQueuedMessages;
+            maxQueuedBytes = o.maxQueuedBytes;
+            overflowPolicy = o.overflowPolicy;
+            writeTimeout = o.writeTimeout;
+            pingInterval = o.pingInterval;
+            pongTimeout = o.pongTimeout;
+            closeTimeout = o.closeTimeout;
+            handshakeTimeout = o.handshakeTimeout;
+            maxConnections = o.maxConnections;
+            rateLimit = o.rateLimit;
+            shutdownGrace = o.shutdownGrace;
+            sessionIdParameter = o.sessionIdParameter;
+        }
+
+        /** Largest inbound message in bytes (UTF-8 for text). */
+        public Builder maxMessageBytes(long v) {
+            maxMessageBytes = v;
+            return this;
+        }
+
+        /** Most messages waiting in one session's outbound queue. */
+        public Builder maxQueuedMessages(int v) {
+            maxQueuedMessages = v;
+            return this;
+        }
+
+        /** Most bytes waiting in one session's outbound queue. */
+        public Builder maxQueuedBytes(long v) {
+            maxQueuedBytes = v;
+            return this;
+        }
+
+        /** What a full outbound queue does with the next message. */
+        public Builder overflowPolicy(OverflowPolicy v) {
+            overflowPolicy = v;
+            return this;
+        }
+
+        /** Longest a write may stay in flight before the session is closed as a slow consumer. */
+        public Builder writeTimeout(Duration v) {
+            writeTimeout = v;
+            return this;
+        }
+
+        /** How often the hub pings each session. */
+        public Builder pingInterval(Duration v) {
+            pingInterval = v;
+            return this;
+        }
+
+        /** Longest silence (no pong, no frame) before a session is closed; must exceed the ping interval. */
+        public Builder pongTimeout(Duration v) {
+            pongTimeout = v;
+            return this;
+        }
+
+        /** How long the peer has to answer a close frame before the connection is dropped. */
+        public Builder closeTimeout(Duration v) {
+            closeTimeout = v;
+            return this;
+        }
+
+        /** How long an admitted upgrade may take to open before its reservation is released. */
+        public Builder handshakeTimeout(Duration v) {
+            handshakeTimeout = v;
+            return this;
+        }
+
+        /** Most sessions at once, counting upgrades in progress; beyond it upgrades get 503. */
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        /** The inbound rate limit of each session. */
+        public Builder rateLimit(RateLimit v) {
+            rateLimit = v;
+            return this;
+        }
+
+        /** How long shutdown waits for outbound queues to drain before dropping connections. */
+        public Builder shutdownGrace(Duration v) {
+            shutdownGrace = v;
+            return this;
+        }
+
+        /** The query parameter a client names its session id with; empty to always assign ids. */
+        public Builder sessionIdParameter(String v) {
+            sessionIdParameter = v;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public HubOptions build() {
+            return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
+                    writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
+                    rateLimit, shutdownGrace, sessionIdParameter);
+        }
+    }
+}

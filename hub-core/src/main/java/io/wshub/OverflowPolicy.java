@@ -1,0 +1,15 @@
+package io.wshub;
+
+/**
+ * What a session does when a message arrives while its outbound queue is full (by message count or
+ * by bytes). A message offered to an empty queue is always accepted, whatever its size, so that a
+ * single large message can still make progress.
+ */
+public enum OverflowPolicy {
+    /** Refuse the new message ({@link SendResult#DROPPED}); what is queued stays. */
+    DROP_NEWEST,
+    /** Discard the oldest queued messages until the new one fits; the new one is queued. */
+    DROP_OLDEST,
+    /** Discard the queue and close the session with 1008 {@code Slow consumer}. */
+    DISCONNECT
+}

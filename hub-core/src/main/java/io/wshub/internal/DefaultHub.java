@@ -1,0 +1,383 @@
+package io.wshub.internal;
+
+import io.wshub.Authenticator;
+import io.wshub.CloseStatus;
+import io.wshub.ErrorKind;
+import io.wshub.Frame;
+import io.wshub.Handshake;
+import io.wshub.Hub;
+import io.wshub.HubHandler;
+import io.wshub.HubOptions;
+import io.wshub.HubStats;
+import io.wshub.OriginPolicy;
+import io.wshub.Rooms;
+import io.wshub.SendResult;
+import io.wshub.Session;
+import io.wshub.spi.Admission;
+import io.wshub.spi.Broker;
+import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionAcceptor;
+import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The {@link Hub}: admission of upgrades, the session registry, hub-wide fan-out and private
+ * messages, and the bridge to the broker. Rooms, the ticker and shutdown are its parts.
+ */
+final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultHub.class);
+
+    /**
+     * A fan-out to more recipients than this hands their writes to the flush executor, spreading
+     * the syscalls over the cores; a smaller one writes on the caller's thread, which is cheaper
+     * than a hand-off.
+     */
+    static final int DISPATCH_THRESHOLD = 4;
+
+    private final HubOptions options;
+    private final HubHandler handler;
+    private final Authenticator authenticator;
+    private final OriginPolicy originPolicy;
+    private final Broker broker;
+    private final HubCounters counters;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final Executor flushExecutor;
+    private final ExecutorService ownedFlushExecutor;
+    private final SessionRegistry registry;
+    private final RoomRegistry rooms;
+    private final HubTicker ticker;
+    private final ShutdownSequence shutdown;
+    private final long startedNanos;
+
+    DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
+               Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
+               Executor flushExecutor, ExecutorService ownedFlushExecutor) {
+        this.options = options;
+        this.handler = handler;
+        this.authenticator = authenticator;
+        this.originPolicy = originPolicy;
+        this.broker = broker;
+        this.counters = counters;
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.flushExecutor = flushExecutor;
+        this.ownedFlushExecutor = ownedFlushExecutor;
+        this.registry = new SessionRegistry(options.maxConnections());
+        this.rooms = new RoomRegistry(this);
+        this.ticker = new HubTicker(this, scheduler, options);
+        this.shutdown = new ShutdownSequence(this);
+        this.startedNanos = scheduler.nanoTime();
+    }
+
+    void start() {
+        broker.start(this);
+        ticker.start();
+    }
+
+    // ---- Hub ----
+
+    @Override
+    public HubOptions options() {
+        return options;
+    }
+
+    @Override
+    public Optional<Session> session(String id) {
+        return Optional.ofNullable(registry.visible(id));
+    }
+
+    @Override
+    public Collection<Session> sessions() {
+        return registry.live.values().stream().filter(s -> s.visible).map(Session.class::cast).toList();
+    }
+
+    @Override
+    public int sessionCount() {
+        return registry.live.size();
+    }
+
+    @Override
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    @Override
+    public int broadcast(Frame frame, Session except) {
+        Objects.requireNonNull(frame, "frame");
+        String exceptId = except == null ? null : except.id();
+        int queued = deliverLocal(frame, exceptId);
+        publish(() -> broker.publishBroadcast(frame, exceptId));
+        return queued;
+    }
+
+    @Override
+    public SendResult sendTo(String sessionId, Frame frame) {
+        Objects.requireNonNull(frame, "frame");
+        HubSession local = sessionId == null ? null : registry.visible(sessionId);
+        if (local != null) {
+            return local.send(frame);
+        }
+        if (sessionId == null) {
+            return SendResult.NOT_FOUND;
+        }
+        try {
+            return broker.publishPrivate(sessionId, frame) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
+        } catch (RuntimeException e) {
+            counters.error(ErrorKind.BROKER, null, "publishPrivate: " + e);
+            return SendResult.NOT_FOUND;
+        }
+    }
+
+    @Override
+    public void reportError(ErrorKind kind, Session session, String detail) {
+        counters.error(Objects.requireNonNull(kind, "kind"), session, detail);
+    }
+
+    @Override
+    public HubStats stats() {
+        return new HubStats(registry.live.size(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
+                counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
+                Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
+                counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), brokerUp(),
+                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos));
+    }
+
+    private boolean brokerUp() {
+        try {
+            return broker.isUp();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ConnectionAcceptor acceptor() {
+        return this;
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return shutdown.isStarted();
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        return shutdown.begin(grace);
+    }
+
+    // ---- admission ----
+
+    @Override
+    public Admission admit(Handshake handshake) {
+        if (isShuttingDown()) {
+            return new Admission.Refused(503, "Server is shutting down");
+        }
+        if (!originPolicy.allows(handshake)) {
+            return new Admission.Refused(403, "Origin not allowed");
+        }
+        Authenticator.Result auth;
+        try {
+            auth = authenticator.authenticate(handshake);
+        } catch (RuntimeException e) {
+            log.warn("authenticator failed on {}", handshake, e);
+            return new Admission.Refused(500, "Authentication failed");
+        }
+        if (auth == null || !auth.accepted()) {
+            int status = auth == null ? 403 : auth.status();
+            String reason = auth == null || auth.reason().isEmpty() ? (status == 401 ? "Unauthorized" : "Forbidden") : auth.reason();
+            return new Admission.Refused(status, reason);
+        }
+        String requested = null;
+        if (!options.sessionIdParameter().isEmpty()) {
+            List<String> values = handshake.queryParameters().get(options.sessionIdParameter());
+            if (values != null) {
+                if (values.size() != 1 || !SessionIds.isValid(values.get(0))) {
+                    return new Admission.Refused(400, "Invalid session id: give it once, 1-64 of [A-Za-z0-9_.-]");
+                }
+                requested = values.get(0);
+            }
+        }
+        if (!registry.takeSlot()) {
+            return new Admission.Refused(503, "Too many connections");
+        }
+        for (;;) {
+            String id = requested != null ? requested : SessionIds.generate();
+            Reservation r = new Reservation(this, id, handshake, auth.principal(), scheduler.nanoTime());
+            if (registry.claim(r)) {
+                if (claimAcrossCluster(id)) {
+                    return r;
+                }
+                registry.unclaim(r);
+            }
+            if (requested != null) {
+                registry.releaseSlot();
+                return new Admission.Refused(409, "Session id taken");
+            }
+        }
+    }
+
+    /** Asks the broker; when it fails, local uniqueness has to do (a broker outage never stops the node). */
+    private boolean claimAcrossCluster(String id) {
+        try {
+            return broker.claimSessionId(id);
+        } catch (RuntimeException e) {
+            counters.error(ErrorKind.BROKER, null, "claimSessionId: " + e);
+            return true;
+        }
+    }
+
+    /** A reservation's connection opened. */
+    ConnectionListener open(Reservation r, Connection connection) {
+        HubSession s = new HubSession(this, r.sessionId(), r.handshake, r.principal, connection);
+        registry.activate(r, s);
+        counters.sessionOpened(s);
+        if (isShuttingDown()) {
+            s.beginClose(CloseStatus.SERVER_SHUTDOWN, true);
+            s.demandNext();
+            return s;
+        }
+        s.opened = true;
+        s.runHandler(() -> handler.onOpen(s));
+        s.visible = true;
+        if (isShuttingDown()) {
+            s.shutdown(); // shutdown began while it opened and may not have seen it
+        }
+        s.demandNext();
+        return s;
+    }
+
+    /** The transport reported a session's end. */
+    void sessionClosed(HubSession s, CloseStatus status) {
+        registry.remove(s);
+        s.leftRooms(rooms.leaveAll(s));
+        publish(() -> broker.releaseSessionId(s.id()));
+        counters.sessionClosed(s, status, Duration.ofNanos(scheduler.nanoTime() - s.openedNanos()));
+        if (s.opened) {
+            s.runHandler(() -> handler.onClose(s, status));
+        }
+        shutdown.sessionGone();
+    }
+
+    // ---- Broker.Delivery ----
+
+    @Override
+    public void deliverBroadcast(Frame frame, String exceptSessionId) {
+        deliverLocal(frame, exceptSessionId);
+    }
+
+    @Override
+    public void deliverRoom(String room, Frame frame, String exceptSessionId) {
+        rooms.deliverLocal(room, frame, exceptSessionId);
+    }
+
+    @Override
+    public boolean deliverPrivate(String sessionId, Frame frame) {
+        HubSession s = registry.visible(sessionId);
+        if (s == null) {
+            return false;
+        }
+        s.send(frame);
+        return true;
+    }
+
+    @Override
+    public boolean hasSession(String sessionId) {
+        return registry.visible(sessionId) != null;
+    }
+
+    @Override
+    public void reportFailure(String detail) {
+        counters.error(ErrorKind.BROKER, null, detail);
+    }
+
+    // ---- parts ----
+
+    private int deliverLocal(Frame frame, String exceptId) {
+        boolean dispatch = registry.live.size() > DISPATCH_THRESHOLD;
+        int queued = 0;
+        for (HubSession s : registry.live.values()) {
+            if (s.visible && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** Calls the broker; a failure is counted, never thrown into the caller. */
+    void publish(Runnable brokerCall) {
+        try {
+            brokerCall.run();
+        } catch (RuntimeException e) {
+            counters.error(ErrorKind.BROKER, null, String.valueOf(e));
+        }
+    }
+
+    /** This hub's own session behind the public type. */
+    HubSession own(Session session) {
+        if (session instanceof HubSession s && s.hub() == this) {
+            return s;
+        }
+        throw new IllegalArgumentException("session " + session + " does not belong to this hub");
+    }
+
+    void stopInternals() {
+        ticker.stop();
+        try {
+            broker.stop();
+        } catch (RuntimeException e) {
+            log.warn("broker failed to stop", e);
+        }
+        if (ownedFlushExecutor != null) {
+            ownedFlushExecutor.shutdown();
+        }
+    }
+
+    long nanoTime() {
+        return scheduler.nanoTime();
+    }
+
+    HubHandler handler() {
+        return handler;
+    }
+
+    HubCounters counters() {
+        return counters;
+    }
+
+    Executor flushExecutor() {
+        return flushExecutor;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Stops the timer thread if the hub made it (a scheduler passed in belongs to its owner). */
+    void stopScheduler() {
+        if (ownsScheduler) {
+            scheduler.shutdown();
+        }
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+}

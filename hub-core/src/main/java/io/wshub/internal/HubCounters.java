@@ -1,0 +1,134 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.ErrorKind;
+import io.wshub.OverflowPolicy;
+import io.wshub.Session;
+import io.wshub.spi.MetricsListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hub's counters, and the bridge to the application's {@link MetricsListener}: every event is
+ * counted here first, then forwarded; a listener that throws is logged once and otherwise ignored.
+ */
+final class HubCounters {
+
+    private static final Logger log = LoggerFactory.getLogger(HubCounters.class);
+
+    final LongAdder connects = new LongAdder();
+    final LongAdder disconnects = new LongAdder();
+    final LongAdder messagesIn = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder messagesOut = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder queuedBytes = new LongAdder();
+    final LongAdder droppedNewest = new LongAdder();
+    final LongAdder droppedOldest = new LongAdder();
+    final LongAdder slowConsumers = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
+    private final MetricsListener listener;
+    private volatile boolean listenerFailureLogged;
+
+    HubCounters(MetricsListener listener) {
+        this.listener = listener;
+        for (ErrorKind kind : ErrorKind.values()) {
+            errors.put(kind, new LongAdder());
+        }
+    }
+
+    void sessionOpened(Session session) {
+        connects.increment();
+        try {
+            listener.sessionOpened(session);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void sessionClosed(Session session, CloseStatus status, Duration connectedFor) {
+        disconnects.increment();
+        try {
+            listener.sessionClosed(session, status, connectedFor);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void messageReceived(Session session, int bytes) {
+        messagesIn.increment();
+        bytesIn.add(bytes);
+        try {
+            listener.messageReceived(session, bytes);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void messagesWritten(Session session, int messages, long bytes) {
+        messagesOut.add(messages);
+        bytesOut.add(bytes);
+        try {
+            listener.messagesWritten(session, messages, bytes);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void dropped(Session session, OverflowPolicy policy, int messages) {
+        (policy == OverflowPolicy.DROP_OLDEST ? droppedOldest : droppedNewest).add(messages);
+        try {
+            for (int i = 0; i < messages; i++) {
+                listener.messageDropped(session, policy);
+            }
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void slowConsumer(Session session, CloseStatus status) {
+        slowConsumers.increment();
+        try {
+            listener.slowConsumerDisconnected(session, status);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void rateLimited(Session session) {
+        rateLimited.increment();
+        try {
+            listener.rateLimited(session);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void error(ErrorKind kind, Session session, String detail) {
+        errors.get(kind).increment();
+        try {
+            listener.error(kind, session, detail);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    Map<ErrorKind, Long> errorCounts() {
+        Map<ErrorKind, Long> counts = new EnumMap<>(ErrorKind.class);
+        errors.forEach((k, v) -> counts.put(k, v.sum()));
+        return counts;
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        if (!listenerFailureLogged) {
+            listenerFailureLogged = true;
+            log.warn("metrics listener threw; later failures are not logged", e);
+        }
+    }
+}

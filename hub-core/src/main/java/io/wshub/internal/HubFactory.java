@@ -1,0 +1,62 @@
+package io.wshub.internal;
+
+import io.wshub.Authenticator;
+import io.wshub.Hub;
+import io.wshub.HubHandler;
+import io.wshub.HubOptions;
+import io.wshub.InProcessBroker;
+import io.wshub.OriginPolicy;
+import io.wshub.spi.Broker;
+import io.wshub.spi.MetricsListener;
+import io.wshub.spi.Scheduler;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds hubs for {@link Hub.Builder}. Public only because the builder lives in another package;
+ * not part of the API.
+ */
+public final class HubFactory {
+
+    private static final AtomicInteger HUB_NUMBER = new AtomicInteger();
+
+    private HubFactory() {
+    }
+
+    /** Creates and starts a hub; null collaborators get their defaults. */
+    public static Hub create(HubOptions options, HubHandler handler, Authenticator authenticator,
+                             OriginPolicy originPolicy, Broker broker, MetricsListener metrics,
+                             Scheduler scheduler, Executor flushExecutor) {
+        int n = HUB_NUMBER.incrementAndGet();
+        boolean ownsScheduler = scheduler == null;
+        Scheduler sched = ownsScheduler ? new SystemScheduler("wshub-" + n + "-timer") : scheduler;
+        ExecutorService owned = null;
+        Executor flush = flushExecutor;
+        if (flush == null) {
+            owned = newFlushPool(n);
+            flush = owned;
+        }
+        DefaultHub hub = new DefaultHub(options, handler, authenticator, originPolicy,
+                broker == null ? new InProcessBroker() : broker, new HubCounters(metrics), sched, ownsScheduler,
+                flush, owned);
+        hub.start();
+        return hub;
+    }
+
+    /**
+     * One thread per core: the flushes are non-blocking writes, so more threads would only
+     * contend. Its queue holds at most one task per session (a writer is scheduled at most once).
+     */
+    private static ExecutorService newFlushPool(int hubNumber) {
+        AtomicInteger thread = new AtomicInteger();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "wshub-" + hubNumber + "-flush-" + thread.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

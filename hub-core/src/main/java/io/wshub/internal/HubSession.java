@@ -1,0 +1,444 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.ErrorKind;
+import io.wshub.Frame;
+import io.wshub.Handshake;
+import io.wshub.Hub;
+import io.wshub.OverflowPolicy;
+import io.wshub.SendResult;
+import io.wshub.Session;
+import io.wshub.SessionStats;
+import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One session: the {@link Session} applications use and the {@link ConnectionListener} its
+ * transport reports to. Its jobs are the session's state (open, closing, closed), its inbound
+ * gate (size and rate limits, ordered delivery, demand) and its timers (heartbeat, write and
+ * close timeouts, checked by the hub's ticker); its outbound queue is its {@link SessionWriter}'s.
+ */
+final class HubSession implements Session, ConnectionListener, SessionWriter.Events {
+
+    private static final Logger log = LoggerFactory.getLogger(HubSession.class);
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    private final DefaultHub hub;
+    private final String id;
+    private final Handshake handshake;
+    private final Principal principal;
+    private final Connection connection;
+    private final SessionWriter writer;
+    private final RateLimiter limiter;
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    /** Rooms it is in; changed only under the room's lock (see {@link RoomRegistry}). */
+    final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> roomsAtClose = Set.of();
+    private final Instant connectedAt;
+    private final long openedNanos;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** Visible to broadcasts and lookups; set once the application's onOpen returned. */
+    volatile boolean visible;
+    /** Whether the application's onOpen ran (so onClose is owed). */
+    volatile boolean opened;
+    /** Why the hub closed the session, when it did; reported instead of the transport's echo. */
+    private volatile CloseStatus hubCloseStatus;
+    private volatile long lastInboundNanos;
+    private volatile long lastPingNanos;
+    private volatile long closeRequestedNanos;
+    private volatile long closeSentNanos;
+    private volatile boolean aborted;
+    private volatile boolean handlerFailureLogged;
+    // Written only by the inbound callbacks (never concurrent), read by stats().
+    private volatile long messagesIn;
+    private volatile long bytesIn;
+    private volatile long rateLimited;
+    /** Guards readingSuspended and demandOwed. */
+    private final Object readLock = new Object();
+    private boolean readingSuspended;
+    private boolean demandOwed;
+
+    HubSession(DefaultHub hub, String id, Handshake handshake, Principal principal, Connection connection) {
+        this.hub = hub;
+        this.id = id;
+        this.handshake = handshake;
+        this.principal = principal;
+        this.connection = connection;
+        long now = hub.nanoTime();
+        this.openedNanos = now;
+        this.lastInboundNanos = now;
+        this.lastPingNanos = now;
+        this.connectedAt = Instant.now();
+        var o = hub.options();
+        this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
+                connection, hub.flushExecutor(), this, hub::nanoTime, o.maxQueuedMessages(), o.maxQueuedBytes(),
+                hub.counters().queuedBytes);
+        this.limiter = new RateLimiter(o.rateLimit(), now);
+    }
+
+    // ---- Session ----
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Hub hub() {
+        return hub;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    @Override
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public Set<String> rooms() {
+        return state.get() == CLOSED ? roomsAtClose : Set.copyOf(rooms);
+    }
+
+    @Override
+    public SendResult send(Frame frame) {
+        return writer.offer(frame, false);
+    }
+
+    /** A fan-out's offer: a large one hands the write to the flush executor. */
+    SendResult offer(Frame frame, boolean dispatch) {
+        return writer.offer(frame, dispatch);
+    }
+
+    @Override
+    public void close(CloseStatus status) {
+        beginClose(status.requireSendable(), true);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state.get() == OPEN;
+    }
+
+    /** Whether the transport reported the end. */
+    boolean isClosed() {
+        return state.get() == CLOSED;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writer.isWritable();
+    }
+
+    @Override
+    public void suspendReading() {
+        synchronized (readLock) {
+            readingSuspended = true;
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        boolean owed;
+        synchronized (readLock) {
+            readingSuspended = false;
+            owed = demandOwed;
+            demandOwed = false;
+        }
+        if (owed) {
+            connection.demand();
+        }
+    }
+
+    @Override
+    public SessionStats stats() {
+        return new SessionStats(connectedAt, messagesIn, bytesIn, writer.messagesOut(), writer.bytesOut(),
+                writer.dropped(), rateLimited, writer.queuedMessages(), writer.queuedBytes());
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + "]";
+    }
+
+    // ---- ConnectionListener: inbound, one callback at a time ----
+
+    @Override
+    public void onText(String text) {
+        if (admitInbound(Utf8.length(text))) {
+            runHandler(() -> hub.handler().onText(this, text));
+            demandNext();
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        if (admitInbound(data.remaining())) {
+            runHandler(() -> hub.handler().onBinary(this, data));
+            demandNext();
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        lastInboundNanos = hub.nanoTime();
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        lastInboundNanos = hub.nanoTime();
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        log.debug("transport error on {}", this, cause);
+        hub.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
+    }
+
+    @Override
+    public void onClose(CloseStatus transportStatus) {
+        if (state.getAndSet(CLOSED) == CLOSED) {
+            return;
+        }
+        writer.terminate();
+        CloseStatus status = hubCloseStatus != null ? hubCloseStatus : transportStatus;
+        hub.sessionClosed(this, status);
+    }
+
+    /**
+     * Counts an inbound message and applies the size and rate limits.
+     *
+     * @return whether the application should see it; when not, demand has been handled here
+     */
+    private boolean admitInbound(long bytes) {
+        int st = state.get();
+        if (st == CLOSED) {
+            return false;
+        }
+        long now = hub.nanoTime();
+        lastInboundNanos = now;
+        messagesIn++;
+        bytesIn += bytes;
+        hub.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
+        if (st == CLOSING) {
+            demandNext(); // keep reading until the peer's close frame arrives
+            return false;
+        }
+        if (bytes > hub.options().maxMessageBytes()) {
+            hub.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, bytes + " bytes");
+            beginClose(CloseStatus.MESSAGE_TOO_BIG, false);
+            demandNext();
+            return false;
+        }
+        if (!limiter.tryAcquire(now)) {
+            rateLimited++;
+            hub.counters().rateLimited(this);
+            runHandler(() -> hub.handler().onRateLimited(this));
+            if (limiter.refusedIsFlood(now)) {
+                hub.counters().error(ErrorKind.RATE_LIMIT_FLOOD, this, "refused more than twice the burst");
+                beginClose(CloseStatus.RATE_LIMIT_EXCEEDED, true);
+            }
+            demandNext();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Asks the transport for the next message, unless the application suspended reading. A
+     * closing session always reads on, so that the peer's close frame arrives.
+     */
+    void demandNext() {
+        int st = state.get();
+        if (st == CLOSED) {
+            return;
+        }
+        if (st == OPEN) {
+            synchronized (readLock) {
+                if (readingSuspended) {
+                    demandOwed = true;
+                    return;
+                }
+            }
+        }
+        connection.demand();
+    }
+
+    /**
+     * Runs application code; a throw closes the session with 1011.
+     *
+     * @return whether it returned normally
+     */
+    boolean runHandler(Runnable handlerCall) {
+        try {
+            handlerCall.run();
+            return true;
+        } catch (Throwable t) {
+            if (!handlerFailureLogged) {
+                handlerFailureLogged = true;
+                log.error("handler failed on {}; closing it with 1011", this, t);
+            }
+            hub.counters().error(ErrorKind.HANDLER, this, String.valueOf(t));
+            beginClose(CloseStatus.SERVER_ERROR, true);
+            return false;
+        }
+    }
+
+    // ---- closing ----
+
+    /**
+     * Starts closing: after the queue drains ({@code drain}) or at once, discarding it.
+     *
+     * @return false if the session was already closing or closed
+     */
+    boolean beginClose(CloseStatus status, boolean drain) {
+        if (!state.compareAndSet(OPEN, CLOSING)) {
+            return false;
+        }
+        hubCloseStatus = status;
+        closeRequestedNanos = hub.nanoTime() | 1;
+        if (drain) {
+            writer.closeAfterDrain(status);
+        } else {
+            writer.terminate();
+            sendCloseFrame(status);
+        }
+        return true;
+    }
+
+    private void sendCloseFrame(CloseStatus status) {
+        closeSentNanos = hub.nanoTime() | 1;
+        connection.close(status);
+    }
+
+    /** Drops the connection now; the transport reports the close. */
+    void abort(CloseStatus status) {
+        if (state.compareAndSet(OPEN, CLOSING)) {
+            hubCloseStatus = status;
+            closeRequestedNanos = hub.nanoTime() | 1;
+        }
+        if (!aborted) {
+            aborted = true;
+            writer.terminate();
+            connection.abort();
+        }
+    }
+
+    /** Leaves what was queued, then sends the notice and the 1001 close; see {@link Hub#shutdown}. */
+    void shutdown() {
+        if (state.get() != OPEN) {
+            return;
+        }
+        if (opened) {
+            runHandler(() -> hub.handler().onShutdown(this));
+        }
+        beginClose(CloseStatus.SERVER_SHUTDOWN, true);
+    }
+
+    /** The hub's periodic check: write timeout, close timeout, heartbeat. */
+    void tick(long now) {
+        int st = state.get();
+        if (st == CLOSED) {
+            return;
+        }
+        var o = hub.options();
+        long writeStarted = writer.writeStartedNanos();
+        if (writeStarted != 0 && now - writeStarted > o.writeTimeout().toNanos()) {
+            if (st == OPEN) {
+                hub.counters().error(ErrorKind.WRITE_TIMEOUT, this, "write in flight longer than " + o.writeTimeout());
+                hub.counters().slowConsumer(this, CloseStatus.WRITE_TIMEOUT);
+            }
+            abort(CloseStatus.WRITE_TIMEOUT);
+            return;
+        }
+        if (st == CLOSING) {
+            long sent = closeSentNanos;
+            boolean overdue = sent != 0
+                    ? now - sent > o.closeTimeout().toNanos()
+                    : now - closeRequestedNanos > o.writeTimeout().toNanos() + o.closeTimeout().toNanos();
+            if (overdue) {
+                abort(hubCloseStatus);
+            }
+            return;
+        }
+        if (now - lastInboundNanos > o.pongTimeout().toNanos()) {
+            hub.counters().error(ErrorKind.HEARTBEAT_TIMEOUT, this, "silent for " + o.pongTimeout());
+            beginClose(CloseStatus.HEARTBEAT_TIMEOUT, false);
+            return;
+        }
+        if (now - lastPingNanos >= o.pingInterval().toNanos()) {
+            lastPingNanos = now;
+            connection.ping(NO_PAYLOAD.duplicate());
+        }
+    }
+
+    /** Called by the hub once the session left its rooms, with the rooms it was in. */
+    void leftRooms(Set<String> left) {
+        roomsAtClose = Set.copyOf(left);
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    // ---- SessionWriter.Events ----
+
+    @Override
+    public void written(int messages, long bytes) {
+        hub.counters().messagesWritten(this, messages, bytes);
+    }
+
+    @Override
+    public void droppedOldest(int messages, long bytes) {
+        hub.counters().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
+    }
+
+    @Override
+    public void refusedNewest(long bytes) {
+        hub.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
+    }
+
+    @Override
+    public void overflowed() {
+        writer.terminate();
+        if (state.get() == OPEN) {
+            hub.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
+        }
+        beginClose(CloseStatus.SLOW_CONSUMER, false);
+    }
+
+    @Override
+    public void writeFailed(Throwable cause) {
+        log.debug("write failed on {}", this, cause);
+        hub.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
+        abort(CloseStatus.ABNORMAL);
+    }
+
+    @Override
+    public void drainedForClose(CloseStatus status) {
+        sendCloseFrame(status);
+    }
+}

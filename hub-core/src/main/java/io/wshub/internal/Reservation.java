@@ -1,0 +1,70 @@
+package io.wshub.internal;
+
+import io.wshub.Handshake;
+import io.wshub.spi.Admission;
+import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionListener;
+
+import java.security.Principal;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An admitted upgrade: holds a session id and a connection slot until the transport opens the
+ * connection, abandons it, or the handshake timeout passes.
+ */
+final class Reservation implements Admission.Accepted {
+
+    private static final int PENDING = 0;
+    private static final int OPENED = 1;
+    private static final int ENDED = 2;
+
+    private final DefaultHub hub;
+    private final String id;
+    final Handshake handshake;
+    final Principal principal;
+    final long createdNanos;
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+
+    Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos) {
+        this.hub = hub;
+        this.id = id;
+        this.handshake = handshake;
+        this.principal = principal;
+        this.createdNanos = createdNanos;
+    }
+
+    @Override
+    public String sessionId() {
+        return id;
+    }
+
+    @Override
+    public ConnectionListener open(Connection connection) {
+        if (!state.compareAndSet(PENDING, OPENED)) {
+            // Expired or abandoned: its id may belong to someone else by now.
+            return new RefusedConnection(connection, RefusedConnection.HANDSHAKE_TIMEOUT);
+        }
+        return hub.open(this, connection);
+    }
+
+    @Override
+    public void abandon() {
+        if (state.compareAndSet(PENDING, ENDED)) {
+            hub.registry().release(this);
+        }
+    }
+
+    /** Releases the reservation if it has waited longer than the timeout; true if it did. */
+    boolean expireIfOlderThan(long nowNanos, long timeoutNanos) {
+        if (nowNanos - createdNanos > timeoutNanos && state.compareAndSet(PENDING, ENDED)) {
+            hub.registry().release(this);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "Reservation[" + id + "]";
+    }
+}

@@ -1,0 +1,327 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.SendResult;
+import io.wshub.spi.Connection;
+import io.wshub.spi.SendCallback;
+
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one writer of a session: drains its {@link OutboundQueue} into the transport with at most
+ * one write in flight, several queued frames per write. Whoever finds the writer idle starts it,
+ * on its own thread or on the flush executor; the write's completion continues it. A completion
+ * that arrives while {@code send} is still on the stack is turned into another turn of the loop
+ * instead of recursion (as the JDK's {@code SequentialScheduler} does).
+ *
+ * <p>Decisions are made under this object's lock; the transport is always called after the lock
+ * is released.
+ */
+final class SessionWriter implements SendCallback {
+
+    /** What the writer tells its session. Called without the writer's lock held. */
+    interface Events {
+        void written(int messages, long bytes);
+
+        void droppedOldest(int messages, long bytes);
+
+        void refusedNewest(long bytes);
+
+        void overflowed();
+
+        void writeFailed(Throwable cause);
+
+        /** The queue is drained after a close was requested: send the close frame now. */
+        void drainedForClose(CloseStatus status);
+    }
+
+    /**
+     * Most frames per write: enough to turn a burst of small broadcast frames into one syscall,
+     * small enough that the batch array (held by every busy session) stays a few hundred bytes.
+     */
+    static final int MAX_BATCH_FRAMES = 64;
+    /** Most bytes per write beyond the first frame, so one write does not hold the socket for long. */
+    static final long MAX_BATCH_BYTES = 256 * 1024;
+
+    private final OutboundQueue queue;
+    private final Connection connection;
+    private final Executor flushExecutor;
+    private final Events events;
+    private final NanoClock clock;
+    private final int lowWaterMessages;
+    private final long lowWaterBytes;
+    private final LongAdder hubQueuedBytes;
+    private final Runnable flushTask = this::flush;
+
+    // All fields below are guarded by "this".
+    private Frame[] batch;
+    private int batchCount;
+    private long batchBytes;
+    /** A flush is scheduled or running, or a write is in flight. */
+    private boolean active;
+    /** The flushing thread is inside connection.send(). */
+    private boolean inSend;
+    /** The write completed while inSend: the flushing thread continues the loop. */
+    private boolean completedDuringSend;
+    private CloseStatus closeAfterDrain;
+    private boolean closeHandedOver;
+    /** No more frames are accepted or written. */
+    private boolean terminated;
+    private long messagesOut;
+    private long bytesOut;
+    private long dropped;
+
+    /** When the write in flight started (clock nanos), 0 when none; read by the hub's ticker. */
+    private volatile long writeStartedNanos;
+    /** Whether the queue is below half its limits; read without the lock. */
+    private volatile boolean writable = true;
+
+    SessionWriter(OutboundQueue queue, Connection connection, Executor flushExecutor, Events events,
+                  NanoClock clock, int maxMessages, long maxBytes, LongAdder hubQueuedBytes) {
+        this.queue = queue;
+        this.hubQueuedBytes = hubQueuedBytes;
+        this.connection = connection;
+        this.flushExecutor = flushExecutor;
+        this.events = events;
+        this.clock = clock;
+        this.lowWaterMessages = Math.max(1, maxMessages / 2);
+        this.lowWaterBytes = Math.max(1, maxBytes / 2);
+    }
+
+    /**
+     * Offers a frame. When the writer was idle it starts: here, or on the flush executor when
+     * {@code dispatch} is set (a large fan-out spreads its writes over the cores that way).
+     */
+    SendResult offer(Frame frame, boolean dispatch) {
+        OutboundQueue.Outcome outcome;
+        boolean start = false;
+        int droppedOld = 0;
+        long droppedOldBytes = 0;
+        synchronized (this) {
+            if (terminated || closeAfterDrain != null) {
+                return SendResult.CLOSED;
+            }
+            outcome = queue.offer(frame);
+            switch (outcome) {
+                case OVERFLOW -> terminated = true;
+                case REFUSED -> dropped++;
+                case QUEUED_AFTER_DROPPING_OLDEST -> {
+                    droppedOld = queue.lastDropped();
+                    droppedOldBytes = queue.lastDroppedBytes();
+                    dropped += droppedOld;
+                }
+                case QUEUED -> {
+                }
+            }
+            if (outcome != OutboundQueue.Outcome.OVERFLOW && outcome != OutboundQueue.Outcome.REFUSED) {
+                hubQueuedBytes.add(frame.size() - droppedOldBytes);
+                updateWritable();
+                if (!active) {
+                    active = true;
+                    start = true;
+                }
+            }
+        }
+        switch (outcome) {
+            case OVERFLOW -> {
+                events.overflowed();
+                return SendResult.CLOSED;
+            }
+            case REFUSED -> {
+                events.refusedNewest(frame.size());
+                return SendResult.DROPPED;
+            }
+            case QUEUED_AFTER_DROPPING_OLDEST -> events.droppedOldest(droppedOld, droppedOldBytes);
+            case QUEUED -> {
+            }
+        }
+        if (start) {
+            if (dispatch) {
+                dispatch();
+            } else {
+                flush();
+            }
+        }
+        return SendResult.QUEUED;
+    }
+
+    /**
+     * Asks for the close frame to follow what is queued. Frames offered later are refused.
+     *
+     * @return false if a close was already requested or the writer is terminated
+     */
+    boolean closeAfterDrain(CloseStatus status) {
+        boolean now = false;
+        synchronized (this) {
+            if (terminated || closeAfterDrain != null) {
+                return false;
+            }
+            closeAfterDrain = status;
+            if (!active) {
+                closeHandedOver = true;
+                now = true;
+            }
+        }
+        if (now) {
+            events.drainedForClose(status);
+        }
+        return true;
+    }
+
+    /**
+     * Stops for good: discards the queue and refuses every later frame.
+     *
+     * @return the bytes discarded
+     */
+    long terminate() {
+        synchronized (this) {
+            terminated = true;
+            long discarded = queue.clear();
+            hubQueuedBytes.add(-discarded);
+            updateWritable();
+            return discarded;
+        }
+    }
+
+    /** When the write in flight started, in clock nanos; 0 when none is in flight. */
+    long writeStartedNanos() {
+        return writeStartedNanos;
+    }
+
+    boolean isWritable() {
+        return writable;
+    }
+
+    synchronized long messagesOut() {
+        return messagesOut;
+    }
+
+    synchronized long bytesOut() {
+        return bytesOut;
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+
+    synchronized int queuedMessages() {
+        return queue.size();
+    }
+
+    synchronized long queuedBytes() {
+        return queue.bytes();
+    }
+
+    private void dispatch() {
+        try {
+            flushExecutor.execute(flushTask);
+        } catch (RejectedExecutionException e) {
+            flush(); // the executor is shutting down with the hub: write here instead
+        }
+    }
+
+    /** Drains and writes until the queue is empty or a write is left in flight. */
+    private void flush() {
+        for (;;) {
+            Frame[] frames;
+            int count;
+            CloseStatus close = null;
+            synchronized (this) {
+                if (terminated) {
+                    active = false;
+                    return;
+                }
+                if (batch == null) {
+                    batch = new Frame[MAX_BATCH_FRAMES];
+                }
+                count = queue.drainTo(batch, MAX_BATCH_BYTES);
+                if (count == 0) {
+                    active = false;
+                    if (closeAfterDrain != null && !closeHandedOver) {
+                        closeHandedOver = true;
+                        close = closeAfterDrain;
+                    }
+                } else {
+                    batchCount = count;
+                    long b = 0;
+                    for (int i = 0; i < count; i++) {
+                        b += batch[i].size();
+                    }
+                    batchBytes = b;
+                    hubQueuedBytes.add(-b);
+                    updateWritable();
+                    inSend = true;
+                    completedDuringSend = false;
+                    writeStartedNanos = clock.nanoTime() | 1; // never 0 while in flight
+                }
+                frames = batch;
+            }
+            if (count == 0) {
+                if (close != null) {
+                    events.drainedForClose(close);
+                }
+                return;
+            }
+            connection.send(frames, count, this);
+            synchronized (this) {
+                inSend = false;
+                if (!completedDuringSend) {
+                    return; // the callback continues when the write completes
+                }
+            }
+        }
+    }
+
+    @Override
+    public void succeeded() {
+        int messages;
+        long bytes;
+        boolean continueHere;
+        synchronized (this) {
+            messages = batchCount;
+            bytes = batchBytes;
+            finishWrite();
+            messagesOut += messages;
+            bytesOut += bytes;
+            continueHere = !inSend;
+            if (inSend) {
+                completedDuringSend = true;
+            }
+        }
+        events.written(messages, bytes);
+        if (continueHere) {
+            flush();
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        synchronized (this) {
+            finishWrite();
+            terminated = true;
+            hubQueuedBytes.add(-queue.clear());
+            updateWritable();
+            if (inSend) {
+                completedDuringSend = true; // the flushing thread sees "terminated" and stops
+            } else {
+                active = false;
+            }
+        }
+        events.writeFailed(cause);
+    }
+
+    private void finishWrite() {
+        Arrays.fill(batch, 0, batchCount, null);
+        batchCount = 0;
+        batchBytes = 0;
+        writeStartedNanos = 0;
+    }
+
+    private void updateWritable() {
+        writable = queue.size() < lowWaterMessages && queue.bytes() < lowWaterBytes;
+    }
+}

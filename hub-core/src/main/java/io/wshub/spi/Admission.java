@@ -1,0 +1,36 @@
+package io.wshub.spi;
+
+/**
+ * The hub's answer to an upgrade request: accept it, or refuse it with an HTTP status. The
+ * transport must end every {@link Accepted} with exactly one of {@link Accepted#open} or
+ * {@link Accepted#abandon}; one that does neither is abandoned after the handshake timeout.
+ */
+public sealed interface Admission permits Admission.Accepted, Admission.Refused {
+
+    /** The upgrade may go ahead; a session id and a connection slot are reserved for it. */
+    non-sealed interface Accepted extends Admission {
+
+        /** The id the session will have. */
+        String sessionId();
+
+        /**
+         * The upgrade completed: opens the session on this connection (the application's
+         * {@code onOpen} runs here) and returns where the transport reports its frames. The
+         * first {@link Connection#demand()} comes from the hub.
+         */
+        ConnectionListener open(Connection connection);
+
+        /** The upgrade failed: releases the id and the slot. */
+        void abandon();
+    }
+
+    /**
+     * Refuse the upgrade with this HTTP status and reason.
+     *
+     * @param status the HTTP status: 400 (malformed id), 401 or 403 (origin, authentication),
+     *               409 (id taken), 500 (authenticator failed) or 503 (full, shutting down)
+     * @param reason why, for the response body
+     */
+    record Refused(int status, String reason) implements Admission {
+    }
+}

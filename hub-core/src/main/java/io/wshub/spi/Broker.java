@@ -1,0 +1,94 @@
+package io.wshub.spi;
+
+import io.wshub.Frame;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Carries hub-wide broadcasts, room messages and private messages to the other nodes of a
+ * cluster, and keeps the cluster-wide views of session ids and room members.
+ *
+ * <p>The hub always delivers to its own sessions itself and then publishes; a broker delivers
+ * what other nodes published to its {@link Delivery}, never a node's own publication back to it.
+ * So a broker outage never stops local delivery.
+ *
+ * <p>Every method is called on hub or transport threads and must not block on the network:
+ * publish asynchronously, answer queries from local state (a cache kept current in the
+ * background), and report failures by counting them and through {@link #isUp()}.
+ */
+public interface Broker {
+
+    /** Starts; other nodes' publications go to {@code delivery} from now on. Called once by the hub. */
+    void start(Delivery delivery);
+
+    /** Stops and releases resources; called once by the hub at the end of its shutdown. */
+    void stop();
+
+    /** Publishes a hub-wide broadcast for the other nodes. */
+    void publishBroadcast(Frame frame, String exceptSessionId);
+
+    /** Publishes a room message for the room's members on the other nodes. */
+    void publishRoom(String room, Frame frame, String exceptSessionId);
+
+    /**
+     * Publishes a private message for a session that is not on this node.
+     *
+     * @return true if, as far as the broker knows, another node holds that session
+     */
+    boolean publishPrivate(String sessionId, Frame frame);
+
+    /**
+     * Claims a session id across the cluster before a session may use it.
+     *
+     * @return false if another node holds the id
+     */
+    default boolean claimSessionId(String sessionId) {
+        return true;
+    }
+
+    /** Releases an id claimed with {@link #claimSessionId}. */
+    default void releaseSessionId(String sessionId) {
+    }
+
+    /** A local session joined a room. */
+    default void roomJoined(String room, String sessionId) {
+    }
+
+    /** A local session left a room. */
+    default void roomLeft(String room, String sessionId) {
+    }
+
+    /** The members of the room on other nodes, as far as the broker knows. */
+    default Collection<String> remoteMembers(String room) {
+        return List.of();
+    }
+
+    /** Whether the broker reaches the other nodes now; false makes the node report itself degraded. */
+    default boolean isUp() {
+        return true;
+    }
+
+    /** How a broker hands other nodes' publications to the local hub. */
+    interface Delivery {
+
+        /** A broadcast from another node: deliver to every local session but {@code exceptSessionId}. */
+        void deliverBroadcast(Frame frame, String exceptSessionId);
+
+        /** A room message from another node: deliver to the room's local members but {@code exceptSessionId}. */
+        void deliverRoom(String room, Frame frame, String exceptSessionId);
+
+        /**
+         * A private message from another node for a session that should be here.
+         *
+         * @return whether that session is here
+         */
+        boolean deliverPrivate(String sessionId, Frame frame);
+
+        /** Whether a session with this id is open on this node. */
+        boolean hasSession(String sessionId);
+
+        /** Counts a failed publish or subscription in the hub's stats. */
+        void reportFailure(String detail);
+    }
+}

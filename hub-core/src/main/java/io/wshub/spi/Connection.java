@@ -1,0 +1,62 @@
+package io.wshub.spi;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One WebSocket connection, as a transport exposes it to the hub. The hub never sees the
+ * transport's own types.
+ *
+ * <h2>What the hub promises the transport</h2>
+ * <ul>
+ *   <li>At most one {@link #send} is outstanding: the next comes only after the previous one's
+ *       callback.</li>
+ *   <li>It never blocks in a transport callback and never calls the transport while holding a
+ *       lock of its own.</li>
+ * </ul>
+ *
+ * <h2>What the transport promises the hub</h2>
+ * <ul>
+ *   <li>{@code send}, {@code ping}, {@code close}, {@code abort} and {@code demand} never block
+ *       and may be called from any thread; {@code ping}, {@code close} and {@code abort} also
+ *       while a send is outstanding.</li>
+ *   <li>Every {@code send} completes its callback exactly once, also when the connection
+ *       closes first.</li>
+ *   <li>Inbound frames are delivered to the {@link ConnectionListener} only on demand: one
+ *       message per {@link #demand()} call.</li>
+ *   <li>Listener callbacks for one connection never overlap.</li>
+ *   <li>{@link ConnectionListener#onClose} is called exactly once, and nothing is called after it.</li>
+ * </ul>
+ * The transport test kit in {@code hub-core}'s test-jar checks these promises.
+ */
+public interface Connection {
+
+    /**
+     * Writes {@code frames[0..count)} in order, text frames as text and binary ones as binary,
+     * as one write where the transport can. The array belongs to the transport until the
+     * callback; the frames are shared with other connections and must not be changed (read them
+     * through {@link Frame#payload()}).
+     */
+    void send(Frame[] frames, int count, SendCallback callback);
+
+    /** Sends a ping; the peer's pong reaches {@link ConnectionListener#onPong}. */
+    void ping(ByteBuffer payload);
+
+    /**
+     * Starts the close handshake with this status (already validated as sendable). The transport
+     * reports the end through {@link ConnectionListener#onClose}.
+     */
+    void close(CloseStatus status);
+
+    /** Drops the connection at once, without a close handshake; reported as 1006. */
+    void abort();
+
+    /** Asks for the next inbound message. */
+    void demand();
+
+    /** The peer's address, or null when unknown. */
+    InetSocketAddress remoteAddress();
+}
