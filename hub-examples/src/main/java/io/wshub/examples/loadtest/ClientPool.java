@@ -1,0 +1,90 @@
+package io.wshub.examples.loadtest;
+
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Jetty WebSocket clients a scenario connects through: one, or one per loopback source
+ * address when more connections are wanted than one address has ephemeral ports.
+ */
+final class ClientPool implements AutoCloseable {
+
+    /** Long enough for any message a scenario sends (Jetty's default is 64 KiB; JETTY12.md). */
+    static final long MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final long STOP_TIMEOUT_MS = 5_000; // closes were already sent; do not wait long for stragglers
+
+    private final List<WebSocketClient> clients;
+    private final int connectionsPerClient;
+
+    private ClientPool(List<WebSocketClient> clients, int connectionsPerClient) {
+        this.clients = clients;
+        this.connectionsPerClient = connectionsPerClient;
+    }
+
+    /** One client with the system's choice of source address. */
+    static ClientPool single(Duration idleTimeout) throws Exception {
+        return new ClientPool(List.of(start(null, idleTimeout)), Integer.MAX_VALUE);
+    }
+
+    /**
+     * One client per source address 127.0.0.1, 127.0.0.2, … , enough of them for
+     * {@code connections} at {@code perAddress} each.
+     */
+    static ClientPool spread(int connections, int perAddress, Duration idleTimeout) throws Exception {
+        int count = (connections + perAddress - 1) / perAddress;
+        if (count > 254) {
+            throw new IllegalArgumentException(connections + " connections at " + perAddress
+                    + " per address need more than 254 loopback addresses");
+        }
+        List<WebSocketClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                InetAddress source = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (i + 1)});
+                clients.add(start(new InetSocketAddress(source, 0), idleTimeout));
+            }
+        } catch (Exception e) {
+            new ClientPool(clients, perAddress).close();
+            throw e;
+        }
+        return new ClientPool(clients, perAddress);
+    }
+
+    private static WebSocketClient start(InetSocketAddress bind, Duration idleTimeout) throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        client.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+        client.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+        client.setIdleTimeout(idleTimeout);
+        client.setStopTimeout(STOP_TIMEOUT_MS);
+        if (bind != null) {
+            client.setBindAddress(bind);
+        }
+        client.start();
+        return client;
+    }
+
+    /** The client for the {@code index}-th connection. */
+    WebSocketClient forConnection(int index) {
+        return clients.get(Math.min(index / connectionsPerClient, clients.size() - 1));
+    }
+
+    /** How many source addresses are in use (1 for a single client). */
+    int addresses() {
+        return clients.size();
+    }
+
+    @Override
+    public void close() {
+        for (WebSocketClient client : clients) {
+            try {
+                client.stop();
+            } catch (Exception e) {
+                // Stopping is best effort at the end of a run; the process is about to end.
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.wshub.examples.loadtest;
+
+/**
+ * One connection of the echo scenario: a closed loop with one message in flight, the next sent
+ * as soon as the previous one is back.
+ */
+final class EchoConnection extends LoadConnection {
+
+    private final EchoRun run;
+    /**
+     * The number of the message in flight. Only one thread owns the loop at a time: the
+     * scenario's thread for the first send, then Jetty's thread for each reply; volatile because
+     * the hand-over between them goes through the network, not through Java.
+     */
+    private volatile long seq;
+
+    EchoConnection(EchoRun run, ErrorCounts errors) {
+        super(errors);
+        this.run = run;
+    }
+
+    /** Sends the first message. */
+    void start() {
+        send();
+    }
+
+    @Override
+    void text(String message) {
+        long now = System.nanoTime();
+        Stamp stamp = Stamp.decode(message);
+        if (stamp == null || stamp.seq() != seq) {
+            errors.badFrame(stamp == null ? "echo without a stamp" : "echo of #" + stamp.seq() + ", expected #" + seq);
+            return;
+        }
+        run.roundTrip(now - stamp.sentNanos(), stamp.measured());
+        seq++;
+        if (run.isRunning()) {
+            send();
+        }
+    }
+
+    private void send() {
+        sendText(new Stamp(seq, System.nanoTime(), run.isMeasuring()).encode(run.messageSize()));
+    }
+}

@@ -1,0 +1,14 @@
+package io.wshub.examples.loadtest;
+
+/** A connection of the idle scenario: it only stays open (Jetty answers the server's pings). */
+final class IdleConnection extends LoadConnection {
+
+    IdleConnection(ErrorCounts errors) {
+        super(errors);
+    }
+
+    @Override
+    void text(String message) {
+        errors.badFrame("an idle connection received a message");
+    }
+}

@@ -1,0 +1,95 @@
+package io.wshub.examples.loadtest;
+
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client connection of a scenario: keeps its session, tells apart the closes the load tool
+ * asked for from those the server chose, and counts errors. Scenarios extend it with what they
+ * do with messages. Jetty reaches it through its {@link JettyListener} and calls it one event at
+ * a time.
+ */
+abstract class LoadConnection {
+
+    /** The close code the load tool sends when a run ends. */
+    static final int NORMAL_CLOSE = 1000;
+
+    protected final ErrorCounts errors;
+    /** Set once in onWebSocketOpen by Jetty's thread; read by the scenario's threads. */
+    private volatile Session session;
+    /** Set by the scenario's thread before it closes the connection; read by Jetty's thread. */
+    private volatile boolean closing;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final JettyListener listener = new JettyListener(this);
+
+    LoadConnection(ErrorCounts errors) {
+        this.errors = errors;
+    }
+
+    /** What to hand Jetty's client when connecting. */
+    JettyListener listener() {
+        return listener;
+    }
+
+    void opened(Session session) {
+        this.session = session;
+    }
+
+    /** A text message arrived. */
+    abstract void text(String message);
+
+    void closed(int statusCode, String reason) {
+        if (!closing) {
+            errors.closedByServer(statusCode, reason);
+        }
+        closed.complete(null);
+    }
+
+    void failed(Throwable cause) {
+        if (!closing) {
+            errors.transportError(cause);
+        }
+    }
+
+    /** The session, or null before it opened. */
+    Session session() {
+        return session;
+    }
+
+    /** Whether it is open and the load tool has not begun closing it. */
+    boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen() && !closing;
+    }
+
+    /** Starts a normal close; completes when the close is done (or at once when it never opened). */
+    CompletableFuture<Void> close() {
+        closing = true;
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            closed.complete(null);
+        } else {
+            s.close(NORMAL_CLOSE, "load test done", Callback.NOOP);
+        }
+        return closed;
+    }
+
+    /** Sends a text message, counting a failure unless the connection is being closed. */
+    protected final void sendText(String text) {
+        Session s = session;
+        if (s != null) {
+            s.sendText(text, sendCallback);
+        }
+    }
+
+    private final Callback sendCallback = Callback.from(() -> {
+    }, this::sendFailed);
+
+    private void sendFailed(Throwable cause) {
+        if (!closing) {
+            errors.sendFailed(cause);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.wshub.examples.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wshub.bench.RawJettyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Short runs of every scenario through the command line against the raw-Jetty floor server in
+ * this JVM, on an ephemeral port. Nothing about speed is asserted: only that the tool connects,
+ * counts, measures and reports.
+ */
+@Timeout(60)
+class LoadTestEndToEndTest {
+
+    private static RawJettyServer server;
+    private static String url;
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = RawJettyServer.start("127.0.0.1", 0, Duration.ofMinutes(1));
+        url = "ws://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    private record Run(int exitCode, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    private static Run loadtest(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new LoadTestCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int code = command.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String[] withTarget(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url, "--server-pid", PID, "--json"));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void echoLoopsRoundTripsAndReportsTheirLatencyAndTheServersCpu() throws Exception {
+        Run run = loadtest(withTarget("echo", "-c", "4", "-s", "100", "-w", "0.5", "-d", "2"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("scenario").asText()).isEqualTo("echo");
+        assertThat(report.get("url").asText()).isEqualTo(url + "/echo");
+        assertThat(report.get("connections").asInt()).isEqualTo(4);
+        assertThat(report.get("roundTrips").asLong()).isPositive();
+        assertThat(report.get("latencyCount").asLong()).isPositive();
+        assertThat(report.get("latencyP99Ms").asDouble()).isGreaterThanOrEqualTo(report.get("latencyP50Ms").asDouble());
+        assertThat(report.get("serverCpuMsPer1000").isNumber()).isTrue();
+        assertThat(report.get("errors").asLong()).isZero();
+        assertThat(run.err()).contains("measure | connections 4/4 | round trips");
+    }
+
+    @Test
+    void fanoutAtASteadyRateDeliversEveryMeasuredMessageToEverySubscriber() throws Exception {
+        Run run = loadtest(withTarget("fanout", "-n", "5", "-r", "50", "-w", "0.5", "-d", "1"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        long sent = report.get("messagesSent").asLong();
+        assertThat(sent).isPositive();
+        assertThat(report.get("expected").asLong()).isEqualTo(5 * sent);
+        assertThat(report.get("lost").asLong()).isZero();
+        assertThat(report.get("outOfOrder").asLong()).isZero();
+        assertThat(report.get("latencyCount").asLong()).isEqualTo(5 * sent);
+        assertThat(report.get("deliveries").asLong()).isPositive();
+        assertThat(report.get("errors").asLong()).isZero();
+    }
+
+    @Test
+    void fanoutPacedOnTheSlowestSubscriberLosesNothingAndGivesUpOnNoOne() throws Exception {
+        Run run = loadtest(withTarget("fanout", "-n", "5", "-r", "0", "-W", "8", "-w", "0.5", "-d", "1"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("messagesSent").asLong()).isPositive();
+        assertThat(report.get("lost").asLong()).isZero();
+        assertThat(report.get("stalledSubscribers").asInt()).isZero();
+        assertThat(report.get("rate").asText()).isEqualTo("as fast as the slowest subscriber (window 8)");
+    }
+
+    @Test
+    void idleHoldsTheConnectionsAndReportsMemoryPerConnection() throws Exception {
+        Run run = loadtest(withTarget("idle", "-n", "20", "-H", "0.5"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("connections").asInt()).isEqualTo(20);
+        assertThat(report.get("openAtEnd").asInt()).isEqualTo(20);
+        assertThat(report.get("sourceAddresses").asInt()).isEqualTo(1);
+        assertThat(report.get("serverRssPerConnectionKiB").isNumber()).isTrue();
+        assertThat(report.get("serverHeapPerConnectionKiB").isNumber()).isTrue();
+    }
+
+    @Test
+    void idleSpreadsConnectionsOverSeveralLoopbackSourceAddresses() throws Exception {
+        Run run = loadtest(withTarget("idle", "-n", "6", "--per-address", "2", "-H", "0.2"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("sourceAddresses").asInt()).isEqualTo(3);
+        assertThat(report.get("openAtEnd").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void theSummaryIsATableWithoutJson() {
+        Run run = loadtest("echo", "--url", url, "-c", "1", "-w", "0", "-d", "0.2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("loadtest echo  " + url + "/echo\n").contains("  round trips/s ");
+    }
+
+    @Test
+    void aServerOffThisMachineIsRefusedAsAUsageError() {
+        Run run = loadtest("echo", "--url", "ws://192.0.2.1:8080");
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run.err()).contains("refusing to load-test 192.0.2.1 (192.0.2.1): the load tool only targets loopback");
+    }
+
+    @Test
+    void aServerThatIsNotListeningFailsTheRunWithTheReason() {
+        Run run = loadtest("echo", "--url", "ws://127.0.0.1:1", "-c", "2", "--connect-timeout", "5");
+
+        assertThat(run.exitCode()).isEqualTo(ScenarioCommand.FAILED);
+        assertThat(run.err()).contains("loadtest: no connection opened; first error: connect:");
+    }
+
+    @Test
+    void withoutAScenarioTheUsageIsShown() {
+        Run run = loadtest();
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run.err()).contains("Usage: loadtest", "echo", "fanout", "idle");
+    }
+}
