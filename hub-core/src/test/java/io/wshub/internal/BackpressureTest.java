@@ -25,6 +25,16 @@ class BackpressureTest {
     private static final HubHandler NO_HANDLER = new HubHandler() {
     };
 
+    /** Remembers how each session ended. */
+    private static final class CloseRecorder implements HubHandler {
+        final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onClose(Session session, CloseStatus status) {
+            closes.add(status);
+        }
+    }
+
     private static HubOptions queueOf(int messages, OverflowPolicy policy) {
         return HubOptions.builder().maxQueuedMessages(messages).overflowPolicy(policy).build();
     }
@@ -79,13 +89,8 @@ class BackpressureTest {
 
     @Test
     void disconnectDiscardsTheQueueAndClosesTheSlowConsumerWith1008() {
-        List<CloseStatus> closes = new CopyOnWriteArrayList<>();
-        HubHandler handler = new HubHandler() {
-            @Override
-            public void onClose(Session session, CloseStatus status) {
-                closes.add(status);
-            }
-        };
+        CloseRecorder handler = new CloseRecorder();
+        List<CloseStatus> closes = handler.closes;
         try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DISCONNECT), handler)) {
             InMemoryClient slow = t.connect("slow");
             slow.pauseReading();
@@ -153,13 +158,8 @@ class BackpressureTest {
 
     @Test
     void aWriteStuckLongerThanTheWriteTimeoutDisconnectsTheSession() {
-        List<CloseStatus> closes = new CopyOnWriteArrayList<>();
-        HubHandler handler = new HubHandler() {
-            @Override
-            public void onClose(Session session, CloseStatus status) {
-                closes.add(status);
-            }
-        };
+        CloseRecorder handler = new CloseRecorder();
+        List<CloseStatus> closes = handler.closes;
         HubOptions options = HubOptions.builder().writeTimeout(Duration.ofSeconds(10)).build();
         try (TestHub t = new TestHub(options, handler)) {
             InMemoryClient stuck = t.connect("stuck");
