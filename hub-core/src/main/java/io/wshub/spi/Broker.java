@@ -39,7 +39,10 @@ public interface Broker {
     boolean publishPrivate(String sessionId, Frame frame);
 
     /**
-     * Claims a session id across the cluster before a session may use it.
+     * Claims a session id across the cluster before a session may use it. The one call that may
+     * wait on the network, because the upgrade needs the answer: keep the wait short and bounded,
+     * and fail at once (throw) while the cluster is known to be unreachable; the hub then accepts
+     * the id on local uniqueness and counts a broker error.
      *
      * @return false if another node holds the id
      */
