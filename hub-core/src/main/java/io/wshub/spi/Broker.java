@@ -13,7 +13,8 @@ import java.util.List;
  * what other nodes published to its {@link Delivery}, never a node's own publication back to it.
  * So a broker outage never stops local delivery.
  *
- * <p>Every method is called on hub or transport threads and must not block on the network:
+ * <p>Every method but {@link #claimSessionId} is called on hub or transport threads and must not
+ * block on the network:
  * publish asynchronously, answer queries from local state (a cache kept current in the
  * background), and report failures by counting them and through {@link #isUp()}.
  */
