@@ -6,6 +6,7 @@ import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.spi.Admission;
+import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 
 import java.net.InetSocketAddress;
@@ -22,15 +23,22 @@ final class BenchHubs {
      * own thread and nothing is left queued between invocations) and never rate-limits.
      */
     static Hub hub(HubHandler handler, int maxConnections) {
-        return Hub.builder()
-                .options(HubOptions.builder().maxConnections(maxConnections).rateLimit(RateLimit.UNLIMITED).build())
-                .handler(handler)
-                .flushExecutor(Runnable::run)
-                .build();
+        return builder(handler, maxConnections).flushExecutor(Runnable::run).build();
     }
 
-    /** Opens a session on a {@link SinkConnection}; returns the listener its inbound frames go to. */
-    static ConnectionListener open(Hub hub, SinkConnection connection, int n) {
+    /** A hub with its default flush pool (one thread per core), as a server runs it; never rate-limits. */
+    static Hub pooledHub(HubHandler handler, int maxConnections) {
+        return builder(handler, maxConnections).build();
+    }
+
+    private static Hub.Builder builder(HubHandler handler, int maxConnections) {
+        return Hub.builder()
+                .options(HubOptions.builder().maxConnections(maxConnections).rateLimit(RateLimit.UNLIMITED).build())
+                .handler(handler);
+    }
+
+    /** Opens a session on a connection; returns the listener its inbound frames go to. */
+    static ConnectionListener open(Hub hub, Connection connection, int n) {
         Handshake handshake = Handshake.builder()
                 .path("/bench")
                 .remoteAddress(new InetSocketAddress("127.0.0.1", 10_000 + n))

@@ -62,7 +62,7 @@ public class EnvelopeRouterBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (sinks.get(1).frames == 0) {
+        if (sinks.get(1).frames() == 0) {
             throw new IllegalStateException("no room member received anything: the benchmark measured nothing");
         }
         BenchHubs.shutdown(hub);

@@ -7,26 +7,37 @@ import io.wshub.spi.SendCallback;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A transport connection that accepts every write at once and allocates nothing: what a
- * benchmark measures through it is the hub's own cost. Counts what it was given so that the
- * work cannot be optimised away. Confined to the benchmark thread (the hub writes on the
- * caller's thread in these benchmarks).
+ * benchmark measures through it is the hub's own cost. Counts the frames it was given, so that
+ * the work cannot be optimised away and a benchmark can wait for a fan-out to finish.
  */
 final class SinkConnection implements Connection {
 
     private static final InetSocketAddress ADDRESS = new InetSocketAddress("127.0.0.1", 40_000);
 
-    long frames;
-    long bytes;
+    /** Frames written; shared by all the sinks of a hub, added to by the hub's writing threads. */
+    private final LongAdder frames;
+
+    /** A sink with its own count. */
+    SinkConnection() {
+        this(new LongAdder());
+    }
+
+    /** A sink adding to a count shared with others. */
+    SinkConnection(LongAdder frames) {
+        this.frames = frames;
+    }
+
+    long frames() {
+        return frames.sum();
+    }
 
     @Override
     public void send(Frame[] batch, int count, SendCallback callback) {
-        for (int i = 0; i < count; i++) {
-            bytes += batch[i].size();
-        }
-        frames += count;
+        frames.add(count);
         callback.succeeded();
     }
 
