@@ -25,9 +25,8 @@ final class EchoConnection extends LoadConnection {
     }
 
     @Override
-    void text(String message) {
+    void received(Stamp stamp) {
         long now = System.nanoTime();
-        Stamp stamp = Stamp.decode(message);
         if (stamp == null || stamp.seq() != seq) {
             errors.badFrame(stamp == null ? "echo without a stamp" : "echo of #" + stamp.seq() + ", expected #" + seq);
             return;

@@ -8,7 +8,7 @@ final class IdleConnection extends LoadConnection {
     }
 
     @Override
-    void text(String message) {
+    void received(Stamp stamp) {
         errors.badFrame("an idle connection received a message");
     }
 }

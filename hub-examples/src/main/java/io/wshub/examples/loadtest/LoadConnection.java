@@ -3,6 +3,7 @@ package io.wshub.examples.loadtest;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,10 +20,18 @@ abstract class LoadConnection {
     protected final ErrorCounts errors;
     /** Set once in onWebSocketOpen by Jetty's thread; read by the scenario's threads. */
     private volatile Session session;
+    /**
+     * Open from onWebSocketOpen to onWebSocketClose; written by Jetty's thread, read by any. Kept
+     * here because Jetty's {@code Session.isOpen()} takes the session's lock, which the
+     * publisher's pacing scan over a thousand subscribers would contend with their I/O threads.
+     */
+    private volatile boolean open;
     /** Set by the scenario's thread before it closes the connection; read by Jetty's thread. */
     private volatile boolean closing;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final JettyListener listener = new JettyListener(this);
+    /** The stamp of the message being received; only Jetty's thread (one at a time) touches it. */
+    private Stamp pending;
 
     LoadConnection(ErrorCounts errors) {
         this.errors = errors;
@@ -35,20 +44,38 @@ abstract class LoadConnection {
 
     void opened(Session session) {
         this.session = session;
+        open = true;
     }
 
-    /** A text message arrived. */
-    abstract void text(String message);
+    /**
+     * One data frame arrived; the payload is valid only during the call. The stamp is read from
+     * the first frame of a message, which is complete at the frame marked {@code fin}.
+     */
+    final void frame(ByteBuffer payload, boolean first, boolean fin) {
+        if (first) {
+            pending = Stamp.decode(payload);
+        }
+        if (fin) {
+            Stamp stamp = pending;
+            pending = null;
+            received(stamp);
+        }
+    }
+
+    /** A whole message arrived carrying this stamp, or null when it carried none. */
+    abstract void received(Stamp stamp);
 
     void closed(int statusCode, String reason) {
+        open = false;
         if (!closing) {
             errors.closedByServer(statusCode, reason);
         }
         closed.complete(null);
     }
 
+    /** Jetty reports an error; one before the connection opened is the connector's to count. */
     void failed(Throwable cause) {
-        if (!closing) {
+        if (!closing && session != null) {
             errors.transportError(cause);
         }
     }
@@ -60,8 +87,7 @@ abstract class LoadConnection {
 
     /** Whether it is open and the load tool has not begun closing it. */
     boolean isOpen() {
-        Session s = session;
-        return s != null && s.isOpen() && !closing;
+        return open && !closing;
     }
 
     /** Starts a normal close; completes when the close is done (or at once when it never opened). */

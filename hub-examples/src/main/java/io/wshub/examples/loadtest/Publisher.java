@@ -60,7 +60,7 @@ final class Publisher extends LoadConnection {
     }
 
     @Override
-    void text(String message) {
+    void received(Stamp stamp) {
         // A server that also returns the publisher's own messages to it: nothing to account for.
     }
 

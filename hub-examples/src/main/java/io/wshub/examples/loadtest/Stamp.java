@@ -1,5 +1,6 @@
 package io.wshub.examples.loadtest;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -36,20 +37,24 @@ record Stamp(long seq, long sentNanos, boolean measured) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads the stamp at the start of a message; null when it holds none (a foreign frame). */
-    static Stamp decode(String text) {
-        if (text.length() < LENGTH) {
+    /**
+     * Reads the stamp at the start of a message's first frame, without moving the buffer's
+     * position; null when it holds none (a foreign message).
+     */
+    static Stamp decode(ByteBuffer message) {
+        if (message == null || message.remaining() < LENGTH) {
             return null;
         }
-        char flag = text.charAt(2 * HEX_DIGITS);
+        int start = message.position();
+        byte flag = message.get(start + 2 * HEX_DIGITS);
         if (flag != MEASURED && flag != WARMUP) {
             return null;
         }
         long seq = 0;
         long sent = 0;
         for (int i = 0; i < HEX_DIGITS; i++) {
-            int s = Character.digit(text.charAt(i), 16);
-            int t = Character.digit(text.charAt(HEX_DIGITS + i), 16);
+            int s = Character.digit(message.get(start + i), 16);
+            int t = Character.digit(message.get(start + HEX_DIGITS + i), 16);
             if (s < 0 || t < 0) {
                 return null;
             }

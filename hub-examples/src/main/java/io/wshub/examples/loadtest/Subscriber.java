@@ -17,9 +17,8 @@ final class Subscriber extends LoadConnection implements Paced {
     }
 
     @Override
-    void text(String message) {
+    void received(Stamp stamp) {
         long now = System.nanoTime();
-        Stamp stamp = Stamp.decode(message);
         if (stamp == null) {
             errors.badFrame("a subscriber received a message without a stamp");
             return;

@@ -67,6 +67,15 @@ class LatencyRecorderTest {
     }
 
     @Test
+    void aLatencyBeyondAnHourCountsAsAnHour() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        recorder.record(Long.MAX_VALUE, true);
+
+        assertThat((double) recorder.total().max()).isCloseTo(LatencyRecorder.HIGHEST_NANOS,
+                within(LatencyRecorder.HIGHEST_NANOS / 1000.0));
+    }
+
+    @Test
     void nothingRecordedGivesZeroes() {
         assertThat(new LatencyRecorder().total()).isEqualTo(Percentiles.NONE);
     }

@@ -2,6 +2,7 @@ package io.wshub.examples.loadtest;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,18 +10,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StampTest {
 
+    private static Stamp decode(String message) {
+        return Stamp.decode(ByteBuffer.wrap(message.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
     @Test
     void aStampSurvivesTheTripThroughText() {
         Stamp stamp = new Stamp(123_456_789L, -42L, true);
 
-        assertThat(Stamp.decode(stamp.encode(64))).isEqualTo(stamp);
+        assertThat(decode(stamp.encode(64))).isEqualTo(stamp);
     }
 
     @Test
     void aWarmUpStampKeepsItsFlag() {
         Stamp stamp = new Stamp(0, Long.MAX_VALUE, false);
 
-        assertThat(Stamp.decode(stamp.encode(Stamp.LENGTH))).isEqualTo(stamp);
+        assertThat(decode(stamp.encode(Stamp.LENGTH))).isEqualTo(stamp);
     }
 
     @Test
@@ -38,9 +43,18 @@ class StampTest {
     }
 
     @Test
+    void decodingLeavesTheBufferWhereItWas() {
+        ByteBuffer message = ByteBuffer.wrap(new Stamp(5, 6, true).encode(40).getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(Stamp.decode(message)).isEqualTo(new Stamp(5, 6, true));
+        assertThat(message.position()).isZero();
+    }
+
+    @Test
     void foreignTextHasNoStamp() {
-        assertThat(Stamp.decode("{\"type\":\"welcome\"}")).isNull();
-        assertThat(Stamp.decode("z".repeat(40))).isNull();
-        assertThat(Stamp.decode("0".repeat(32) + "X")).isNull();
+        assertThat(decode("{\"type\":\"welcome\"}")).isNull();
+        assertThat(decode("z".repeat(40))).isNull();
+        assertThat(decode("0".repeat(32) + "X")).isNull();
+        assertThat(Stamp.decode(null)).isNull();
     }
 }
