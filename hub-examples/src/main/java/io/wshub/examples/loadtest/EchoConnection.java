@@ -28,7 +28,7 @@ final class EchoConnection extends LoadConnection {
     void received(Stamp stamp) {
         long now = System.nanoTime();
         if (stamp == null || stamp.seq() != seq) {
-            errors.badFrame(stamp == null ? "echo without a stamp" : "echo of #" + stamp.seq() + ", expected #" + seq);
+            errors.badFrame(stamp == null ? "echo without a stamp: " + unstamped() : "echo of #" + stamp.seq() + ", expected #" + seq);
             return;
         }
         run.roundTrip(now - stamp.sentNanos(), stamp.measured());

@@ -9,6 +9,6 @@ final class IdleConnection extends LoadConnection {
 
     @Override
     void received(Stamp stamp) {
-        errors.badFrame("an idle connection received a message");
+        errors.badFrame("an idle connection received a message: " + (stamp == null ? unstamped() : stamp));
     }
 }

@@ -30,8 +30,10 @@ abstract class LoadConnection {
     private volatile boolean closing;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final JettyListener listener = new JettyListener(this);
-    /** The stamp of the message being received; only Jetty's thread (one at a time) touches it. */
-    private Stamp pending;
+    /** The message being received; only Jetty's thread (one at a time) touches it. */
+    private final StampReader reader = new StampReader();
+    /** What the last message without a stamp looked like, for the error report; same thread. */
+    private String unstamped = "";
 
     LoadConnection(ErrorCounts errors) {
         this.errors = errors;
@@ -48,22 +50,30 @@ abstract class LoadConnection {
     }
 
     /**
-     * One data frame arrived; the payload is valid only during the call. The stamp is read from
-     * the first frame of a message, which is complete at the frame marked {@code fin}.
+     * One data frame, or a piece of one, arrived; the payload is valid only during the call. A
+     * message starts with {@code first} and is complete at {@code fin}.
      */
     final void frame(ByteBuffer payload, boolean first, boolean fin) {
         if (first) {
-            pending = Stamp.decode(payload);
+            reader.start();
         }
+        reader.append(payload);
         if (fin) {
-            Stamp stamp = pending;
-            pending = null;
+            Stamp stamp = reader.stamp();
+            if (stamp == null) {
+                unstamped = reader.preview();
+            }
             received(stamp);
         }
     }
 
     /** A whole message arrived carrying this stamp, or null when it carried none. */
     abstract void received(Stamp stamp);
+
+    /** How the last message without a stamp looked: its size and first bytes, escaped. */
+    protected final String unstamped() {
+        return unstamped;
+    }
 
     void closed(int statusCode, String reason) {
         open = false;

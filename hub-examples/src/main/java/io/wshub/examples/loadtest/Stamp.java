@@ -1,6 +1,5 @@
 package io.wshub.examples.loadtest;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,24 +36,20 @@ record Stamp(long seq, long sentNanos, boolean measured) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * Reads the stamp at the start of a message's first frame, without moving the buffer's
-     * position; null when it holds none (a foreign message).
-     */
-    static Stamp decode(ByteBuffer message) {
-        if (message == null || message.remaining() < LENGTH) {
+    /** Reads the stamp from the first bytes of a message; null when they hold none (a foreign message). */
+    static Stamp decode(byte[] head, int length) {
+        if (length < LENGTH) {
             return null;
         }
-        int start = message.position();
-        byte flag = message.get(start + 2 * HEX_DIGITS);
+        byte flag = head[2 * HEX_DIGITS];
         if (flag != MEASURED && flag != WARMUP) {
             return null;
         }
         long seq = 0;
         long sent = 0;
         for (int i = 0; i < HEX_DIGITS; i++) {
-            int s = Character.digit(message.get(start + i), 16);
-            int t = Character.digit(message.get(start + HEX_DIGITS + i), 16);
+            int s = Character.digit(head[i], 16);
+            int t = Character.digit(head[HEX_DIGITS + i], 16);
             if (s < 0 || t < 0) {
                 return null;
             }

@@ -20,7 +20,7 @@ final class Subscriber extends LoadConnection implements Paced {
     void received(Stamp stamp) {
         long now = System.nanoTime();
         if (stamp == null) {
-            errors.badFrame("a subscriber received a message without a stamp");
+            errors.badFrame("a subscriber received a message without a stamp: " + unstamped());
             return;
         }
         long previous = tracker.lastSeq();
