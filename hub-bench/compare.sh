@@ -15,7 +15,8 @@
 #   SERVER_JVM_OPTS ["-Xmx1g"]  TOOL_JVM_OPTS [""]
 #   WSHUB_SERVER  how to start wshub: {role} is echo or broadcast, {port} the port
 #                 ["java $SERVER_JVM_OPTS -jar hub-examples/target/wshub-examples.jar {role} --port {port} $WSHUB_SERVER_ARGS"]
-#   WSHUB_SERVER_ARGS ["--rate-limit 0"]: load tests need the per-session rate limit off
+#   WSHUB_SERVER_ARGS ["--rate-limit 0 --max-connections 20000"]: load tests need the per-session
+#                 rate limit off, and the idle scenario more than the default 10 000 connections
 #   RAW_SERVER    ["java $SERVER_JVM_OPTS -jar hub-bench/target/raw-jetty-server.jar --port {port}"]
 #   LOADTEST      how to run the load tool ["java $TOOL_JVM_OPTS -jar hub-examples/target/wshub-examples.jar loadtest"]
 #   OUT           where reports and server logs go [hub-bench/target/compare-<time>]
@@ -33,7 +34,7 @@ SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xmx1g"}
 TOOL_JVM_OPTS=${TOOL_JVM_OPTS:-""}
 EXAMPLES_JAR=hub-examples/target/wshub-examples.jar
 RAW_JAR=hub-bench/target/raw-jetty-server.jar
-WSHUB_SERVER_ARGS=${WSHUB_SERVER_ARGS-"--rate-limit 0"}
+WSHUB_SERVER_ARGS=${WSHUB_SERVER_ARGS-"--rate-limit 0 --max-connections 20000"}
 WSHUB_SERVER=${WSHUB_SERVER:-"java $SERVER_JVM_OPTS -jar $EXAMPLES_JAR {role} --port {port} $WSHUB_SERVER_ARGS"}
 RAW_SERVER=${RAW_SERVER:-"java $SERVER_JVM_OPTS -jar $RAW_JAR --port {port}"}
 LOADTEST=${LOADTEST:-"java $TOOL_JVM_OPTS -jar $EXAMPLES_JAR loadtest"}
