@@ -6,7 +6,6 @@ import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.spi.Admission;
-import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 
 import java.net.InetSocketAddress;
@@ -37,8 +36,8 @@ final class BenchHubs {
                 .handler(handler);
     }
 
-    /** Opens a session on a connection; returns the listener its inbound frames go to. */
-    static ConnectionListener open(Hub hub, Connection connection, int n) {
+    /** Opens a session on a sink; returns the listener its inbound frames go to. */
+    static ConnectionListener open(Hub hub, SinkConnection connection, int n) {
         Handshake handshake = Handshake.builder()
                 .path("/bench")
                 .remoteAddress(new InetSocketAddress("127.0.0.1", 10_000 + n))
@@ -47,7 +46,9 @@ final class BenchHubs {
         if (!(admission instanceof Admission.Accepted accepted)) {
             throw new IllegalStateException("the hub refused a benchmark session: " + admission);
         }
-        return accepted.open(connection);
+        ConnectionListener listener = accepted.open(connection);
+        connection.opened(listener);
+        return listener;
     }
 
     /** Shuts the hub down, waiting a bounded time. */

@@ -3,10 +3,12 @@ package io.wshub.bench;
 import io.wshub.CloseStatus;
 import io.wshub.Frame;
 import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.SendCallback;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +22,9 @@ final class SinkConnection implements Connection {
 
     /** Frames written; shared by all the sinks of a hub, added to by the hub's writing threads. */
     private final LongAdder frames;
+    /** Where the end of the connection is reported; set once when the session opens. */
+    private volatile ConnectionListener listener;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     /** A sink with its own count. */
     SinkConnection() {
@@ -35,6 +40,11 @@ final class SinkConnection implements Connection {
         return frames.sum();
     }
 
+    /** The session opened on this connection; its end will be reported here. */
+    void opened(ConnectionListener sessionListener) {
+        this.listener = sessionListener;
+    }
+
     @Override
     public void send(Frame[] batch, int count, SendCallback callback) {
         frames.add(count);
@@ -45,12 +55,22 @@ final class SinkConnection implements Connection {
     public void ping(ByteBuffer payload) {
     }
 
+    /** The peer answers at once, as a well-behaved client would. */
     @Override
     public void close(CloseStatus status) {
+        end(status);
     }
 
     @Override
     public void abort() {
+        end(CloseStatus.ABNORMAL);
+    }
+
+    private void end(CloseStatus status) {
+        ConnectionListener l = listener;
+        if (l != null && ended.compareAndSet(false, true)) {
+            l.onClose(status);
+        }
     }
 
     @Override
