@@ -10,7 +10,7 @@
 # Run from a clean clone after `mvn -B install -DskipTests` (it uses the jars in target/):
 #   hub-bench/compare.sh
 # Settings (environment variables, defaults in brackets):
-#   ROUNDS [2]  DURATION [10] s measured  WARMUP [5] s  PORT [18080]
+#   ROUNDS [3]  DURATION [10] s measured  WARMUP [5] s  PORT [18080]
 #   SCENARIOS ["echo fanout-max fanout-20 overload idle"]  IDLE_CONNECTIONS [15000]  IDLE_HOLD [10] s
 #   SERVER_JVM_OPTS ["-Xmx1g"]  TOOL_JVM_OPTS [""]
 #   WSHUB_SERVER  how to start wshub: {role} is echo or broadcast, {port} the port
@@ -23,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3} # A B A B A B: the median shrugs off one round disturbed by other work
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 PORT=${PORT:-18080}

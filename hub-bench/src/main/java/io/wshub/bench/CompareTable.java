@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * The table {@code compare.sh} ends with: for each scenario and chosen figure, wshub's value, the
- * raw-Jetty floor's, and their ratio. A value is the mean over the rounds, with each round's
- * value beside it.
+ * raw-Jetty floor's, and their ratio. A value is the median over the rounds (robust to one round
+ * disturbed by other work on the machine; with two rounds, their mean), with each round's value
+ * beside it.
  *
  * <p>Reads the load tool's {@code --json} reports named {@code SCENARIO.SERVER.ROUND.json}
  * (SERVER is {@code wshub} or {@code raw}) from one directory.
@@ -88,13 +89,13 @@ public final class CompareTable {
     }
 
     private static String ratio(Cell wshub, Cell raw) {
-        if (wshub.mean() == null || raw.mean() == null) {
+        if (wshub.median() == null || raw.median() == null) {
             return "n/a";
         }
-        if (raw.mean() == 0) {
-            return wshub.mean() == 0 ? "=" : "n/a";
+        if (raw.median() == 0) {
+            return wshub.median() == 0 ? "=" : "n/a";
         }
-        return String.format(Locale.ROOT, "%.2f", wshub.mean() / raw.mean());
+        return String.format(Locale.ROOT, "%.2f", wshub.median() / raw.median());
     }
 
     private static String align(List<String[]> rows) {
@@ -117,8 +118,8 @@ public final class CompareTable {
         return out.toString();
     }
 
-    /** One server's value of one figure: the mean over the rounds and each round's value. */
-    private record Cell(Double mean, List<Double> values) {
+    /** One server's value of one figure: the median over the rounds and each round's value. */
+    private record Cell(Double median, List<Double> values) {
 
         static Cell of(List<JsonNode> rounds, String figure) {
             List<Double> values = new ArrayList<>();
@@ -128,16 +129,24 @@ public final class CompareTable {
                     values.add(value.asDouble());
                 }
             }
-            Double mean = values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            return new Cell(mean, values);
+            return new Cell(median(values), values);
+        }
+
+        private static Double median(List<Double> values) {
+            if (values.isEmpty()) {
+                return null;
+            }
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int middle = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
         }
 
         String text() {
-            if (mean == null) {
+            if (median == null) {
                 return "n/a";
             }
-            boolean whole = mean == Math.rint(mean) && values.stream().allMatch(v -> v == Math.rint(v));
-            StringBuilder s = new StringBuilder(number(mean, whole));
+            boolean whole = median == Math.rint(median) && values.stream().allMatch(v -> v == Math.rint(v));
+            StringBuilder s = new StringBuilder(number(median, whole));
             if (values.size() > 1) {
                 s.append(" (");
                 for (int i = 0; i < values.size(); i++) {

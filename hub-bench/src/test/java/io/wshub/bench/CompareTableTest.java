@@ -21,7 +21,7 @@ class CompareTableTest {
     }
 
     @Test
-    void eachFigureShowsBothServersMeanOverTheRoundsTheRoundsAndTheRatio() throws Exception {
+    void eachFigureShowsBothServersMedianOverTheRoundsTheRoundsAndTheRatio() throws Exception {
         report("echo.wshub.1.json", "{\"roundTripsPerSecond\":30000,\"latencyP99Ms\":2.5}");
         report("echo.wshub.2.json", "{\"roundTripsPerSecond\":32000,\"latencyP99Ms\":3.5}");
         report("echo.raw.1.json", "{\"roundTripsPerSecond\":10000,\"latencyP99Ms\":6.0}");
@@ -35,6 +35,21 @@ class CompareTableTest {
                 "scenario  figure                             wshub            raw Jetty  wshub/raw",
                 "echo      roundTripsPerSecond  31000 (30000 32000)  10000 (10000 10000)       3.10",
                 "echo      latencyP99Ms            3.00 (2.50 3.50)              6 (6 6)       0.50");
+    }
+
+    @Test
+    void theMedianOfThreeRoundsIgnoresOneDisturbedRound() throws Exception {
+        report("echo.wshub.1.json", "{\"roundTripsPerSecond\":30000}");
+        report("echo.wshub.2.json", "{\"roundTripsPerSecond\":5000}");
+        report("echo.wshub.3.json", "{\"roundTripsPerSecond\":31000}");
+        report("echo.raw.1.json", "{\"roundTripsPerSecond\":20000}");
+        report("echo.raw.2.json", "{\"roundTripsPerSecond\":20000}");
+        report("echo.raw.3.json", "{\"roundTripsPerSecond\":20000}");
+
+        String table = CompareTable.read(dir).render(Map.of("echo", List.of("roundTripsPerSecond")));
+
+        assertThat(table.lines().toList().get(1))
+                .isEqualTo("echo      roundTripsPerSecond  30000 (30000 5000 31000)  20000 (20000 20000 20000)       1.50");
     }
 
     @Test
