@@ -65,7 +65,9 @@ public final class Envelope {
         JsonNode node;
         try {
             node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | NumberFormatException e) {
+            // Jackson parses big decimals lazily and reports one it cannot hold (1e9999999999: the
+            // exponent overflows an int) with a bare NumberFormatException, outside its own hierarchy.
             throw new ProtocolError(INVALID_FORMAT);
         }
         if (!(node instanceof ObjectNode object)) {
