@@ -195,6 +195,19 @@ class BadInputTest {
     }
 
     @Test
+    void aLongUnknownTypeIsCutWithoutSplittingACharacter() {
+        start(TestHub.rooms());
+        String type = "a" + "\uD83D\uDE00".repeat(1000); // an odd offset puts every pair across an even cut
+
+        alice.send("{\"type\":" + Peer.quote(type) + "}");
+
+        String error = Peer.json(alice.next()).get("error").textValue();
+        assertThat(error).startsWith("Unknown message type: a\uD83D\uDE00").hasSizeLessThan(256);
+        assertThat(error.codePoints().filter(c -> Character.isSurrogate((char) c)).toArray()).as("unpaired surrogates").isEmpty();
+        alice.expectOnlyPong();
+    }
+
+    @Test
     void aOneMebibyteTargetIsNotFoundWhenSuchMessagesAreAllowed() {
         start(withFourMebibyteMessages());
 
