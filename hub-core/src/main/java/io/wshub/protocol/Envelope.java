@@ -113,7 +113,13 @@ public final class Envelope {
 
     /** The error for an unknown type, cut to a sane length when the type is huge. */
     static String unknownType(String type) {
-        String shown = type.length() <= MAX_ECHOED_TYPE_CHARS ? type : type.substring(0, MAX_ECHOED_TYPE_CHARS) + "…";
-        return UNKNOWN_TYPE + shown;
+        if (type.length() <= MAX_ECHOED_TYPE_CHARS) {
+            return UNKNOWN_TYPE + type;
+        }
+        int cut = MAX_ECHOED_TYPE_CHARS;
+        if (Character.isHighSurrogate(type.charAt(cut - 1))) {
+            cut--; // never split a character in two: half of one is not valid Unicode
+        }
+        return UNKNOWN_TYPE + type.substring(0, cut) + "…";
     }
 }
