@@ -145,6 +145,14 @@ class AdmissionTest {
     }
 
     @Test
+    void theOriginHeaderIsFoundWhateverTheCaseOfItsName() {
+        server = TestHub.rooms();
+
+        assertRefused(upgrade().header("origin", "http://evil.example").header("host", "example.com").build(), 403);
+        assertAccepted(upgrade().header("ORIGIN", "http://example.com").header("HOST", "example.com").build());
+    }
+
+    @Test
     void aRefusedOriginOpensNothing() {
         server = TestHub.rooms();
 
@@ -215,6 +223,28 @@ class AdmissionTest {
                 .isEqualTo(new Admission.Refused(403, "Banned"));
         assertAccepted(upgrade().header("Authorization", "Bearer fine").build());
         assertThat(server.hub().stats().connects()).isZero();
+    }
+
+    @Test
+    void aRefusalWithoutAReasonIsGivenOne() {
+        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h ->
+                h.header("Authorization").isEmpty() ? Authenticator.Result.unauthorized("") : Authenticator.Result.forbidden("")));
+
+        assertThat(admit(upgrade().build())).isEqualTo(new Admission.Refused(401, "Unauthorized"));
+        assertThat(admit(upgrade().header("Authorization", "x").build())).isEqualTo(new Admission.Refused(403, "Forbidden"));
+    }
+
+    @Test
+    void aRefusedOriginIsNeverShownToTheAuthenticator() {
+        AtomicInteger asked = new AtomicInteger();
+        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h -> {
+            asked.incrementAndGet();
+            return Authenticator.Result.anonymous();
+        }));
+
+        assertRefused(withOrigin("http://evil.example", "example.com"), 403);
+
+        assertThat(asked).hasValue(0);
     }
 
     @Test
@@ -351,6 +381,19 @@ class AdmissionTest {
     }
 
     @Test
+    void theSessionIdParameterCanBeRenamed() {
+        server = TestHub.with(b -> b.handler(new HubHandler() {
+        }).options(HubOptions.builder().sessionIdParameter("user").build()));
+
+        Peer named = new Peer(server.transport().connect(upgrade().queryParameter("user", "alice").build()));
+        Peer other = server.connect("bob"); // ?id= means nothing now
+
+        assertThat(named.id()).isEqualTo("alice");
+        assertThat(other.id()).isNotEqualTo("bob");
+        assertRefused(upgrade().queryParameter("user", "a b").build(), 400);
+    }
+
+    @Test
     void anEmptySessionIdParameterNameAlwaysAssignsIds() {
         server = TestHub.with(b -> b.handler(new HubHandler() {
         }).options(HubOptions.builder().sessionIdParameter("").build()));
@@ -463,6 +506,23 @@ class AdmissionTest {
         newAlice.expectOnlyPong();
         assertThat(server.hub().session("alice")).isPresent();
         assertThat(server.hub().sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anUpgradeOpenedInTimeKeepsItsIdAndSlotPastTheHandshakeTimeout() {
+        Duration timeout = Duration.ofSeconds(3);
+        server = TestHub.rooms(HubOptions.builder().maxConnections(1).handshakeTimeout(timeout).build());
+        Admission.Accepted accepted = (Admission.Accepted) admit(withId("alice"));
+        server.time().advance(timeout.minus(TICK));
+        RecordingConnection connection = new RecordingConnection();
+
+        accepted.open(connection);
+        server.time().advance(timeout.multipliedBy(3));
+
+        assertThat(server.hub().session("alice")).isPresent();
+        assertThat(connection.closedWith).isEmpty();
+        assertThat(connection.sent).isEqualTo(1); // its welcome
+        assertRefused(withId("bob"), 503);
     }
 
     @Test
