@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AdmissionTest {
 
-    private TestHub server;
+    private HubFixture server;
 
     @AfterEach
     void closeHub() {
@@ -100,7 +100,7 @@ class AdmissionTest {
         "http://example.com/, example.com"
     })
     void aSameOriginOrOriginlessUpgradePasses(String origin, String host) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertAccepted(withOrigin(origin, host));
     }
@@ -124,7 +124,7 @@ class AdmissionTest {
         "not an origin, example.com"
     })
     void anyOtherOriginIsRefusedWith403(String origin, String host) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertThat(admit(withOrigin(origin, host))).isEqualTo(new Admission.Refused(403, "Origin not allowed"));
         assertThat(server.hub().stats().connects()).isZero();
@@ -133,7 +133,7 @@ class AdmissionTest {
     @Test
     void anOriginInTheAllowListPassesWhateverTheHost() {
         OriginPolicy policy = OriginPolicy.sameOriginOr(List.of("https://app.example.com", "http://localhost:3000"));
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).originPolicy(policy));
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).originPolicy(policy));
 
         assertAccepted(withOrigin("https://app.example.com", "api.example.com"));
         assertAccepted(withOrigin("https://APP.example.com:443", "api.example.com"));
@@ -146,7 +146,7 @@ class AdmissionTest {
 
     @Test
     void theOriginHeaderIsFoundWhateverTheCaseOfItsName() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertRefused(upgrade().header("origin", "http://evil.example").header("host", "example.com").build(), 403);
         assertAccepted(upgrade().header("ORIGIN", "http://example.com").header("HOST", "example.com").build());
@@ -154,7 +154,7 @@ class AdmissionTest {
 
     @Test
     void aRefusedOriginOpensNothing() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertThatThrownBy(() -> server.transport().connect(withOrigin("http://evil.example", "example.com")))
                 .isInstanceOfSatisfying(UpgradeRefusedException.class, e -> assertThat(e.status()).isEqualTo(403));
@@ -202,7 +202,7 @@ class AdmissionTest {
 
     @Test
     void theAnyPolicyLetsEveryOriginIn() {
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).originPolicy(OriginPolicy.any()));
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).originPolicy(OriginPolicy.any()));
 
         assertAccepted(withOrigin("http://anywhere.example", "example.com"));
     }
@@ -211,7 +211,7 @@ class AdmissionTest {
 
     @Test
     void anAuthenticatorsRefusalsBecomeTheirStatusWithTheirReason() {
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h ->
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h ->
                 switch (h.header("Authorization").orElse("")) {
                     case "" -> Authenticator.Result.unauthorized("Token required");
                     case "Bearer banned" -> Authenticator.Result.forbidden("Banned");
@@ -227,7 +227,7 @@ class AdmissionTest {
 
     @Test
     void aRefusalWithoutAReasonIsGivenOne() {
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h ->
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h ->
                 h.header("Authorization").isEmpty() ? Authenticator.Result.unauthorized("") : Authenticator.Result.forbidden("")));
 
         assertThat(admit(upgrade().build())).isEqualTo(new Admission.Refused(401, "Unauthorized"));
@@ -237,7 +237,7 @@ class AdmissionTest {
     @Test
     void aRefusedOriginIsNeverShownToTheAuthenticator() {
         AtomicInteger asked = new AtomicInteger();
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h -> {
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).authenticator(h -> {
             asked.incrementAndGet();
             return Authenticator.Result.anonymous();
         }));
@@ -250,7 +250,7 @@ class AdmissionTest {
     @Test
     void thePrincipalTheAuthenticatorNamesReachesTheSession() {
         Principal carol = () -> "carol@example.com";
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build())
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build())
                 .authenticator(h -> Authenticator.Result.accept(carol)));
 
         Peer peer = server.connect("c1");
@@ -261,7 +261,7 @@ class AdmissionTest {
 
     @Test
     void anAnonymousSessionHasNoPrincipal() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         Peer peer = server.connect("anon");
 
@@ -277,7 +277,7 @@ class AdmissionTest {
                 opened.incrementAndGet();
             }
         };
-        server = TestHub.with(b -> b.handler(counting).options(HubOptions.builder().maxConnections(1).build())
+        server = HubFixture.with(b -> b.handler(counting).options(HubOptions.builder().maxConnections(1).build())
                 .authenticator(h -> {
                     throw new IllegalStateException("token service down");
                 }));
@@ -298,7 +298,7 @@ class AdmissionTest {
     @ValueSource(strings = {"a", "Z", "0", "_", ".", "-", "alice", "Alice.Smith-2_x",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) // 64 characters
     void aRequestedIdOfOneTo64AllowedCharactersIsGranted(String id) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         Peer peer = server.connect(id);
 
@@ -311,7 +311,7 @@ class AdmissionTest {
     @ValueSource(strings = {"", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // 65 characters
         "a b", "a/b", "a:b", "a@b", "a+b", "a%20b", "caf\u00e9", "alice\n", " alice", "a\u0000"})
     void aMalformedIdIsRefusedWith400(String id) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertConnectRefused(id, 400);
         assertThat(server.hub().sessionCount()).isZero();
@@ -320,14 +320,14 @@ class AdmissionTest {
     @ParameterizedTest
     @CsvSource({"alice, bob", "alice, alice"})
     void aRepeatedIdIsRefusedWith400(String first, String second) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
 
         assertRefused(upgrade().queryParameter("id", first).queryParameter("id", second).build(), 400);
     }
 
     @Test
     void aTakenIdIsRefusedWith409AndTheHolderKeepsIt() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Peer alice = server.connect("alice");
         alice.discardReceived();
 
@@ -339,7 +339,7 @@ class AdmissionTest {
 
     @Test
     void anIdHeldByAnUpgradeStillInProgressIsTaken() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Admission.Accepted pending = (Admission.Accepted) admit(withId("alice"));
 
         assertConnectRefused("alice", 409);
@@ -350,7 +350,7 @@ class AdmissionTest {
 
     @Test
     void anIdIsFreeAgainOnceItsSessionHasClosed() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         server.connect("alice").client().close();
 
         Peer again = server.connect("alice");
@@ -360,7 +360,7 @@ class AdmissionTest {
 
     @Test
     void anIdIsFreeAgainOnceItsConnectionDropped() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         server.connect("alice").client().abort();
 
         assertThat(server.connect("alice").id()).isEqualTo("alice");
@@ -368,7 +368,7 @@ class AdmissionTest {
 
     @Test
     void withoutARequestedIdEachSessionIsAssignedAUniqueValidId() {
-        server = TestHub.with(b -> b.handler(new HubHandler() {
+        server = HubFixture.with(b -> b.handler(new HubHandler() {
         }));
         Set<String> ids = new HashSet<>();
 
@@ -382,7 +382,7 @@ class AdmissionTest {
 
     @Test
     void theSessionIdParameterCanBeRenamed() {
-        server = TestHub.with(b -> b.handler(new HubHandler() {
+        server = HubFixture.with(b -> b.handler(new HubHandler() {
         }).options(HubOptions.builder().sessionIdParameter("user").build()));
 
         Peer named = new Peer(server.transport().connect(upgrade().queryParameter("user", "alice").build()));
@@ -395,7 +395,7 @@ class AdmissionTest {
 
     @Test
     void anEmptySessionIdParameterNameAlwaysAssignsIds() {
-        server = TestHub.with(b -> b.handler(new HubHandler() {
+        server = HubFixture.with(b -> b.handler(new HubHandler() {
         }).options(HubOptions.builder().sessionIdParameter("").build()));
 
         Peer peer = server.connect("alice");
@@ -407,7 +407,7 @@ class AdmissionTest {
 
     @Test
     void theConnectionLimitRefusesWith503AndAClosedSessionFreesItsSlot() {
-        server = TestHub.rooms(HubOptions.builder().maxConnections(2).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(2).build());
         Peer a = server.connect("a");
         server.connect("b");
 
@@ -421,7 +421,7 @@ class AdmissionTest {
 
     @Test
     void upgradesInProgressCountAgainstTheConnectionLimit() {
-        server = TestHub.rooms(HubOptions.builder().maxConnections(1).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(1).build());
         Admission.Accepted pending = (Admission.Accepted) admit(withId("a"));
 
         assertConnectRefused("b", 503);
@@ -432,7 +432,7 @@ class AdmissionTest {
 
     @Test
     void refusalsForOtherReasonsHoldNoSlot() {
-        server = TestHub.rooms(HubOptions.builder().maxConnections(2).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(2).build());
         server.connect("holder");
 
         for (int i = 0; i < 3; i++) {
@@ -446,7 +446,7 @@ class AdmissionTest {
 
     @Test
     void newConnectionsAreRefusedWith503WhileShuttingDown() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Peer alice = server.connect("alice");
         alice.client().answerClose(false); // keep the shutdown in progress
 
@@ -460,7 +460,7 @@ class AdmissionTest {
 
     @Test
     void newConnectionsAreRefusedWith503AfterShutdown() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         server.hub().shutdown().join();
 
         assertConnectRefused("bob", 503);
@@ -474,7 +474,7 @@ class AdmissionTest {
     @Test
     void anUpgradeNeverOpenedReleasesItsIdAndSlotAfterTheHandshakeTimeout() {
         Duration timeout = Duration.ofSeconds(3);
-        server = TestHub.rooms(HubOptions.builder().maxConnections(1).handshakeTimeout(timeout).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(1).handshakeTimeout(timeout).build());
         assertThat(admit(withId("alice"))).isInstanceOf(Admission.Accepted.class);
 
         server.time().advance(timeout.minus(TICK));
@@ -489,7 +489,7 @@ class AdmissionTest {
     @Test
     void anUpgradeThatOpensAfterItsTimeoutIsClosedAndDoesNotDisturbTheIdsNewHolder() {
         Duration timeout = Duration.ofSeconds(3);
-        server = TestHub.rooms(HubOptions.builder().handshakeTimeout(timeout).build());
+        server = HubFixture.rooms(HubOptions.builder().handshakeTimeout(timeout).build());
         Admission.Accepted late = (Admission.Accepted) admit(withId("alice"));
         server.time().advance(timeout.plus(TICK.multipliedBy(2)));
         Peer newAlice = server.connect("alice");
@@ -511,7 +511,7 @@ class AdmissionTest {
     @Test
     void anUpgradeOpenedInTimeKeepsItsIdAndSlotPastTheHandshakeTimeout() {
         Duration timeout = Duration.ofSeconds(3);
-        server = TestHub.rooms(HubOptions.builder().maxConnections(1).handshakeTimeout(timeout).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(1).handshakeTimeout(timeout).build());
         Admission.Accepted accepted = (Admission.Accepted) admit(withId("alice"));
         server.time().advance(timeout.minus(TICK));
         RecordingConnection connection = new RecordingConnection();
@@ -527,7 +527,7 @@ class AdmissionTest {
 
     @Test
     void anAbandonedUpgradeReleasesItsIdAndSlotAtOnce() {
-        server = TestHub.rooms(HubOptions.builder().maxConnections(1).build());
+        server = HubFixture.rooms(HubOptions.builder().maxConnections(1).build());
         Admission.Accepted pending = (Admission.Accepted) admit(withId("alice"));
 
         pending.abandon();

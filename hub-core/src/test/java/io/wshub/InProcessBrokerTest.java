@@ -20,16 +20,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class InProcessBrokerTest {
 
-    private final List<TestHub> nodes = new ArrayList<>();
-    private TestHub nodeA;
-    private TestHub nodeB;
-    private TestHub nodeC;
+    private final List<HubFixture> nodes = new ArrayList<>();
+    private HubFixture nodeA;
+    private HubFixture nodeB;
+    private HubFixture nodeC;
 
     @BeforeEach
     void startCluster() {
         InProcessBroker.Cluster cluster = new InProcessBroker.Cluster();
         for (int i = 0; i < 3; i++) {
-            nodes.add(TestHub.with(b -> b.handler(RoomProtocol.router().build()).broker(cluster.newNode())));
+            nodes.add(HubFixture.with(b -> b.handler(RoomProtocol.router().build()).broker(cluster.newNode())));
         }
         nodeA = nodes.get(0);
         nodeB = nodes.get(1);
@@ -38,7 +38,7 @@ class InProcessBrokerTest {
 
     @AfterEach
     void stopCluster() {
-        nodes.forEach(TestHub::close);
+        nodes.forEach(HubFixture::close);
     }
 
     /** Connects each id to its node, checks its welcome, and empties every inbox. */
@@ -46,7 +46,7 @@ class InProcessBrokerTest {
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < nodeThenId.length; i += 2) {
             String id = (String) nodeThenId[i + 1];
-            Peer p = ((TestHub) nodeThenId[i]).connect(id);
+            Peer p = ((HubFixture) nodeThenId[i]).connect(id);
             p.expect(Peer.welcome(id));
             peers.add(p);
         }

@@ -68,7 +68,7 @@ class MetricsListenerTest {
     }
 
     private final Recorder recorder = new Recorder();
-    private TestHub server;
+    private HubFixture server;
 
     @AfterEach
     void closeHub() {
@@ -77,8 +77,8 @@ class MetricsListenerTest {
         }
     }
 
-    private TestHub start(HubHandler handler) {
-        server = TestHub.with(b -> b.handler(handler).metrics(recorder));
+    private HubFixture start(HubHandler handler) {
+        server = HubFixture.with(b -> b.handler(handler).metrics(recorder));
         return server;
     }
 
@@ -235,7 +235,7 @@ class MetricsListenerTest {
                 throw new IllegalStateException("metrics down");
             }
         };
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).metrics(broken));
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).metrics(broken));
         Peer alice = server.connect("alice");
         Peer bob = server.connect("bob");
         alice.expect(Peer.welcome("alice"));

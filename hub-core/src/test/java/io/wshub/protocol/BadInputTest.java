@@ -4,7 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
 import io.wshub.HubOptions;
 import io.wshub.Peer;
-import io.wshub.TestHub;
+import io.wshub.HubFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,7 @@ class BadInputTest {
     /** The default largest message (DESIGN.md): 512 KiB. */
     private static final int MAX_MESSAGE = 512 * KIB;
 
-    private TestHub server;
+    private HubFixture server;
     private Peer alice;
     private Peer bob;
 
@@ -42,7 +42,7 @@ class BadInputTest {
         }
     }
 
-    private void start(TestHub hub) {
+    private void start(HubFixture hub) {
         server = hub;
         List<Peer> peers = server.settledPeers("alice", "bob");
         alice = peers.get(0);
@@ -100,14 +100,14 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void badInputGetsItsErrorFrameAndLeavesTheConnectionUsable(String what, String input, String error) {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
 
         assertRefused(input, error);
     }
 
     @Test
     void aBinaryFrameOnTheJsonPathIsAnInvalidMessage() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
         alice.client().sendBinary(new byte[] {'{', '}', 0, (byte) 0xff});
 
         alice.expectError("Invalid message format");
@@ -118,7 +118,7 @@ class BadInputTest {
 
     @Test
     void aMessageOfExactlyTheMaximumSizeIsHandled() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
         String ping = "{\"type\":\"ping\",\"pad\":\"\"}";
         // Two-byte characters: the limit is in UTF-8 bytes, not in characters.
         String padding = "\u00e9".repeat((MAX_MESSAGE - ping.length()) / 2) + "x".repeat((MAX_MESSAGE - ping.length()) % 2);
@@ -133,7 +133,7 @@ class BadInputTest {
 
     @Test
     void aMessageOneByteOverTheMaximumClosesWith1009() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
         String ping = "{\"type\":\"ping\",\"pad\":\"\"}";
         // Fewer characters than the limit, one byte more than it in UTF-8.
         String overLimit = "{\"type\":\"ping\",\"pad\":\"" + "\u00e9".repeat((MAX_MESSAGE - ping.length()) / 2)
@@ -151,7 +151,7 @@ class BadInputTest {
 
     @Test
     void aOneMebibyteStringClosesWith1009UnderTheDefaultLimit() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
 
         alice.send("{\"type\":\"broadcast\",\"content\":\"" + "x".repeat(MIB) + "\"}");
 
@@ -162,15 +162,15 @@ class BadInputTest {
 
     @Test
     void aOneMebibyteBinaryFrameClosesWith1009UnderTheDefaultLimit() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
 
         alice.client().sendBinary(new byte[MIB]);
 
         assertThat(alice.client().awaitClose(WAIT).code()).isEqualTo(1009);
     }
 
-    private TestHub withFourMebibyteMessages() {
-        return TestHub.rooms(HubOptions.builder().maxMessageBytes(4L * MIB).build());
+    private HubFixture withFourMebibyteMessages() {
+        return HubFixture.rooms(HubOptions.builder().maxMessageBytes(4L * MIB).build());
     }
 
     @Test
@@ -196,7 +196,7 @@ class BadInputTest {
 
     @Test
     void aLongUnknownTypeIsCutWithoutSplittingACharacter() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
         String type = "a" + "\uD83D\uDE00".repeat(1000); // an odd offset puts every pair across an even cut
 
         alice.send("{\"type\":" + Peer.quote(type) + "}");
@@ -228,7 +228,7 @@ class BadInputTest {
 
     @Test
     void everyRefusalIsCountedAsAnInvalidMessage() {
-        start(TestHub.rooms());
+        start(HubFixture.rooms());
         List<Arguments> inputs = badInputs().toList();
 
         for (Arguments each : inputs) {

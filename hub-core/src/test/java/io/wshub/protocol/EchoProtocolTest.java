@@ -4,7 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
 import io.wshub.HubHandler;
 import io.wshub.Peer;
-import io.wshub.TestHub;
+import io.wshub.HubFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EchoProtocolTest {
 
-    private TestHub server;
+    private HubFixture server;
 
     @AfterEach
     void closeHub() {
@@ -33,7 +33,7 @@ class EchoProtocolTest {
     }
 
     private List<Peer> connect(HubHandler handler, int count) {
-        server = TestHub.with(b -> b.handler(handler));
+        server = HubFixture.with(b -> b.handler(handler));
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             peers.add(server.connect("p" + i));

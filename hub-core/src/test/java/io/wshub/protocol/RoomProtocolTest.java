@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.ErrorKind;
 import io.wshub.Peer;
 import io.wshub.Session;
-import io.wshub.TestHub;
+import io.wshub.HubFixture;
 import io.wshub.spi.MetricsListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class RoomProtocolTest {
             + "\"flags\":[true,false,null],\"empty\":{},\"none\":[],"
             + "\"text\":\"h\u00e9llo w\u00f6rld \u4e2d\u6587 \uD83D\uDE00 \\\"quoted\\\" back\\\\slash \\n\\t \\u0000 \\u00e9 \\ud83d\\ude00\"}";
 
-    private TestHub server;
+    private HubFixture server;
 
     @AfterEach
     void closeHub() {
@@ -46,7 +46,7 @@ class RoomProtocolTest {
     }
 
     private List<Peer> peers(String... ids) {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         return server.settledPeers(ids);
     }
 
@@ -59,7 +59,7 @@ class RoomProtocolTest {
 
     @Test
     void theWelcomeIsTheFirstFrameAndNamesTheRequestedId() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Peer alice = server.connect("alice");
 
         alice.expect("{\"type\":\"welcome\",\"id\":\"alice\",\"content\":\"Connected to WebSocket server\"}");
@@ -68,7 +68,7 @@ class RoomProtocolTest {
 
     @Test
     void theWelcomeNamesTheAssignedIdWhenNoneWasRequested() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Peer anonymous = server.connect();
 
         assertThat(anonymous.id()).matches("[A-Za-z0-9_.-]{1,64}");
@@ -86,7 +86,7 @@ class RoomProtocolTest {
                 }
             }
         };
-        server = TestHub.with(b -> b.handler(RoomProtocol.router().build()).metrics(recorder));
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).metrics(recorder));
         List<Peer> early = server.settledPeers("alice", "bob");
         writesTo.clear();
 
@@ -531,7 +531,7 @@ class RoomProtocolTest {
 
     @Test
     void aStreamOfErrorsNeverClosesTheConnection() {
-        server = TestHub.rooms();
+        server = HubFixture.rooms();
         Peer alice = server.settledPeers("alice").get(0);
         String[] bad = {"nope", "[]", "{}", "{\"type\":\"dance\"}", "{\"type\":\"join_room\"}",
             "{\"type\":\"leave_room\",\"room\":\"x\"}", "{\"type\":\"room_message\",\"room\":\"x\"}",

@@ -13,32 +13,32 @@ import java.util.function.UnaryOperator;
  * A hub on the in-memory transport with a manual clock and writes on the caller's thread, so
  * that everything a test triggers has happened when its call returns: deterministic and instant.
  */
-public final class TestHub implements AutoCloseable {
+public final class HubFixture implements AutoCloseable {
 
     private final ManualScheduler time;
     private final Hub hub;
     private final InMemoryTransport transport;
 
-    private TestHub(ManualScheduler time, Hub hub) {
+    private HubFixture(ManualScheduler time, Hub hub) {
         this.time = time;
         this.hub = hub;
         this.transport = new InMemoryTransport(hub.acceptor());
     }
 
     /** A hub speaking the room protocol with the default options. */
-    public static TestHub rooms() {
+    public static HubFixture rooms() {
         return with(b -> b.handler(RoomProtocol.router().build()));
     }
 
     /** A hub speaking the room protocol with these options. */
-    public static TestHub rooms(HubOptions options) {
+    public static HubFixture rooms(HubOptions options) {
         return with(b -> b.handler(RoomProtocol.router().build()).options(options));
     }
 
     /** A hub from a builder already given the manual clock and the caller-thread flush executor. */
-    public static TestHub with(UnaryOperator<Hub.Builder> configure) {
+    public static HubFixture with(UnaryOperator<Hub.Builder> configure) {
         ManualScheduler time = new ManualScheduler();
-        return new TestHub(time, configure.apply(Hub.builder().scheduler(time).flushExecutor(Runnable::run)).build());
+        return new HubFixture(time, configure.apply(Hub.builder().scheduler(time).flushExecutor(Runnable::run)).build());
     }
 
     public Hub hub() {
