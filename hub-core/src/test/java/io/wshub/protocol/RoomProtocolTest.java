@@ -50,6 +50,14 @@ class RoomProtocolTest {
         return server.settledPeers(ids);
     }
 
+    /** Settled peers of which the first {@code members} are in the room; every inbox is empty. */
+    private List<Peer> peersWithRoom(String room, int members, String... ids) {
+        List<Peer> p = peers(ids);
+        p.subList(0, members).forEach(member -> join(member, room));
+        p.forEach(Peer::discardReceived);
+        return p;
+    }
+
     private static void join(Peer peer, String room) {
         peer.send("{\"type\":\"join_room\",\"room\":\"" + room + "\"}");
         peer.discardReceived();
@@ -141,10 +149,7 @@ class RoomProtocolTest {
 
     @Test
     void joiningARoomAgainAnswersRoomJoinedAgainAndTellsNoOne() {
-        List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
-        p.get(0).discardReceived();
+        List<Peer> p = peersWithRoom("lobby", 2, "alice", "bob");
 
         p.get(1).send("{\"type\":\"join_room\",\"room\":\"lobby\"}");
 
@@ -158,11 +163,7 @@ class RoomProtocolTest {
 
     @Test
     void leavingTellsTheRemainingMembersAndNoOneElse() {
-        List<Peer> p = peers("alice", "bob", "carol", "dave");
-        for (Peer each : p.subList(0, 3)) {
-            join(each, "lobby");
-        }
-        p.forEach(Peer::discardReceived);
+        List<Peer> p = peersWithRoom("lobby", 3, "alice", "bob", "carol", "dave");
 
         p.get(1).send("{\"type\":\"leave_room\",\"room\":\"lobby\"}");
 
@@ -174,9 +175,7 @@ class RoomProtocolTest {
 
     @Test
     void aSessionThatLeftNoLongerSendsToOrHearsFromTheRoom() {
-        List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
+        List<Peer> p = peersWithRoom("lobby", 2, "alice", "bob");
         p.get(1).send("{\"type\":\"leave_room\",\"room\":\"lobby\"}");
         p.get(0).discardReceived();
 
@@ -224,11 +223,7 @@ class RoomProtocolTest {
 
     @Test
     void aRoomMessageReachesEveryOtherMemberOnceWithFrom() {
-        List<Peer> p = peers("alice", "bob", "carol", "dave");
-        for (Peer each : p.subList(0, 3)) {
-            join(each, "lobby");
-        }
-        p.forEach(Peer::discardReceived);
+        List<Peer> p = peersWithRoom("lobby", 3, "alice", "bob", "carol", "dave");
 
         p.get(0).send("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello\",\"data\":{\"n\":1}}");
 
@@ -240,10 +235,7 @@ class RoomProtocolTest {
 
     @Test
     void aRelayedRoomMessageKeepsEveryFieldExactly() {
-        List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
-        p.get(0).discardReceived();
+        List<Peer> p = peersWithRoom("lobby", 2, "alice", "bob");
         String sent = "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"c\",\"data\":" + RICH_DATA
                 + ",\"unknown_field\":{\"kept\":[1.0,\"x\"]},\"extra\":42}";
 
@@ -260,10 +252,7 @@ class RoomProtocolTest {
         "\"alice\",\"from\":\"mallory\"" // a duplicate key: the last one would win a lax parse
     })
     void aClientCannotSpoofFromInAnyRelayedMessage(String spoofedFrom) {
-        List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
-        p.forEach(Peer::discardReceived);
+        List<Peer> p = peersWithRoom("lobby", 2, "alice", "bob");
         String[] messages = {
             "{\"type\":\"room_message\",\"room\":\"lobby\",\"from\":" + spoofedFrom + ",\"content\":\"x\"}",
             "{\"type\":\"private_message\",\"to\":\"alice\",\"from\":" + spoofedFrom + ",\"content\":\"x\"}",
@@ -462,10 +451,7 @@ class RoomProtocolTest {
 
     @Test
     void anInvalidRoomNameIsRefusedEvenFromAMemberOfAValidRoom() {
-        List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
-        p.forEach(Peer::discardReceived);
+        List<Peer> p = peersWithRoom("lobby", 2, "alice", "bob");
 
         p.get(0).send("{\"type\":\"room_message\",\"room\":\"lobby!\",\"content\":\"x\"}");
 
