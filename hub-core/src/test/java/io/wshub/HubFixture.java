@@ -41,14 +41,17 @@ public final class HubFixture implements AutoCloseable {
         return new HubFixture(time, configure.apply(Hub.builder().scheduler(time).flushExecutor(Runnable::run)).build());
     }
 
+    /** The hub under test. */
     public Hub hub() {
         return hub;
     }
 
+    /** The hub's clock: it moves only when the test advances it. */
     public ManualScheduler time() {
         return time;
     }
 
+    /** The transport its peers connect through. */
     public InMemoryTransport transport() {
         return transport;
     }
