@@ -54,11 +54,6 @@ class InProcessBrokerTest {
         return peers;
     }
 
-    private static void join(Peer peer, String room) {
-        peer.send("{\"type\":\"join_room\",\"room\":\"" + room + "\"}");
-        peer.discardReceived();
-    }
-
     @Test
     void aNewSessionIsAnnouncedOnEveryNodeOnce() {
         List<Peer> p = settle(nodeA, "a1", nodeB, "b1", nodeC, "c1");
@@ -88,8 +83,8 @@ class InProcessBrokerTest {
     @Test
     void theMemberListOfRoomJoinedSpansNodes() {
         List<Peer> p = settle(nodeA, "a1", nodeB, "b1", nodeC, "c1");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
+        p.get(0).joinRoom("lobby");
+        p.get(1).joinRoom("lobby");
 
         p.get(2).send("{\"type\":\"join_room\",\"room\":\"lobby\"}");
 
@@ -101,7 +96,7 @@ class InProcessBrokerTest {
     @Test
     void joiningAndLeavingARoomIsAnnouncedToItsMembersOnOtherNodesOnce() {
         List<Peer> p = settle(nodeA, "a1", nodeB, "b1", nodeC, "c1");
-        join(p.get(0), "lobby");
+        p.get(0).joinRoom("lobby");
 
         p.get(1).send("{\"type\":\"join_room\",\"room\":\"lobby\"}");
         p.get(1).expect("{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"a1\",\"b1\"]}");
@@ -117,7 +112,7 @@ class InProcessBrokerTest {
     void aRoomMessageReachesEveryOtherMemberOnEveryNodeExactlyOnce() {
         List<Peer> p = settle(nodeA, "a1", nodeA, "a2", nodeA, "a3", nodeB, "b1", nodeB, "b2", nodeC, "c1");
         for (Peer member : List.of(p.get(0), p.get(1), p.get(3), p.get(5))) {
-            join(member, "lobby");
+            member.joinRoom("lobby");
         }
         p.forEach(Peer::discardReceived);
 
@@ -182,8 +177,8 @@ class InProcessBrokerTest {
     @Test
     void aDisconnectIsAnnouncedAcrossNodesRoomsFirst() {
         List<Peer> p = settle(nodeA, "a1", nodeB, "b1", nodeC, "c1");
-        join(p.get(0), "lobby");
-        join(p.get(1), "lobby");
+        p.get(0).joinRoom("lobby");
+        p.get(1).joinRoom("lobby");
         p.forEach(Peer::discardReceived);
 
         p.get(1).client().close();

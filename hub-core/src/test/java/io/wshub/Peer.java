@@ -97,6 +97,12 @@ public final class Peer {
         assertThat(client.drain()).as("frames received by %s", id()).isEmpty();
     }
 
+    /** Joins a room of the room protocol, and throws away whatever has arrived. */
+    public void joinRoom(String room) {
+        send("{\"type\":\"join_room\",\"room\":" + quote(room) + "}");
+        discardReceived();
+    }
+
     /** Throws away whatever has arrived. */
     public void discardReceived() {
         client.drain();

@@ -53,14 +53,9 @@ class RoomProtocolTest {
     /** Settled peers of which the first {@code members} are in the room; every inbox is empty. */
     private List<Peer> peersWithRoom(String room, int members, String... ids) {
         List<Peer> p = peers(ids);
-        p.subList(0, members).forEach(member -> join(member, room));
+        p.subList(0, members).forEach(member -> member.joinRoom(room));
         p.forEach(Peer::discardReceived);
         return p;
-    }
-
-    private static void join(Peer peer, String room) {
-        peer.send("{\"type\":\"join_room\",\"room\":\"" + room + "\"}");
-        peer.discardReceived();
     }
 
     // ---- presence ----
@@ -134,8 +129,8 @@ class RoomProtocolTest {
     @Test
     void theMemberListHoldsEveryMemberWhateverTheOrderTheyJoinedIn() {
         List<Peer> p = peers("zoe", "mia", "abe");
-        join(p.get(0), "r");
-        join(p.get(1), "r");
+        p.get(0).joinRoom("r");
+        p.get(1).joinRoom("r");
 
         p.get(2).send("{\"type\":\"join_room\",\"room\":\"r\"}");
 
@@ -190,7 +185,7 @@ class RoomProtocolTest {
     @Test
     void theRoomGoesWhenItsLastMemberLeavesAndIsCreatedAfreshOnTheNextJoin() {
         List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
+        p.get(0).joinRoom("lobby");
         p.get(0).send("{\"type\":\"leave_room\",\"room\":\"lobby\"}");
 
         p.get(0).expectOnlyPong();
@@ -206,7 +201,7 @@ class RoomProtocolTest {
     @ValueSource(strings = {"leave_room", "room_message"})
     void aLeaveOrRoomMessageForARoomItIsNotInIsRefusedAndReachesNoOne(String type) {
         List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "lobby");
+        p.get(0).joinRoom("lobby");
 
         for (String room : List.of("lobby", "nowhere")) { // a room of others, and no room at all
             p.get(1).send("{\"type\":\"" + type + "\",\"room\":\"" + room + "\",\"content\":\"x\"}");
@@ -332,7 +327,7 @@ class RoomProtocolTest {
     @Test
     void aBroadcastReachesEveryoneElseOnceWithFromWhateverTheirRooms() {
         List<Peer> p = peers("alice", "bob", "carol", "dave", "erin", "frank");
-        join(p.get(1), "lobby");
+        p.get(1).joinRoom("lobby");
         p.forEach(Peer::discardReceived);
         String sent = "{\"type\":\"broadcast\",\"content\":\"hear ye\",\"data\":" + RICH_DATA + "}";
 
@@ -375,12 +370,12 @@ class RoomProtocolTest {
     void aDisconnectTellsEachOfItsRoomsBeforeItTellsEveryone(Ending ending) {
         List<Peer> p = peers("leaver", "red", "blue", "both", "none");
         Peer leaver = p.get(0);
-        join(leaver, "red");
-        join(leaver, "blue");
-        join(p.get(1), "red");
-        join(p.get(2), "blue");
-        join(p.get(3), "red");
-        join(p.get(3), "blue");
+        leaver.joinRoom("red");
+        leaver.joinRoom("blue");
+        p.get(1).joinRoom("red");
+        p.get(2).joinRoom("blue");
+        p.get(3).joinRoom("red");
+        p.get(3).joinRoom("blue");
         p.forEach(Peer::discardReceived);
 
         ending.end.accept(leaver);
@@ -403,9 +398,9 @@ class RoomProtocolTest {
     @Test
     void aDisconnectRemovesTheRoomsItLeavesEmpty() {
         List<Peer> p = peers("alice", "bob");
-        join(p.get(0), "solo");
-        join(p.get(0), "shared");
-        join(p.get(1), "shared");
+        p.get(0).joinRoom("solo");
+        p.get(0).joinRoom("shared");
+        p.get(1).joinRoom("shared");
 
         p.get(0).client().close();
 
@@ -436,7 +431,7 @@ class RoomProtocolTest {
     })
     void anInvalidRoomNameIsRefusedFirstByEveryTypeThatNamesARoom(String roomField) {
         List<Peer> p = peers("alice", "bob");
-        join(p.get(1), "lobby");
+        p.get(1).joinRoom("lobby");
         p.forEach(Peer::discardReceived);
 
         for (String type : List.of("join_room", "leave_room", "room_message")) {
