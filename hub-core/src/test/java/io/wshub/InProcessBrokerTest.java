@@ -55,6 +55,18 @@ class InProcessBrokerTest {
     }
 
     @Test
+    void aNodeReleasesOnlyTheIdsItHolds() {
+        InProcessBroker.Cluster cluster = new InProcessBroker.Cluster();
+        InProcessBroker a = cluster.newNode();
+        InProcessBroker b = cluster.newNode();
+        assertThat(a.claimSessionId("x")).isTrue();
+        b.releaseSessionId("x"); // b accepted "x" during an outage; its release must not free a's claim
+        assertThat(b.claimSessionId("x")).isFalse();
+        a.releaseSessionId("x");
+        assertThat(b.claimSessionId("x")).isTrue();
+    }
+
+    @Test
     void aNewSessionIsAnnouncedOnEveryNodeOnce() {
         List<Peer> p = settle(nodeA, "a1", nodeB, "b1", nodeC, "c1");
 
