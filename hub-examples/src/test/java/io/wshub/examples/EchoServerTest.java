@@ -6,13 +6,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.wshub.examples.ServerFixture.assertJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The echo server: the JSON echo protocol on /ws, every frame returned unchanged on /echo. */
 class EchoServerTest {
+
+    private static final long WAIT = TestClient.TIMEOUT.toSeconds();
 
     private ServerFixture fixture;
 
@@ -87,6 +98,60 @@ class EchoServerTest {
             TestClient.Message m = c.next(TestClient.TIMEOUT);
             assertThat(m.isText()).isFalse();
             assertThat(m.binary()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void anotherClientTheJdksOwnWebSocketGetsEveryFrameBackAndItsPong() throws Exception {
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(fixture.ws("/echo"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+                    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            received.add(text.toString());
+                            text.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                        byte[] chunk = new byte[data.remaining()];
+                        data.get(chunk);
+                        binary.writeBytes(chunk);
+                        if (last) {
+                            received.add(binary.toByteArray());
+                            binary.reset();
+                        }
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
+                        received.add("pong:" + StandardCharsets.UTF_8.decode(message));
+                        w.request(1);
+                        return null;
+                    }
+                }).get(WAIT, TimeUnit.SECONDS);
+        try {
+            ws.sendText("ünïcödé ✓", true).get(WAIT, TimeUnit.SECONDS);
+            assertThat(received.poll(WAIT, TimeUnit.SECONDS)).isEqualTo("ünïcödé ✓");
+            ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(WAIT, TimeUnit.SECONDS);
+            assertThat((byte[]) received.poll(WAIT, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
+            ws.sendText("frag", false).get(WAIT, TimeUnit.SECONDS);
+            ws.sendText("mented", true).get(WAIT, TimeUnit.SECONDS);
+            assertThat(received.poll(WAIT, TimeUnit.SECONDS)).isEqualTo("fragmented");
+            ws.sendPing(ByteBuffer.wrap("hi".getBytes(StandardCharsets.UTF_8))).get(WAIT, TimeUnit.SECONDS);
+            assertThat(received.poll(WAIT, TimeUnit.SECONDS)).isEqualTo("pong:hi");
+        } finally {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(WAIT, TimeUnit.SECONDS);
         }
     }
 

@@ -74,10 +74,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         clients.forEach(TestClient::close);
-        jetty.stop();
-        server.close();
+        try {
+            jetty.stop();
+            server.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the test server", e);
+        }
     }
 
     /** Asserts the text is this JSON object (same fields and values, in any order). */
