@@ -66,6 +66,7 @@ final class HeadlessChromium implements AutoCloseable {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError(message + "; CI=true, so the browser test may not be skipped");
         }
+        System.err.println("SKIPPED the browser test: " + message); // surefire does not print skip reasons
         Assumptions.abort(message);
     }
 
