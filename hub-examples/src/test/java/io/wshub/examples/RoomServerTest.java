@@ -6,7 +6,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.wshub.examples.ServerFixture.assertJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +52,19 @@ class RoomServerTest {
         TestClient c = fixture.connect("/ws?id=" + id);
         assertJson(c.nextText(), j("{'type':'welcome','id':'" + id + "','content':'" + WELCOME_CONTENT + "'}"));
         return c;
+    }
+
+    /** Connects these ids in turn and takes every presence message they get meanwhile: all inboxes are empty. */
+    private List<TestClient> settled(String... ids) throws Exception {
+        List<TestClient> clients = new ArrayList<>();
+        for (String id : ids) {
+            TestClient c = join(id);
+            for (TestClient earlier : clients) {
+                assertJson(earlier.nextText(), j("{'type':'user_joined','id':'" + id + "'}"));
+            }
+            clients.add(c);
+        }
+        return clients;
     }
 
     /** Joins the room and checks the reply's member list. */
@@ -110,7 +126,7 @@ class RoomServerTest {
 
     @Test
     void aForeignOriginIsRefusedWith403() throws Exception {
-        start(Map.of(Setting.ALLOWED_ORIGINS, java.util.List.of("https://app.example.com")));
+        start(Map.of(Setting.ALLOWED_ORIGINS, List.of("https://app.example.com")));
         String self = "127.0.0.1:" + fixture.server.port();
         assertThat(fixture.refusal("/ws", Map.of("Origin", "https://evil.example.com"))).isEqualTo(403);
         assertThat(fixture.refusal("/ws", Map.of("Origin", "null"))).isEqualTo(403);
@@ -138,9 +154,9 @@ class RoomServerTest {
     @Test
     void joiningARoomListsItsMembersAndTellsThem() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText(); // user_joined bob
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
         enter(alice, "lobby", "alice");
         enter(bob, "lobby", "alice", "bob");
         assertJson(alice.nextText(), j("{'type':'user_joined_room','room':'lobby','userId':'bob'}"));
@@ -150,9 +166,9 @@ class RoomServerTest {
     @Test
     void joiningARoomAgainAnswersAgainAndTellsNoOne() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText();
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
         enter(alice, "lobby", "alice");
         enter(bob, "lobby", "alice", "bob");
         alice.nextText();
@@ -165,9 +181,9 @@ class RoomServerTest {
     @Test
     void leavingARoomTellsTheRemainingMembersAndAnEmptyRoomGoes() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText();
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
         enter(alice, "lobby", "alice");
         enter(bob, "lobby", "alice", "bob");
         alice.nextText();
@@ -191,12 +207,10 @@ class RoomServerTest {
     @Test
     void aRoomMessageReachesTheOtherMembersWithEveryFieldAndFrom() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        TestClient carol = join("carol");
-        alice.nextText();
-        alice.nextText();
-        bob.nextText();
+        List<TestClient> all = settled("alice", "bob", "carol");
+        TestClient alice = all.get(0);
+        TestClient bob = all.get(1);
+        TestClient carol = all.get(2);
         enter(alice, "lobby", "alice");
         enter(bob, "lobby", "alice", "bob");
         alice.nextText();
@@ -211,9 +225,9 @@ class RoomServerTest {
     @Test
     void aRoomMessageFromANonMemberIsAnError() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText();
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
         enter(bob, "lobby", "bob");
         alice.sendText(j("{'type':'room_message','room':'lobby','content':'hi'}"));
         expectError(alice, "Not in room");
@@ -242,12 +256,10 @@ class RoomServerTest {
     @Test
     void aPrivateMessageReachesItsTargetOnlyWithFrom() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        TestClient carol = join("carol");
-        alice.nextText();
-        alice.nextText();
-        bob.nextText();
+        List<TestClient> all = settled("alice", "bob", "carol");
+        TestClient alice = all.get(0);
+        TestClient bob = all.get(1);
+        TestClient carol = all.get(2);
 
         alice.sendText(j("{'type':'private_message','to':'bob','content':'psst','data':[1]}"));
 
@@ -279,12 +291,10 @@ class RoomServerTest {
     @Test
     void aBroadcastReachesEveryoneElseWithFrom() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        TestClient carol = join("carol");
-        alice.nextText();
-        alice.nextText();
-        bob.nextText();
+        List<TestClient> all = settled("alice", "bob", "carol");
+        TestClient alice = all.get(0);
+        TestClient bob = all.get(1);
+        TestClient carol = all.get(2);
 
         bob.sendText(j("{'type':'broadcast','content':'hello all','from':'spoof'}"));
 
@@ -307,12 +317,10 @@ class RoomServerTest {
     @Test
     void aDisconnectTellsItsRoomsFirstThenEveryone() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        TestClient carol = join("carol");
-        alice.nextText();
-        alice.nextText();
-        bob.nextText();
+        List<TestClient> all = settled("alice", "bob", "carol");
+        TestClient alice = all.get(0);
+        TestClient bob = all.get(1);
+        TestClient carol = all.get(2);
         enter(alice, "r1", "alice");
         enter(alice, "r2", "alice");
         enter(bob, "r1", "alice", "bob");
@@ -324,7 +332,7 @@ class RoomServerTest {
 
         var first = ServerFixture.json(alice.nextText());
         var second = ServerFixture.json(alice.nextText());
-        assertThat(java.util.Set.of(first.toString(), second.toString())).containsExactlyInAnyOrder(
+        assertThat(Set.of(first.toString(), second.toString())).containsExactlyInAnyOrder(
                 j("{'type':'user_left_room','room':'r1','userId':'bob'}"),
                 j("{'type':'user_left_room','room':'r2','userId':'bob'}"));
         assertJson(alice.nextText(), j("{'type':'user_left','id':'bob'}"));
@@ -334,9 +342,9 @@ class RoomServerTest {
     @Test
     void aDroppedConnectionIsADisconnectToo() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText();
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
         bob.abort();
         assertJson(alice.nextText(), j("{'type':'user_left','id':'bob'}"));
     }
@@ -434,15 +442,15 @@ class RoomServerTest {
     @Test
     void onShutdownEveryClientGetsTheNoticeThen1001() throws Exception {
         start();
-        TestClient alice = join("alice");
-        TestClient bob = join("bob");
-        alice.nextText();
+        List<TestClient> both = settled("alice", "bob");
+        TestClient alice = both.get(0);
+        TestClient bob = both.get(1);
 
         fixture.stopServer();
 
         for (TestClient c : new TestClient[] {alice, bob}) {
             CloseStatus status = c.awaitClose();
-            java.util.List<String> last = new java.util.ArrayList<>();
+            List<String> last = new ArrayList<>();
             while (true) {
                 try {
                     last.add(c.next(Duration.ZERO).text());
