@@ -2,42 +2,33 @@ package io.wshub.examples.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wshub.bench.RawJettyServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Short runs of every scenario through the command line against the raw-Jetty floor server in
- * this JVM, on an ephemeral port. Nothing about speed is asserted: only that the tool connects,
- * counts, measures and reports.
+ * Short runs of every scenario through the command line against servers in this JVM on
+ * ephemeral ports: the raw-Jetty floor and wshub. Nothing about speed is asserted: only that the
+ * tool connects, counts, measures and reports.
  */
 @Timeout(60)
 class LoadTestEndToEndTest {
 
-    private static RawJettyServer server;
-    private static String url;
     private static final String PID = Long.toString(ProcessHandle.current().pid());
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RawJettyServer.start("127.0.0.1", 0, Duration.ofMinutes(1));
-        url = "ws://127.0.0.1:" + server.port();
-    }
-
     @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
+    static void stopServers() throws Exception {
+        ServerUnderTest.stopAll();
     }
 
     private record Run(int exitCode, String out, String err) {
@@ -56,20 +47,21 @@ class LoadTestEndToEndTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static String[] withTarget(String... args) {
+    private static String[] against(ServerUnderTest server, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--server-pid", PID, "--json"));
+        all.addAll(List.of("--url", server.url(), "--server-pid", PID, "--json"));
         return all.toArray(String[]::new);
     }
 
-    @Test
-    void echoLoopsRoundTripsAndReportsTheirLatencyAndTheServersCpu() throws Exception {
-        Run run = loadtest(withTarget("echo", "-c", "4", "-s", "100", "-w", "0.5", "-d", "2"));
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
+    void echoLoopsRoundTripsAndReportsTheirLatencyAndTheServersCpu(ServerUnderTest server) throws Exception {
+        Run run = loadtest(against(server, "echo", "-c", "4", "-s", "100", "-w", "0.5", "-d", "2"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = run.json();
         assertThat(report.get("scenario").asText()).isEqualTo("echo");
-        assertThat(report.get("url").asText()).isEqualTo(url + "/echo");
+        assertThat(report.get("url").asText()).isEqualTo(server.url() + "/echo");
         assertThat(report.get("connections").asInt()).isEqualTo(4);
         assertThat(report.get("roundTrips").asLong()).isPositive();
         assertThat(report.get("latencyCount").asLong()).isPositive();
@@ -79,9 +71,10 @@ class LoadTestEndToEndTest {
         assertThat(run.err()).contains("measure | connections 4/4 | round trips");
     }
 
-    @Test
-    void fanoutAtASteadyRateDeliversEveryMeasuredMessageToEverySubscriber() throws Exception {
-        Run run = loadtest(withTarget("fanout", "-n", "5", "-r", "50", "-w", "0.5", "-d", "1"));
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
+    void fanoutAtASteadyRateDeliversEveryMeasuredMessageToEverySubscriber(ServerUnderTest server) throws Exception {
+        Run run = loadtest(against(server, "fanout", "-n", "5", "-r", "50", "-w", "0.5", "-d", "1"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = run.json();
@@ -95,9 +88,10 @@ class LoadTestEndToEndTest {
         assertThat(report.get("errors").asLong()).isZero();
     }
 
-    @Test
-    void fanoutPacedOnTheSlowestSubscriberLosesNothingAndGivesUpOnNoOne() throws Exception {
-        Run run = loadtest(withTarget("fanout", "-n", "5", "-r", "0", "-W", "8", "-w", "0.5", "-d", "1"));
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
+    void fanoutPacedOnTheSlowestSubscriberLosesNothingAndGivesUpOnNoOne(ServerUnderTest server) throws Exception {
+        Run run = loadtest(against(server, "fanout", "-n", "5", "-r", "0", "-W", "8", "-w", "0.5", "-d", "1"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = run.json();
@@ -107,9 +101,10 @@ class LoadTestEndToEndTest {
         assertThat(report.get("rate").asText()).isEqualTo("as fast as the slowest subscriber (window 8)");
     }
 
-    @Test
-    void idleHoldsTheConnectionsAndReportsMemoryPerConnection() throws Exception {
-        Run run = loadtest(withTarget("idle", "-n", "20", "-H", "0.5"));
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
+    void idleHoldsTheConnectionsAndReportsMemoryPerConnection(ServerUnderTest server) throws Exception {
+        Run run = loadtest(against(server, "idle", "-n", "20", "-H", "0.5"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = run.json();
@@ -120,9 +115,10 @@ class LoadTestEndToEndTest {
         assertThat(report.get("serverHeapPerConnectionKiB").isNumber()).isTrue();
     }
 
-    @Test
-    void idleSpreadsConnectionsOverSeveralLoopbackSourceAddresses() throws Exception {
-        Run run = loadtest(withTarget("idle", "-n", "6", "--per-address", "2", "-H", "0.2"));
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
+    void idleSpreadsConnectionsOverSeveralLoopbackSourceAddresses(ServerUnderTest server) throws Exception {
+        Run run = loadtest(against(server, "idle", "-n", "6", "--per-address", "2", "-H", "0.2"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = run.json();
@@ -131,7 +127,8 @@ class LoadTestEndToEndTest {
     }
 
     @Test
-    void theSummaryIsATableWithoutJson() {
+    void theSummaryIsATableWithoutJson() throws Exception {
+        String url = ServerUnderTest.RAW_JETTY.url();
         Run run = loadtest("echo", "--url", url, "-c", "1", "-w", "0", "-d", "0.2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
