@@ -18,6 +18,9 @@ final class ClientPool implements AutoCloseable {
     static final long MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     private static final long STOP_TIMEOUT_MS = 5_000; // closes were already sent; do not wait long for stragglers
 
+    /** 127.0.0.1 to 127.0.0.254: the last byte of a usable host address. */
+    static final int MAX_SOURCE_ADDRESSES = 254;
+
     private final List<WebSocketClient> clients;
     private final int connectionsPerClient;
 
@@ -37,9 +40,9 @@ final class ClientPool implements AutoCloseable {
      */
     static ClientPool spread(int connections, int perAddress, Duration idleTimeout) throws Exception {
         int count = (connections + perAddress - 1) / perAddress;
-        if (count > 254) {
+        if (count > MAX_SOURCE_ADDRESSES) {
             throw new IllegalArgumentException(connections + " connections at " + perAddress
-                    + " per address need more than 254 loopback addresses");
+                    + " per address need more than " + MAX_SOURCE_ADDRESSES + " loopback addresses");
         }
         List<WebSocketClient> clients = new ArrayList<>();
         try {
