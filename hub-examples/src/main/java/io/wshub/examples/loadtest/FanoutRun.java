@@ -80,6 +80,7 @@ final class FanoutRun implements Scenario {
                         .connectAll(List.of(publisher), settings.connectTimeout()), errors);
                 clock.start();
                 Thread publishing = new Thread(publisher::publish, "loadtest-publisher");
+                publishing.setDaemon(true); // it ends with the window; should it not, it must not keep the JVM up
                 publishing.start();
                 clock.awaitMeasureStart();
                 long before = deliveries.sum();
