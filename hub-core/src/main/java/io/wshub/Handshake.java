@@ -41,6 +41,15 @@ public final class Handshake {
         return new Builder();
     }
 
+    /** A builder holding this handshake's facts, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder().path(path).remoteAddress(remoteAddress);
+        headers.forEach((k, values) -> values.forEach(v -> b.header(k, v)));
+        query.forEach((k, values) -> values.forEach(v -> b.queryParameter(k, v)));
+        cookies.forEach(b::cookie);
+        return b;
+    }
+
     /** The request path, e.g. {@code /ws}; empty when the transport has none. */
     public String path() {
         return path;

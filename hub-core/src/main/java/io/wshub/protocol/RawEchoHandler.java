@@ -1,0 +1,21 @@
+package io.wshub.protocol;
+
+import io.wshub.Frame;
+import io.wshub.HubHandler;
+import io.wshub.Session;
+
+import java.nio.ByteBuffer;
+
+/** Returns every frame, text or binary, unchanged to its sender (the echo server's {@code /echo}). */
+public final class RawEchoHandler implements HubHandler {
+
+    @Override
+    public void onText(Session session, String text) {
+        session.send(Frame.text(text));
+    }
+
+    @Override
+    public void onBinary(Session session, ByteBuffer data) {
+        session.send(Frame.binary(data)); // copies: the buffer is only valid during this call
+    }
+}

@@ -1,0 +1,24 @@
+package io.wshub.protocol;
+
+import io.wshub.Frame;
+import io.wshub.HubHandler;
+import io.wshub.Session;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Relays every frame, unchanged, to every other connected client (the broadcast server's
+ * {@code /broadcast}). The frame is encoded once and shared by every recipient.
+ */
+public final class RawRelayHandler implements HubHandler {
+
+    @Override
+    public void onText(Session session, String text) {
+        session.hub().broadcast(Frame.text(text), session);
+    }
+
+    @Override
+    public void onBinary(Session session, ByteBuffer data) {
+        session.hub().broadcast(Frame.binary(data), session);
+    }
+}

@@ -1,0 +1,131 @@
+package io.wshub.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wshub.CloseStatus;
+import io.wshub.Hub;
+import io.wshub.SendResult;
+import io.wshub.Session;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The room server's protocol (DESIGN.md): welcome and presence, rooms with member lists, room,
+ * private and broadcast messages, and ping. Relayed messages keep every field the client sent,
+ * with {@code from} set by the server (a client cannot spoof it).
+ *
+ * <table>
+ *   <caption>Client messages</caption>
+ *   <tr><td>{@code join_room}</td><td>it gets {@code room_joined} with the members; the others {@code user_joined_room}</td></tr>
+ *   <tr><td>{@code leave_room}</td><td>the remaining members get {@code user_left_room}</td></tr>
+ *   <tr><td>{@code room_message}</td><td>the other members get it with {@code from}</td></tr>
+ *   <tr><td>{@code private_message}</td><td>{@code to} gets it with {@code from}</td></tr>
+ *   <tr><td>{@code broadcast}</td><td>everyone else gets it with {@code from}</td></tr>
+ *   <tr><td>{@code ping}</td><td>it gets {@code pong}</td></tr>
+ * </table>
+ */
+public final class RoomProtocol {
+
+    /** Room names: 1–64 of {@code [A-Za-z0-9_.:-]}. */
+    public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    static final String WELCOME_CONTENT = "Connected to WebSocket server";
+    private static final io.wshub.Frame PONG = Envelope.encode(Envelope.message("pong"));
+
+    private RoomProtocol() {
+    }
+
+    /** A router speaking the room protocol; add application types with {@code on(...)}. */
+    public static MessageRouter.Builder router() {
+        return MessageRouter.builder()
+                .onOpen(RoomProtocol::welcome)
+                .onClose(RoomProtocol::farewell)
+                .on("join_room", RoomProtocol::joinRoom)
+                .on("leave_room", RoomProtocol::leaveRoom)
+                .on("room_message", RoomProtocol::roomMessage)
+                .on("private_message", RoomProtocol::privateMessage)
+                .on("broadcast", RoomProtocol::broadcast)
+                .on("ping", (session, message) -> session.send(PONG));
+    }
+
+    /**
+     * The message's {@code room}, checked.
+     *
+     * @throws ProtocolError {@link Envelope#INVALID_ROOM} when absent, not a string or malformed
+     */
+    public static String room(ObjectNode message) {
+        JsonNode room = message.get("room");
+        if (room == null || !room.isTextual() || !ROOM_NAME.matcher(room.textValue()).matches()) {
+            throw new ProtocolError(Envelope.INVALID_ROOM);
+        }
+        return room.textValue();
+    }
+
+    private static void welcome(Session session) {
+        session.send(Envelope.encode(Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT)));
+        session.hub().broadcast(Envelope.encode(Envelope.message("user_joined").put("id", session.id())), session);
+    }
+
+    private static void farewell(Session session, CloseStatus status) {
+        Hub hub = session.hub();
+        for (String room : session.rooms()) {
+            hub.rooms().broadcast(room, userInRoom("user_left_room", room, session), null);
+        }
+        hub.broadcast(Envelope.encode(Envelope.message("user_left").put("id", session.id())), null);
+    }
+
+    private static void joinRoom(Session session, ObjectNode message) {
+        String room = room(message);
+        Hub hub = session.hub();
+        boolean joined = hub.rooms().join(session, room);
+        List<String> members = hub.rooms().members(room);
+        ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
+        members.forEach(ids::add);
+        ObjectNode reply = Envelope.message("room_joined").put("room", room);
+        reply.set("members", ids);
+        session.send(Envelope.encode(reply));
+        if (joined) {
+            hub.rooms().broadcast(room, userInRoom("user_joined_room", room, session), session);
+        }
+    }
+
+    private static void leaveRoom(Session session, ObjectNode message) {
+        String room = room(message);
+        if (!session.hub().rooms().leave(session, room)) {
+            throw new ProtocolError(Envelope.NOT_IN_ROOM);
+        }
+        session.hub().rooms().broadcast(room, userInRoom("user_left_room", room, session), session);
+    }
+
+    private static void roomMessage(Session session, ObjectNode message) {
+        String room = room(message);
+        if (!session.hub().rooms().isMember(session, room)) {
+            throw new ProtocolError(Envelope.NOT_IN_ROOM);
+        }
+        message.put("from", session.id());
+        session.hub().rooms().broadcast(room, Envelope.encode(message), session);
+    }
+
+    private static void privateMessage(Session session, ObjectNode message) {
+        JsonNode to = message.get("to");
+        if (to == null || !to.isTextual()) {
+            throw new ProtocolError(Envelope.USER_NOT_FOUND);
+        }
+        message.put("from", session.id());
+        if (session.hub().sendTo(to.textValue(), Envelope.encode(message)) == SendResult.NOT_FOUND) {
+            throw new ProtocolError(Envelope.USER_NOT_FOUND);
+        }
+    }
+
+    private static void broadcast(Session session, ObjectNode message) {
+        message.put("from", session.id());
+        session.hub().broadcast(Envelope.encode(message), session);
+    }
+
+    private static io.wshub.Frame userInRoom(String type, String room, Session session) {
+        return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()));
+    }
+}
