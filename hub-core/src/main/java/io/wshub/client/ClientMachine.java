@@ -481,7 +481,7 @@ final class ClientMachine {
 
     /** Starts the next write if the connection is free: restore sends first, then, once open, the buffer. */
     private void pump(Link l) {
-        if (l.connection == null || l.inFlight != null) {
+        if (l.connection == null || l.inFlight != null || l.writeFailed) {
             return;
         }
         PendingSend next;
@@ -516,6 +516,7 @@ final class ClientMachine {
         if (error == null) {
             send.future().complete(null);
         } else {
+            l.writeFailed = true;
             send.future().completeExceptionally(new ConnectionLostException(l.url, CloseStatus.ABNORMAL,
                     "the connection to " + l.url + " failed while the message was being written;"
                             + " it may or may not have arrived", error));

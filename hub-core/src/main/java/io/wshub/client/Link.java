@@ -57,6 +57,7 @@ final class Link implements ClientConnectionListener {
     final ArrayDeque<PendingSend> restoreSends = new ArrayDeque<>();
     final List<PingWaiter> pings = new ArrayList<>();
     PendingSend inFlight;
+    boolean writeFailed; // the connection is unusable; its close report is on the way
     boolean demanded;   // a demand is outstanding: the transport may deliver one message
     boolean paused;     // stopped reading because the receive queue is full
     long openedAtNanos;

@@ -257,11 +257,13 @@ public final class ReconnectingClient implements AutoCloseable {
         /** Adds a server address; see {@link #url(URI)}. */
         public Builder url(String url) {
             Objects.requireNonNull(url, "url");
+            URI uri;
             try {
-                return url(URI.create(url));
+                uri = URI.create(url);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("url is not a valid URI: " + url, e);
             }
+            return url(uri);
         }
 
         /** Timings and limits. */
