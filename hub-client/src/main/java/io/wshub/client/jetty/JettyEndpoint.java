@@ -12,8 +12,11 @@ import java.nio.ByteBuffer;
  * forwards Jetty's events to the wshub listener. It demands by hand (not auto-demanding), so the
  * client reads only as fast as it takes messages; pings and pongs are answered and followed by a
  * demand here, because they use up the demand the client gave for its next message.
+ *
+ * <p>Not part of the API: public only because Jetty calls endpoint methods through a public
+ * method-handle lookup, which cannot reach a package-private class.
  */
-final class JettyEndpoint implements Session.Listener {
+public final class JettyEndpoint implements Session.Listener {
 
     private final ClientConnectionListener listener;
     private final ClientConnectRequest request;

@@ -1,0 +1,122 @@
+package io.wshub.client.jetty;
+
+import io.wshub.client.ClientOptions;
+import io.wshub.client.ClientState;
+import io.wshub.client.ReconnectingClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The client over Jetty across a server restart on the same port, and what close() leaves behind. */
+class JettyReconnectTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ClientOptions QUICK = ClientOptions.builder()
+            .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(200)).build();
+
+    private BareServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new BareServer();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    /** Live threads of wshub's own Jetty clients that were not there before. */
+    private static Set<String> newClientThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t) && t.getName().startsWith("wshub-client-"))
+                .map(Thread::getName)
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void messagesSentWhileTheServerIsDownArriveInOrderAfterItComesBack() throws Exception {
+        try (ReconnectingClient client = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK).connect()) {
+            client.whenOpen().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            server.stop();
+            await().atMost(WAIT).until(() -> client.state() == ClientState.RECONNECTING);
+
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                sent.add(client.sendText("offline-" + i));
+            }
+            assertThat(sent).noneMatch(CompletableFuture::isDone);
+            server.start();
+
+            CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            List<String> echoed = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                echoed.add(client.receive(WAIT).orElseThrow().text());
+            }
+            assertThat(echoed).containsExactly("offline-0", "offline-1", "offline-2", "offline-3", "offline-4",
+                    "offline-5", "offline-6", "offline-7", "offline-8", "offline-9");
+            assertThat(client.receive(Duration.ofMillis(200))).isEmpty();
+        }
+    }
+
+    @Test
+    void closeDuringReconnectingStopsEverythingAndLeavesNoThreadBehind() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ReconnectingClient client = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK).connect();
+        client.whenOpen().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(newClientThreads(before)).isNotEmpty();
+        server.stop();
+        await().atMost(WAIT).until(() -> client.state() == ClientState.RECONNECTING);
+        CompletableFuture<Void> buffered = client.sendText("never sent");
+
+        client.close();
+
+        assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+        assertThat(buffered).isCompletedExceptionally();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
+    }
+
+    @Test
+    void closeWhenOpenEndsTheConnectionCleanlyAndReleasesTheThreads() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ReconnectingClient client = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK).connect();
+        client.whenOpen().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        client.close();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
+    }
+
+    @Test
+    void manyClientsShareOneTransport() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        JettyClientTransport transport = JettyClientTransport.create();
+        List<ReconnectingClient> clients = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            clients.add(ReconnectingClient.builder(transport).url(server.uri("/echo")).options(QUICK).connect());
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            clients.get(i).sendText("client-" + i);
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            assertThat(clients.get(i).receive(WAIT).orElseThrow().text()).isEqualTo("client-" + i);
+        }
+        assertThat(newClientThreads(before)).hasSizeLessThanOrEqualTo(17); // the pool's 16 and the timer
+
+        clients.forEach(ReconnectingClient::close);
+        assertThat(clients).allMatch(c -> c.state() == ClientState.CLOSED);
+        transport.close();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
+    }
+}
