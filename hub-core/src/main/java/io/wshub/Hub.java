@@ -37,7 +37,10 @@ public interface Hub {
     /** The options the hub was built with. */
     HubOptions options();
 
-    /** The open session with this id on this node. */
+    /**
+     * The session with this id on this node, until its transport reports the close (a closing
+     * session is still found; {@link Session#isOpen()} tells).
+     */
     Optional<Session> session(String id);
 
     /** A snapshot of the open sessions on this node. */

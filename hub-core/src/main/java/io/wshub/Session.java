@@ -69,9 +69,10 @@ public interface Session {
     boolean isWritable();
 
     /**
-     * Stops reading from this peer after the current message: the transport stops asking for
-     * frames, and TCP flow control pushes back on the peer. Use it when the application cannot
-     * keep up with this peer; {@link #resumeReading()} undoes it.
+     * Stops reading from this peer: the hub stops asking the transport for messages, and TCP flow
+     * control pushes back on the peer. The one message already asked for may still arrive (called
+     * from this session's own handler, none does). Use it when the application cannot keep up
+     * with this peer; {@link #resumeReading()} undoes it.
      */
     void suspendReading();
 

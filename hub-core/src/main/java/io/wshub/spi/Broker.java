@@ -13,7 +13,8 @@ import java.util.List;
  * what other nodes published to its {@link Delivery}, never a node's own publication back to it.
  * So a broker outage never stops local delivery.
  *
- * <p>Every method is called on hub or transport threads and must not block on the network:
+ * <p>Every method but {@link #claimSessionId} is called on hub or transport threads and must not
+ * block on the network:
  * publish asynchronously, answer queries from local state (a cache kept current in the
  * background), and report failures by counting them and through {@link #isUp()}.
  */
@@ -39,7 +40,10 @@ public interface Broker {
     boolean publishPrivate(String sessionId, Frame frame);
 
     /**
-     * Claims a session id across the cluster before a session may use it.
+     * Claims a session id across the cluster before a session may use it. The one call that may
+     * wait on the network, because the upgrade needs the answer: keep the wait short and bounded,
+     * and fail at once (throw) while the cluster is known to be unreachable; the hub then accepts
+     * the id on local uniqueness and counts a broker error.
      *
      * @return false if another node holds the id
      */

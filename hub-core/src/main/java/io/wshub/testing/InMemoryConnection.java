@@ -9,7 +9,6 @@ import io.wshub.spi.SendCallback;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 /**
  * The hub's end of an in-memory connection. Frames from the client wait in an inbound queue and
@@ -84,7 +83,7 @@ final class InMemoryConnection implements Connection {
 
     @Override
     public void send(Frame[] frames, int count, SendCallback callback) {
-        client.receiveWrite(Arrays.copyOf(frames, count), callback);
+        client.receiveWrite(frames, count, callback);
     }
 
     @Override

@@ -1,0 +1,239 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.OverflowPolicy;
+import io.wshub.SendResult;
+import io.wshub.spi.Connection;
+import io.wshub.spi.SendCallback;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one writer of a session, alone, against a scripted connection. */
+class SessionWriterTest {
+
+    /** A connection that keeps each write in flight until the test completes it. */
+    private static final class ScriptedConnection implements Connection {
+        final List<List<String>> writes = new CopyOnWriteArrayList<>();
+        final List<SendCallback> pending = new CopyOnWriteArrayList<>();
+        final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicInteger maxOutstanding = new AtomicInteger();
+        Consumer<SendCallback> onSend = pending::add;
+
+        @Override
+        public void send(Frame[] frames, int count, SendCallback callback) {
+            maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                texts.add(frames[i].text());
+            }
+            writes.add(texts);
+            onSend.accept(new SendCallback() {
+                @Override
+                public void succeeded() {
+                    outstanding.decrementAndGet();
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    outstanding.decrementAndGet();
+                    callback.failed(cause);
+                }
+            });
+        }
+
+        void completeNext() {
+            pending.remove(0).succeeded();
+        }
+
+        @Override
+        public void ping(ByteBuffer payload) {
+        }
+
+        @Override
+        public void close(CloseStatus status) {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void demand() {
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return null;
+        }
+    }
+
+    private static final class RecordingEvents implements SessionWriter.Events {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void written(int messages, long bytes) {
+            events.add("written " + messages);
+        }
+
+        @Override
+        public void droppedOldest(int messages, long bytes) {
+            events.add("droppedOldest " + messages);
+        }
+
+        @Override
+        public void refusedNewest(long bytes) {
+            events.add("refusedNewest");
+        }
+
+        @Override
+        public void overflowed() {
+            events.add("overflowed");
+        }
+
+        @Override
+        public void writeFailed(Throwable cause) {
+            events.add("writeFailed " + cause.getMessage());
+        }
+
+        @Override
+        public void drainedForClose(CloseStatus status) {
+            events.add("close " + status.code());
+        }
+    }
+
+    private final ScriptedConnection connection = new ScriptedConnection();
+    private final RecordingEvents events = new RecordingEvents();
+    private final LongAdder hubQueuedBytes = new LongAdder();
+
+    private SessionWriter writer(int maxMessages) {
+        return new SessionWriter(new OutboundQueue(maxMessages, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
+                connection, Runnable::run, events, () -> 42L, maxMessages, Long.MAX_VALUE, hubQueuedBytes);
+    }
+
+    @Test
+    void onlyOneWriteIsEverInFlightAndTheNextCarriesEverythingQueued() {
+        SessionWriter w = writer(100);
+        w.offer(Frame.text("a"), false);
+        w.offer(Frame.text("b"), false);
+        w.offer(Frame.text("c"), false);
+        assertThat(connection.writes).containsExactly(List.of("a"));
+        assertThat(w.writeStartedNanos()).isNotZero();
+
+        connection.completeNext();
+        assertThat(connection.writes).containsExactly(List.of("a"), List.of("b", "c"));
+        connection.completeNext();
+        assertThat(w.writeStartedNanos()).isZero();
+        assertThat(connection.maxOutstanding.get()).isEqualTo(1);
+        assertThat(events.events).containsExactly("written 1", "written 2");
+        assertThat(w.messagesOut()).isEqualTo(3);
+        assertThat(hubQueuedBytes.sum()).isZero();
+    }
+
+    @Test
+    void aBatchHoldsAtMostItsFrameLimit() {
+        SessionWriter w = writer(1000);
+        w.offer(Frame.text("first"), false);
+        for (int i = 0; i < SessionWriter.MAX_BATCH_FRAMES + 10; i++) {
+            w.offer(Frame.text("q" + i), false);
+        }
+        connection.completeNext();
+        connection.completeNext();
+        assertThat(connection.writes.get(1)).hasSize(SessionWriter.MAX_BATCH_FRAMES);
+        assertThat(connection.writes.get(2)).hasSize(10);
+    }
+
+    @Test
+    void writesCompletedInsideSendLoopInsteadOfRecursing() {
+        SessionWriter w = writer(100);
+        AtomicInteger depth = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        AtomicInteger remaining = new AtomicInteger(20_000);
+        connection.onSend = callback -> {
+            maxDepth.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+            depth.incrementAndGet();
+            // A producer racing the writer: every write sees a new frame arrive, then completes at once.
+            if (remaining.decrementAndGet() > 0) {
+                w.offer(Frame.text("more"), false);
+            }
+            callback.succeeded();
+        };
+        w.offer(Frame.text("start"), false);
+
+        assertThat(depth.get()).isEqualTo(20_000);
+        assertThat(maxDepth.get()).isLessThan(200); // a recursive writer would be ~20 000 frames deep
+        assertThat(w.writeStartedNanos()).isZero();
+    }
+
+    @Test
+    void aFailedWriteStopsTheWriterForGood() {
+        SessionWriter w = writer(100);
+        w.offer(Frame.text("a"), false);
+        w.offer(Frame.text("b"), false);
+        connection.pending.remove(0).failed(new IOException("reset"));
+
+        assertThat(events.events).containsExactly("writeFailed reset");
+        assertThat(w.offer(Frame.text("c"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.queuedMessages()).isZero();
+        assertThat(hubQueuedBytes.sum()).isZero();
+        assertThat(connection.writes).hasSize(1);
+    }
+
+    @Test
+    void theCloseFrameFollowsWhatWasQueued() {
+        SessionWriter w = writer(100);
+        w.offer(Frame.text("a"), false);
+        w.offer(Frame.text("b"), false);
+        assertThat(w.closeAfterDrain(CloseStatus.NORMAL)).isTrue();
+        assertThat(w.offer(Frame.text("late"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(events.events).isEmpty();
+
+        connection.completeNext();
+        connection.completeNext();
+        assertThat(events.events).containsExactly("written 1", "written 1", "close 1000");
+        assertThat(w.closeAfterDrain(CloseStatus.NORMAL)).isFalse();
+    }
+
+    @Test
+    void anIdleWriterClosesAtOnce() {
+        SessionWriter w = writer(100);
+        w.closeAfterDrain(CloseStatus.SERVER_SHUTDOWN);
+        assertThat(events.events).containsExactly("close 1001");
+    }
+
+    @Test
+    void aDispatchedOfferWritesOnTheFlushExecutor() {
+        List<Runnable> tasks = new ArrayList<>();
+        SessionWriter w = new SessionWriter(new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
+                connection, tasks::add, events, () -> 1L, 10, Long.MAX_VALUE, hubQueuedBytes);
+        w.offer(Frame.text("a"), true);
+        w.offer(Frame.text("b"), true);
+        assertThat(connection.writes).isEmpty();
+        assertThat(tasks).hasSize(1); // scheduled once, however many frames arrive
+        tasks.get(0).run();
+        assertThat(connection.writes).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
+    void terminateDiscardsTheQueueAndItsBytes() {
+        SessionWriter w = writer(100);
+        w.offer(Frame.text("in flight"), false);
+        w.offer(Frame.text("12345"), false);
+        assertThat(hubQueuedBytes.sum()).isEqualTo(5);
+        assertThat(w.terminate()).isEqualTo(5);
+        assertThat(hubQueuedBytes.sum()).isZero();
+        assertThat(w.offer(Frame.text("x"), false)).isEqualTo(SendResult.CLOSED);
+    }
+}

@@ -1,0 +1,107 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.HubHandler;
+import io.wshub.HubOptions;
+import io.wshub.protocol.RawEchoHandler;
+import io.wshub.protocol.RoomProtocol;
+import io.wshub.testing.InMemoryClient;
+import io.wshub.testing.UpgradeRefusedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static io.wshub.internal.TestHub.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Graceful shutdown: drain, notice, 1001, then force after the grace period. */
+class ShutdownTest {
+
+    private static final String NOTICE = "{\"type\":\"server_shutdown\",\"message\":\"Server is shutting down\"}";
+
+    @Test
+    void queuedMessagesDrainThenTheNoticeThenClose1001() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient c = t.connect("c");
+            c.nextText(WAIT);
+            c.pauseReading();
+            t.session("c").send("one");
+            t.session("c").send("two");
+
+            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(10));
+            assertThat(done).isNotDone();
+            c.resumeReading();
+
+            assertThat(c.nextText(WAIT)).isEqualTo("one");
+            assertThat(c.nextText(WAIT)).isEqualTo("two");
+            assertThat(c.nextText(WAIT)).isEqualTo(NOTICE);
+            assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
+            assertThat(done).isCompleted();
+        }
+    }
+
+    @Test
+    void connectionsThatDoNotDrainAreDroppedWhenTheGraceEnds() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient stuck = t.connect("stuck");
+            InMemoryClient fine = t.connect("fine");
+            stuck.pauseReading();
+            t.session("stuck").send("never read");
+
+            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(3));
+            assertThat(fine.awaitClose(WAIT).code()).isEqualTo(1001);
+            t.advance(Duration.ofSeconds(2));
+            assertThat(stuck.isClosed()).isFalse();
+            assertThat(done).isNotDone();
+
+            t.advance(Duration.ofSeconds(2));
+            assertThat(stuck.awaitClose(WAIT).code()).isEqualTo(1006);
+            assertThat(done).isCompleted();
+            assertThat(t.hub.sessionCount()).isZero();
+        }
+    }
+
+    @Test
+    void shuttingDownTwiceIsHarmlessAndReturnsTheSameFuture() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
+            t.connect("c");
+            CompletableFuture<Void> first = t.hub.shutdown(Duration.ofSeconds(5));
+            CompletableFuture<Void> second = t.hub.shutdown(Duration.ofSeconds(1));
+            assertThat(second).isSameAs(first);
+            assertThat(first).isCompleted();
+            assertThat(t.hub.stats().shuttingDown()).isTrue();
+        }
+    }
+
+    @Test
+    void newConnectionsAreRefusedOnceShutdownBegins() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient stuck = t.connect("stuck");
+            stuck.pauseReading();
+            t.session("stuck").send("x");
+            t.hub.shutdown(Duration.ofSeconds(10));
+            assertThatThrownBy(() -> t.connect("late"))
+                    .isInstanceOfSatisfying(UpgradeRefusedException.class, e -> assertThat(e.status()).isEqualTo(503));
+        }
+    }
+
+    @Test
+    void rawSessionsGetOnlyTheCloseFrame() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), new RawEchoHandler())) {
+            InMemoryClient c = t.connect("c");
+            t.hub.shutdown(Duration.ofSeconds(5));
+            assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
+            assertThat(c.drain()).isEmpty();
+        }
+    }
+
+    @Test
+    void anEmptyHubShutsDownAtOnce() {
+        try (TestHub t = new TestHub(HubOptions.defaults(), new HubHandler() {
+        })) {
+            assertThat(t.hub.shutdown(Duration.ofSeconds(30))).isCompleted();
+        }
+    }
+}
