@@ -112,9 +112,14 @@ public final class RoomClient implements AutoCloseable {
         return CompletableFuture.allOf(joins.toArray(CompletableFuture<?>[]::new));
     }
 
+    /** Whether the room server accepts this room name: 1–64 of {@code [A-Za-z0-9_.:-]}. */
+    public static boolean isValidRoomName(String room) {
+        return room != null && ROOM_NAME.matcher(room).matches();
+    }
+
     private static void checkRoom(String room) {
         Objects.requireNonNull(room, "room");
-        if (!ROOM_NAME.matcher(room).matches()) {
+        if (!isValidRoomName(room)) {
             throw new IllegalArgumentException("room must be 1-64 of [A-Za-z0-9_.:-], was \"" + room + "\"");
         }
     }
