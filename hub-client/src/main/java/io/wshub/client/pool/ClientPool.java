@@ -47,8 +47,11 @@ public final class ClientPool implements AutoCloseable {
     /** A borrow waiting for a connection. */
     private static final class Waiter {
         final CompletableFuture<PooledConnection> future = new CompletableFuture<>();
+        // Set by borrow() before the future's completion callback is registered, which publishes it.
         Scheduler.Cancellable timer;
-        int failedOpens; // new connections that failed for this borrow; it gives up after one per URL
+        // New connections that failed for this borrow (it gives up after one per URL). Touched only
+        // by the completion of its one open at a time, so one thread after another, never at once.
+        int failedOpens;
     }
 
     private final ClientTransport transport;
