@@ -18,8 +18,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +77,7 @@ class JettyClientTransportTest {
             assertThat(nextText(client)).isEqualTo("héllo");
             Frame binary = client.receive(WAIT).orElseThrow();
             assertThat(binary.isText()).isFalse();
-            assertThat(binary.payload()).isEqualTo(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            assertThat(binary.payload()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         }
     }
 
@@ -85,6 +88,37 @@ class JettyClientTransportTest {
             client.sendText(big).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(nextText(client)).hasSize(big.length()).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void sendsFromManyThreadsAllArriveAndEachThreadsInOrder() throws Exception {
+        int threads = 4;
+        int perThread = 250;
+        try (ReconnectingClient client = connect(server.uri("/echo"), QUICK)) {
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        client.sendText(thread + ":" + i);
+                    }
+                }));
+            }
+            senders.forEach(Thread::start);
+            for (Thread sender : senders) {
+                sender.join(WAIT.toMillis());
+            }
+
+            int[] next = new int[threads];
+            for (int n = 0; n < threads * perThread; n++) {
+                String[] parts = nextText(client).split(":");
+                int thread = Integer.parseInt(parts[0]);
+                assertThat(Integer.parseInt(parts[1])).as("message of sender %d", thread).isEqualTo(next[thread]);
+                next[thread]++;
+            }
+            assertThat(next).containsOnly(perThread);
+            assertThat(failures).isEmpty();
         }
     }
 
