@@ -313,11 +313,6 @@ public final class ReconnectingClient implements AutoCloseable {
             return this;
         }
 
-        /** The options set so far. */
-        public ClientOptions options() {
-            return options;
-        }
-
         /** Where the jitter comes from: uniform in [0, 1). For tests. */
         Builder jitter(DoubleSupplier jitter) {
             this.jitter = Objects.requireNonNull(jitter, "jitter");
