@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,13 +35,6 @@ class JettyReconnectTest {
         server.close();
     }
 
-    /** Live threads of wshub's own Jetty clients that were not there before. */
-    private static Set<String> newClientThreads(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !before.contains(t) && t.getName().startsWith("wshub-client-"))
-                .map(Thread::getName)
-                .collect(Collectors.toSet());
-    }
 
     @Test
     void messagesSentWhileTheServerIsDownArriveInOrderAfterItComesBack() throws Exception {
@@ -72,10 +63,10 @@ class JettyReconnectTest {
 
     @Test
     void closeDuringReconnectingStopsEverythingAndLeavesNoThreadBehind() throws Exception {
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ClientThreads threads = new ClientThreads();
         ReconnectingClient client = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK).connect();
         client.whenOpen().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(newClientThreads(before)).isNotEmpty();
+        assertThat(threads.started()).isNotEmpty();
         server.stop();
         await().atMost(WAIT).until(() -> client.state() == ClientState.RECONNECTING);
         CompletableFuture<Void> buffered = client.sendText("never sent");
@@ -84,23 +75,23 @@ class JettyReconnectTest {
 
         assertThat(client.state()).isEqualTo(ClientState.CLOSED);
         assertThat(buffered).isCompletedExceptionally();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(threads.started()).isEmpty());
     }
 
     @Test
     void closeWhenOpenEndsTheConnectionCleanlyAndReleasesTheThreads() throws Exception {
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ClientThreads threads = new ClientThreads();
         ReconnectingClient client = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK).connect();
         client.whenOpen().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         client.close();
 
-        assertThat(newClientThreads(before)).isEmpty(); // already when close() returns
+        assertThat(threads.started()).isEmpty(); // already when close() returns
     }
 
     @Test
     void manyClientsShareOneTransport() throws Exception {
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ClientThreads threads = new ClientThreads();
         JettyClientTransport transport = JettyClientTransport.create();
         List<ReconnectingClient> clients = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -112,11 +103,11 @@ class JettyReconnectTest {
         for (int i = 0; i < clients.size(); i++) {
             assertThat(clients.get(i).receive(WAIT).orElseThrow().text()).isEqualTo("client-" + i);
         }
-        assertThat(newClientThreads(before)).hasSizeLessThanOrEqualTo(17); // the pool's 16 and the timer
+        assertThat(threads.started()).hasSizeLessThanOrEqualTo(17); // the pool's 16 and the timer
 
         clients.forEach(ReconnectingClient::close);
         assertThat(clients).allMatch(c -> c.state() == ClientState.CLOSED);
         transport.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(threads.started()).isEmpty());
     }
 }
