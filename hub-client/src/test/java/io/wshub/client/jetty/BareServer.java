@@ -9,6 +9,9 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -17,16 +20,18 @@ import java.nio.ByteBuffer;
  * A bare Jetty WebSocket server for testing the client transport over real sockets (not a hub):
  * {@code /echo} returns every message, {@code /refuse?status=S} refuses the upgrade,
  * {@code /close?code=C} closes right after the open, {@code /headers} sends back the request's
- * {@code Authorization} header, {@code /pinger} pings three times and then says how many pongs came. It binds an ephemeral port once and keeps it across restarts.
+ * {@code Authorization} header, {@code /pinger} pings three times and then says how many pongs came.
+ * It binds an ephemeral port once and keeps it across restarts. As a JUnit extension
+ * ({@code @RegisterExtension}) it runs for each test.
  */
-public final class BareServer implements AutoCloseable {
+public final class BareServer implements BeforeEachCallback, AfterEachCallback {
 
     private static final long MAX_MESSAGE_BYTES = 1024 * 1024;
 
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
 
-    BareServer() throws Exception {
+    BareServer() {
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
@@ -45,8 +50,16 @@ public final class BareServer implements AutoCloseable {
             container.addMapping("/headers", (req, resp, cb) ->
                     new SendOnOpen(String.valueOf(req.getHeaders().get(HttpHeader.AUTHORIZATION))));
         }));
-        server.start();
-        connector.setPort(connector.getLocalPort()); // a restart binds the same port again
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        stop();
     }
 
     URI uri(String pathAndQuery) {
@@ -57,13 +70,10 @@ public final class BareServer implements AutoCloseable {
         server.stop();
     }
 
+    /** Starts; the first start binds an ephemeral port, every later one binds it again. */
     void start() throws Exception {
         server.start();
-    }
-
-    @Override
-    public void close() throws Exception {
-        server.stop();
+        connector.setPort(connector.getLocalPort());
     }
 
     // Endpoints are public: Jetty calls their methods through a public method-handle lookup.

@@ -10,8 +10,8 @@ import io.wshub.client.ConnectionLostException;
 import io.wshub.client.HandshakeRefusedException;
 import io.wshub.client.ReconnectingClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -38,8 +38,9 @@ class JettyClientTransportTest {
     private static final ClientOptions QUICK = ClientOptions.builder()
             .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(200)).build();
 
-    private BareServer server;
-    private JettyClientTransport transport;
+    @RegisterExtension
+    final BareServer server = new BareServer();
+    private final JettyClientTransport transport = JettyClientTransport.create();
     private final CopyOnWriteArrayList<ClientFailure> failures = new CopyOnWriteArrayList<>();
     private final ClientListener recording = new ClientListener() {
         @Override
@@ -48,16 +49,9 @@ class JettyClientTransportTest {
         }
     };
 
-    @BeforeEach
-    void start() throws Exception {
-        server = new BareServer();
-        transport = JettyClientTransport.create();
-    }
-
     @AfterEach
-    void stop() throws Exception {
+    void closeTransport() {
         transport.close();
-        server.close();
     }
 
     private ReconnectingClient connect(URI uri, ClientOptions options) {

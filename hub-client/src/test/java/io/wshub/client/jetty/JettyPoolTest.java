@@ -2,9 +2,8 @@ package io.wshub.client.jetty;
 
 import io.wshub.client.pool.ClientPool;
 import io.wshub.client.pool.PooledConnection;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,17 +16,8 @@ class JettyPoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private BareServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new BareServer();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final BareServer server = new BareServer();
 
     private static PooledConnection borrow(ClientPool pool) throws Exception {
         return pool.borrow().get(WAIT.toSeconds(), TimeUnit.SECONDS);

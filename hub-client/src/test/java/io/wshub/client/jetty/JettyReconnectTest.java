@@ -3,9 +3,8 @@ package io.wshub.client.jetty;
 import io.wshub.client.ClientOptions;
 import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,17 +22,8 @@ class JettyReconnectTest {
     private static final ClientOptions QUICK = ClientOptions.builder()
             .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(200)).build();
 
-    private BareServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new BareServer();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final BareServer server = new BareServer();
 
 
     @Test
