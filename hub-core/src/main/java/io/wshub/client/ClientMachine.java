@@ -6,12 +6,10 @@ import io.wshub.spi.ClientConnectRequest;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
-import io.wshub.spi.SendCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +25,8 @@ import java.util.function.Predicate;
 
 /**
  * The reconnecting client's state machine: attempts with backoff and failover, the handshake and
- * restore timeouts, the heartbeat, the send buffer and its one writer, inbound delivery, and the
- * final close.
+ * restore timeouts, endings and the retry decision, and the final close. Its {@link Inbound}
+ * delivers messages and runs the heartbeat; its {@link Outbound} buffers and writes.
  *
  * <p>Every method that reads or writes its state runs on one {@link SerialExecutor}: the public
  * facade, the transport's callbacks (through {@link Link}) and the timers all {@link #post} their
@@ -38,17 +36,12 @@ import java.util.function.Predicate;
 final class ClientMachine {
 
     private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
-    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    /** A write that stays in flight past the send timeout: the connection is stuck, not closed by anyone. */
-    private static final CloseStatus WRITE_TIMEOUT = new CloseStatus(1006, "Write timeout");
 
     private final ClientTransport transport;
     private final List<URI> urls;
     private final ClientOptions options;
     private final ClientHeaders headers;
     private final ClientListener listener;
-    private final MessageHandler handler; // null: inbound messages go to the mailbox
-    private final Mailbox mailbox;        // null when there is a handler
     private final List<RestoreHook> restoreHooks;
     private final Scheduler scheduler;
     private final SerialExecutor executor = new SerialExecutor();
@@ -56,14 +49,14 @@ final class ClientMachine {
 
     // Confined to the executor.
     private final Backoff backoff;
-    private final SendBuffer buffer;
     private final ReplyWaiters replies = new ReplyWaiters();
+    private final Inbound inbound;
+    private final Outbound outbound;
     private final List<CompletableFuture<Void>> openWaiters = new ArrayList<>();
     private Link link;              // the current attempt or connection; null while waiting to retry
     private int urlIndex;
     private boolean everOpen;
     private Scheduler.Cancellable retryTimer;
-    private Scheduler.Cancellable sendTimer;
     private ClientException gaveUpOn; // the failure that closed the client, if one did
 
     // Written on the executor, read from any thread.
@@ -76,14 +69,11 @@ final class ClientMachine {
         this.options = config.options;
         this.headers = config.headers;
         this.listener = config.listener;
-        this.handler = config.handler;
         this.restoreHooks = List.copyOf(config.restoreHooks);
         this.scheduler = config.scheduler != null ? config.scheduler : transport.scheduler();
-        this.mailbox = handler != null ? null : new Mailbox(options.receiveQueueMessages(),
-                () -> post(this::resumeReading));
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), config.jitter);
-        this.buffer = new SendBuffer(options.maxBufferedMessages(), options.maxBufferedBytes(),
-                options.overflowPolicy());
+        this.inbound = new Inbound(this, scheduler, options, replies, config.handler);
+        this.outbound = new Outbound(this, scheduler, options);
         this.currentUrl = urls.get(0);
     }
 
@@ -110,7 +100,7 @@ final class ClientMachine {
     }
 
     Mailbox mailbox() {
-        return mailbox;
+        return inbound.mailbox();
     }
 
     /** Completes when the client has closed (by request or by giving up). */
@@ -126,6 +116,11 @@ final class ClientMachine {
 
     boolean isCurrent(Link l) {
         return l == link;
+    }
+
+    /** The current attempt or connection; null while waiting to retry or after the close. */
+    Link currentLink() {
+        return link;
     }
 
     private void attempt() {
@@ -181,11 +176,8 @@ final class ClientMachine {
         }
         l.connection = connection;
         l.phase = Link.Phase.RESTORING;
-        long now = scheduler.nanoTime();
-        l.heartbeat = new Heartbeat(options.pingInterval().toNanos(), options.pongTimeout().toNanos(), now);
-        scheduleHeartbeat(l, now);
+        inbound.start(l);
         l.restoreTimer = schedule(options.restoreTimeout(), () -> restoreTimedOut(l));
-        demand(l);
         restore(l, 0);
     }
 
@@ -264,58 +256,17 @@ final class ClientMachine {
         setState(ClientState.OPEN);
         openWaiters.forEach(f -> f.complete(null));
         openWaiters.clear();
-        pump(l);
+        outbound.pump(l);
     }
 
-    // ---- inbound ----
+    // ---- events of a link, from the transport ----
 
     void inbound(Link l, Frame frame) {
-        if (l != link || l.heartbeat == null) {
-            return;
-        }
-        l.demanded = false;
-        l.heartbeat.heard(scheduler.nanoTime());
-        replies.offer(frame);
-        if (handler != null) {
-            try {
-                handler.onMessage(frame);
-            } catch (RuntimeException e) {
-                log.warn("message handler failed", e);
-            }
-            demand(l);
-        } else if (mailbox.offer(frame) || l.phase == Link.Phase.RESTORING) {
-            demand(l); // while restoring, keep reading: a hook may be waiting for its reply
-        } else {
-            l.paused = true;
-        }
-    }
-
-    private void demand(Link l) {
-        if (!l.demanded) {
-            l.demanded = true;
-            l.connection.demand();
-        }
-    }
-
-    private void resumeReading() {
-        Link l = link;
-        if (l != null && l.paused) {
-            l.paused = false;
-            l.heartbeat.heard(scheduler.nanoTime());
-            demand(l);
-        }
+        inbound.message(l, frame);
     }
 
     void pong(Link l) {
-        if (l != link || l.heartbeat == null) {
-            return;
-        }
-        long now = scheduler.nanoTime();
-        l.heartbeat.heard(now);
-        for (Link.PingWaiter ping : l.pings) {
-            ping.rtt().complete(Duration.ofNanos(now - ping.sentAtNanos()));
-        }
-        l.pings.clear();
+        inbound.pong(l);
     }
 
     void closedByPeer(Link l, CloseStatus status) {
@@ -327,37 +278,10 @@ final class ClientMachine {
         }
     }
 
-    // ---- heartbeat ----
-
-    private void scheduleHeartbeat(Link l, long now) {
-        l.heartbeatTimer = schedule(Duration.ofNanos(l.heartbeat.nanosUntilNextTick(now)), () -> heartbeatTick(l));
-    }
-
-    private void heartbeatTick(Link l) {
-        if (l != link) {
-            return;
-        }
-        long now = scheduler.nanoTime();
-        if (l.paused) {
-            l.heartbeat.heard(now); // we stopped reading: the silence is ours, not the peer's
-        }
-        switch (l.heartbeat.tick(now)) {
-            case DEAD -> {
-                dropped(l, new ConnectionLostException(l.url, CloseStatus.HEARTBEAT_TIMEOUT,
-                        "no pong or other frame from " + l.url + " within " + options.pongTimeout(), null));
-                return;
-            }
-            case PING -> l.connection.ping(NO_PAYLOAD.duplicate());
-            case NONE -> {
-            }
-        }
-        scheduleHeartbeat(l, now);
-    }
-
     // ---- endings and retries ----
 
     /** We give up on this attempt or connection: drop it and handle the ending. */
-    private void dropped(Link l, ClientException cause) {
+    void dropped(Link l, ClientException cause) {
         if (l.connection != null) {
             l.connection.abort();
         } else if (l.connecting != null) {
@@ -419,38 +343,18 @@ final class ClientMachine {
     void send(Frame frame, CompletableFuture<Void> written) {
         if (state == ClientState.CLOSED) {
             written.completeExceptionally(closedException());
-            return;
-        }
-        long deadline = scheduler.nanoTime() + options.sendTimeout().toNanos();
-        List<PendingSend> dropped = new ArrayList<>(0);
-        if (!buffer.offer(new PendingSend(frame, written, deadline), dropped)) {
-            written.completeExceptionally(new MessageDroppedException("send buffer full (" + buffer.size()
-                    + " messages, " + buffer.bytes() + " bytes): dropped the newest message"));
-            return;
-        }
-        for (PendingSend old : dropped) {
-            old.future().completeExceptionally(new MessageDroppedException(
-                    "send buffer full: dropped the oldest message to make room for a newer one"));
-        }
-        armSendTimer();
-        if (link != null) {
-            pump(link);
+        } else {
+            outbound.send(frame, written);
         }
     }
 
     void restoreSend(Link l, Frame frame, CompletableFuture<Void> written) {
-        if (l != link) {
-            written.completeExceptionally(new ConnectionLostException(l.url, CloseStatus.ABNORMAL,
-                    "the connection to " + l.url + " being restored is gone", null));
-            return;
-        }
-        l.restoreSends.add(new PendingSend(frame, written, PendingSend.NO_DEADLINE));
-        pump(l);
+        outbound.restoreSend(l, frame, written);
     }
 
     void restoreRequest(Link l, Frame frame, Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
         replies.add(new ReplyWaiters.Waiter(isReply, reply, l));
-        restoreSend(l, frame, failingOnError(reply));
+        outbound.restoreSend(l, frame, failingOnError(reply));
     }
 
     void request(Frame frame, Predicate<Frame> isReply, Duration timeout, CompletableFuture<Frame> reply) {
@@ -465,7 +369,7 @@ final class ClientMachine {
             reply.completeExceptionally(new TimeoutException("no reply within " + timeout));
         });
         reply.whenComplete((ignored, error) -> timer.cancel());
-        send(frame, failingOnError(reply));
+        outbound.send(frame, failingOnError(reply));
     }
 
     /** A write future that fails {@code reply} when the write fails. */
@@ -477,91 +381,6 @@ final class ClientMachine {
             }
         });
         return written;
-    }
-
-    /** Starts the next write if the connection is free: restore sends first, then, once open, the buffer. */
-    private void pump(Link l) {
-        if (l.connection == null || l.inFlight != null || l.writeFailed) {
-            return;
-        }
-        PendingSend next;
-        do {
-            next = l.restoreSends.poll();
-            if (next == null && l.phase == Link.Phase.OPEN) {
-                next = buffer.poll();
-            }
-            if (next == null) {
-                return;
-            }
-        } while (next.future().isDone()); // cancelled by its sender: never written
-        PendingSend send = next;
-        l.inFlight = send;
-        l.connection.send(send.frame(), new SendCallback() {
-            @Override
-            public void succeeded() {
-                post(() -> written(l, send, null));
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                post(() -> written(l, send, cause));
-            }
-        });
-    }
-
-    private void written(Link l, PendingSend send, Throwable error) {
-        if (l.inFlight == send) {
-            l.inFlight = null;
-        }
-        if (error == null) {
-            send.future().complete(null);
-        } else {
-            l.writeFailed = true;
-            send.future().completeExceptionally(new ConnectionLostException(l.url, CloseStatus.ABNORMAL,
-                    "the connection to " + l.url + " failed while the message was being written;"
-                            + " it may or may not have arrived", error));
-        }
-        if (l == link) {
-            pump(l);
-        }
-    }
-
-    private void armSendTimer() {
-        if (sendTimer != null) {
-            return;
-        }
-        long earliest = PendingSend.NO_DEADLINE;
-        PendingSend head = buffer.peek();
-        if (head != null) {
-            earliest = head.deadlineNanos();
-        }
-        if (link != null && link.inFlight != null) {
-            earliest = Math.min(earliest, link.inFlight.deadlineNanos());
-        }
-        if (earliest != PendingSend.NO_DEADLINE) {
-            long wait = Math.max(0, earliest - scheduler.nanoTime());
-            sendTimer = schedule(Duration.ofNanos(wait), this::sendTimerFired);
-        }
-    }
-
-    private void sendTimerFired() {
-        sendTimer = null;
-        if (state == ClientState.CLOSED) {
-            return;
-        }
-        long now = scheduler.nanoTime();
-        for (PendingSend expired : buffer.expire(now)) {
-            expired.future().completeExceptionally(new SendTimeoutException(
-                    "not written within " + options.sendTimeout() + " of its send; it was never sent"));
-        }
-        Link l = link;
-        if (l != null && l.inFlight != null && l.inFlight.deadlineNanos() <= now) {
-            l.inFlight.future().completeExceptionally(new SendTimeoutException(
-                    "the write did not complete within " + options.sendTimeout() + "; the connection is dropped"));
-            dropped(l, new ConnectionLostException(l.url, WRITE_TIMEOUT,
-                    "a write to " + l.url + " did not complete within " + options.sendTimeout(), null));
-        }
-        armSendTimer();
     }
 
     // ---- ping, open waiters ----
@@ -583,7 +402,7 @@ final class ClientMachine {
             rtt.completeExceptionally(new TimeoutException("no pong from " + l.url + " within " + timeout));
         });
         rtt.whenComplete((ignored, error) -> timer.cancel());
-        l.connection.ping(NO_PAYLOAD.duplicate());
+        inbound.ping(l);
     }
 
     void whenOpen(CompletableFuture<Void> open) {
@@ -609,9 +428,7 @@ final class ClientMachine {
         gaveUpOn = cause;
         ClientClosedException closed = closedException();
         Link.cancel(retryTimer);
-        Link.cancel(sendTimer);
         retryTimer = null;
-        sendTimer = null;
         Link l = link;
         link = null;
         if (l != null) {
@@ -619,15 +436,11 @@ final class ClientMachine {
             failLinkWaiters(l, closed);
             closeLink(l);
         }
-        for (PendingSend send : buffer.clear()) {
-            send.future().completeExceptionally(closed);
-        }
+        outbound.close(closed);
         replies.failAll(closed);
         openWaiters.forEach(f -> f.completeExceptionally(closed));
         openWaiters.clear();
-        if (mailbox != null) {
-            mailbox.close(closed);
-        }
+        inbound.close(closed);
         setState(ClientState.CLOSED);
         terminated.complete(null);
     }
@@ -676,7 +489,7 @@ final class ClientMachine {
     }
 
     /** Runs the task on the executor after the delay. */
-    private Scheduler.Cancellable schedule(Duration delay, Runnable task) {
+    Scheduler.Cancellable schedule(Duration delay, Runnable task) {
         try {
             return scheduler.schedule(() -> post(task), delay);
         } catch (RejectedExecutionException e) {
