@@ -20,7 +20,8 @@ import java.nio.ByteBuffer;
  * A bare Jetty WebSocket server for testing the client transport over real sockets (not a hub):
  * {@code /echo} returns every message, {@code /refuse?status=S} refuses the upgrade,
  * {@code /close?code=C} closes right after the open, {@code /headers} sends back the request's
- * {@code Authorization} header, {@code /pinger} pings three times and then says how many pongs came.
+ * {@code Authorization} header, {@code /pinger} pings three times and then says how many pongs came,
+ * {@code /deaf} never answers a ping.
  * It binds an ephemeral port once and keeps it across restarts. As a JUnit extension
  * ({@code @RegisterExtension}) it runs for each test.
  */
@@ -47,6 +48,7 @@ public final class BareServer implements BeforeEachCallback, AfterEachCallback {
             container.addMapping("/close", (req, resp, cb) ->
                     new CloseOnOpen(Integer.parseInt(Request.extractQueryParameters(req).getValue("code"))));
             container.addMapping("/pinger", (req, resp, cb) -> new Pinger());
+            container.addMapping("/deaf", (req, resp, cb) -> new Deaf());
             container.addMapping("/headers", (req, resp, cb) ->
                     new SendOnOpen(String.valueOf(req.getHeaders().get(HttpHeader.AUTHORIZATION))));
         }));
@@ -127,6 +129,14 @@ public final class BareServer implements BeforeEachCallback, AfterEachCallback {
         @Override
         public void onWebSocketText(String message) {
             session.sendText("pongs=" + pongs.get(), Callback.NOOP);
+        }
+    }
+
+    /** Takes pings and answers none (Jetty answers them by itself only for endpoints that do not listen to them). */
+    public static final class Deaf implements Session.Listener.AutoDemanding {
+        @Override
+        public void onWebSocketPing(ByteBuffer payload) {
+            // no pong: a server that stopped answering
         }
     }
 

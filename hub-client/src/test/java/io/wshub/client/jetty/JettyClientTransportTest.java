@@ -1,5 +1,6 @@
 package io.wshub.client.jetty;
 
+import io.wshub.CloseStatus;
 import io.wshub.Frame;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientListener;
@@ -181,6 +182,22 @@ class JettyClientTransportTest {
                 assertThat(client.ping(WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isPositive();
             }
             assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringPingsIsDetectedAndLeftForANewConnection() {
+        ClientOptions heartbeat = QUICK.toBuilder().pingInterval(Duration.ofMillis(100))
+                .pongTimeout(Duration.ofMillis(400)).build();
+        try (ReconnectingClient client = connect(server.uri("/deaf"), heartbeat)) {
+            await().atMost(WAIT).until(() -> failures.size() >= 2);
+
+            assertThat(failures).allSatisfy(failure -> {
+                assertThat(failure.cause()).isInstanceOfSatisfying(ConnectionLostException.class,
+                        lost -> assertThat(lost.status()).isEqualTo(CloseStatus.HEARTBEAT_TIMEOUT));
+                assertThat(failure.willRetry()).isTrue();
+            });
+            assertThat(client.state()).isNotEqualTo(ClientState.CLOSED);
         }
     }
 
