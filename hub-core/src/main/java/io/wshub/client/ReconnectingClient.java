@@ -59,14 +59,17 @@ public final class ReconnectingClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
 
     private final ClientMachine machine;
-    // Completes when the client is closed and, if it owns its transport, the transport too.
+    private final ClientTransport transport;
+    private final boolean closesTransport;
+    // Completes when the client is closed and, if it owns its transport, the transport's close has run.
     private final CompletableFuture<Void> released;
 
     private ReconnectingClient(Builder config) {
         this.machine = new ClientMachine(config);
-        ClientTransport transport = config.transport;
+        this.transport = config.transport;
+        this.closesTransport = config.closesTransport;
         // Also when the client gives up by itself: an owned transport must not keep its threads.
-        this.released = config.closesTransport
+        this.released = closesTransport
                 ? machine.terminated().thenRun(transport::close)
                 : machine.terminated();
     }
@@ -190,8 +193,12 @@ public final class ReconnectingClient implements AutoCloseable {
             released.get(options().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         } catch (ExecutionException | TimeoutException e) {
             log.warn("closing the client did not finish cleanly", e);
+        }
+        if (closesTransport) {
+            transport.close(); // the close above may have run on a transport thread: wait for the release here
         }
     }
 

@@ -32,8 +32,10 @@ public interface ClientTransport {
     Scheduler scheduler();
 
     /**
-     * Releases every thread and socket the transport holds; open connections are dropped. Calling
-     * it again is harmless, and it may be called from one of the transport's own threads.
+     * Releases every thread and socket the transport holds; open connections are dropped. Returns
+     * when they are released, also when an earlier call began the release; on one of the
+     * transport's own threads (a callback) it may return at once and finish in the background.
+     * Calling it again is harmless.
      */
     void close();
 }

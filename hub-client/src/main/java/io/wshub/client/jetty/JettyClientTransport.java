@@ -21,8 +21,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,21 +51,28 @@ public final class JettyClientTransport implements ClientTransport {
     private static final int MIN_THREADS = 2;
     /** How long stopping waits for open sessions to finish their close handshake. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a close waits for a stop begun elsewhere: the session grace and the thread pool's own stop. */
+    private static final Duration STOP_WAIT = STOP_TIMEOUT.plusSeconds(5);
     private static final long DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024;
 
     private final WebSocketClient client;
     private final boolean owned;
-    private final String threadPrefix; // null for a client the application owns
+    private final String threadPrefix;                // null for a client the application owns
+    private final ScheduledThreadPoolExecutor timer;  // null for a client the application owns
     private final Scheduler scheduler = new JettyScheduler(this);
     private final Object lifecycle = new Object();
     // Guarded by lifecycle.
     private boolean started;
     private boolean closed;
+    private Thread stopper; // the thread stopping Jetty when the close came from one of Jetty's own
+    /** Completes when the Jetty client has stopped (at once for one the application owns). */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private JettyClientTransport(WebSocketClient client, boolean owned, String threadPrefix) {
+    private JettyClientTransport(WebSocketClient client, String threadPrefix, ScheduledThreadPoolExecutor timer) {
         this.client = client;
-        this.owned = owned;
+        this.owned = threadPrefix != null;
         this.threadPrefix = threadPrefix;
+        this.timer = timer;
     }
 
     /** A transport with a Jetty client of its own, started on first use and stopped by {@link #close()}. */
@@ -71,15 +81,21 @@ public final class JettyClientTransport implements ClientTransport {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName(name);
         threads.setDaemon(true); // a forgotten client must not keep the JVM alive
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // cancelled heartbeats and timeouts do not pile up
         HttpClient http = new HttpClient();
         http.setExecutor(threads);
-        http.setScheduler(new ScheduledExecutorScheduler(name + "-timer", true));
+        http.setScheduler(new ScheduledExecutorScheduler(timer));
         WebSocketClient client = new WebSocketClient(http);
         client.setMaxTextMessageSize(DEFAULT_MAX_MESSAGE_BYTES);
         client.setMaxBinaryMessageSize(DEFAULT_MAX_MESSAGE_BYTES);
         client.setMaxFrameSize(DEFAULT_MAX_MESSAGE_BYTES);
         client.setStopTimeout(STOP_TIMEOUT.toMillis());
-        return new JettyClientTransport(client, true, name);
+        return new JettyClientTransport(client, name, timer);
     }
 
     /**
@@ -88,7 +104,7 @@ public final class JettyClientTransport implements ClientTransport {
      */
     public static JettyClientTransport using(WebSocketClient client) {
         Objects.requireNonNull(client, "client");
-        JettyClientTransport transport = new JettyClientTransport(client, false, null);
+        JettyClientTransport transport = new JettyClientTransport(client, null, null);
         synchronized (transport.lifecycle) {
             transport.started = true;
         }
@@ -175,35 +191,68 @@ public final class JettyClientTransport implements ClientTransport {
 
     /**
      * Stops the transport's own Jetty client (open sessions get up to 2 s to finish closing), which
-     * releases its threads and sockets; a client given to {@link #using} is left running. From one
-     * of the transport's own threads the stop continues on a short-lived thread, since a thread
-     * pool cannot wait for itself.
+     * releases its threads and sockets; a client given to {@link #using} is left running. Returns
+     * when they are released — also when the stop was begun by an earlier call — except on one of
+     * the transport's own threads: a thread pool cannot wait for itself, so there the stop goes on
+     * in the background.
      */
     @Override
     public void close() {
+        boolean first;
+        boolean ownThread = owned && Thread.currentThread().getName().startsWith(threadPrefix);
+        Thread background = null;
         synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
             if (!owned || !started) {
+                stopped.complete(null);
                 return;
             }
+            if (first && ownThread) {
+                background = new Thread(this::stopJetty, threadPrefix + "-stop");
+                background.setDaemon(true);
+                stopper = background;
+            }
         }
-        if (Thread.currentThread().getName().startsWith(threadPrefix)) {
-            Thread stopper = new Thread(this::stopJetty, threadPrefix + "-stop");
-            stopper.setDaemon(true);
-            stopper.start();
-        } else {
+        if (background != null) {
+            background.start();
+        } else if (first) {
             stopJetty();
+        }
+        if (!ownThread) {
+            awaitStopped();
         }
     }
 
     private void stopJetty() {
         try {
             client.stop();
+            timer.shutdownNow(); // Jetty leaves a timer it was given running
+            timer.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.warn("stopping the Jetty WebSocket client failed", e);
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    /** Waits for the stop, and for the thread that ran it when that was not this one. */
+    private void awaitStopped() {
+        Thread background;
+        synchronized (lifecycle) {
+            background = stopper;
+        }
+        try {
+            stopped.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (background != null) {
+                background.join(STOP_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("the Jetty WebSocket client did not stop within {}", STOP_WAIT);
         }
     }
 

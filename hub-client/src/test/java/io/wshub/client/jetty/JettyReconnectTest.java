@@ -80,6 +80,20 @@ class JettyReconnectTest {
     }
 
     @Test
+    void closeFromTheClientsOwnMessageHandlerReleasesTheThreadsRightAfter() throws Exception {
+        ClientThreads threads = new ClientThreads();
+        ReconnectingClient[] self = new ReconnectingClient[1];
+        self[0] = WsHubClient.builder(server.uri("/echo").toString()).options(QUICK)
+                .onMessage(frame -> self[0].close()) // on a Jetty thread: the stop must go on elsewhere
+                .connect();
+
+        self[0].sendText("close yourself");
+
+        await().atMost(WAIT).until(() -> self[0].state() == ClientState.CLOSED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(threads.started()).isEmpty());
+    }
+
+    @Test
     void manyClientsShareOneTransport() throws Exception {
         ClientThreads threads = new ClientThreads();
         JettyClientTransport transport = JettyClientTransport.create();
