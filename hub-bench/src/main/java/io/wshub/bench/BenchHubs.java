@@ -25,8 +25,8 @@ final class BenchHubs {
         return builder(handler, maxConnections).flushExecutor(Runnable::run).build();
     }
 
-    /** A hub with its default flush pool (one thread per core), as a server runs it; never rate-limits. */
-    static Hub pooledHub(HubHandler handler, int maxConnections) {
+    /** A hub with its default flush executor, as a server runs it; never rate-limits. */
+    static Hub defaultFlushHub(HubHandler handler, int maxConnections) {
         return builder(handler, maxConnections).build();
     }
 

@@ -31,13 +31,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>{@code sinkTransport}: sessions on a transport that allocates nothing, so the figures are
  *       the hub's own (queue offer, writer, batch hand-over);</li>
- *   <li>{@code sinkTransportFlushPool}: the same on the hub's default flush pool (one thread per
- *       core), as a server runs it: the hand-over to the pool and the wait for the last write
- *       are included;</li>
+ *   <li>{@code sinkTransportDefaultFlush}: the same with the hub's default flush executor (its
+ *       flush threads), as a server runs it: the hand-over to those threads and the wait for the
+ *       last write are included;</li>
  *   <li>{@code inMemoryTransport}: sessions on hub-core's in-memory test transport, its clients
  *       counting and discarding what they read; the difference is that transport's cost.</li>
  * </ul>
- * Except on the flush pool, the hub writes on the caller's thread, so one invocation is the whole
+ * Except with the default flush executor, the hub writes on the caller's thread, so one invocation is the whole
  * fan-out.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -79,16 +79,16 @@ public class BroadcastBenchmark {
         }
     }
 
-    /** A hub on its default flush pool whose sessions share one count of frames written. */
+    /** A hub with its default flush executor whose sessions share one count of frames written. */
     @State(Scope.Benchmark)
-    public static class PooledSinkHub {
+    public static class DefaultFlushSinkHub {
         Hub hub;
         final LongAdder written = new LongAdder();
         long expected;
 
         @Setup(Level.Trial)
         public void open() {
-            hub = BenchHubs.pooledHub(QUIET, RECIPIENTS);
+            hub = BenchHubs.defaultFlushHub(QUIET, RECIPIENTS);
             for (int i = 0; i < RECIPIENTS; i++) {
                 BenchHubs.open(hub, new SinkConnection(written), i);
             }
@@ -134,11 +134,11 @@ public class BroadcastBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(RECIPIENTS)
-    public long sinkTransportFlushPool(PooledSinkHub state) {
+    public long sinkTransportDefaultFlush(DefaultFlushSinkHub state) {
         state.expected += state.hub.broadcast(FRAME);
         long written;
         while ((written = state.written.sum()) < state.expected) {
-            Thread.onSpinWait(); // the pool's threads finish the fan-out
+            Thread.onSpinWait(); // the hub's flush threads finish the fan-out
         }
         return written;
     }
