@@ -1,0 +1,257 @@
+package io.wshub.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wshub.ErrorKind;
+import io.wshub.Frame;
+import io.wshub.SendResult;
+import io.wshub.testing.UpgradeRefusedException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Three hubs linked by one Redis, clients on the in-memory transport. */
+class MultiNodeTest {
+
+    private static RedisServer redis;
+    private TestNode a;
+    private TestNode b;
+    private TestNode c;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void startNodes() {
+        String prefix = TestNode.freshPrefix(); // each test its own cluster
+        a = new TestNode(redis.uri(), prefix, "a").awaitUp();
+        b = new TestNode(redis.uri(), prefix, "b").awaitUp();
+        c = new TestNode(redis.uri(), prefix, "c").awaitUp();
+    }
+
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (TestNode n : new TestNode[] {a, b, c}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    @Test
+    void aRoomMessageReachesTheMembersOnEveryOtherNodeOnceAndNotItsSender() {
+        Peer alice = a.connect("alice");
+        Peer bob = b.connect("bob");
+        Peer carol = c.connect("carol");
+        Peer dave = c.connect("dave"); // not in the room
+        for (Peer p : List.of(alice, bob, carol)) {
+            p.join("r");
+        }
+        await().atMost(TestNode.WAIT).until(() -> a.hub.rooms().members("r").size() == 3);
+
+        alice.send("room_message", "room", "r", "content", "hi");
+
+        for (Peer p : List.of(bob, carol)) {
+            JsonNode m = p.next("room_message");
+            assertThat(m.path("from").asText()).isEqualTo("alice");
+            assertThat(m.path("content").asText()).isEqualTo("hi");
+        }
+        // A broadcast from bob after "hi" crossed Redis: whatever else alice, carol or dave got
+        // before it, Redis sent before it.
+        bob.send("broadcast", "content", "barrier");
+        for (Peer p : List.of(alice, carol, dave)) {
+            p.next("broadcast");
+        }
+        assertThat(alice.drained("room_message")).isEmpty();
+        assertThat(carol.drained("room_message")).isEmpty();
+        assertThat(dave.drained("room_message")).isEmpty();
+    }
+
+    @Test
+    void aBroadcastReachesEverySessionOnEveryNodeExactlyOnce() {
+        Peer alice = a.connect("alice");
+        Peer alice2 = a.connect("alice2");
+        Peer bob = b.connect("bob");
+        Peer carol = c.connect("carol");
+        awaitKnown(a, "bob", "carol");
+
+        alice.send("broadcast", "content", "one");
+        for (Peer p : List.of(alice2, bob, carol)) {
+            assertThat(p.next("broadcast").path("content").asText()).isEqualTo("one");
+        }
+        // Barrier: carol's broadcast reaches node a through Redis after alice's own echo would have.
+        carol.send("broadcast", "content", "two");
+        assertThat(alice2.next("broadcast").path("content").asText()).isEqualTo("two");
+        assertThat(bob.next("broadcast").path("content").asText()).isEqualTo("two");
+        assertThat(alice.next("broadcast").path("content").asText()).isEqualTo("two");
+        assertThat(alice.drained("broadcast")).isEmpty();
+        assertThat(alice2.drained("broadcast")).isEmpty();
+    }
+
+    @Test
+    void aPrivateMessageFindsItsTargetOnAnotherNode() {
+        Peer alice = a.connect("alice");
+        Peer bob = b.connect("bob");
+        awaitKnown(a, "bob");
+
+        alice.send("private_message", "to", "bob", "content", "psst");
+
+        JsonNode m = bob.next("private_message");
+        assertThat(m.path("from").asText()).isEqualTo("alice");
+        assertThat(m.path("content").asText()).isEqualTo("psst");
+        assertThat(c.hub.sendTo("bob", Frame.text("{}"))).isEqualTo(SendResult.FORWARDED);
+    }
+
+    @Test
+    void aPrivateMessageToAnIdNoNodeHoldsIsRefused() {
+        Peer alice = a.connect("alice");
+
+        alice.send("private_message", "to", "nobody", "content", "psst");
+
+        assertThat(alice.next("error").path("error").asText()).isEqualTo("User not found");
+    }
+
+    @Test
+    void theMemberListOfARoomSpansNodes() {
+        Peer alice = a.connect("alice");
+        Peer bob = b.connect("bob");
+        alice.join("r");
+        bob.join("elsewhere");
+        await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").contains("alice"));
+
+        Peer carol = c.connect("carol");
+        carol.send("join_room", "room", "r");
+        JsonNode joined = carol.next("room_joined");
+
+        assertThat(joined.path("members")).extracting(JsonNode::asText).containsExactly("alice", "carol");
+        assertThat(alice.next("user_joined_room").path("userId").asText()).isEqualTo("carol");
+        await().atMost(TestNode.WAIT).until(() -> b.hub.rooms().members("r").equals(List.of("alice", "carol")));
+    }
+
+    @Test
+    void leavingARoomOrDisconnectingRemovesTheMemberOnEveryNode() {
+        Peer alice = a.connect("alice");
+        Peer bob = b.connect("bob");
+        alice.join("r");
+        alice.join("s");
+        bob.join("r");
+        await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").equals(List.of("alice", "bob")));
+
+        alice.send("leave_room", "room", "r");
+        await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").equals(List.of("bob")));
+        assertThat(c.hub.rooms().members("s")).containsExactly("alice");
+
+        alice.close();
+        await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("s").isEmpty());
+        assertThat(c.hub.sendTo("alice", Frame.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
+    }
+
+    @Test
+    void anIdHeldOnAnotherNodeIsRefusedWith409UntilItsSessionCloses() {
+        Peer alice = a.connect("alice");
+
+        assertThatThrownBy(() -> b.transport.connect("alice"))
+                .isInstanceOfSatisfying(UpgradeRefusedException.class, e -> assertThat(e.status()).isEqualTo(409));
+
+        alice.close();
+        await().atMost(TestNode.WAIT).ignoreExceptions().until(() -> {
+            b.connect("alice");
+            return true;
+        });
+        assertThat(a.hub.stats().errors(ErrorKind.BROKER)).isZero();
+    }
+
+    @Test
+    void framesCrossNodesAsTextOrBinaryWithTheirExactBytes() {
+        Peer bob = b.connect("bob");
+        awaitKnown(a, "bob");
+        byte[] binary = new byte[70_000];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        String text = "naïve ☕ 𝄞 \u0000 end";
+
+        a.hub.broadcast(Frame.binary(binary));
+        a.hub.broadcast(Frame.text(text));
+        a.hub.sendTo("bob", Frame.binary(new byte[0]));
+
+        assertThat(bob.client.nextBinary(Peer.WAIT)).isEqualTo(binary);
+        String received = bob.client.nextText(Peer.WAIT);
+        assertThat(received.getBytes(StandardCharsets.UTF_8)).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(bob.client.nextBinary(Peer.WAIT)).isEmpty();
+    }
+
+    @Test
+    void roomMessagesOfOneSenderArriveOnOtherNodesInTheOrderSent() {
+        Peer alice = a.connect("alice");
+        Peer bob = b.connect("bob");
+        alice.join("r");
+        bob.join("r");
+        await().atMost(TestNode.WAIT).until(() -> a.hub.rooms().members("r").size() == 2);
+        int count = 150; // under the default burst of 200, so the rate limit takes none
+
+        for (int i = 0; i < count; i++) {
+            alice.send("room_message", "room", "r", "content", Integer.toString(i));
+        }
+
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            received.add(bob.next("room_message").path("content").asText());
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertThat(received).isEqualTo(expected);
+    }
+
+    @Test
+    void aNodeThatStopsGracefullyLeavesTheMemberListsAtOnce() throws Exception {
+        Peer alice = a.connect("alice");
+        alice.join("r");
+        await().atMost(TestNode.WAIT).until(() -> b.hub.rooms().members("r").contains("alice"));
+
+        a.close();
+        a = null;
+
+        await().atMost(TestNode.EXPIRY.dividedBy(2)).until(() -> b.hub.rooms().members("r").isEmpty());
+    }
+
+    @Test
+    void everyNodeReportsItselfUpWhileRedisAnswers() {
+        for (TestNode n : List.of(a, b, c)) {
+            assertThat(n.hub.stats().brokerUp()).as(n.id).isTrue();
+            assertThat(n.hub.stats().errors(ErrorKind.BROKER)).as(n.id).isZero();
+        }
+    }
+
+    /** Waits until the node knows these sessions on the other nodes. */
+    private static void awaitKnown(TestNode node, String... sessionIds) {
+        await().atMost(TestNode.WAIT).until(() -> {
+            for (String id : sessionIds) {
+                if (node.broker.view().nodeOf(id) == null) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
