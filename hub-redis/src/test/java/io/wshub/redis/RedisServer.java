@@ -46,12 +46,7 @@ final class RedisServer implements AutoCloseable {
     /** Starts a server, or skips (fails under CI=true) the calling tests when none is installed. */
     static RedisServer start() throws IOException {
         Path binary = findOnPath("redis-server");
-        if (binary == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(INSTALL_HINT + " (CI=true: missing Redis fails the build)");
-            }
-            Assumptions.abort(INSTALL_HINT);
-        }
+        requireInstalled(binary, System.getenv("CI"));
         Path logs = Files.createDirectories(Path.of("target", "redis-logs"));
         Path log = Files.createTempFile(logs, "redis-", ".log");
         AssertionError last = null;
@@ -66,6 +61,21 @@ final class RedisServer implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * Skips the calling test when the binary is missing, or fails it when {@code ci} is "true".
+     *
+     * @throws org.opentest4j.TestAbortedException to skip
+     */
+    static void requireInstalled(Path binary, String ci) {
+        if (binary != null) {
+            return;
+        }
+        if ("true".equals(ci)) {
+            throw new AssertionError(INSTALL_HINT + " (CI=true: a missing Redis fails the build)");
+        }
+        Assumptions.abort(INSTALL_HINT);
     }
 
     String uri() {
@@ -91,6 +101,23 @@ final class RedisServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** Starts a fresh, empty server on the same port. */
