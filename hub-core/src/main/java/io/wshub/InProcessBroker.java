@@ -21,7 +21,8 @@ public final class InProcessBroker implements Broker {
     /** A group of in-process nodes. */
     public static final class Cluster {
         private final List<InProcessBroker> nodes = new CopyOnWriteArrayList<>();
-        private final Set<String> claimedIds = ConcurrentHashMap.newKeySet();
+        /** id → the node holding it. */
+        private final ConcurrentHashMap<String, InProcessBroker> claimedIds = new ConcurrentHashMap<>();
 
         /** A broker for one more node of this cluster. */
         public InProcessBroker newNode() {
@@ -84,12 +85,12 @@ public final class InProcessBroker implements Broker {
 
     @Override
     public boolean claimSessionId(String sessionId) {
-        return cluster.claimedIds.add(sessionId);
+        return cluster.claimedIds.putIfAbsent(sessionId, this) == null;
     }
 
     @Override
     public void releaseSessionId(String sessionId) {
-        cluster.claimedIds.remove(sessionId);
+        cluster.claimedIds.remove(sessionId, this); // only this node's own claim
     }
 
     @Override

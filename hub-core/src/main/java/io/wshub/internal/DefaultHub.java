@@ -260,6 +260,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         return s;
     }
 
+    /** A reservation ended without opening: frees its id, here and across the cluster, and its slot. */
+    void reservationEnded(Reservation r) {
+        registry.release(r);
+        publish(() -> broker.releaseSessionId(r.sessionId()));
+    }
+
     /** The transport reported a session's end. */
     void sessionClosed(HubSession s, CloseStatus status) {
         registry.remove(s);

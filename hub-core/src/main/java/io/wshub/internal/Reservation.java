@@ -50,14 +50,14 @@ final class Reservation implements Admission.Accepted {
     @Override
     public void abandon() {
         if (state.compareAndSet(PENDING, ENDED)) {
-            hub.registry().release(this);
+            hub.reservationEnded(this);
         }
     }
 
     /** Releases the reservation if it has waited longer than the timeout; true if it did. */
     boolean expireIfOlderThan(long nowNanos, long timeoutNanos) {
         if (nowNanos - createdNanos > timeoutNanos && state.compareAndSet(PENDING, ENDED)) {
-            hub.registry().release(this);
+            hub.reservationEnded(this);
             return true;
         }
         return false;

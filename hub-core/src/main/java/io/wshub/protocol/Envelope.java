@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Frame;
 
@@ -41,7 +41,7 @@ public final class Envelope {
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     /** Error frames for the fixed texts, encoded once. */
@@ -65,7 +65,9 @@ public final class Envelope {
         JsonNode node;
         try {
             node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | NumberFormatException e) {
+            // Jackson parses big decimals lazily and reports one it cannot hold (1e9999999999: the
+            // exponent overflows an int) with a bare NumberFormatException, outside its own hierarchy.
             throw new ProtocolError(INVALID_FORMAT);
         }
         if (!(node instanceof ObjectNode object)) {
@@ -111,7 +113,13 @@ public final class Envelope {
 
     /** The error for an unknown type, cut to a sane length when the type is huge. */
     static String unknownType(String type) {
-        String shown = type.length() <= MAX_ECHOED_TYPE_CHARS ? type : type.substring(0, MAX_ECHOED_TYPE_CHARS) + "…";
-        return UNKNOWN_TYPE + shown;
+        if (type.length() <= MAX_ECHOED_TYPE_CHARS) {
+            return UNKNOWN_TYPE + type;
+        }
+        int cut = MAX_ECHOED_TYPE_CHARS;
+        if (Character.isHighSurrogate(type.charAt(cut - 1))) {
+            cut--; // never split a character in two: half of one is not valid Unicode
+        }
+        return UNKNOWN_TYPE + type.substring(0, cut) + "…";
     }
 }

@@ -51,7 +51,11 @@ public interface Broker {
         return true;
     }
 
-    /** Releases an id claimed with {@link #claimSessionId}. */
+    /**
+     * Releases an id claimed with {@link #claimSessionId}. Only this node's own claim goes: the
+     * hub also releases ids it accepted while the broker could not be asked, which another node
+     * may hold by now.
+     */
     default void releaseSessionId(String sessionId) {
     }
 

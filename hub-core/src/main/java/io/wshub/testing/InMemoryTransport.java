@@ -19,8 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InMemoryTransport {
 
+    /** Fake ephemeral ports 40000–65535, reused in turn: a long test opens more clients than that. */
+    private static final int FIRST_PORT = 40_000;
+    private static final int PORTS = 65_536 - FIRST_PORT;
+
     private final ConnectionAcceptor acceptor;
-    private final AtomicInteger nextPort = new AtomicInteger(40_000); // fake ephemeral ports, one per client
+    private final AtomicInteger connections = new AtomicInteger();
 
     /** A transport feeding this acceptor, e.g. {@code hub.acceptor()}. */
     public InMemoryTransport(ConnectionAcceptor acceptor) {
@@ -44,7 +48,7 @@ public final class InMemoryTransport {
      */
     public InMemoryClient connect(Handshake handshake) {
         Handshake h = handshake.remoteAddress() != null ? handshake
-                : handshake.toBuilder().remoteAddress(new InetSocketAddress("127.0.0.1", nextPort.getAndIncrement())).build();
+                : handshake.toBuilder().remoteAddress(nextFakeAddress()).build();
         Admission admission = acceptor.admit(h);
         if (admission instanceof Admission.Refused refused) {
             throw new UpgradeRefusedException(refused.status(), refused.reason());
@@ -55,5 +59,9 @@ public final class InMemoryTransport {
         client.attach(connection);
         connection.opened(accepted.open(connection));
         return client;
+    }
+
+    private InetSocketAddress nextFakeAddress() {
+        return new InetSocketAddress("127.0.0.1", FIRST_PORT + Math.floorMod(connections.getAndIncrement(), PORTS));
     }
 }
