@@ -28,6 +28,8 @@ final class LocalRegistry {
     private final long incarnation;
     // All guarded by "this".
     private long version;
+    /** The stamp of the last full registration handed to the writer; nothing older needs writing again. */
+    private Stamp registered = new Stamp(0, 0);
     /** session id → its rooms (empty when in none). */
     private final Map<String, Set<String>> sessions = new HashMap<>();
 
@@ -89,7 +91,16 @@ final class LocalRegistry {
             ops.add(MembershipOp.addSession(id));
             rooms.forEach(room -> ops.add(MembershipOp.join(id, room)));
         });
-        return writer.write(next(), ops);
+        registered = next();
+        return writer.write(registered, ops);
+    }
+
+    /**
+     * Whether a change with this stamp is part of a full registration written after it: Redis
+     * applies commands in the order this registry hands them out, so that registration carries it.
+     */
+    synchronized boolean isCoveredByRegistration(Stamp stamp) {
+        return !stamp.isNewerThan(registered);
     }
 
     synchronized int sessionCount() {

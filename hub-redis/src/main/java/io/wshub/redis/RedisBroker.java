@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The broker for a hub running on several nodes: broadcasts, room messages and private messages
@@ -52,6 +53,16 @@ public final class RedisBroker implements Broker {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
+    /** claim.lua's answers besides 1 (claimed). */
+    private static final long CLAIM_HELD_ELSEWHERE = 0;
+    private static final long CLAIM_UNREGISTERED = 2;
+    /**
+     * Publication bytes handed to Lettuce and not yet answered, at most. A stalled Redis leaves
+     * publications unanswered for up to the command timeout; past this budget they fail at once
+     * instead of filling the heap. 64 MiB is seconds of a busy node's traffic, far more than a
+     * healthy Redis ever leaves unanswered.
+     */
+    static final long MAX_UNANSWERED_BYTES = 64L * 1024 * 1024;
     /** Allowance over the command timeout for a claim's answer to cross threads. */
     private static final long CLAIM_MARGIN_MILLIS = 100;
 
@@ -64,6 +75,8 @@ public final class RedisBroker implements Broker {
     private final Scripts scripts;
     private final RedisLink link;
     private final ClusterSync sync;
+    /** Bytes of publications under way; added to by hub threads, taken back by Lettuce's. */
+    private final AtomicLong unansweredBytes = new AtomicLong();
     /** Set once by {@link #start} before the hub uses the broker; read by Lettuce's threads. */
     private volatile Delivery delivery;
 
@@ -71,7 +84,7 @@ public final class RedisBroker implements Broker {
     public RedisBroker(RedisBrokerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.nodeId = options.nodeId();
-        this.busChannel = options.keyPrefix() + "bus";
+        this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
         this.inboxPrefix = options.keyPrefix() + "inbox:";
         long incarnation = System.currentTimeMillis();
         this.registry = new LocalRegistry(incarnation);
@@ -147,15 +160,26 @@ public final class RedisBroker implements Broker {
         return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
     }
 
-    /** Hands the message to Lettuce; never waits. A failure, now or later, is counted. */
+    /**
+     * Hands the message to Lettuce; never waits. A failure, now or later, is counted.
+     *
+     * @return the publication under way, or null when it was refused at once
+     */
     private RedisFuture<Long> publish(String channel, BusMessage message) {
         RedisAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             failed("publish: not connected to Redis");
             return null;
         }
-        RedisFuture<Long> sent = redis.publish(channel, BusCodec.encode(message));
+        byte[] bytes = BusCodec.encode(message);
+        if (unansweredBytes.addAndGet(bytes.length) > MAX_UNANSWERED_BYTES) {
+            unansweredBytes.addAndGet(-bytes.length);
+            failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
+            return null;
+        }
+        RedisFuture<Long> sent = redis.publish(channel, bytes);
         sent.whenComplete((receivers, error) -> {
+            unansweredBytes.addAndGet(-bytes.length);
             if (error != null) {
                 failed("publish to " + channel + " failed: " + error);
             }
@@ -174,14 +198,14 @@ public final class RedisBroker implements Broker {
     @Override
     public boolean claimSessionId(String sessionId) {
         RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
-        RedisFuture<Long> claim = registry.claim(sessionId, (stamp, ops) -> redis == null ? null
-                : scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId)));
-        if (claim == null) {
+        Claim claim = registry.claim(sessionId, (stamp, ops) -> new Claim(stamp, redis == null ? null
+                : scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId))));
+        if (claim.answer() == null) {
             throw new IllegalStateException("Redis is unreachable: session id " + sessionId + " checked on this node only");
         }
         long answer;
         try {
-            answer = claim.get(options.commandTimeout().toMillis() + CLAIM_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+            answer = claim.answer().get(options.commandTimeout().toMillis() + CLAIM_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while claiming session id " + sessionId, e);
@@ -189,14 +213,18 @@ public final class RedisBroker implements Broker {
             throw new IllegalStateException("Redis did not confirm session id " + sessionId + " within "
                     + options.commandTimeout() + ": " + (e.getCause() != null ? e.getCause() : e), e);
         }
-        if (answer == 0) {
-            registry.release(sessionId, this::write); // held elsewhere: undo the local claim
+        if (answer == CLAIM_HELD_ELSEWHERE) {
+            registry.release(sessionId, this::write); // undo the local claim
             return false;
         }
-        if (answer == 2) {
+        if (answer == CLAIM_UNREGISTERED && !registry.isCoveredByRegistration(claim.stamp())) {
             sync.registrationLost();
         }
         return true;
+    }
+
+    /** A claim handed to Redis: its stamp, and the script's answer to come (null when not sent). */
+    private record Claim(Stamp stamp, RedisFuture<Long> answer) {
     }
 
     private List<byte[]> claimArgs(Stamp stamp, List<MembershipOp> ops, String sessionId) {
@@ -233,8 +261,8 @@ public final class RedisBroker implements Broker {
         written.whenComplete((applied, error) -> {
             if (error != null) {
                 failed("membership change failed: " + error);
-            } else if (applied == 0) {
-                sync.registrationLost();
+            } else if (applied == 0 && !registry.isCoveredByRegistration(stamp)) {
+                sync.registrationLost(); // not registered, and no registration under way carries it
             }
         });
         return written;

@@ -133,6 +133,33 @@ class RedisOutageTest {
     }
 
     @Test
+    void publicationsAFrozenRedisLeavesUnansweredTakeAtMostTheBudgetAndTheRestFailAtOnce() throws Exception {
+        // A patient node: its publications wait for the 5 s command timeout, so refusals during
+        // the loop below come from the byte budget, not from timeouts.
+        RedisBrokerOptions patient = RedisBrokerOptions.builder(redis.uri()).keyPrefix(TestNode.freshPrefix())
+                .nodeId("patient").refreshInterval(Duration.ofSeconds(5)).expiry(Duration.ofSeconds(10))
+                .commandTimeout(Duration.ofSeconds(5)).build();
+        RedisBroker broker = new RedisBroker(patient);
+        io.wshub.Hub hub = io.wshub.Hub.builder().broker(broker).build();
+        try {
+            await().atMost(TestNode.WAIT).until(() -> hub.stats().brokerUp());
+            int mib = 1024 * 1024;
+            int budgetInMessages = (int) (RedisBroker.MAX_UNANSWERED_BYTES / mib);
+            redis.pause();
+            try {
+                for (int i = 0; i < budgetInMessages + 16; i++) {
+                    hub.broadcast(Frame.binary(new byte[mib - 64])); // header included: 1 MiB on the wire at most
+                }
+                assertThat(hub.stats().errors(ErrorKind.BROKER)).isEqualTo(16);
+            } finally {
+                redis.resume();
+            }
+        } finally {
+            hub.shutdown(Duration.ZERO).get(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
     void aNodeStartedWhileRedisIsDownServesLocallyAndJoinsTheClusterWhenRedisComesUp() throws Exception {
         redis.kill();
         String prefix = TestNode.freshPrefix();
