@@ -146,10 +146,12 @@ final class ClusterSync {
                 tickAgain = true;
                 return;
             }
+            if (!up.get()) {
+                forgetOthersIfCutOffTooLong();
+            }
             if (!link.isConnected()) {
                 markDown("not connected to Redis");
                 link.connect();
-                forgetOthersIfCutOffTooLong();
             } else if (up.get()) {
                 heartbeat();
             } else {
