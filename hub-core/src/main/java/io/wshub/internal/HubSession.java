@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,6 +53,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private final Instant connectedAt;
     private final long openedNanos;
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** Set by the one caller of {@link #shutdown()} that sends the notice. */
+    private final AtomicBoolean shutdownBegun = new AtomicBoolean();
     /** Visible to broadcasts and lookups; set once the application's onOpen returned. */
     volatile boolean visible;
     /** Whether the application's onOpen ran (so onClose is owed). */
@@ -349,8 +352,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** Leaves what was queued, then sends the notice and the 1001 close; see {@link Hub#shutdown}. */
     void shutdown() {
-        if (state.get() != OPEN) {
-            return;
+        if (state.get() != OPEN || !shutdownBegun.compareAndSet(false, true)) {
+            return; // the shutdown sequence and the opening thread may both get here
         }
         if (opened) {
             runHandler(() -> hub.handler().onShutdown(this));

@@ -40,9 +40,9 @@ final class ShutdownSequence {
         for (HubSession s : hub.registry().live.values()) {
             if (s.visible) {
                 s.shutdown();
-            } else {
-                s.beginClose(CloseStatus.SERVER_SHUTDOWN, true); // still opening: no notice yet
             }
+            // A session still opening may already have sent its welcome; the opening thread shuts
+            // it down, notice included, as soon as it is visible (DefaultHub.open).
         }
         if (hub.registry().live.isEmpty()) {
             finish();

@@ -3,6 +3,7 @@ package io.wshub.internal;
 import io.wshub.spi.Scheduler;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,14 @@ final class SystemScheduler implements Scheduler {
 
     @Override
     public Cancellable schedule(Runnable task, Duration delay) {
-        ScheduledFuture<?> f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f;
+        try {
+            f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shut down: the hub has finished (its last session may close while shutdown() is
+            // still scheduling), so no timer matters any more.
+            return () -> { };
+        }
         return () -> f.cancel(false);
     }
 

@@ -81,15 +81,17 @@ public final class RoomProtocol {
         String room = room(message);
         Hub hub = session.hub();
         boolean joined = hub.rooms().join(session, room);
+        if (joined) {
+            // Tell the members before answering: the answer may take a network write, and a
+            // session that joins meanwhile already finds this one in its member list.
+            hub.rooms().broadcast(room, userInRoom("user_joined_room", room, session), session);
+        }
         List<String> members = hub.rooms().members(room);
         ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
         members.forEach(ids::add);
         ObjectNode reply = Envelope.message("room_joined").put("room", room);
         reply.set("members", ids);
         session.send(Envelope.encode(reply));
-        if (joined) {
-            hub.rooms().broadcast(room, userInRoom("user_joined_room", room, session), session);
-        }
     }
 
     private static void leaveRoom(Session session, ObjectNode message) {

@@ -64,6 +64,34 @@ class ShutdownTest {
     }
 
     @Test
+    void aSessionWhoseWelcomeIsOutWhenShutdownBeginsGetsTheNoticeToo() throws Exception {
+        java.util.concurrent.CountDownLatch welcomed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finishOpening = new java.util.concurrent.CountDownLatch(1);
+        HubHandler slowToOpen = RoomProtocol.router().onOpen(session -> {
+            welcomed.countDown(); // the welcome is written: the peer may act on it
+            try {
+                finishOpening.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).build();
+        try (TestHub t = new TestHub(HubOptions.defaults(), slowToOpen)) {
+            CompletableFuture<InMemoryClient> opening = CompletableFuture.supplyAsync(() -> t.connect("late"));
+            assertThat(welcomed.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+
+            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(10));
+            finishOpening.countDown();
+            InMemoryClient late = opening.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            assertThat(late.nextText(WAIT)).contains("\"welcome\"");
+            assertThat(late.nextText(WAIT)).isEqualTo(NOTICE);
+            assertThat(late.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
+            assertThat(late.poll(Duration.ZERO)).isEmpty();
+            done.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
     void shuttingDownTwiceIsHarmlessAndReturnsTheSameFuture() {
         try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
             t.connect("c");

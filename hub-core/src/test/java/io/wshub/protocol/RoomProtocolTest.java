@@ -127,6 +127,32 @@ class RoomProtocolTest {
     }
 
     @Test
+    void aSessionThatJoinsWhileAnotherJoinIsAnsweredIsNotToldOfThatJoinAgain() {
+        java.util.concurrent.atomic.AtomicReference<Peer> bob = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        MetricsListener bobJoinsDuringAlicesReply = new MetricsListener() {
+            @Override
+            public void messagesWritten(Session session, int messages, long bytes) {
+                if (session.id().equals("alice") && armed.compareAndSet(true, false)) {
+                    bob.get().send("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+                }
+            }
+        };
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build()).metrics(bobJoinsDuringAlicesReply));
+        List<Peer> p = server.settledPeers("alice", "bob");
+        Peer alice = p.get(0);
+        bob.set(p.get(1));
+        armed.set(true);
+
+        alice.send("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+
+        alice.expect("{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"alice\"]}");
+        bob.get().expect("{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"alice\",\"bob\"]}");
+        alice.expect("{\"type\":\"user_joined_room\",\"room\":\"lobby\",\"userId\":\"bob\"}");
+        bob.get().expectOnlyPong(); // its member list already has alice: no user_joined_room for her
+    }
+
+    @Test
     void theMemberListHoldsEveryMemberWhateverTheOrderTheyJoinedIn() {
         List<Peer> p = peers("zoe", "mia", "abe");
         p.get(0).joinRoom("r");

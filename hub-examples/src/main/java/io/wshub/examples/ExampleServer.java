@@ -1,0 +1,44 @@
+package io.wshub.examples;
+
+import io.wshub.HubHandler;
+import io.wshub.protocol.EchoProtocol;
+import io.wshub.protocol.RawEchoHandler;
+import io.wshub.protocol.RawRelayHandler;
+import io.wshub.protocol.RoomProtocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The three example servers: what each serves on which path (DESIGN.md, "Wire protocol"). */
+enum ExampleServer {
+    /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
+    ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true,
+            Map.of("/ws", () -> RoomProtocol.router().build())),
+    /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
+    ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false,
+            ordered("/ws", () -> EchoProtocol.router().build(), "/echo", RawEchoHandler::new)),
+    /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
+    BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false,
+            Map.of("/broadcast", RawRelayHandler::new));
+
+    final String command;
+    final String description;
+    final boolean servesChatPage;
+    /** Path to a fresh handler for its hub, in mount order. */
+    final Map<String, Supplier<HubHandler>> endpoints;
+
+    ExampleServer(String command, String description, boolean servesChatPage, Map<String, Supplier<HubHandler>> endpoints) {
+        this.command = command;
+        this.description = description;
+        this.servesChatPage = servesChatPage;
+        this.endpoints = endpoints;
+    }
+
+    private static Map<String, Supplier<HubHandler>> ordered(String p1, Supplier<HubHandler> h1, String p2, Supplier<HubHandler> h2) {
+        Map<String, Supplier<HubHandler>> m = new LinkedHashMap<>();
+        m.put(p1, h1);
+        m.put(p2, h2);
+        return m;
+    }
+}

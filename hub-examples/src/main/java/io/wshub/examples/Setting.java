@@ -1,0 +1,99 @@
+package io.wshub.examples;
+
+import java.util.function.Function;
+
+/**
+ * Every setting of the example servers, with its YAML key, environment variable, command-line flag,
+ * default and parser. This one table drives the YAML file, the environment, the flags and the
+ * documentation (a test checks that docs/configuration.md lists each row).
+ */
+enum Setting {
+    HOST("host", "WSHUB_HOST", "--host", "HOST", "0.0.0.0", s -> s.trim(),
+            "Interface to listen on; 0.0.0.0 listens on all of them."),
+    PORT("port", "WSHUB_PORT", "--port", "PORT", "8080", Values::port,
+            "TCP port; 0 picks a free one (the log says which)."),
+    MAX_MESSAGE_BYTES("maxMessageBytes", "WSHUB_MAX_MESSAGE_BYTES", "--max-message-bytes", "SIZE", "512KiB", Values::bytes,
+            "Largest inbound message (after decompression); one byte more closes with 1009."),
+    MAX_QUEUED_MESSAGES("maxQueuedMessages", "WSHUB_MAX_QUEUED_MESSAGES", "--max-queued-messages", "N", "256", Values::integer,
+            "Most messages waiting in one session's outbound queue."),
+    MAX_QUEUED_BYTES("maxQueuedBytes", "WSHUB_MAX_QUEUED_BYTES", "--max-queued-bytes", "SIZE", "4MiB", Values::bytes,
+            "Most bytes waiting in one session's outbound queue."),
+    OVERFLOW_POLICY("overflowPolicy", "WSHUB_OVERFLOW_POLICY", "--overflow-policy", "POLICY", "disconnect", Values::overflowPolicy,
+            "What a full outbound queue does: disconnect (close 1008 Slow consumer), drop_newest or drop_oldest."),
+    WRITE_TIMEOUT("writeTimeout", "WSHUB_WRITE_TIMEOUT", "--write-timeout", "DURATION", "10s", Values::duration,
+            "Longest a write may stay in flight before the session is closed as a slow consumer."),
+    PING_INTERVAL("pingInterval", "WSHUB_PING_INTERVAL", "--ping-interval", "DURATION", "54s", Values::duration,
+            "How often the server pings each session."),
+    PONG_TIMEOUT("pongTimeout", "WSHUB_PONG_TIMEOUT", "--pong-timeout", "DURATION", "60s", Values::duration,
+            "Longest silence (no pong, no frame) before a session is closed; must exceed the ping interval."),
+    CLOSE_TIMEOUT("closeTimeout", "WSHUB_CLOSE_TIMEOUT", "--close-timeout", "DURATION", "5s", Values::duration,
+            "How long a peer has to answer a close frame before the connection is dropped."),
+    HANDSHAKE_TIMEOUT("handshakeTimeout", "WSHUB_HANDSHAKE_TIMEOUT", "--handshake-timeout", "DURATION", "10s", Values::duration,
+            "How long an admitted upgrade may take to open before its slot and id are released."),
+    MAX_CONNECTIONS("maxConnections", "WSHUB_MAX_CONNECTIONS", "--max-connections", "N", "10000", Values::integer,
+            "Most sessions per path at once; beyond it upgrades get HTTP 503."),
+    RATE_LIMIT("rateLimit.messagesPerSecond", "WSHUB_RATE_LIMIT", "--rate-limit", "N", "100", Values::decimal,
+            "Inbound messages per second per session; 0 turns the rate limit off (for load tests)."),
+    RATE_LIMIT_BURST("rateLimit.burst", "WSHUB_RATE_LIMIT_BURST", "--rate-limit-burst", "N", "200", Values::integer,
+            "Messages a session may send at once before the rate applies."),
+    RATE_LIMIT_FLOOD_WINDOW("rateLimit.floodWindow", "WSHUB_RATE_LIMIT_FLOOD_WINDOW", "--rate-limit-flood-window", "DURATION",
+            "10s", Values::duration,
+            "A session refused more than twice the burst within this window is closed with 1008."),
+    SHUTDOWN_GRACE("shutdownGrace", "WSHUB_SHUTDOWN_GRACE", "--shutdown-grace", "DURATION", "10s", Values::duration,
+            "On SIGTERM or Ctrl-C, how long outbound queues may drain before connections are dropped."),
+    SESSION_ID_PARAMETER("sessionIdParameter", "WSHUB_SESSION_ID_PARAMETER", "--session-id-parameter", "NAME", "id", s -> s.trim(),
+            "Query parameter a client names its session id with (?id=alice); empty: the server always assigns ids."),
+    ALLOWED_ORIGINS("allowedOrigins", "WSHUB_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS", "", Values::list,
+            "Browser origins allowed besides the server's own, comma-separated (https://app.example.com); * allows all."),
+    PERMESSAGE_DEFLATE("permessageDeflate", "WSHUB_PERMESSAGE_DEFLATE", "--permessage-deflate", "BOOLEAN", "false", Values::bool,
+            "Accept permessage-deflate when a client offers it (costs one compression per recipient)."),
+    INPUT_BUFFER_SIZE("inputBufferSize", "WSHUB_INPUT_BUFFER_SIZE", "--input-buffer-size", "SIZE", "4096", Values::intSize,
+            "Bytes of each connection's read buffer (at least 512)."),
+    OUTPUT_BUFFER_SIZE("outputBufferSize", "WSHUB_OUTPUT_BUFFER_SIZE", "--output-buffer-size", "SIZE", "4096", Values::intSize,
+            "Bytes of the buffer that gathers small outgoing frames into one write (at least 512)."),
+    LOG_LEVEL("logLevel", "WSHUB_LOG_LEVEL", "--log-level", "LEVEL", "info", Values::logLevel,
+            "trace, debug, info, warn, error or off.");
+
+    final String key;
+    final String env;
+    final String flag;
+    final String label;
+    final String defaultValue;
+    final Function<String, ?> parser;
+    final String description;
+
+    Setting(String key, String env, String flag, String label, String defaultValue, Function<String, ?> parser,
+            String description) {
+        this.key = key;
+        this.env = env;
+        this.flag = flag;
+        this.label = label;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.description = description;
+    }
+
+    /**
+     * Parses a value for this setting.
+     *
+     * @param source where it came from, for the error message (a file, a variable, a flag)
+     * @throws ConfigException naming the source, the setting and what was expected
+     */
+    Object parse(String value, String source) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": " + e.getMessage() + ", was '" + value + "'");
+        }
+    }
+
+    /** The setting with this YAML key, or null. */
+    static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

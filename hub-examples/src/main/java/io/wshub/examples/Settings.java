@@ -1,0 +1,111 @@
+package io.wshub.examples;
+
+import io.wshub.HubOptions;
+import io.wshub.OriginPolicy;
+import io.wshub.OverflowPolicy;
+import io.wshub.RateLimit;
+import io.wshub.jetty.JettyOptions;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The resolved settings of an example server: every {@link Setting} with its parsed value, and the
+ * hub, Jetty and origin options built from them. Immutable.
+ */
+final class Settings {
+
+    private final Map<Setting, Object> values;
+
+    private Settings(Map<Setting, Object> values) {
+        this.values = values;
+    }
+
+    /** Every setting at its default. */
+    static Settings defaults() {
+        return with(Map.of());
+    }
+
+    /**
+     * The defaults overridden by these parsed values.
+     *
+     * @throws ConfigException when the combination is invalid (a pong timeout not above the ping
+     *                         interval, a buffer too small, ...)
+     */
+    static Settings with(Map<Setting, Object> overrides) {
+        EnumMap<Setting, Object> v = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            v.put(s, overrides.containsKey(s) ? overrides.get(s) : s.parse(s.defaultValue, "default of " + s.key));
+        }
+        Settings settings = new Settings(v);
+        settings.validate();
+        return settings;
+    }
+
+    private void validate() {
+        try {
+            hubOptions();
+            jettyOptions();
+            originPolicy();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid settings: " + e.getMessage());
+        }
+    }
+
+    String host() {
+        return (String) values.get(Setting.HOST);
+    }
+
+    int port() {
+        return (Integer) values.get(Setting.PORT);
+    }
+
+    String logLevel() {
+        return (String) values.get(Setting.LOG_LEVEL);
+    }
+
+    /** The value of one setting, parsed. */
+    Object get(Setting s) {
+        return values.get(s);
+    }
+
+    /** The hub's options; a rate of 0 messages per second means no rate limit. */
+    HubOptions hubOptions() {
+        double rate = (Double) values.get(Setting.RATE_LIMIT);
+        RateLimit limit = rate == 0 ? RateLimit.UNLIMITED
+                : new RateLimit(rate, (Integer) values.get(Setting.RATE_LIMIT_BURST), duration(Setting.RATE_LIMIT_FLOOD_WINDOW));
+        return HubOptions.builder()
+                .maxMessageBytes((Long) values.get(Setting.MAX_MESSAGE_BYTES))
+                .maxQueuedMessages((Integer) values.get(Setting.MAX_QUEUED_MESSAGES))
+                .maxQueuedBytes((Long) values.get(Setting.MAX_QUEUED_BYTES))
+                .overflowPolicy((OverflowPolicy) values.get(Setting.OVERFLOW_POLICY))
+                .writeTimeout(duration(Setting.WRITE_TIMEOUT))
+                .pingInterval(duration(Setting.PING_INTERVAL))
+                .pongTimeout(duration(Setting.PONG_TIMEOUT))
+                .closeTimeout(duration(Setting.CLOSE_TIMEOUT))
+                .handshakeTimeout(duration(Setting.HANDSHAKE_TIMEOUT))
+                .maxConnections((Integer) values.get(Setting.MAX_CONNECTIONS))
+                .rateLimit(limit)
+                .shutdownGrace(duration(Setting.SHUTDOWN_GRACE))
+                .sessionIdParameter((String) values.get(Setting.SESSION_ID_PARAMETER))
+                .build();
+    }
+
+    JettyOptions jettyOptions() {
+        return new JettyOptions((Boolean) values.get(Setting.PERMESSAGE_DEFLATE),
+                (Integer) values.get(Setting.INPUT_BUFFER_SIZE), (Integer) values.get(Setting.OUTPUT_BUFFER_SIZE));
+    }
+
+    /** Same origin and non-browser clients, plus the allow-list. */
+    OriginPolicy originPolicy() {
+        @SuppressWarnings("unchecked")
+        List<String> allowed = (List<String>) values.get(Setting.ALLOWED_ORIGINS);
+        return OriginPolicy.sameOriginOr(allowed);
+    }
+
+    private Duration duration(Setting s) {
+        return (Duration) values.get(s);
+    }
+}

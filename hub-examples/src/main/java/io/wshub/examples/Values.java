@@ -1,0 +1,139 @@
+package io.wshub.examples;
+
+import io.wshub.OverflowPolicy;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses setting values written by people: durations such as {@code 10s}, {@code 500ms},
+ * {@code 2m} or {@code PT10S}; byte sizes such as {@code 524288}, {@code 512KiB} or {@code 4MiB};
+ * numbers, booleans, enums and comma-separated lists. Errors say what was expected.
+ */
+final class Values {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib|gib)?");
+
+    private Values() {
+    }
+
+    static Duration duration(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = number(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+        try {
+            return Duration.parse(s.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a duration such as 10s, 500ms, 2m or PT10S");
+        }
+    }
+
+    static long bytes(String s) {
+        Matcher m = SIZE.matcher(s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a size in bytes such as 524288, 512KiB or 4MiB");
+        }
+        long n = number(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        long factor = switch (unit) {
+            case "kib" -> 1L << 10;
+            case "mib" -> 1L << 20;
+            case "gib" -> 1L << 30;
+            default -> 1L;
+        };
+        try {
+            return Math.multiplyExact(n, factor);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("size too large");
+        }
+    }
+
+    private static long number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("number too large");
+        }
+    }
+
+    static int intSize(String s) {
+        long n = bytes(s);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("expected at most " + Integer.MAX_VALUE + " bytes");
+        }
+        return (int) n;
+    }
+
+    static int integer(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number");
+        }
+    }
+
+    static double decimal(String s) {
+        try {
+            double d = Double.parseDouble(s.trim());
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number");
+        }
+    }
+
+    static int port(String s) {
+        int p = integer(s);
+        if (p < 0 || p > 65_535) {
+            throw new IllegalArgumentException("expected a port from 0 to 65535 (0 picks a free one)");
+        }
+        return p;
+    }
+
+    static boolean bool(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    static OverflowPolicy overflowPolicy(String s) {
+        String v = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        try {
+            return OverflowPolicy.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected one of disconnect, drop_newest, drop_oldest");
+        }
+    }
+
+    static String logLevel(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("trace", "debug", "info", "warn", "error", "off").contains(v)) {
+            throw new IllegalArgumentException("expected one of trace, debug, info, warn, error, off");
+        }
+        return v;
+    }
+
+    /** A comma-separated list; blanks around items are ignored, empty items dropped. */
+    static List<String> list(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,114 @@
+package io.wshub.examples;
+
+import io.wshub.jetty.TestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static io.wshub.examples.ServerFixture.assertJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The chat page in a real headless Chromium: a person's name, a room, a message each way with a
+ * non-browser client, escaping, and the page reconnecting by itself when the server comes back.
+ */
+class ChatPageBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private ServerFixture fixture;
+    private HeadlessChromium browser;
+
+    @BeforeAll
+    static void chromiumIsThere() {
+        HeadlessChromium.assumeInstalled();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private boolean pageShows(String selector, String text) throws Exception {
+        return browser.eval("document.querySelector('" + selector + "').textContent.includes("
+                + JsonText.quote(text) + ")").asBoolean();
+    }
+
+    private void waitForPage(String selector, String text) {
+        await().atMost(WAIT).until(() -> pageShows(selector, text));
+    }
+
+    /** Opens the chat page, connects under this name (typed, then a click) and joins the room (typed, then Enter). */
+    private void openPageAndJoin(String name, String room) throws Exception {
+        browser = HeadlessChromium.open(fixture.http("/"));
+        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
+        browser.type("name", name);
+        browser.click("connect");
+        waitForPage("#status", "Connected as " + name + ".");
+        browser.type("room-input", room);
+        browser.pressEnter();
+        waitForPage("#rooms", room);
+    }
+
+    @Test
+    void aPersonChatsWithAServiceInARoomThroughTheBrowser() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        openPageAndJoin("browser", "lobby");
+
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        assertJson(service.nextText(), "{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"browser\",\"service\"]}");
+        waitForPage("#members", "service");
+
+        service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the service\"}");
+        waitForPage("#log", "[lobby] service: hello from the service");
+
+        browser.type("message", "hello from the browser");
+        browser.pressEnter();
+        assertJson(service.nextText(),
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\"}");
+
+        String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
+        service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");
+        waitForPage("#log", attack);
+        assertThat(browser.eval("document.querySelectorAll('#log img, #log b').length").asInt()).isZero();
+        assertThat(browser.eval("document.title").asText()).isEqualTo("wshub chat");
+        browser.screenshot(Path.of("target", "chat-page.png"));
+    }
+
+    @Test
+    void thePageShowsTheShutdownNoticeAndReconnectsWhenTheServerComesBack() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        int port = fixture.server.port();
+        openPageAndJoin("ada", "lobby");
+
+        fixture.close();
+        waitForPage("#log", "Server: Server is shutting down");
+        waitForPage("#status", "Reconnecting in");
+
+        fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
+        waitForPage("#status", "Connected as ada.");
+        await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+    }
+
+    /** JSON string literals, which are also valid JavaScript string literals. */
+    static final class JsonText {
+        private JsonText() {
+        }
+
+        static String quote(String s) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+        }
+    }
+}

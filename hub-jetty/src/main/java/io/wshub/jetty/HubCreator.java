@@ -1,0 +1,72 @@
+package io.wshub.jetty;
+
+import io.wshub.Handshake;
+import io.wshub.HubOptions;
+import io.wshub.spi.Admission;
+import io.wshub.spi.ConnectionAcceptor;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks origin,
+ * authentication, the session id and the connection limit; a refusal becomes its HTTP status with
+ * the reason as the body, an admission becomes a {@link HubEndpoint}.
+ */
+final class HubCreator implements WebSocketCreator {
+
+    private static final Logger log = LoggerFactory.getLogger(HubCreator.class);
+
+    private final ConnectionAcceptor acceptor;
+    private final HubOptions hubOptions;
+    private final JettyOptions options;
+
+    /**
+     * @param acceptor   a hub's acceptor
+     * @param hubOptions that hub's limits, mapped onto each session
+     * @param options    Jetty's own settings
+     */
+    HubCreator(ConnectionAcceptor acceptor, HubOptions hubOptions, JettyOptions options) {
+        this.acceptor = acceptor;
+        this.hubOptions = hubOptions;
+        this.options = options;
+    }
+
+    @Override
+    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        Handshake handshake;
+        try {
+            handshake = Handshakes.of(request);
+        } catch (RuntimeException e) {
+            return refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "Malformed upgrade request");
+        }
+        Admission admission;
+        try {
+            admission = acceptor.admit(handshake);
+        } catch (RuntimeException e) {
+            log.error("admission failed for {}", handshake, e);
+            return refuse(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Admission failed");
+        }
+        if (admission instanceof Admission.Refused refused) {
+            return refuse(request, response, callback, refused.status(), refused.reason());
+        }
+        if (!options.permessageDeflate()) {
+            response.setExtensions(List.of());
+        }
+        return new HubEndpoint((Admission.Accepted) admission, hubOptions, options, handshake.remoteAddress());
+    }
+
+    /** Answers with the status; Jetty leaves completing the callback to whoever returns null. */
+    private static Object refuse(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
+                                 int status, String reason) {
+        Response.writeError(request, response, callback, status, reason);
+        return null;
+    }
+}

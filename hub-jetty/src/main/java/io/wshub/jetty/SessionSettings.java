@@ -1,0 +1,43 @@
+package io.wshub.jetty;
+
+import io.wshub.HubOptions;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.time.Duration;
+
+/** Maps a hub's limits and the Jetty options onto one Jetty session, before its first frame is read. */
+final class SessionSettings {
+
+    /**
+     * Added to the hub's longest deadline: the hub's ticker notices a deadline up to one tick
+     * (at most 1 s) late, and its close handshake then needs its own time.
+     */
+    static final Duration IDLE_SLACK = Duration.ofSeconds(5);
+
+    private SessionSettings() {
+    }
+
+    /**
+     * Jetty's idle timeout for a hub's sessions: longer than anything the hub waits for itself
+     * (a pong, a write, then the close handshake), so Jetty never cuts a session the hub still
+     * considers healthy, and the hub's heartbeat and timeouts decide, with their close codes.
+     */
+    static Duration idleTimeout(HubOptions o) {
+        Duration longest = o.pongTimeout().compareTo(o.writeTimeout()) >= 0 ? o.pongTimeout() : o.writeTimeout();
+        return longest.plus(o.closeTimeout()).plus(IDLE_SLACK);
+    }
+
+    /**
+     * Applies the limits. The message size limit is Jetty's too, so a message one byte over it is
+     * refused with 1009 while it is read, before it is assembled; a single frame may be as large as
+     * a message.
+     */
+    static void apply(Session session, HubOptions hub, JettyOptions jetty) {
+        long max = hub.maxMessageBytes();
+        session.setMaxTextMessageSize(max);
+        session.setMaxBinaryMessageSize(max);
+        session.setMaxFrameSize(max);
+        session.setIdleTimeout(idleTimeout(hub));
+        session.setInputBufferSize(jetty.inputBufferSize());
+    }
+}

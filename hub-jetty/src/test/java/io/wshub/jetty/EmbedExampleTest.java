@@ -1,0 +1,96 @@
+package io.wshub.jetty;
+
+import io.wshub.Hub;
+import io.wshub.protocol.RoomProtocol;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's "embed in your Jetty server" example compiles, works, and is the code shown. */
+class EmbedExampleTest {
+
+    // README:begin
+    static Server startChat(int port, Handler yourApplicationHandler) throws Exception {
+        Server server = new Server(port);
+
+        Hub chat = Hub.builder()
+                .handler(RoomProtocol.router().build())
+                .build();
+
+        WshubHandler wshub = WshubHandler.builder(server)
+                .mount("/ws", chat)    // WebSocket upgrades to /ws become chat sessions
+                .health("/health")     // JSON health for your load balancer
+                .build();
+
+        // Everything that is not /ws or /health goes on to your handler, on the same port.
+        server.setHandler(new Handler.Sequence(wshub, yourApplicationHandler));
+        server.start();
+        return server;
+    }
+    // README:end
+
+    @Test
+    void theHubAndAnUnrelatedHandlerShareOnePort() throws Exception {
+        Handler hello = new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+                response.write(true, ByteBuffer.wrap("hello from the app".getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        };
+        Server server = startChat(0, hello);
+        WebSocketClient ws = TestClient.newJettyClient();
+        try {
+            int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/anything"))
+                    .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("hello from the app");
+
+            TestClient alice = TestClient.connect(ws, URI.create("ws://127.0.0.1:" + port + "/ws?id=alice"));
+            assertThat(alice.nextText()).contains("\"type\":\"welcome\"", "\"id\":\"alice\"");
+
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"sessions\":1");
+        } finally {
+            ws.stop();
+            server.stop();
+        }
+    }
+
+    @Test
+    void theReadmeShowsExactlyThisCode() throws Exception {
+        String test = Files.readString(Path.of("src/test/java/io/wshub/jetty/EmbedExampleTest.java"));
+        Matcher inTest = Pattern.compile("// README:begin\\n(.*?)\\n\\s*// README:end", Pattern.DOTALL).matcher(test);
+        assertThat(inTest.find()).isTrue();
+        String readme = Files.readString(Path.of("../README.md"));
+        Matcher inReadme = Pattern.compile("```java\\n(static Server startChat.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(inReadme.find()).as("README.md has the startChat example in a java block").isTrue();
+        assertThat(normalize(inReadme.group(1))).isEqualTo(normalize(inTest.group(1)));
+    }
+
+    /** Same code: indentation and blank lines aside. */
+    private static String normalize(String code) {
+        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+    }
+}

@@ -1,0 +1,265 @@
+package io.wshub.jetty;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.HubOptions;
+import io.wshub.spi.SendCallback;
+import io.wshub.testkit.RecordingAcceptor;
+import io.wshub.testkit.RecordingListener;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.ExtensionConfig;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.HttpCookie;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.wshub.jetty.TestClient.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What the Jetty adapter adds to the transport test kit: Jetty's traps, the mapped limits, batching. */
+class JettyAdapterTest {
+
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    private final RecordingAcceptor acceptor = new RecordingAcceptor();
+    private TestServer server;
+    private WebSocketClient client;
+
+    private void start(HubOptions hubOptions, JettyOptions jettyOptions) throws Exception {
+        server = TestServer.start(s -> WebSocketUpgradeHandler.from(s, container ->
+                container.addMapping("/ws", new HubCreator(acceptor, hubOptions, jettyOptions))));
+        client = TestClient.newJettyClient();
+    }
+
+    private void start() throws Exception {
+        start(HubOptions.defaults(), JettyOptions.DEFAULTS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.stop();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private RecordingListener listener() {
+        await().atMost(TIMEOUT).until(() -> !acceptor.listeners().isEmpty());
+        return acceptor.listeners().get(0);
+    }
+
+    private static boolean has(RecordingListener l, String kind) {
+        return l.events().stream().anyMatch(e -> e.kind().equals(kind));
+    }
+
+    @Test
+    void aPingFromThePeerIsAnsweredAndReadingGoesOn() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        c.session().sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+        c.sendText("after the ping");
+
+        assertThat(new String(c.nextPong(), StandardCharsets.UTF_8)).isEqualTo("are you there");
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
+        assertThat(l.messages().get(0).text()).isEqualTo("after the ping");
+        assertThat(has(l, "ping")).isTrue();
+        assertThat(l.violations()).isEmpty();
+    }
+
+    @Test
+    void aPongFromThePeerIsReportedAndReadingGoesOn() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        c.session().sendPong(ByteBuffer.wrap(new byte[] {7}), Callback.NOOP);
+        c.sendText("after the pong");
+
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
+        assertThat(l.events()).extracting(RecordingListener.Event::kind).containsExactly("pong", "text");
+    }
+
+    @Test
+    void aFragmentedMessageWithAPingBetweenItsFragmentsArrivesWhole() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        Callback.Completable first = new Callback.Completable();
+        c.session().sendPartialText("hello, ", false, first);
+        first.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        c.session().sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        Callback.Completable last = new Callback.Completable();
+        c.session().sendPartialText("world", true, last);
+        last.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        c.sendText("next");
+
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 2);
+        assertThat(l.messages()).extracting(RecordingListener.Event::text).containsExactly("hello, world", "next");
+        c.nextPong();
+    }
+
+    @Test
+    void theHubsCloseCompletesWhileTheHubDemandsNothing() throws Exception {
+        start();
+        acceptor.autoDemand(false);
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        c.sendText("never asked for");
+        c.sendText("nor this");
+
+        l.connection().close(new CloseStatus(4002, "bye"));
+
+        assertThat(c.awaitClose()).isEqualTo(new CloseStatus(4002, "bye"));
+        await().atMost(TIMEOUT).until(() -> l.closeCount() == 1);
+        assertThat(l.messages()).isEmpty();
+        assertThat(l.violations()).isEmpty();
+    }
+
+    @Test
+    void aBatchOfSmallFramesLeavesInOneWrite() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        Frame[] batch = new Frame[10];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = i % 2 == 0 ? Frame.text("frame " + i) : Frame.binary(new byte[] {(byte) i});
+        }
+        long before = server.writes(); // the upgrade response is written: the client has it
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        l.connection().send(batch, batch.length, completing(written));
+
+        for (int i = 0; i < batch.length; i++) {
+            TestClient.Message m = c.next(TIMEOUT);
+            if (i % 2 == 0) {
+                assertThat(m.text()).isEqualTo("frame " + i);
+            } else {
+                assertThat(m.binary()).containsExactly((byte) i);
+            }
+        }
+        written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(server.writes() - before).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeBatchArrivesIntactInOrder() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        byte[] big = new byte[200_000];
+        Arrays.fill(big, (byte) 'x');
+        Frame[] batch = {Frame.text("small"), Frame.binary(big), Frame.text("y".repeat(100_000)), Frame.text("end")};
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        l.connection().send(batch, batch.length, completing(written));
+
+        assertThat(c.next(TIMEOUT).text()).isEqualTo("small");
+        assertThat(c.next(TIMEOUT).binary()).isEqualTo(big);
+        assertThat(c.next(TIMEOUT).text()).isEqualTo("y".repeat(100_000));
+        assertThat(c.next(TIMEOUT).text()).isEqualTo("end");
+        written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void aMessageOneByteOverTheLimitClosesWith1009() throws Exception {
+        start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        c.sendText("a".repeat(1024));
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
+
+        c.sendText("a".repeat(1025));
+
+        assertThat(c.awaitClose().code()).isEqualTo(1009);
+        await().atMost(TIMEOUT).until(() -> l.closeCount() == 1);
+        assertThat(l.messages()).hasSize(1);
+    }
+
+    @Test
+    void aBinaryMessageOverTheLimitClosesWith1009() throws Exception {
+        start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        listener();
+        c.sendBinary(new byte[1025]);
+        assertThat(c.awaitClose().code()).isEqualTo(1009);
+    }
+
+    @Test
+    void withDeflateOnTheLimitAppliesToTheDecompressedMessage() throws Exception {
+        start(HubOptions.builder().maxMessageBytes(64 * 1024).build(), JettyOptions.DEFAULTS.withPermessageDeflate(true));
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        request.addExtensions("permessage-deflate");
+        TestClient c = TestClient.connect(client, server.ws("/ws"), request);
+        RecordingListener l = listener();
+        assertThat(c.session().getUpgradeResponse().getExtensions()).extracting(ExtensionConfig::getName)
+                .containsExactly("permessage-deflate");
+        c.sendText("z".repeat(64 * 1024));
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
+        l.connection().send(new Frame[] {Frame.text("compressed " + "w".repeat(10_000))}, 1, completing(new CompletableFuture<>()));
+        assertThat(c.nextText()).isEqualTo("compressed " + "w".repeat(10_000));
+
+        c.sendText("z".repeat(64 * 1024 + 1)); // compresses to a few hundred bytes
+
+        assertThat(c.awaitClose().code()).isEqualTo(1009);
+    }
+
+    @Test
+    void withDeflateOffAnOfferIsDeclined() throws Exception {
+        start();
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        request.addExtensions("permessage-deflate");
+        TestClient c = TestClient.connect(client, server.ws("/ws"), request);
+        assertThat(c.session().getUpgradeResponse().getExtensions()).isEmpty();
+        RecordingListener l = listener();
+        c.sendText("plain");
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
+    }
+
+    @Test
+    void theHandshakeCarriesCookiesAndThePath() throws Exception {
+        start();
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        request.setCookies(java.util.List.of(new HttpCookie("token", "abc123")));
+        TestClient.connect(client, server.ws("/ws?room=a&room=b"), request);
+        await().atMost(TIMEOUT).until(() -> acceptor.handshakes().size() == 1);
+        var h = acceptor.handshakes().get(0);
+        assertThat(h.path()).isEqualTo("/ws");
+        assertThat(h.cookies()).containsEntry("token", "abc123");
+        assertThat(h.queryParameters().get("room")).containsExactly("a", "b");
+    }
+
+    @Test
+    void jettysIdleTimeoutOutlastsTheHubsOwnDeadlines() {
+        HubOptions o = HubOptions.defaults();
+        Duration idle = SessionSettings.idleTimeout(o);
+        assertThat(idle).isGreaterThan(o.pongTimeout().plus(o.closeTimeout()));
+        assertThat(idle).isGreaterThan(o.writeTimeout().plus(o.closeTimeout()));
+
+        HubOptions slowWrites = HubOptions.builder().writeTimeout(Duration.ofMinutes(5)).build();
+        assertThat(SessionSettings.idleTimeout(slowWrites)).isGreaterThan(Duration.ofMinutes(5).plus(o.closeTimeout()));
+    }
+
+    private static SendCallback completing(CompletableFuture<Void> future) {
+        return new SendCallback() {
+            @Override
+            public void succeeded() {
+                future.complete(null);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                future.completeExceptionally(cause);
+            }
+        };
+    }
+}
