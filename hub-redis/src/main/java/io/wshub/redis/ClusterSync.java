@@ -82,6 +82,7 @@ final class ClusterSync {
     }
 
     void start() {
+        link.open();
         timer.scheduleWithFixedDelay(this::tick, 0, options.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -114,7 +115,12 @@ final class ClusterSync {
         }
     }
 
-    /** Stops the timer, removes this node's entries from Redis if it can, and closes the connections. */
+    /**
+     * Stops the timer, removes this node's entries from Redis if it can, and closes the connections.
+     * Waits for all that (a bounded time) unless it runs on one of Lettuce's own threads — a hub
+     * whose last session closed on a delivery from Redis stops there — which must never wait on
+     * Lettuce: then it lets the teardown finish by itself.
+     */
     void stop(byte[] goodbye) {
         timer.shutdownNow();
         try {
@@ -122,20 +128,29 @@ final class ClusterSync {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
-        if (redis != null && link.isConnected()) {
-            try {
-                scripts.run(redis, Scripts.Script.DEREGISTER, List.of(goodbye))
-                        .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("node {} could not remove its entries from Redis; they expire within {}", options.nodeId(),
-                        options.expiry(), e);
-            }
-        }
         up.set(false);
-        link.close();
+        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        CompletableFuture<?> deregistered = redis != null && link.isConnected()
+                ? attempt(() -> scripts.run(redis, Scripts.Script.DEREGISTER, List.of(goodbye)).toCompletableFuture())
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> stopped = deregistered.handle((ok, error) -> {
+            if (error != null) {
+                log.warn("node {} could not remove its entries from Redis; they expire within {}: {}", options.nodeId(),
+                        options.expiry(), cause(error));
+            }
+            return null;
+        }).thenCompose(ok -> link.close());
+        if (link.isOwnThread()) {
+            return;
+        }
+        try {
+            stopped.get(options.commandTimeout().plus(RedisLink.SHUTDOWN_TIMEOUT.multipliedBy(2)).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("node {}: Lettuce did not stop in time; its threads end by themselves", options.nodeId());
+        }
     }
 
     // ---- timer thread ----

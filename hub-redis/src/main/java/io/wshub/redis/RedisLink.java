@@ -21,8 +21,13 @@ import io.lettuce.core.resource.DefaultClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,33 +73,46 @@ final class RedisLink {
     private static final int IO_THREADS = 2;
     /** Lettuce's computation pool runs its timers and futures' callbacks; 2 is Lettuce's minimum. */
     private static final int COMPUTATION_THREADS = 2;
-    /** How long a stop waits for Lettuce's threads to end. */
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+    /** How long each step of a stop (closing the connections, ending the threads) may take. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisURI uri;
-    private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisBrokerOptions options;
     private final Listener listener;
     private final String[] channels;
+    /** Lettuce's threads for this link, so that {@link #isOwnThread()} can tell them. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** Created by {@link #open()} (Lettuce starts a timer thread at once), then never changed. */
+    private volatile Lettuce lettuce;
     // Set once by the first successful connect (on a Lettuce thread), read by any thread.
     private volatile StatefulRedisConnection<String, byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubsub;
     /** Connect attempts under way; touched only by the broker's timer thread. */
     private CompletableFuture<?> connecting = CompletableFuture.completedFuture(null);
 
+    /** Lettuce's resources (threads) and client. */
+    private record Lettuce(ClientResources resources, RedisClient client) {
+    }
+
     RedisLink(RedisBrokerOptions options, Listener listener, String... channels) {
+        this.options = options;
         this.listener = listener;
         this.channels = channels.clone();
         this.uri = RedisURI.create(options.uri());
         this.uri.setTimeout(options.commandTimeout());
-        this.resources = DefaultClientResources.builder()
+    }
+
+    /** Creates Lettuce's threads and client; nothing connects yet. Called once, before {@link #connect()}. */
+    void open() {
+        ClientResources resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(IO_THREADS)
                 .computationThreadPoolSize(COMPUTATION_THREADS)
+                .threadFactoryProvider(this::threadFactory)
                 .reconnectDelay(Delay.exponential(FIRST_RECONNECT_DELAY, options.refreshInterval(), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
+        RedisClient client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -102,6 +120,28 @@ final class RedisLink {
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
                 .build());
+        lettuce = new Lettuce(resources, client);
+    }
+
+    /** Lettuce's threads, named after the node and remembered. */
+    private ThreadFactory threadFactory(String poolName) {
+        ThreadFactory named = new DefaultThreadFactory("wshub-redis-" + options.nodeId() + "-" + poolName, true);
+        return task -> {
+            Thread t = named.newThread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            });
+            threads.add(t);
+            return t;
+        };
+    }
+
+    /** Whether the calling thread is one of this link's Lettuce threads (which must never wait on Lettuce). */
+    boolean isOwnThread() {
+        return threads.contains(Thread.currentThread());
     }
 
     /**
@@ -112,6 +152,7 @@ final class RedisLink {
         if (!connecting.isDone()) {
             return;
         }
+        RedisClient client = lettuce.client();
         CompletableFuture<?> c = commands == null ? client.connectAsync(CODEC, uri).toCompletableFuture()
                 .thenAccept(this::commandsOpened) : CompletableFuture.completedFuture(null);
         CompletableFuture<?> p = pubsub == null ? client.connectPubSubAsync(CODEC, uri).toCompletableFuture()
@@ -178,20 +219,24 @@ final class RedisLink {
         return async.subscribe(channels).toCompletableFuture();
     }
 
-    /** Closes the connections and stops Lettuce's threads, waiting a bounded time. */
-    void close() {
-        try {
-            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
-        } catch (RuntimeException e) {
-            log.warn("Redis client did not shut down cleanly", e);
+    /**
+     * Closes the connections and stops Lettuce's threads; never blocks.
+     *
+     * @return completes when Lettuce's threads have stopped (each step waits at most {@link #SHUTDOWN_TIMEOUT})
+     */
+    CompletableFuture<Void> close() {
+        Lettuce l = lettuce;
+        if (l == null) {
+            return CompletableFuture.completedFuture(null);
         }
-        try {
-            resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(SHUTDOWN_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        long timeout = SHUTDOWN_TIMEOUT.toMillis();
+        l.client().shutdownAsync(0, timeout, TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Redis connections did not close cleanly", error);
             }
-            log.warn("Redis client threads did not stop within {}", SHUTDOWN_TIMEOUT, e);
-        }
+            l.resources().shutdown(0, timeout, TimeUnit.MILLISECONDS).addListener(f -> stopped.complete(null));
+        });
+        return stopped;
     }
 }

@@ -49,11 +49,7 @@ class MultiNodeTest {
 
     @AfterEach
     void stopNodes() throws Exception {
-        for (TestNode n : new TestNode[] {a, b, c}) {
-            if (n != null) {
-                n.close();
-            }
-        }
+        TestNode.closeAll(a, b, c);
     }
 
     @Test

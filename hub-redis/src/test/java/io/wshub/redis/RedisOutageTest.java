@@ -32,13 +32,12 @@ class RedisOutageTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (TestNode n : new TestNode[] {a, b}) {
-            if (n != null) {
-                n.close();
+        try {
+            TestNode.closeAll(a, b);
+        } finally {
+            if (redis != null) {
+                redis.close();
             }
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 

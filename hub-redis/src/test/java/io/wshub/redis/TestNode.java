@@ -61,8 +61,38 @@ final class TestNode implements AutoCloseable {
         return peer;
     }
 
+    /** Closes every node given (nulls skipped), even when one fails; then throws the first failure. */
+    static void closeAll(TestNode... nodes) throws Exception {
+        Exception first = null;
+        for (TestNode n : nodes) {
+            try {
+                if (n != null) {
+                    n.close();
+                }
+            } catch (Exception | AssertionError e) {
+                if (first == null) {
+                    first = e instanceof Exception ex ? ex : new Exception(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     @Override
     public void close() throws Exception {
-        hub.shutdown(Duration.ZERO).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            hub.shutdown(Duration.ZERO).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            StringBuilder dump = new StringBuilder("node " + id + " did not shut down within " + WAIT + "; threads:\n");
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement f : stack) {
+                    dump.append("    at ").append(f).append('\n');
+                }
+            });
+            throw new AssertionError(dump.toString(), e);
+        }
     }
 }
