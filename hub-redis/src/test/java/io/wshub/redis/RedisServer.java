@@ -21,11 +21,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real {@code redis-server} for one test class, on a free port, without persistence; it can be
  * killed and started again on the same port. Where none is installed the tests are skipped with a
- * message that says how to install it, except under {@code CI=true}, where that fails them.
+ * message that says how to install it, except under {@code CI=true}, where that fails them. Shared
+ * with other modules' tests through this module's test-jar.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
-    static final String INSTALL_HINT = "redis-server is not on the PATH; install it to run the Redis tests"
+    /** What the skip (or the failure under CI=true) says when redis-server is missing. */
+    public static final String INSTALL_HINT = "redis-server is not on the PATH; install it to run the Redis tests"
             + " (Debian/Ubuntu: apt-get update && apt-get install -y redis-server)";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final long STOP_TIMEOUT_SECONDS = 5;
@@ -44,7 +46,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server, or skips (fails under CI=true) the calling tests when none is installed. */
-    static RedisServer start() throws IOException {
+    public static RedisServer start() throws IOException {
         Path binary = findOnPath("redis-server");
         requireInstalled(binary, System.getenv("CI"));
         Path logs = Files.createDirectories(Path.of("target", "redis-logs"));
@@ -78,16 +80,16 @@ final class RedisServer implements AutoCloseable {
         Assumptions.abort(INSTALL_HINT);
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Kills the server at once (SIGKILL): connections drop, nothing is saved. */
-    void kill() {
+    public void kill() {
         Process p = process;
         if (p == null) {
             return;
@@ -104,12 +106,12 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
     }
 
     /** Lets a paused server go on (SIGCONT). */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
     }
 
@@ -121,7 +123,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a fresh, empty server on the same port. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         kill();
         launch();
     }
