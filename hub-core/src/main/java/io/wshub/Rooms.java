@@ -3,10 +3,16 @@ package io.wshub;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The hub's rooms: named sets of sessions, created on first join and removed when empty. A closed
  * session leaves all its rooms. Thread-safe.
+ *
+ * <p>Each room has one order: joins, leaves, and the messages sent to the room (with
+ * {@link #broadcast}, or as the reply and announcement of a join or leave) reach every member in
+ * that order. Use the join and leave that carry their own announcements, so that no member hears
+ * of a join after it already saw the joiner in a member list.
  */
 public interface Rooms {
 
@@ -18,11 +24,28 @@ public interface Rooms {
     boolean join(Session session, String room);
 
     /**
+     * Joins and tells, as one step of the room's order: the joiner is sent {@code reply} built
+     * from the member list that includes it (sent even if it was already a member), and the other
+     * members, on this node and through the broker on others, are sent {@code announcement} if it
+     * was not. Either may be null.
+     *
+     * @return true if it joined, false if it was already a member or is closed
+     */
+    boolean join(Session session, String room, Function<List<String>, Frame> reply, Frame announcement);
+
+    /**
      * Removes the session from the room (the room goes when empty).
      *
      * @return true if it was a member
      */
     boolean leave(Session session, String room);
+
+    /**
+     * Leaves and tells the remaining members, on every node, as one step of the room's order.
+     *
+     * @return true if it was a member (only then is the announcement sent)
+     */
+    boolean leave(Session session, String room, Frame announcement);
 
     /** Whether the session is a member of the room. */
     boolean isMember(Session session, String room);

@@ -6,7 +6,6 @@ import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +13,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * The hub's {@link Rooms}: created on first join, removed when the last member leaves. A
- * session's own room set changes under the same room lock as the room, so the two always agree.
+ * The hub's {@link Rooms}: created on first join, removed when the last member leaves.
+ *
+ * <p>Each room's lock gives the room one order: membership changes, the replies and
+ * announcements that go with them, and room messages are offered to the members' queues under
+ * it, so every member sees the same sequence (nobody hears of a join after a member list that
+ * already held it, or before one that did not). Offers never block and their writes are handed
+ * to the flush executor, so no I/O happens under the lock. A session's own room set changes
+ * under the same lock, so the two always agree.
  */
 final class RoomRegistry implements Rooms {
 
@@ -30,18 +36,33 @@ final class RoomRegistry implements Rooms {
 
     @Override
     public boolean join(Session session, String name) {
+        return join(session, name, null, null);
+    }
+
+    @Override
+    public boolean join(Session session, String name, Function<List<String>, Frame> reply, Frame announcement) {
         HubSession s = hub.own(session);
         requireName(name);
         for (;;) {
             Room room = rooms.computeIfAbsent(name, Room::new);
+            boolean joined;
             synchronized (room) {
                 if (room.removed) {
                     continue; // it emptied under us: join its successor
                 }
-                if (!room.add(s)) {
-                    return false;
+                joined = !s.isClosed() && room.add(s);
+                if (joined) {
+                    s.rooms.add(name);
+                    if (announcement != null) {
+                        offerToMembers(room, announcement, s.id());
+                    }
                 }
-                s.rooms.add(name);
+                if (reply != null && !s.isClosed()) {
+                    s.offer(reply.apply(members(room)), true);
+                }
+            }
+            if (!joined) {
+                return false;
             }
             // The session may have closed while joining: its close either saw the room in
             // s.rooms, or we see it closed here. Leaving twice is harmless.
@@ -49,13 +70,21 @@ final class RoomRegistry implements Rooms {
                 leave(s, name);
                 return false;
             }
-            publishMembership(() -> hub.broker().roomJoined(name, s.id()));
+            hub.publish(() -> hub.broker().roomJoined(name, s.id()));
+            if (announcement != null) {
+                hub.publish(() -> hub.broker().publishRoom(name, announcement, s.id()));
+            }
             return true;
         }
     }
 
     @Override
     public boolean leave(Session session, String name) {
+        return leave(session, name, null);
+    }
+
+    @Override
+    public boolean leave(Session session, String name, Frame announcement) {
         HubSession s = hub.own(session);
         requireName(name);
         Room room = rooms.get(name);
@@ -70,9 +99,14 @@ final class RoomRegistry implements Rooms {
             if (room.isEmpty()) {
                 room.removed = true;
                 rooms.remove(name, room);
+            } else if (announcement != null) {
+                offerToMembers(room, announcement, null);
             }
         }
-        publishMembership(() -> hub.broker().roomLeft(name, s.id()));
+        hub.publish(() -> hub.broker().roomLeft(name, s.id()));
+        if (announcement != null) {
+            hub.publish(() -> hub.broker().publishRoom(name, announcement, s.id()));
+        }
         return true;
     }
 
@@ -103,13 +137,20 @@ final class RoomRegistry implements Rooms {
 
     @Override
     public List<String> members(String name) {
-        Set<String> ids = new TreeSet<>();
         Room room = rooms.get(name);
-        if (room != null) {
-            for (HubSession m : room.members()) {
-                ids.add(m.id());
-            }
+        return room == null ? remoteAnd(new TreeSet<>(), name) : members(room);
+    }
+
+    /** The room's members here and on other nodes, sorted. */
+    private List<String> members(Room room) {
+        Set<String> ids = new TreeSet<>();
+        for (HubSession m : room.members()) {
+            ids.add(m.id());
         }
+        return remoteAnd(ids, room.name);
+    }
+
+    private List<String> remoteAnd(Set<String> ids, String name) {
         try {
             ids.addAll(hub.broker().remoteMembers(name));
         } catch (RuntimeException e) {
@@ -143,25 +184,26 @@ final class RoomRegistry implements Rooms {
         return queued;
     }
 
-    /** Offers the frame to the room's local members but one; the fan-out of every room message. */
+    /** Offers the frame to the room's local members but one, in the room's order. */
     int deliverLocal(String name, Frame frame, String exceptId) {
         Room room = rooms.get(name);
         if (room == null) {
             return 0;
         }
-        HubSession[] members = room.members();
-        boolean dispatch = members.length > DefaultHub.DISPATCH_THRESHOLD;
+        synchronized (room) {
+            return offerToMembers(room, frame, exceptId);
+        }
+    }
+
+    /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
+    private static int offerToMembers(Room room, Frame frame, String exceptId) {
         int queued = 0;
-        for (HubSession m : members) {
-            if (!m.id().equals(exceptId) && m.offer(frame, dispatch) == SendResult.QUEUED) {
+        for (HubSession m : room.members()) {
+            if (!m.id().equals(exceptId) && m.offer(frame, true) == SendResult.QUEUED) {
                 queued++;
             }
         }
         return queued;
-    }
-
-    private void publishMembership(Runnable brokerCall) {
-        hub.publish(brokerCall);
     }
 
     private static void requireName(String name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.CloseStatus;
+import io.wshub.Frame;
 import io.wshub.Hub;
 import io.wshub.SendResult;
 import io.wshub.Session;
@@ -33,7 +34,7 @@ public final class RoomProtocol {
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     static final String WELCOME_CONTENT = "Connected to WebSocket server";
-    private static final io.wshub.Frame PONG = Envelope.encode(Envelope.message("pong"));
+    private static final Frame PONG = Envelope.encode(Envelope.message("pong"));
 
     private RoomProtocol() {
     }
@@ -79,27 +80,23 @@ public final class RoomProtocol {
 
     private static void joinRoom(Session session, ObjectNode message) {
         String room = room(message);
-        Hub hub = session.hub();
-        boolean joined = hub.rooms().join(session, room);
-        if (joined) {
-            // Tell the members before answering: the answer may take a network write, and a
-            // session that joins meanwhile already finds this one in its member list.
-            hub.rooms().broadcast(room, userInRoom("user_joined_room", room, session), session);
-        }
-        List<String> members = hub.rooms().members(room);
+        session.hub().rooms().join(session, room, members -> roomJoined(room, members),
+                userInRoom("user_joined_room", room, session));
+    }
+
+    private static Frame roomJoined(String room, List<String> members) {
         ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
         members.forEach(ids::add);
         ObjectNode reply = Envelope.message("room_joined").put("room", room);
         reply.set("members", ids);
-        session.send(Envelope.encode(reply));
+        return Envelope.encode(reply);
     }
 
     private static void leaveRoom(Session session, ObjectNode message) {
         String room = room(message);
-        if (!session.hub().rooms().leave(session, room)) {
+        if (!session.hub().rooms().leave(session, room, userInRoom("user_left_room", room, session))) {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
-        session.hub().rooms().broadcast(room, userInRoom("user_left_room", room, session), session);
     }
 
     private static void roomMessage(Session session, ObjectNode message) {
@@ -127,7 +124,7 @@ public final class RoomProtocol {
         session.hub().broadcast(Envelope.encode(message), session);
     }
 
-    private static io.wshub.Frame userInRoom(String type, String room, Session session) {
+    private static Frame userInRoom(String type, String room, Session session) {
         return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()));
     }
 }

@@ -127,6 +127,53 @@ class RoomProtocolTest {
     }
 
     @Test
+    void membersJoiningAtOnceEndUpWithTheSameViewOfTheRoom() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        server = HubFixture.rooms();
+        for (int round = 0; round < 200; round++) {
+            List<Peer> p = server.settledPeers("a" + round, "b" + round);
+            String room = "race" + round;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            List<Thread> joiners = new java.util.ArrayList<>();
+            for (Peer peer : p) {
+                joiners.add(new Thread(() -> {
+                    try {
+                        together.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    peer.send("{\"type\":\"join_room\",\"room\":\"" + room + "\"}");
+                }));
+            }
+            joiners.forEach(Thread::start);
+            for (Thread t : joiners) {
+                t.join(5_000);
+            }
+            for (Peer peer : p) {
+                // Apply what the peer saw, in order, as a chat client would: a room_joined sets
+                // the member list, a user_joined_room adds to it.
+                java.util.Set<String> view = new java.util.TreeSet<>();
+                boolean joined = false;
+                for (var received : peer.client().drain()) {
+                    var m = json.readTree(received.text());
+                    if (m.get("type").asText().equals("room_joined")) {
+                        view.clear();
+                        m.get("members").forEach(id -> view.add(id.asText()));
+                        joined = true;
+                    } else if (m.get("type").asText().equals("user_joined_room")) {
+                        assertThat(joined).as("user_joined_room before room_joined").isTrue();
+                        view.add(m.get("userId").asText());
+                    }
+                }
+                assertThat(view).as("round %d", round).containsExactly("a" + round, "b" + round);
+            }
+            for (Peer peer : p) {
+                peer.client().close();
+            }
+        }
+    }
+
+    @Test
     void aSessionThatJoinsWhileAnotherJoinIsAnsweredIsNotToldOfThatJoinAgain() {
         java.util.concurrent.atomic.AtomicReference<Peer> bob = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();

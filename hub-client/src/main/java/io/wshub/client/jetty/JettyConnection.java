@@ -1,0 +1,54 @@
+package io.wshub.client.jetty;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.spi.ClientConnection;
+import io.wshub.spi.SendCallback;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.nio.ByteBuffer;
+
+/** A {@link ClientConnection} over one Jetty WebSocket {@link Session}. */
+final class JettyConnection implements ClientConnection {
+
+    private final Session session;
+
+    JettyConnection(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void send(Frame frame, SendCallback callback) {
+        Callback done = Callback.from(callback::succeeded, callback::failed);
+        try {
+            if (frame.isText()) {
+                session.sendText(frame.text(), done);
+            } else {
+                session.sendBinary(frame.payload(), done); // a fresh view: Jetty consumes the buffer it is given
+            }
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    @Override
+    public void ping(ByteBuffer payload) {
+        session.sendPing(payload, Callback.NOOP);
+    }
+
+    @Override
+    public void close(CloseStatus status) {
+        session.close(status.code(), status.reason(), Callback.NOOP);
+    }
+
+    @Override
+    public void abort() {
+        session.disconnect();
+    }
+
+    @Override
+    public void demand() {
+        session.demand();
+    }
+}

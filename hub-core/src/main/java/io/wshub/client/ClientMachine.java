@@ -1,0 +1,503 @@
+package io.wshub.client;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.spi.ClientConnectRequest;
+import io.wshub.spi.ClientConnection;
+import io.wshub.spi.ClientTransport;
+import io.wshub.spi.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * The reconnecting client's state machine: attempts with backoff and failover, the handshake and
+ * restore timeouts, endings and the retry decision, and the final close. Its {@link Inbound}
+ * delivers messages and runs the heartbeat; its {@link Outbound} buffers and writes.
+ *
+ * <p>Every method that reads or writes its state runs on one {@link SerialExecutor}: the public
+ * facade, the transport's callbacks (through {@link Link}) and the timers all {@link #post} their
+ * work there. So the state needs no lock, events are handled in the order they happened, and user
+ * callbacks (listener, handler, hooks) are called one at a time, never while a lock is held.
+ */
+final class ClientMachine {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
+
+    private final ClientTransport transport;
+    private final List<URI> urls;
+    private final ClientOptions options;
+    private final ClientHeaders headers;
+    private final ClientListener listener;
+    private final List<RestoreHook> restoreHooks;
+    private final Scheduler scheduler;
+    private final SerialExecutor executor = new SerialExecutor();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    // Confined to the executor.
+    private final Backoff backoff;
+    private final ReplyWaiters replies = new ReplyWaiters();
+    private final Inbound inbound;
+    private final Outbound outbound;
+    private final List<CompletableFuture<Void>> openWaiters = new ArrayList<>();
+    private Link link;              // the current attempt or connection; null while waiting to retry
+    private int urlIndex;
+    private boolean everOpen;
+    private Scheduler.Cancellable retryTimer;
+    private ClientException gaveUpOn; // the failure that closed the client, if one did
+
+    // Written on the executor, read from any thread.
+    private volatile ClientState state = ClientState.CONNECTING;
+    private volatile URI currentUrl;
+
+    ClientMachine(ReconnectingClient.Builder config) {
+        this.transport = config.transport;
+        this.urls = List.copyOf(config.urls);
+        this.options = config.options;
+        this.headers = config.headers;
+        this.listener = config.listener;
+        this.restoreHooks = List.copyOf(config.restoreHooks);
+        this.scheduler = config.scheduler != null ? config.scheduler : transport.scheduler();
+        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), config.jitter);
+        this.inbound = new Inbound(this, scheduler, options, replies, config.handler);
+        this.outbound = new Outbound(this, scheduler, options);
+        this.currentUrl = urls.get(0);
+    }
+
+    // ---- reached from any thread ----
+
+    void post(Runnable task) {
+        executor.execute(task);
+    }
+
+    boolean isOnExecutorThread() {
+        return executor.isRunningOnCurrentThread();
+    }
+
+    ClientState state() {
+        return state;
+    }
+
+    URI url() {
+        return currentUrl;
+    }
+
+    ClientOptions options() {
+        return options;
+    }
+
+    Mailbox mailbox() {
+        return inbound.mailbox();
+    }
+
+    /** Completes when the client has closed (by request or by giving up). */
+    CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    void start() {
+        post(this::attempt);
+    }
+
+    // ---- everything below runs on the executor ----
+
+    boolean isCurrent(Link l) {
+        return l == link;
+    }
+
+    /** The current attempt or connection; null while waiting to retry or after the close. */
+    Link currentLink() {
+        return link;
+    }
+
+    private void attempt() {
+        retryTimer = null;
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        URI url = urls.get(urlIndex);
+        currentUrl = url;
+        Link l = new Link(this, url, !everOpen);
+        link = l;
+        Map<String, List<String>> requestHeaders;
+        try {
+            requestHeaders = requestHeaders(headers.forAttempt(url));
+        } catch (RuntimeException e) {
+            ended(l, new ConnectFailedException(url, "computing the headers for " + url + " failed: " + e, e));
+            return;
+        }
+        // The transport's idle timeout is only a backstop: the heartbeat notices silence first.
+        ClientConnectRequest request = new ClientConnectRequest(url, requestHeaders, options.handshakeTimeout(),
+                options.maxMessageBytes(), options.pongTimeout().multipliedBy(2));
+        l.handshakeTimer = schedule(options.handshakeTimeout(), () -> handshakeTimedOut(l));
+        CompletableFuture<ClientConnection> connecting;
+        try {
+            connecting = transport.connect(request, l);
+        } catch (RuntimeException e) {
+            connecting = CompletableFuture.failedFuture(e);
+        }
+        l.connecting = connecting;
+        connecting.whenComplete((connection, error) -> post(() -> connected(l, connection, error)));
+    }
+
+    private static Map<String, List<String>> requestHeaders(Map<String, String> given) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (given != null) {
+            given.forEach((name, value) -> headers.put(name, List.of(value)));
+        }
+        return headers;
+    }
+
+    private void connected(Link l, ClientConnection connection, Throwable error) {
+        if (l != link) {
+            if (connection != null) {
+                connection.abort(); // too late: timed out, closed or replaced meanwhile
+            }
+            return;
+        }
+        Link.cancel(l.handshakeTimer);
+        l.handshakeTimer = null;
+        if (error != null) {
+            ended(l, connectFailure(l.url, error));
+            return;
+        }
+        l.connection = connection;
+        l.phase = Link.Phase.RESTORING;
+        inbound.start(l);
+        l.restoreTimer = schedule(options.restoreTimeout(), () -> restoreTimedOut(l));
+        restore(l, 0);
+    }
+
+    private static ClientException connectFailure(URI url, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof ClientException known) {
+            return known;
+        }
+        return new ConnectFailedException(url, "could not connect to " + url + ": " + cause, cause);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private void handshakeTimedOut(Link l) {
+        if (l == link && l.phase == Link.Phase.HANDSHAKING) {
+            dropped(l, new ConnectFailedException(l.url, "handshake with " + l.url + " did not complete within "
+                    + options.handshakeTimeout(), new TimeoutException()));
+        }
+    }
+
+    private void restore(Link l, int index) {
+        if (l != link) {
+            return;
+        }
+        if (index == restoreHooks.size()) {
+            opened(l);
+            return;
+        }
+        CompletionStage<?> stage;
+        try {
+            stage = restoreHooks.get(index).restore(new LinkRestoreContext(this, l));
+        } catch (RuntimeException e) {
+            dropped(l, restoreFailure(l, e));
+            return;
+        }
+        if (stage == null) {
+            stage = CompletableFuture.completedFuture(null);
+        }
+        stage.whenComplete((ignored, error) -> post(() -> {
+            if (l != link) {
+                return;
+            }
+            if (error != null) {
+                dropped(l, restoreFailure(l, error));
+            } else {
+                restore(l, index + 1);
+            }
+        }));
+    }
+
+    private static ClientException restoreFailure(Link l, Throwable error) {
+        Throwable cause = unwrap(error);
+        return new ConnectFailedException(l.url, "restoring state on " + l.url + " failed: " + cause, cause);
+    }
+
+    private void restoreTimedOut(Link l) {
+        if (l == link && l.phase == Link.Phase.RESTORING) {
+            dropped(l, new ConnectFailedException(l.url, "restoring state on " + l.url + " did not complete within "
+                    + options.restoreTimeout(), new TimeoutException()));
+        }
+    }
+
+    private void opened(Link l) {
+        Link.cancel(l.restoreTimer);
+        l.restoreTimer = null;
+        l.phase = Link.Phase.OPEN;
+        l.openedAtNanos = scheduler.nanoTime();
+        everOpen = true;
+        setState(ClientState.OPEN);
+        openWaiters.forEach(f -> f.complete(null));
+        openWaiters.clear();
+        outbound.pump(l);
+    }
+
+    // ---- events of a link, from the transport ----
+
+    void inbound(Link l, Frame frame) {
+        inbound.message(l, frame);
+    }
+
+    void pong(Link l) {
+        inbound.pong(l);
+    }
+
+    void closedByPeer(Link l, CloseStatus status) {
+        if (l.phase == Link.Phase.CLOSING) {
+            Link.cancel(l.closeTimer); // the close handshake finished: no need to drop the socket
+            l.phase = Link.Phase.ENDED;
+        } else if (l == link) {
+            ended(l, ConnectionLostException.closed(l.url, status, l.lastError));
+        }
+    }
+
+    // ---- endings and retries ----
+
+    /** We give up on this attempt or connection: drop it and handle the ending. */
+    void dropped(Link l, ClientException cause) {
+        if (l.connection != null) {
+            l.connection.abort();
+        } else if (l.connecting != null) {
+            l.connecting.cancel(true);
+        }
+        ended(l, cause);
+    }
+
+    private void ended(Link l, ClientException cause) {
+        boolean wasOpen = l.phase == Link.Phase.OPEN;
+        boolean stable = wasOpen
+                && scheduler.nanoTime() - l.openedAtNanos >= options.backoffResetAfter().toNanos();
+        l.phase = Link.Phase.ENDED;
+        link = null;
+        l.cancelTimers();
+        failLinkWaiters(l, cause); // the write in flight, if any, ends through its own callback
+        if (!shouldRetry(cause)) {
+            log.warn("giving up on {}: {}", l.url, cause.getMessage());
+            notifyFailure(new ClientFailure(l.url, cause, null));
+            shutDown(cause);
+            return;
+        }
+        if (stable) {
+            backoff.reset();
+        }
+        if (!wasOpen) {
+            urlIndex = (urlIndex + 1) % urls.size(); // the attempt failed: fail over to the next address
+        }
+        Duration wait = backoff.next();
+        log.info("{}; next attempt in {} ms", cause.getMessage(), wait.toMillis());
+        notifyFailure(new ClientFailure(l.url, cause, wait));
+        setState(everOpen ? ClientState.RECONNECTING : ClientState.CONNECTING);
+        retryTimer = schedule(wait, this::attempt);
+    }
+
+    private boolean shouldRetry(ClientException cause) {
+        try {
+            return options.retryPolicy().shouldRetry(cause);
+        } catch (RuntimeException e) {
+            log.warn("retry policy failed; retrying", e);
+            return true;
+        }
+    }
+
+    private void failLinkWaiters(Link l, Throwable cause) {
+        for (PendingSend send : l.restoreSends) {
+            send.future().completeExceptionally(cause);
+        }
+        l.restoreSends.clear();
+        for (Link.PingWaiter ping : l.pings) {
+            ping.rtt().completeExceptionally(cause);
+        }
+        l.pings.clear();
+        replies.failOwnedBy(l, cause);
+    }
+
+    // ---- sending ----
+
+    void send(Frame frame, CompletableFuture<Void> written) {
+        if (state == ClientState.CLOSED) {
+            written.completeExceptionally(closedException());
+        } else {
+            outbound.send(frame, written);
+        }
+    }
+
+    void restoreSend(Link l, Frame frame, CompletableFuture<Void> written) {
+        outbound.restoreSend(l, frame, written);
+    }
+
+    void restoreRequest(Link l, Frame frame, Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
+        replies.add(new ReplyWaiters.Waiter(isReply, reply, l));
+        outbound.restoreSend(l, frame, failingOnError(reply));
+    }
+
+    void request(Frame frame, Predicate<Frame> isReply, Duration timeout, CompletableFuture<Frame> reply) {
+        if (state == ClientState.CLOSED) {
+            reply.completeExceptionally(closedException());
+            return;
+        }
+        ReplyWaiters.Waiter waiter = new ReplyWaiters.Waiter(isReply, reply, null);
+        replies.add(waiter);
+        Scheduler.Cancellable timer = schedule(timeout, () -> {
+            replies.remove(waiter);
+            reply.completeExceptionally(new TimeoutException("no reply within " + timeout));
+        });
+        reply.whenComplete((ignored, error) -> timer.cancel());
+        outbound.send(frame, failingOnError(reply));
+    }
+
+    /** A write future that fails {@code reply} when the write fails. */
+    private static CompletableFuture<Void> failingOnError(CompletableFuture<Frame> reply) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        written.whenComplete((ignored, error) -> {
+            if (error != null) {
+                reply.completeExceptionally(error);
+            }
+        });
+        return written;
+    }
+
+    // ---- ping, open waiters ----
+
+    void ping(Duration timeout, CompletableFuture<Duration> rtt) {
+        Link l = link;
+        if (state == ClientState.CLOSED) {
+            rtt.completeExceptionally(closedException());
+            return;
+        }
+        if (l == null || l.phase != Link.Phase.OPEN) {
+            rtt.completeExceptionally(new ClientException("not connected (" + state + ")", null));
+            return;
+        }
+        Link.PingWaiter ping = new Link.PingWaiter(scheduler.nanoTime(), rtt);
+        l.pings.add(ping);
+        Scheduler.Cancellable timer = schedule(timeout, () -> {
+            l.pings.remove(ping);
+            rtt.completeExceptionally(new TimeoutException("no pong from " + l.url + " within " + timeout));
+        });
+        rtt.whenComplete((ignored, error) -> timer.cancel());
+        inbound.ping(l);
+    }
+
+    void whenOpen(CompletableFuture<Void> open) {
+        if (state == ClientState.OPEN) {
+            open.complete(null);
+        } else if (state == ClientState.CLOSED) {
+            open.completeExceptionally(closedException());
+        } else {
+            openWaiters.add(open);
+        }
+    }
+
+    // ---- closing ----
+
+    void close() {
+        shutDown(null);
+    }
+
+    private void shutDown(ClientException cause) {
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        gaveUpOn = cause;
+        ClientClosedException closed = closedException();
+        Link.cancel(retryTimer);
+        retryTimer = null;
+        Link l = link;
+        link = null;
+        if (l != null) {
+            l.cancelTimers();
+            failLinkWaiters(l, closed);
+            closeLink(l);
+        }
+        outbound.close(closed);
+        replies.failAll(closed);
+        openWaiters.forEach(f -> f.completeExceptionally(closed));
+        openWaiters.clear();
+        inbound.close(closed);
+        setState(ClientState.CLOSED);
+        terminated.complete(null);
+    }
+
+    private void closeLink(Link l) {
+        if (l.connection == null) {
+            l.phase = Link.Phase.ENDED;
+            if (l.connecting != null) {
+                l.connecting.cancel(true);
+            }
+            return;
+        }
+        l.phase = Link.Phase.CLOSING;
+        ClientConnection connection = l.connection;
+        l.closeTimer = schedule(options.closeTimeout(), connection::abort); // a server that never answers the close
+        connection.close(CloseStatus.NORMAL);
+    }
+
+    private ClientClosedException closedException() {
+        return gaveUpOn == null
+                ? new ClientClosedException("the client is closed", null)
+                : new ClientClosedException("the client gave up: " + gaveUpOn.getMessage(), gaveUpOn);
+    }
+
+    // ---- helpers ----
+
+    private void setState(ClientState next) {
+        ClientState previous = state;
+        if (previous == next) {
+            return;
+        }
+        state = next;
+        try {
+            listener.onStateChange(previous, next);
+        } catch (RuntimeException e) {
+            log.warn("client listener failed", e);
+        }
+    }
+
+    private void notifyFailure(ClientFailure failure) {
+        try {
+            listener.onFailure(failure);
+        } catch (RuntimeException e) {
+            log.warn("client listener failed", e);
+        }
+    }
+
+    /** Runs the task on the executor after the delay. */
+    Scheduler.Cancellable schedule(Duration delay, Runnable task) {
+        try {
+            return scheduler.schedule(() -> post(task), delay);
+        } catch (RejectedExecutionException e) {
+            // The transport (and its timer) was closed under us: nothing can happen any more.
+            log.error("the client's scheduler refused a task; closing the client", e);
+            post(() -> shutDown(new ClientException("the transport's scheduler is shut down", e)));
+            return () -> {
+            };
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.wshub.client;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.spi.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * The client's way in: delivery of inbound messages (to the handler, or to the mailbox with
+ * backpressure), demand, pongs and the heartbeat that tells a dead connection. Confined to the
+ * client's serial executor, like the {@link ClientMachine} it belongs to.
+ */
+final class Inbound {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    private final ClientMachine machine;
+    private final Scheduler scheduler;
+    private final ClientOptions options;
+    private final ReplyWaiters replies;
+    private final MessageHandler handler; // null: inbound messages go to the mailbox
+    private final Mailbox mailbox;        // null when there is a handler
+
+    Inbound(ClientMachine machine, Scheduler scheduler, ClientOptions options, ReplyWaiters replies,
+            MessageHandler handler) {
+        this.machine = machine;
+        this.scheduler = scheduler;
+        this.options = options;
+        this.replies = replies;
+        this.handler = handler;
+        this.mailbox = handler != null ? null
+                : new Mailbox(options.receiveQueueMessages(), () -> machine.post(this::resumeReading));
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** The connection is up: starts its heartbeat and asks for the first message. */
+    void start(Link l) {
+        long now = scheduler.nanoTime();
+        l.heartbeat = new Heartbeat(options.pingInterval().toNanos(), options.pongTimeout().toNanos(), now);
+        scheduleHeartbeat(l, now);
+        demand(l);
+    }
+
+    void message(Link l, Frame frame) {
+        if (!machine.isCurrent(l) || l.heartbeat == null) {
+            return;
+        }
+        l.demanded = false;
+        l.heartbeat.heard(scheduler.nanoTime());
+        replies.offer(frame);
+        if (handler != null) {
+            try {
+                handler.onMessage(frame);
+            } catch (RuntimeException e) {
+                log.warn("message handler failed", e);
+            }
+            demand(l);
+        } else if (mailbox.offer(frame) || l.phase == Link.Phase.RESTORING) {
+            demand(l); // while restoring, keep reading: a hook may be waiting for its reply
+        } else {
+            l.paused = true;
+        }
+    }
+
+    void pong(Link l) {
+        if (!machine.isCurrent(l) || l.heartbeat == null) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        l.heartbeat.heard(now);
+        for (Link.PingWaiter ping : l.pings) {
+            ping.rtt().complete(Duration.ofNanos(now - ping.sentAtNanos()));
+        }
+        l.pings.clear();
+    }
+
+    /** Sends a ping now. */
+    void ping(Link l) {
+        l.connection.ping(NO_PAYLOAD.duplicate());
+    }
+
+    /** The client closed: receivers get what is left, then the closed exception. */
+    void close(ClientClosedException closed) {
+        if (mailbox != null) {
+            mailbox.close(closed);
+        }
+    }
+
+    private void demand(Link l) {
+        if (!l.demanded) {
+            l.demanded = true;
+            l.connection.demand();
+        }
+    }
+
+    private void resumeReading() {
+        Link l = machine.currentLink();
+        if (l != null && l.paused) {
+            l.paused = false;
+            l.heartbeat.heard(scheduler.nanoTime());
+            demand(l);
+        }
+    }
+
+    private void scheduleHeartbeat(Link l, long now) {
+        l.heartbeatTimer = machine.schedule(Duration.ofNanos(l.heartbeat.nanosUntilNextTick(now)), () -> heartbeatTick(l));
+    }
+
+    private void heartbeatTick(Link l) {
+        if (!machine.isCurrent(l)) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        if (l.paused) {
+            l.heartbeat.heard(now); // we stopped reading: the silence is ours, not the peer's
+        }
+        switch (l.heartbeat.tick(now)) {
+            case DEAD -> {
+                machine.dropped(l, new ConnectionLostException(l.url, CloseStatus.HEARTBEAT_TIMEOUT,
+                        "no pong or other frame from " + l.url + " within " + options.pongTimeout(), null));
+                return;
+            }
+            case PING -> ping(l);
+            case NONE -> {
+            }
+        }
+        scheduleHeartbeat(l, now);
+    }
+}

@@ -1,0 +1,223 @@
+package io.wshub.client;
+
+import io.wshub.CloseStatus;
+import io.wshub.Frame;
+import io.wshub.spi.ClientConnection;
+import io.wshub.spi.ClientConnectionListener;
+import io.wshub.spi.SendCallback;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server's end of a {@link ScriptedTransport} connection. It records what the client writes,
+ * answers pings (unless told to stop), delivers what the "server" sends on the client's demand, and
+ * keeps the {@link ClientConnection} promises: one callback per send, one close report, nothing after.
+ * Writes complete at once unless {@link #holdWrites()} is called.
+ */
+public final class FakeConnection implements ClientConnection {
+
+    private final ClientConnectionListener listener;
+    // Guarded by "this".
+    private final List<String> written = new ArrayList<>();
+    private final ArrayDeque<String> inbound = new ArrayDeque<>();
+    private int demand;
+    private int pings;
+    private boolean answerPings = true;
+    private boolean answerClose = true;
+    private boolean holdWrites;
+    private SendCallback heldWrite;
+    private CloseStatus closeSent;
+    private boolean aborted;
+    private boolean ended;
+
+    FakeConnection(ClientConnectionListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void send(Frame frame, SendCallback callback) {
+        synchronized (this) {
+            if (heldWrite != null) {
+                throw new AssertionError("a second send while one is outstanding");
+            }
+            if (!ended) {
+                written.add(frame.isText() ? frame.text()
+                        : "binary:" + StandardCharsets.ISO_8859_1.decode(frame.payload()));
+                if (holdWrites) {
+                    heldWrite = callback;
+                    return;
+                }
+            }
+        }
+        if (isEnded()) {
+            callback.failed(new ClosedChannelException());
+        } else {
+            callback.succeeded();
+        }
+    }
+
+    @Override
+    public void ping(ByteBuffer payload) {
+        boolean answer;
+        synchronized (this) {
+            pings++;
+            answer = answerPings && !ended;
+        }
+        if (answer) {
+            listener.onPong(payload);
+        }
+    }
+
+    @Override
+    public void close(CloseStatus status) {
+        synchronized (this) {
+            if (ended || closeSent != null) {
+                return;
+            }
+            closeSent = status;
+            if (!answerClose) {
+                return;
+            }
+        }
+        end(status); // the server answers the close at once
+    }
+
+    @Override
+    public void abort() {
+        synchronized (this) {
+            aborted = true;
+        }
+        end(CloseStatus.ABNORMAL);
+    }
+
+    @Override
+    public void demand() {
+        synchronized (this) {
+            demand++;
+        }
+        deliver();
+    }
+
+    // ---- what the test does as the server ----
+
+    /** The server sends a text message; the client gets it on demand. */
+    public void serverSends(String text) {
+        synchronized (this) {
+            inbound.add(text);
+        }
+        deliver();
+    }
+
+    /** The server closes the connection with this status. */
+    public void serverCloses(CloseStatus status) {
+        end(status);
+    }
+
+    /** The network drops the connection (1006). */
+    public void drop() {
+        end(CloseStatus.ABNORMAL);
+    }
+
+    /** The server stops answering pings. */
+    public synchronized void stopAnsweringPings() {
+        answerPings = false;
+    }
+
+    /** The server never answers a close frame. */
+    public synchronized void stopAnsweringClose() {
+        answerClose = false;
+    }
+
+    /** From now on writes stay in flight until {@link #completeWrite()} or {@link #failWrite()}. */
+    public synchronized void holdWrites() {
+        holdWrites = true;
+    }
+
+    public void completeWrite() {
+        takeHeldWrite().succeeded();
+    }
+
+    public void failWrite() {
+        takeHeldWrite().failed(new ClosedChannelException());
+    }
+
+    private synchronized SendCallback takeHeldWrite() {
+        SendCallback c = heldWrite;
+        if (c == null) {
+            throw new AssertionError("no write in flight");
+        }
+        heldWrite = null;
+        return c;
+    }
+
+    // ---- what the test checks ----
+
+    /** The text of every message written so far. */
+    public synchronized List<String> written() {
+        return List.copyOf(written);
+    }
+
+    public synchronized int pings() {
+        return pings;
+    }
+
+    /** Unused demand: how many more messages the client asked for than it got. */
+    public synchronized int openDemand() {
+        return demand;
+    }
+
+    public synchronized int undelivered() {
+        return inbound.size();
+    }
+
+    public synchronized CloseStatus closeSent() {
+        return closeSent;
+    }
+
+    public synchronized boolean isAborted() {
+        return aborted;
+    }
+
+    public synchronized boolean isEnded() {
+        return ended;
+    }
+
+    public synchronized boolean hasWriteInFlight() {
+        return heldWrite != null;
+    }
+
+    private void deliver() {
+        for (;;) {
+            String next;
+            synchronized (this) {
+                if (ended || demand == 0 || inbound.isEmpty()) {
+                    return;
+                }
+                demand--;
+                next = inbound.poll();
+            }
+            listener.onText(next);
+        }
+    }
+
+    private void end(CloseStatus status) {
+        SendCallback held;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            held = heldWrite;
+            heldWrite = null;
+        }
+        if (held != null) {
+            held.failed(new ClosedChannelException());
+        }
+        listener.onClose(status);
+    }
+}

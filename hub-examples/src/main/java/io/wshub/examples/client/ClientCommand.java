@@ -1,0 +1,194 @@
+package io.wshub.examples.client;
+
+import io.wshub.client.ClientFailure;
+import io.wshub.client.ClientListener;
+import io.wshub.client.ClientState;
+import io.wshub.client.ReconnectingClient;
+import io.wshub.client.RoomClient;
+import io.wshub.client.jetty.WsHubClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R]}: a terminal client
+ * on wshub's reconnecting client. Every incoming frame is printed on its own line on stdout; every
+ * line read from stdin is sent (as a {@code room_message} to R with {@code --room}, else as a text
+ * frame as it is); state changes go to stderr. It reconnects by itself, joins R again after every
+ * reconnect, and sends what was typed during an outage once it is back.
+ *
+ * <p>At the end of stdin it waits for what is still unsent (up to the send timeout), closes, and
+ * exits 0. It exits 1 when the client gives up (a refused handshake with 401 or 403, a 1008 close).
+ */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = {"A terminal client for a wshub server: prints every incoming frame on its own line,",
+                "sends every line you type, reconnects by itself and joins --room again."})
+public final class ClientCommand implements Callable<Integer> {
+
+    /** Exit code when the client gave up on a failure it does not retry. */
+    static final int GAVE_UP = 1;
+
+    @Option(names = "--url", required = true, paramLabel = "URL",
+            description = "The server's WebSocket address, e.g. ws://localhost:8080/ws")
+    private URI url;
+
+    @Option(names = "--room", paramLabel = "ROOM",
+            description = "Join this room (again after every reconnect) and send each line to it as a room_message.")
+    private String room;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    // For tests: adds to the client before it connects (a restore hook, quicker backoff).
+    private Consumer<ReconnectingClient.Builder> customizer = builder -> { };
+
+    /** Reads System.in, prints to System.out and System.err. */
+    public ClientCommand() {
+        this(System.in, System.out, System.err);
+    }
+
+    ClientCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+    }
+
+    ClientCommand customize(Consumer<ReconnectingClient.Builder> customizer) {
+        this.customizer = Objects.requireNonNull(customizer, "customizer");
+        return this;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        quietLibraryLogging();
+        ReconnectingClient.Builder builder;
+        try {
+            builder = WsHubClient.builder(url.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
+        }
+        if (room != null && !RoomClient.isValidRoomName(room)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--room': 1-64 of [A-Za-z0-9_.:-] expected, was '" + room + "'");
+        }
+        CompletableFuture<Integer> gaveUp = new CompletableFuture<>();
+        TerminalOutput terminal = new TerminalOutput(out, err, () -> url);
+        builder.listener(new ClientListener() {
+            @Override
+            public void onStateChange(ClientState previous, ClientState current) {
+                terminal.onStateChange(previous, current);
+            }
+
+            @Override
+            public void onFailure(ClientFailure failure) {
+                terminal.onFailure(failure);
+                if (!failure.willRetry()) {
+                    gaveUp.complete(GAVE_UP);
+                }
+            }
+        }).onMessage(terminal::frame);
+        customizer.accept(builder);
+
+        Function<String, CompletableFuture<Void>> sender;
+        ReconnectingClient client;
+        if (room != null) {
+            RoomClient rooms = RoomClient.connect(builder);
+            rooms.join(room);
+            client = rooms.client();
+            sender = line -> rooms.send(room, line);
+        } else {
+            client = builder.connect();
+            sender = client::sendText;
+        }
+        Thread closeOnExit = new Thread(client::close, "wshub-client-shutdown");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        try {
+            return run(client, sender, terminal, gaveUp);
+        } finally {
+            client.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook closes the client, harmlessly again
+            }
+        }
+    }
+
+    /** Sends stdin's lines until it ends (or the client gives up); returns the exit code. */
+    private int run(ReconnectingClient client, Function<String, CompletableFuture<Void>> sender,
+                    TerminalOutput terminal, CompletableFuture<Integer> gaveUp) throws InterruptedException {
+        CompletableFuture<Integer> inputEnded = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                inputEnded.complete(readLines(sender, terminal, client.options().sendTimeout()));
+            } catch (RuntimeException e) {
+                inputEnded.completeExceptionally(e);
+            }
+        }, "wshub-client-stdin");
+        reader.setDaemon(true); // a read blocked on a terminal must not keep the JVM alive
+        reader.start();
+        try {
+            return (Integer) CompletableFuture.anyOf(inputEnded, gaveUp).get();
+        } catch (ExecutionException e) {
+            terminal.note("[error] " + e.getCause());
+            return GAVE_UP;
+        }
+    }
+
+    private int readLines(Function<String, CompletableFuture<Void>> sender, TerminalOutput terminal,
+                          Duration sendTimeout) {
+        CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String sent = line;
+                last = sender.apply(line).whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        terminal.note("[not sent] " + sent + ": " + error.getMessage());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Messages are written in order, so the last one done means all are.
+        try {
+            last.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // reported by whenComplete above
+        }
+        return 0;
+    }
+
+    /** The examples log through slf4j-simple; here state changes are printed, so the library stays quiet. */
+    private static void quietLibraryLogging() {
+        String level = "org.slf4j.simpleLogger.defaultLogLevel";
+        if (System.getProperty(level) == null) {
+            System.setProperty(level, "warn");
+        }
+    }
+}
