@@ -53,6 +53,7 @@ final class ClusterView {
     record NodeSnapshot(String node, Stamp stamp, Collection<String> sessionIds, Collection<String> memberships) {
     }
 
+    /** node id → its entries; changed under this object's lock, read without it. */
     private final ConcurrentHashMap<String, NodeEntries> nodes = new ConcurrentHashMap<>();
 
     /**

@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Measures broadcast fan-out on one node against fan-out across two nodes through Redis, in one
  * run, against a real {@code redis-server} it starts itself:
@@ -119,16 +121,11 @@ final class CrossNodeFanOut {
     }
 
     /** A node: a hub with a Redis broker, the rate limit off (the publisher is a load test). */
-    private static Hub node(String uri, String prefix, String id, io.wshub.HubHandler handler) throws InterruptedException {
+    private static Hub node(String uri, String prefix, String id, io.wshub.HubHandler handler) {
         Hub hub = Hub.builder().options(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).build()).handler(handler)
                 .broker(new RedisBroker(RedisBrokerOptions.builder(uri).keyPrefix(prefix).nodeId(id).build())).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!hub.stats().brokerUp()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("node " + id + " did not reach Redis at " + uri);
-            }
-            Thread.sleep(10); // a tool, not a test: polling its start-up
-        }
+        await("node " + id + " registered in Redis at " + uri).atMost(Duration.ofSeconds(10))
+                .until(() -> hub.stats().brokerUp());
         return hub;
     }
 

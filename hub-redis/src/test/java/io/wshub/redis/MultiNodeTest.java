@@ -65,20 +65,13 @@ class MultiNodeTest {
 
         alice.send("room_message", "room", "r", "content", "hi");
 
-        for (Peer p : List.of(bob, carol)) {
-            JsonNode m = p.next("room_message");
-            assertThat(m.path("from").asText()).isEqualTo("alice");
-            assertThat(m.path("content").asText()).isEqualTo("hi");
-        }
+        expectNext("room_message", "alice", "hi", bob, carol);
+        assertThat(carol.drained("room_message")).isEmpty();
         // A broadcast from bob after "hi" crossed Redis: whatever else alice, carol or dave got
         // before it, Redis sent before it.
         bob.send("broadcast", "content", "barrier");
-        for (Peer p : List.of(alice, carol, dave)) {
-            p.next("broadcast");
-        }
-        assertThat(alice.drained("room_message")).isEmpty();
-        assertThat(carol.drained("room_message")).isEmpty();
-        assertThat(dave.drained("room_message")).isEmpty();
+        expectNext("broadcast", "bob", "barrier", alice, carol, dave);
+        expectNothingMore("room_message", alice, carol, dave);
     }
 
     @Test
@@ -90,16 +83,12 @@ class MultiNodeTest {
         awaitKnown(a, "bob", "carol");
 
         alice.send("broadcast", "content", "one");
-        for (Peer p : List.of(alice2, bob, carol)) {
-            assertThat(p.next("broadcast").path("content").asText()).isEqualTo("one");
-        }
-        // Barrier: carol's broadcast reaches node a through Redis after alice's own echo would have.
+        expectNext("broadcast", "alice", "one", alice2, bob, carol);
+        // Barrier: carol's broadcast reaches node a through Redis after alice's own echo would
+        // have, so a duplicate "one" would come before "two".
         carol.send("broadcast", "content", "two");
-        assertThat(alice2.next("broadcast").path("content").asText()).isEqualTo("two");
-        assertThat(bob.next("broadcast").path("content").asText()).isEqualTo("two");
-        assertThat(alice.next("broadcast").path("content").asText()).isEqualTo("two");
-        assertThat(alice.drained("broadcast")).isEmpty();
-        assertThat(alice2.drained("broadcast")).isEmpty();
+        expectNext("broadcast", "carol", "two", alice2, bob, alice);
+        expectNothingMore("broadcast", alice, alice2);
     }
 
     @Test
@@ -236,6 +225,21 @@ class MultiNodeTest {
         for (TestNode n : List.of(a, b, c)) {
             assertThat(n.hub.stats().brokerUp()).as(n.id).isTrue();
             assertThat(n.hub.stats().errors(ErrorKind.BROKER)).as(n.id).isZero();
+        }
+    }
+
+    /** Each peer's next message of this type is this sender's, with this content. */
+    private static void expectNext(String type, String from, String content, Peer... peers) {
+        for (Peer p : peers) {
+            JsonNode m = p.next(type);
+            assertThat(m.path("from").asText()).as(p.id()).isEqualTo(from);
+            assertThat(m.path("content").asText()).as(p.id()).isEqualTo(content);
+        }
+    }
+
+    private static void expectNothingMore(String type, Peer... peers) {
+        for (Peer p : peers) {
+            assertThat(p.drained(type)).as(p.id()).isEmpty();
         }
     }
 
