@@ -29,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 
 /**
  * The {@link Hub}: admission of upgrades, the session registry, hub-wide fan-out and private
@@ -55,7 +54,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final Executor flushExecutor;
-    private final ExecutorService ownedFlushExecutor;
+    private final FlushLanes ownedFlushExecutor;
     private final SessionRegistry registry;
     private final RoomRegistry rooms;
     private final HubTicker ticker;
@@ -64,7 +63,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
-               Executor flushExecutor, ExecutorService ownedFlushExecutor) {
+               Executor flushExecutor, FlushLanes ownedFlushExecutor) {
         this.options = options;
         this.handler = handler;
         this.authenticator = authenticator;

@@ -11,8 +11,6 @@ import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,10 +31,10 @@ public final class HubFactory {
         int n = HUB_NUMBER.incrementAndGet();
         boolean ownsScheduler = scheduler == null;
         Scheduler sched = ownsScheduler ? new SystemScheduler("wshub-" + n + "-timer") : scheduler;
-        ExecutorService owned = null;
+        FlushLanes owned = null;
         Executor flush = flushExecutor;
         if (flush == null) {
-            owned = newFlushPool(n);
+            owned = new FlushLanes(Math.max(1, Runtime.getRuntime().availableProcessors()), "wshub-" + n + "-flush-");
             flush = owned;
         }
         DefaultHub hub = new DefaultHub(options, handler, authenticator, originPolicy,
@@ -44,19 +42,5 @@ public final class HubFactory {
                 flush, owned);
         hub.start();
         return hub;
-    }
-
-    /**
-     * One thread per core: the flushes are non-blocking writes, so more threads would only
-     * contend. Its queue holds at most one task per session (a writer is scheduled at most once).
-     */
-    private static ExecutorService newFlushPool(int hubNumber) {
-        AtomicInteger thread = new AtomicInteger();
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "wshub-" + hubNumber + "-flush-" + thread.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 }

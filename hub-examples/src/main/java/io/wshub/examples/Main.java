@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import io.wshub.examples.client.ClientCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,8 @@ import java.util.Set;
 
 /**
  * {@code java -jar wshub-examples.jar [room|echo|broadcast] [--host H] [--port P] [--config FILE.yaml] ...}:
- * the example servers of wshub. Without a command it starts the room server.
+ * the example servers of wshub; {@code client --url ws://HOST:PORT/ws [--room R]}: the terminal
+ * client. Without a command it starts the room server.
  */
 @Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The example servers of wshub, an embeddable WebSocket hub for Jetty 12.",
@@ -40,9 +42,9 @@ public final class Main {
         for (ExampleServer kind : ExampleServer.values()) {
             cli.addSubcommand(kind.command, new CommandLine(new ServerCommand(kind, env).spec()));
         }
-        // Registration point for the tools of other issues, once they are on main:
+        cli.addSubcommand(new ClientCommand());
+        // Registration point for the load tool, once it is on main:
         //   cli.addSubcommand(new io.wshub.examples.loadtest.LoadTestCommand());  // issue 5: loadtest
-        //   cli.addSubcommand(new io.wshub.examples.client.ClientCommand());      // issue 4: client
         cli.setExecutionExceptionHandler(ServerCommand::handleConfigError);
         return cli;
     }

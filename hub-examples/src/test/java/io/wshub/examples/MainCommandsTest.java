@@ -1,0 +1,28 @@
+package io.wshub.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one jar offers every tool of the examples under its documented name. */
+class MainCommandsTest {
+
+    @Test
+    void theJarOffersTheServersAndTheTerminalClient() {
+        assertThat(Main.commandLine(Map.of()).getSubcommands().keySet())
+                .contains("room", "echo", "broadcast", "client");
+    }
+
+    @Test
+    void theTerminalClientNeedsAUrl() {
+        StringWriter err = new StringWriter();
+        var cli = Main.commandLine(Map.of());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("client")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--url=URL'");
+    }
+}
