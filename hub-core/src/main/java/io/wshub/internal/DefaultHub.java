@@ -60,6 +60,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     private final HubTicker ticker;
     private final ShutdownSequence shutdown;
     private final long startedNanos;
+    private final NanoClock clock;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
@@ -79,6 +80,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         this.ticker = new HubTicker(this, scheduler, options);
         this.shutdown = new ShutdownSequence(this);
         this.startedNanos = scheduler.nanoTime();
+        this.clock = scheduler::nanoTime;
     }
 
     void start() {
@@ -353,6 +355,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     long nanoTime() {
         return scheduler.nanoTime();
+    }
+
+    /** The scheduler's clock, one instance for every session's writer. */
+    NanoClock clock() {
+        return clock;
     }
 
     HubHandler handler() {

@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One session: the {@link Session} applications use and the {@link ConnectionListener} its
@@ -46,15 +47,27 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private final Connection connection;
     private final SessionWriter writer;
     private final RateLimiter limiter;
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    /** Rooms it is in; changed only under the room's lock (see {@link RoomRegistry}). */
-    final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    // Memory matters here: a hub holds tens of thousands of these. Maps and sets are made on first
+    // use, and state uses field updaters instead of one Atomic* object per field.
+    private static final AtomicIntegerFieldUpdater<HubSession> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "state");
+    private static final AtomicIntegerFieldUpdater<HubSession> SHUTDOWN_BEGUN =
+            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "shutdownBegun");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<HubSession, Map> ATTRIBUTES =
+            AtomicReferenceFieldUpdater.newUpdater(HubSession.class, Map.class, "attributes");
+
+    /** Created on first use; then only grows. */
+    private volatile Map<String, Object> attributes;
+    /** Rooms it is in, created on first join; changed only under the room's lock (see {@link RoomRegistry}). */
+    private volatile Set<String> rooms;
     private volatile Set<String> roomsAtClose = Set.of();
-    private final Instant connectedAt;
+    private final long connectedAtMillis;
     private final long openedNanos;
-    private final AtomicInteger state = new AtomicInteger(OPEN);
-    /** Set by the one caller of {@link #shutdown()} that sends the notice. */
-    private final AtomicBoolean shutdownBegun = new AtomicBoolean();
+    /** OPEN, CLOSING or CLOSED; changed through {@link #STATE}. */
+    private volatile int state = OPEN;
+    /** 1 once the one caller of {@link #shutdown()} that sends the notice got there. */
+    private volatile int shutdownBegun;
     /** Visible to broadcasts and lookups; set once the application's onOpen returned. */
     volatile boolean visible;
     /** Whether the application's onOpen ran (so onClose is owed). */
@@ -71,8 +84,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile long messagesIn;
     private volatile long bytesIn;
     private volatile long rateLimited;
-    /** Guards readingSuspended and demandOwed. */
-    private final Object readLock = new Object();
+    // Guarded by "this" (the session's own monitor, held only for these two fields).
     private boolean readingSuspended;
     private boolean demandOwed;
 
@@ -86,10 +98,10 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         this.openedNanos = now;
         this.lastInboundNanos = now;
         this.lastPingNanos = now;
-        this.connectedAt = Instant.now();
+        this.connectedAtMillis = System.currentTimeMillis();
         var o = hub.options();
         this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
-                connection, hub.flushExecutor(), this, hub::nanoTime, o.maxQueuedMessages(), o.maxQueuedBytes(),
+                connection, hub.flushExecutor(), this, hub.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
                 hub.counters().queuedBytes);
         this.limiter = new RateLimiter(o.rateLimit(), now);
     }
@@ -117,13 +129,53 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Map<String, Object> attributes() {
-        return attributes;
+        Map<String, Object> a = attributes;
+        if (a == null) {
+            ATTRIBUTES.compareAndSet(this, null, new ConcurrentHashMap<String, Object>());
+            a = attributes;
+        }
+        return a;
     }
 
     @Override
     public Set<String> rooms() {
-        return state.get() == CLOSED ? roomsAtClose : Set.copyOf(rooms);
+        if (state == CLOSED) {
+            return roomsAtClose;
+        }
+        Set<String> r = rooms;
+        return r == null ? Set.of() : Set.copyOf(r);
+    }
+
+    /** Records a room joined; the caller holds the room's lock. */
+    void addRoom(String name) {
+        Set<String> r = rooms;
+        if (r == null) {
+            // Room locks differ, so two first joins may race here: settle it with a lock of our own.
+            synchronized (this) {
+                r = rooms;
+                if (r == null) {
+                    r = ConcurrentHashMap.newKeySet();
+                    rooms = r;
+                }
+            }
+        }
+        r.add(name);
+    }
+
+    /** Records a room left; the caller holds the room's lock. */
+    void removeRoom(String name) {
+        Set<String> r = rooms;
+        if (r != null) {
+            r.remove(name);
+        }
+    }
+
+    /** The rooms it is in now, as a copy. */
+    List<String> joinedRooms() {
+        Set<String> r = rooms;
+        return r == null ? List.of() : List.copyOf(r);
     }
 
     @Override
@@ -143,12 +195,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public boolean isOpen() {
-        return state.get() == OPEN;
+        return state == OPEN;
     }
 
     /** Whether the transport reported the end. */
     boolean isClosed() {
-        return state.get() == CLOSED;
+        return state == CLOSED;
     }
 
     @Override
@@ -158,7 +210,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void suspendReading() {
-        synchronized (readLock) {
+        synchronized (this) {
             readingSuspended = true;
         }
     }
@@ -166,7 +218,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void resumeReading() {
         boolean owed;
-        synchronized (readLock) {
+        synchronized (this) {
             readingSuspended = false;
             owed = demandOwed;
             demandOwed = false;
@@ -178,7 +230,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public SessionStats stats() {
-        return new SessionStats(connectedAt, messagesIn, bytesIn, writer.messagesOut(), writer.bytesOut(),
+        return new SessionStats(Instant.ofEpochMilli(connectedAtMillis), messagesIn, bytesIn, writer.messagesOut(), writer.bytesOut(),
                 writer.dropped(), rateLimited, writer.queuedMessages(), writer.queuedBytes());
     }
 
@@ -223,7 +275,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onClose(CloseStatus transportStatus) {
-        if (state.getAndSet(CLOSED) == CLOSED) {
+        if (STATE.getAndSet(this, CLOSED) == CLOSED) {
             return;
         }
         writer.terminate();
@@ -237,7 +289,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return whether the application should see it; when not, demand has been handled here
      */
     private boolean admitInbound(long bytes) {
-        int st = state.get();
+        int st = state;
         if (st == CLOSED) {
             return false;
         }
@@ -275,12 +327,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * closing session always reads on, so that the peer's close frame arrives.
      */
     void demandNext() {
-        int st = state.get();
+        int st = state;
         if (st == CLOSED) {
             return;
         }
         if (st == OPEN) {
-            synchronized (readLock) {
+            synchronized (this) {
                 if (readingSuspended) {
                     demandOwed = true;
                     return;
@@ -318,7 +370,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return false if the session was already closing or closed
      */
     boolean beginClose(CloseStatus status, boolean drain) {
-        if (!state.compareAndSet(OPEN, CLOSING)) {
+        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return false;
         }
         hubCloseStatus = status;
@@ -339,7 +391,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** Drops the connection now; the transport reports the close. */
     void abort(CloseStatus status) {
-        if (state.compareAndSet(OPEN, CLOSING)) {
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
             hubCloseStatus = status;
             closeRequestedNanos = hub.nanoTime() | 1;
         }
@@ -352,7 +404,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** Leaves what was queued, then sends the notice and the 1001 close; see {@link Hub#shutdown}. */
     void shutdown() {
-        if (state.get() != OPEN || !shutdownBegun.compareAndSet(false, true)) {
+        if (state != OPEN || !SHUTDOWN_BEGUN.compareAndSet(this, 0, 1)) {
             return; // the shutdown sequence and the opening thread may both get here
         }
         if (opened) {
@@ -363,7 +415,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** The hub's periodic check: write timeout, close timeout, heartbeat. */
     void tick(long now) {
-        int st = state.get();
+        int st = state;
         if (st == CLOSED) {
             return;
         }
@@ -427,7 +479,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void overflowed() {
         writer.terminate();
-        if (state.get() == OPEN) {
+        if (state == OPEN) {
             hub.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
         }
         beginClose(CloseStatus.SLOW_CONSUMER, false);

@@ -3,7 +3,6 @@ package io.wshub.internal;
 import io.wshub.Frame;
 import io.wshub.OverflowPolicy;
 
-import java.util.Arrays;
 
 /**
  * A session's outbound messages: a ring of shared {@link Frame} references bounded by count and
@@ -27,13 +26,17 @@ final class OutboundQueue {
         OVERFLOW
     }
 
-    private static final int INITIAL_CAPACITY = 8; // covers the common case of a few frames in flight
+    /** Enough for the common case of a few frames waiting; the ring doubles from here. */
+    private static final int INITIAL_CAPACITY = 4;
+    /** A ring grown beyond this by a burst is dropped once drained, so an idle session holds none. */
+    private static final int KEEP_WHEN_EMPTY = 16;
 
     private final int maxMessages;
     private final long maxBytes;
     private final OverflowPolicy policy;
 
-    private Frame[] ring = new Frame[INITIAL_CAPACITY];
+    /** Null until the first frame, and again after a large ring drains. */
+    private Frame[] ring;
     private int head;
     private int size;
     private long bytes;
@@ -101,13 +104,17 @@ final class OutboundQueue {
             batch[n++] = pollFirst();
             taken += next.size();
         }
+        if (size == 0 && ring != null && ring.length > KEEP_WHEN_EMPTY) {
+            ring = null;
+            head = 0;
+        }
         return n;
     }
 
     /** Discards everything; returns the bytes discarded. */
     long clear() {
         long discarded = bytes;
-        Arrays.fill(ring, null);
+        ring = null;
         head = 0;
         size = 0;
         bytes = 0;
@@ -131,7 +138,10 @@ final class OutboundQueue {
     }
 
     private void add(Frame frame) {
-        if (size == ring.length) {
+        if (ring == null) {
+            ring = new Frame[INITIAL_CAPACITY];
+            head = 0;
+        } else if (size == ring.length) {
             grow();
         }
         ring[(head + size) & (ring.length - 1)] = frame;

@@ -52,7 +52,7 @@ final class RoomRegistry implements Rooms {
                 }
                 joined = !s.isClosed() && room.add(s);
                 if (joined) {
-                    s.rooms.add(name);
+                    s.addRoom(name);
                     if (announcement != null) {
                         offerToMembers(room, announcement, s.id());
                     }
@@ -95,7 +95,7 @@ final class RoomRegistry implements Rooms {
             if (!room.remove(s)) {
                 return false;
             }
-            s.rooms.remove(name);
+            s.removeRoom(name);
             if (room.isEmpty()) {
                 room.removed = true;
                 rooms.remove(name, room);
@@ -113,7 +113,7 @@ final class RoomRegistry implements Rooms {
     /** Takes a closing session out of every room; returns the rooms it was in. */
     Set<String> leaveAll(HubSession s) {
         Set<String> left = new HashSet<>();
-        for (String name : List.copyOf(s.rooms)) {
+        for (String name : s.joinedRooms()) {
             if (leave(s, name)) {
                 left.add(name);
             }

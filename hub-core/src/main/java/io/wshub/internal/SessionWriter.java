@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Decisions are made under this object's lock; the transport is always called after the lock
  * is released.
  */
-final class SessionWriter implements SendCallback {
+final class SessionWriter implements SendCallback, Runnable {
 
     /** What the writer tells its session. Called without the writer's lock held. */
     interface Events {
@@ -55,7 +55,6 @@ final class SessionWriter implements SendCallback {
     private final int lowWaterMessages;
     private final long lowWaterBytes;
     private final LongAdder hubQueuedBytes;
-    private final Runnable flushTask = this::flush;
 
     // All fields below are guarded by "this".
     private Frame[] batch;
@@ -218,10 +217,16 @@ final class SessionWriter implements SendCallback {
 
     private void dispatch() {
         try {
-            flushExecutor.execute(flushTask);
+            flushExecutor.execute(this); // the writer is its own task: nothing allocated per hand-off
         } catch (RejectedExecutionException e) {
             flush(); // the executor is shutting down with the hub: write here instead
         }
+    }
+
+    /** The flush executor's entry: see {@link #flush()}. */
+    @Override
+    public void run() {
+        flush();
     }
 
     /** Drains and writes until the queue is empty or a write is left in flight. */
@@ -235,9 +240,7 @@ final class SessionWriter implements SendCallback {
                     active = false;
                     return;
                 }
-                if (batch == null) {
-                    batch = new Frame[MAX_BATCH_FRAMES];
-                }
+                ensureBatchFor(queue.size());
                 count = queue.drainTo(batch, MAX_BATCH_BYTES);
                 if (count == 0) {
                     active = false;
@@ -314,8 +317,22 @@ final class SessionWriter implements SendCallback {
         events.writeFailed(cause);
     }
 
+    /**
+     * Sizes the batch array to what is queued, up to the frame limit: a session that gets one
+     * message at a time keeps a one-slot array, not 64. The caller holds the lock.
+     */
+    private void ensureBatchFor(int queued) {
+        int wanted = Math.min(MAX_BATCH_FRAMES, Math.max(1, queued));
+        if (batch == null || batch.length < wanted) {
+            int grown = batch == null ? wanted : Math.min(MAX_BATCH_FRAMES, Math.max(wanted, batch.length * 2));
+            batch = new Frame[grown];
+        }
+    }
+
     private void finishWrite() {
-        Arrays.fill(batch, 0, batchCount, null);
+        if (batch != null) {
+            Arrays.fill(batch, 0, batchCount, null);
+        }
         batchCount = 0;
         batchBytes = 0;
         writeStartedNanos = 0;

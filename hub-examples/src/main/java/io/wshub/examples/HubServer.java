@@ -50,6 +50,7 @@ final class HubServer implements AutoCloseable {
                 .options(settings.hubOptions())
                 .originPolicy(settings.originPolicy())
                 .handler(handler.get())
+                .broker(RedisNode.broker(settings.redis(), path))
                 .build()));
         WshubHandler wshub = builder.build();
         if (kind.servesChatPage) {

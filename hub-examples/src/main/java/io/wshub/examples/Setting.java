@@ -51,6 +51,9 @@ enum Setting {
             "Bytes of each connection's read buffer (at least 512)."),
     OUTPUT_BUFFER_SIZE("outputBufferSize", "WSHUB_OUTPUT_BUFFER_SIZE", "--output-buffer-size", "SIZE", "4096", Values::intSize,
             "Bytes of the buffer that gathers small outgoing frames into one write (at least 512)."),
+    REDIS("redis", "WSHUB_REDIS", "--redis", "URI", "", RedisNode::uri,
+            "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
+                    + " session ids span every node given the same Redis; empty: a single node."),
     LOG_LEVEL("logLevel", "WSHUB_LOG_LEVEL", "--log-level", "LEVEL", "info", Values::logLevel,
             "trace, debug, info, warn, error or off.");
 

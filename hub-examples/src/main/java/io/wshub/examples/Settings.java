@@ -62,6 +62,11 @@ final class Settings {
         return (Integer) values.get(Setting.PORT);
     }
 
+    /** The Redis URI linking this node with others, or empty for a single node. */
+    String redis() {
+        return (String) values.get(Setting.REDIS);
+    }
+
     String logLevel() {
         return (String) values.get(Setting.LOG_LEVEL);
     }

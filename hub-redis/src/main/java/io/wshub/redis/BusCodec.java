@@ -1,0 +1,261 @@
+package io.wshub.redis;
+
+import io.wshub.Frame;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The binary form of a {@link BusMessage}: a format byte, a kind byte, the sending node, then the
+ * kind's fields. Strings are a 4-byte length and UTF-8; a frame is a text flag and the rest of the
+ * message, so its bytes cross unchanged. Decoding checks every length and refuses anything else
+ * with {@link MalformedMessageException}, so a stray publisher on our channels cannot break a node.
+ */
+final class BusCodec {
+
+    /** Bumped when the format changes; a node ignores messages of another format. */
+    static final byte FORMAT = 1;
+
+    private static final byte BROADCAST = 'B';
+    private static final byte ROOM = 'R';
+    private static final byte PRIVATE = 'P';
+    private static final byte MEMBERSHIP = 'M';
+    private static final byte REGISTERED = 'G';
+    private static final byte BYE = 'Q';
+
+    private static final byte TEXT = 1;
+    private static final byte BINARY = 0;
+
+    private BusCodec() {
+    }
+
+    /** A message that does not decode. */
+    static final class MalformedMessageException extends RuntimeException {
+        MalformedMessageException(String message) {
+            super(message);
+        }
+    }
+
+    static byte[] encode(BusMessage message) {
+        Writer w = new Writer(message);
+        if (message instanceof BusMessage.Broadcast m) {
+            w.header(BROADCAST, m.node()).string(nullToEmpty(m.except())).frame(m.frame());
+        } else if (message instanceof BusMessage.RoomMessage m) {
+            w.header(ROOM, m.node()).string(m.room()).string(nullToEmpty(m.except())).frame(m.frame());
+        } else if (message instanceof BusMessage.PrivateMessage m) {
+            w.header(PRIVATE, m.node()).string(m.target()).frame(m.frame());
+        } else if (message instanceof BusMessage.Membership m) {
+            w.header(MEMBERSHIP, m.node()).stamp(m.stamp()).integer(m.ops().size());
+            for (MembershipOp op : m.ops()) {
+                w.string(op.kind().code).string(op.member());
+            }
+        } else if (message instanceof BusMessage.Registered m) {
+            w.header(REGISTERED, m.node()).stamp(m.stamp());
+        } else if (message instanceof BusMessage.Bye m) {
+            w.header(BYE, m.node()).longValue(m.incarnation());
+        } else {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+        return w.toBytes();
+    }
+
+    /**
+     * The sending node of an encoded message, read without decoding the rest.
+     *
+     * @throws MalformedMessageException when the header does not decode
+     */
+    static String origin(byte[] bytes) {
+        Reader r = new Reader(bytes);
+        r.kind();
+        return r.string();
+    }
+
+    /**
+     * Decodes a message.
+     *
+     * @throws MalformedMessageException when it does not decode
+     */
+    static BusMessage decode(byte[] bytes) {
+        Reader r = new Reader(bytes);
+        byte kind = r.kind();
+        String node = r.string();
+        BusMessage message = switch (kind) {
+            case BROADCAST -> new BusMessage.Broadcast(node, emptyToNull(r.string()), r.frame());
+            case ROOM -> new BusMessage.RoomMessage(node, r.string(), emptyToNull(r.string()), r.frame());
+            case PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame());
+            case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
+            case REGISTERED -> new BusMessage.Registered(node, r.stamp());
+            case BYE -> new BusMessage.Bye(node, r.longValue());
+            default -> throw new MalformedMessageException("unknown message kind " + kind);
+        };
+        r.end();
+        return message;
+    }
+
+    /** Session ids are never empty, so the empty string stands for "no one". */
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    /** Collects a message; sized for the frame up front, grows like a StringBuilder for the rest. */
+    private static final class Writer {
+        /** Room for a header, a room name and a session id: most messages never grow. */
+        private static final int SMALL = 256;
+
+        private ByteBuffer buf;
+
+        Writer(BusMessage message) {
+            int frameBytes = message instanceof BusMessage.Broadcast m ? m.frame().size()
+                    : message instanceof BusMessage.RoomMessage m ? m.frame().size()
+                    : message instanceof BusMessage.PrivateMessage m ? m.frame().size()
+                    : 0;
+            buf = ByteBuffer.allocate(SMALL + frameBytes);
+        }
+
+        Writer header(byte kind, String node) {
+            ensure(2);
+            buf.put(FORMAT).put(kind);
+            return string(node);
+        }
+
+        Writer string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            ensure(4 + b.length);
+            buf.putInt(b.length).put(b);
+            return this;
+        }
+
+        Writer integer(int v) {
+            ensure(4);
+            buf.putInt(v);
+            return this;
+        }
+
+        Writer longValue(long v) {
+            ensure(8);
+            buf.putLong(v);
+            return this;
+        }
+
+        Writer stamp(Stamp s) {
+            return longValue(s.incarnation()).longValue(s.version());
+        }
+
+        Writer frame(Frame f) {
+            ensure(1 + f.size());
+            buf.put(f.isText() ? TEXT : BINARY).put(f.payload());
+            return this;
+        }
+
+        private void ensure(int more) {
+            if (buf.remaining() < more) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + more));
+                bigger.put(buf.flip());
+                buf = bigger;
+            }
+        }
+
+        byte[] toBytes() {
+            return Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
+    /** Reads a message, refusing anything out of bounds. */
+    private static final class Reader {
+        private final ByteBuffer buf;
+
+        Reader(byte[] bytes) {
+            this.buf = ByteBuffer.wrap(bytes);
+        }
+
+        byte kind() {
+            byte format = byteValue();
+            if (format != FORMAT) {
+                throw new MalformedMessageException("unknown format " + format + " (this node speaks " + FORMAT + ")");
+            }
+            return byteValue();
+        }
+
+        String string() {
+            int length = count();
+            byte[] b = new byte[length];
+            buf.get(b);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        long longValue() {
+            try {
+                return buf.getLong();
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+        }
+
+        Stamp stamp() {
+            return new Stamp(longValue(), longValue());
+        }
+
+        List<MembershipOp> ops() {
+            int n = count();
+            List<MembershipOp> ops = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                try {
+                    ops.add(MembershipOp.parse(MembershipOp.Kind.of(string()), string()));
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedMessageException(e.getMessage());
+                }
+            }
+            return ops;
+        }
+
+        /** The rest of the message as a frame: one copy, out of the message. */
+        Frame frame() {
+            byte flag = byteValue();
+            if (flag != TEXT && flag != BINARY) {
+                throw new MalformedMessageException("bad frame flag " + flag);
+            }
+            byte[] payload = new byte[buf.remaining()];
+            buf.get(payload);
+            return flag == TEXT ? Frame.utf8(payload) : Frame.binary(payload);
+        }
+
+        void end() {
+            if (buf.hasRemaining()) {
+                throw new MalformedMessageException(buf.remaining() + " bytes after the end of the message");
+            }
+        }
+
+        /** A length or count that fits in what is left (each counted item takes at least a byte). */
+        private int count() {
+            int n;
+            try {
+                n = buf.getInt();
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+            if (n < 0 || n > buf.remaining()) {
+                throw new MalformedMessageException("length " + n + " with " + buf.remaining() + " bytes left");
+            }
+            return n;
+        }
+
+        private byte byteValue() {
+            if (!buf.hasRemaining()) {
+                throw truncated();
+            }
+            return buf.get();
+        }
+
+        private MalformedMessageException truncated() {
+            return new MalformedMessageException("message ends early at byte " + buf.position());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.wshub.redis;
+
+import io.wshub.Frame;
+
+import java.util.List;
+
+/**
+ * What nodes tell each other over Redis pub/sub. Every message names the node that sent it, so a
+ * node can skip its own publications (Redis sends them back to every subscriber, the sender
+ * included).
+ */
+sealed interface BusMessage {
+
+    /** The node that published it. */
+    String node();
+
+    /** A hub-wide broadcast; {@code except} is the sender's session id, or null. */
+    record Broadcast(String node, String except, Frame frame) implements BusMessage {
+    }
+
+    /** A room message for the room's members; {@code except} is the sender's session id, or null. */
+    record RoomMessage(String node, String room, String except, Frame frame) implements BusMessage {
+    }
+
+    /** A private message for one session, sent to the node that holds it. */
+    record PrivateMessage(String node, String target, Frame frame) implements BusMessage {
+    }
+
+    /** Changes to the publishing node's session ids and memberships, with its stamp after them. */
+    record Membership(String node, Stamp stamp, List<MembershipOp> ops) implements BusMessage {
+    }
+
+    /** The node wrote all its entries afresh (it started, or came back after an outage): read them. */
+    record Registered(String node, Stamp stamp) implements BusMessage {
+    }
+
+    /** The node left the cluster on purpose; its entries are gone. */
+    record Bye(String node, long incarnation) implements BusMessage {
+    }
+}

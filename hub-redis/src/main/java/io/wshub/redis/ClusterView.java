@@ -1,0 +1,150 @@
+package io.wshub.redis;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this node knows of the other nodes' session ids and memberships: a cache that answers the
+ * hub's questions without touching the network. Announcements keep it current; snapshots read
+ * from Redis repair what announcements missed; a node missing from Redis' list of live nodes is
+ * dropped.
+ *
+ * <p>Each node's entries carry the {@link Stamp} of the newest change they hold, and nothing older
+ * ever replaces something newer, whatever order announcements and snapshots arrive in.
+ * Writers (the pub/sub thread and the broker's timer thread) serialise on this object's lock;
+ * readers (hub threads) read the concurrent maps without it.
+ */
+final class ClusterView {
+
+    /** One other node's entries. */
+    private static final class NodeEntries {
+        /** Guarded by the view's lock. */
+        Stamp stamp;
+        /** When an announcement or snapshot last touched it (nanoTime); guarded by the view's lock. */
+        long seenNanos;
+        final Set<String> sessions = ConcurrentHashMap.newKeySet();
+        /** room → its members on that node. */
+        final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
+
+        NodeEntries(Stamp stamp, long seenNanos) {
+            this.stamp = stamp;
+            this.seenNanos = seenNanos;
+        }
+
+        void apply(MembershipOp op) {
+            switch (op.kind()) {
+                case ADD_SESSION -> sessions.add(op.sessionId());
+                case REMOVE_SESSION -> sessions.remove(op.sessionId());
+                case JOIN -> rooms.computeIfAbsent(op.room(), r -> ConcurrentHashMap.newKeySet()).add(op.sessionId());
+                case LEAVE -> rooms.computeIfPresent(op.room(), (r, ids) -> {
+                    ids.remove(op.sessionId());
+                    return ids.isEmpty() ? null : ids;
+                });
+            }
+        }
+    }
+
+    /** A node's entries as read from Redis. */
+    record NodeSnapshot(String node, Stamp stamp, Collection<String> sessionIds, Collection<String> memberships) {
+    }
+
+    /** node id → its entries; changed under this object's lock, read without it. */
+    private final ConcurrentHashMap<String, NodeEntries> nodes = new ConcurrentHashMap<>();
+
+    /**
+     * Applies a node's announced changes, if they are newer than what is known.
+     *
+     * @return true when the view of that node is incomplete (it is new here, or started again)
+     *         and a snapshot should be read
+     */
+    synchronized boolean apply(String node, Stamp stamp, List<MembershipOp> ops, long nowNanos) {
+        NodeEntries entries = nodes.get(node);
+        boolean incomplete = entries == null || stamp.incarnation() > entries.stamp.incarnation();
+        if (incomplete) {
+            entries = new NodeEntries(stamp, nowNanos);
+            nodes.put(node, entries);
+        } else if (!stamp.isNewerThan(entries.stamp)) {
+            return false;
+        }
+        ops.forEach(entries::apply);
+        entries.stamp = stamp;
+        entries.seenNanos = nowNanos;
+        return incomplete;
+    }
+
+    /** Replaces a node's entries with a snapshot, unless what is known is newer. */
+    synchronized void replace(NodeSnapshot snapshot, long nowNanos) {
+        NodeEntries known = nodes.get(snapshot.node());
+        if (known != null && known.stamp.isNewerThan(snapshot.stamp())) {
+            return;
+        }
+        NodeEntries entries = new NodeEntries(snapshot.stamp(), nowNanos);
+        entries.sessions.addAll(snapshot.sessionIds());
+        for (String m : snapshot.memberships()) {
+            entries.apply(MembershipOp.parse(MembershipOp.Kind.JOIN, m));
+        }
+        nodes.put(snapshot.node(), entries);
+    }
+
+    /** A node said goodbye. */
+    synchronized void remove(String node, long incarnation) {
+        NodeEntries entries = nodes.get(node);
+        if (entries != null && entries.stamp.incarnation() <= incarnation) {
+            nodes.remove(node);
+        }
+    }
+
+    /**
+     * Compares the view with Redis' list of live nodes, read by a heartbeat sent at
+     * {@code sentNanos}: drops the nodes that are not live (unless something newer than that
+     * list was heard from them), and returns the live nodes whose entries should be read.
+     */
+    synchronized List<String> reconcile(Map<String, Stamp> live, long sentNanos) {
+        nodes.entrySet().removeIf(e -> !live.containsKey(e.getKey()) && e.getValue().seenNanos - sentNanos < 0);
+        List<String> stale = new ArrayList<>();
+        live.forEach((node, stamp) -> {
+            NodeEntries known = nodes.get(node);
+            if (known == null || stamp.isNewerThan(known.stamp)) {
+                stale.add(node);
+            }
+        });
+        return stale;
+    }
+
+    /** Forgets every other node (this node has been cut off longer than entries live). */
+    synchronized void clear() {
+        nodes.clear();
+    }
+
+    /** The room's members on the other nodes, sorted. */
+    Collection<String> members(String room) {
+        TreeSet<String> ids = new TreeSet<>();
+        for (NodeEntries entries : nodes.values()) {
+            Set<String> members = entries.rooms.get(room);
+            if (members != null) {
+                ids.addAll(members);
+            }
+        }
+        return ids;
+    }
+
+    /** The node that holds a session id, or null if none is known to. */
+    String nodeOf(String sessionId) {
+        for (Map.Entry<String, NodeEntries> e : nodes.entrySet()) {
+            if (e.getValue().sessions.contains(sessionId)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** The other nodes known now. */
+    Set<String> nodes() {
+        return Set.copyOf(nodes.keySet());
+    }
+}

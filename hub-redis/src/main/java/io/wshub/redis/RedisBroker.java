@@ -1,0 +1,327 @@
+package io.wshub.redis;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.Frame;
+import io.wshub.spi.Broker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The broker for a hub running on several nodes: broadcasts, room messages and private messages
+ * cross between nodes through Redis pub/sub, and session ids and room member lists are
+ * cluster-wide. Give each node's hub its own broker, all with the same Redis and key prefix:
+ *
+ * <pre>{@code
+ * Hub hub = Hub.builder()
+ *         .handler(RoomProtocol.router().build())
+ *         .broker(new RedisBroker(RedisBrokerOptions.of("redis://redis.internal:6379")))
+ *         .build();
+ * }</pre>
+ *
+ * <p>What it promises:
+ * <ul>
+ *   <li>Each publication is sent once and delivered by every other node to its own sessions; a
+ *       node skips its own. Frames keep their kind (text or binary) and their exact bytes.</li>
+ *   <li>Messages published by one node arrive at every other node in the order it published
+ *       them: per sender, per room, in order.</li>
+ *   <li>Member lists and private-message targets are answered from a local view that
+ *       announcements keep current and a refresh every {@code refreshInterval} repairs; a crashed
+ *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
+ *   <li>A session id is claimed in Redis before the hub accepts it: an id held on any node is
+ *       refused (the upgrade gets 409). The claim waits at most {@code commandTimeout}.</li>
+ *   <li>Nothing waits on an unreachable Redis. Publications then fail at once and are counted
+ *       ({@code ErrorKind.BROKER}), {@link #isUp()} is false (the node reports itself degraded),
+ *       local delivery goes on, and when Redis is back the node subscribes again, writes its ids
+ *       and memberships again, and is up again by itself.</li>
+ * </ul>
+ *
+ * <p>Redis pub/sub delivers at most once: what is published while a node is cut off never
+ * reaches it (docs/scaling.md says what is lost during an outage). Redis is trusted like a
+ * database: anyone who can write to it can send to any session.
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+
+    /** claim.lua's answers besides 1 (claimed). */
+    private static final long CLAIM_HELD_ELSEWHERE = 0;
+    private static final long CLAIM_UNREGISTERED = 2;
+    /**
+     * Publication bytes handed to Lettuce and not yet answered, at most. A stalled Redis leaves
+     * publications unanswered for up to the command timeout; past this budget they fail at once
+     * instead of filling the heap. 64 MiB is seconds of a busy node's traffic, far more than a
+     * healthy Redis ever leaves unanswered.
+     */
+    static final long MAX_UNANSWERED_BYTES = 64L * 1024 * 1024;
+    /** Allowance over the command timeout for a claim's answer to cross threads. */
+    private static final long CLAIM_MARGIN_MILLIS = 100;
+
+    private final RedisBrokerOptions options;
+    private final String nodeId;
+    private final String busChannel;
+    private final String inboxPrefix;
+    private final LocalRegistry registry;
+    private final ClusterView view = new ClusterView();
+    private final Scripts scripts;
+    private final RedisLink link;
+    private final ClusterSync sync;
+    /** Bytes of publications under way; added to by hub threads, taken back by Lettuce's. */
+    private final AtomicLong unansweredBytes = new AtomicLong();
+    /** Set once by {@link #start} before the hub uses the broker; read by Lettuce's threads. */
+    private volatile Delivery delivery;
+
+    /** A broker for one node; the hub starts it (connecting to Redis) and stops it. */
+    public RedisBroker(RedisBrokerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.nodeId = options.nodeId();
+        this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
+        this.inboxPrefix = options.keyPrefix() + "inbox:";
+        long incarnation = System.currentTimeMillis();
+        this.registry = new LocalRegistry(incarnation);
+        this.scripts = new Scripts(options, incarnation);
+        this.link = new RedisLink(options, new RedisLink.Listener() {
+            @Override
+            public void connected() {
+                sync.connected();
+            }
+
+            @Override
+            public void disconnected() {
+                sync.disconnected();
+            }
+
+            @Override
+            public void message(String channel, byte[] message) {
+                received(channel, message);
+            }
+        }, busChannel, inboxPrefix + nodeId);
+        this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
+    }
+
+    /** The options it was built with. */
+    public RedisBrokerOptions options() {
+        return options;
+    }
+
+    @Override
+    public void start(Delivery delivery) {
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        sync.start();
+        log.info("node {} joining the cluster at {} (prefix {})", nodeId, RedisBrokerOptions.redacted(options.uri()),
+                options.keyPrefix());
+    }
+
+    @Override
+    public void stop() {
+        sync.stop(BusCodec.encode(new BusMessage.Bye(nodeId, registry.incarnation())));
+        log.info("node {} left the cluster", nodeId);
+    }
+
+    @Override
+    public boolean isUp() {
+        return sync.isUp();
+    }
+
+    // ---- publishing ----
+
+    @Override
+    public void publishBroadcast(Frame frame, String exceptSessionId) {
+        publish(busChannel, new BusMessage.Broadcast(nodeId, exceptSessionId, frame));
+    }
+
+    @Override
+    public void publishRoom(String room, Frame frame, String exceptSessionId) {
+        publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame));
+    }
+
+    /**
+     * Sends the message to the node that holds the session, as far as this node's view knows.
+     *
+     * @return false when no node is known to hold it, or when Redis refused the publication at
+     *         once (it is unreachable): the sender learns that it was not delivered
+     */
+    @Override
+    public boolean publishPrivate(String sessionId, Frame frame) {
+        String holder = view.nodeOf(sessionId);
+        if (holder == null) {
+            return false;
+        }
+        RedisFuture<Long> sent = publish(inboxPrefix + holder, new BusMessage.PrivateMessage(nodeId, sessionId, frame));
+        return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
+    }
+
+    /**
+     * Hands the message to Lettuce; never waits. A failure, now or later, is counted.
+     *
+     * @return the publication under way, or null when it was refused at once
+     */
+    private RedisFuture<Long> publish(String channel, BusMessage message) {
+        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        if (redis == null) {
+            failed("publish: not connected to Redis");
+            return null;
+        }
+        byte[] bytes = BusCodec.encode(message);
+        if (unansweredBytes.addAndGet(bytes.length) > MAX_UNANSWERED_BYTES) {
+            unansweredBytes.addAndGet(-bytes.length);
+            failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
+            return null;
+        }
+        RedisFuture<Long> sent = redis.publish(channel, bytes);
+        sent.whenComplete((receivers, error) -> {
+            unansweredBytes.addAndGet(-bytes.length);
+            if (error != null) {
+                failed("publish to " + channel + " failed: " + error);
+            }
+        });
+        return sent;
+    }
+
+    // ---- session ids and memberships ----
+
+    /**
+     * Claims the id in Redis, waiting at most {@code commandTimeout}.
+     *
+     * @throws IllegalStateException at once when Redis is unreachable, or when it does not answer
+     *         in time: the hub then accepts the id on this node's word alone
+     */
+    @Override
+    public boolean claimSessionId(String sessionId) {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        Claim claim = registry.claim(sessionId, (stamp, ops) -> new Claim(stamp, redis == null ? null
+                : scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId))));
+        if (claim.answer() == null) {
+            throw new IllegalStateException("Redis is unreachable: session id " + sessionId + " checked on this node only");
+        }
+        long answer;
+        try {
+            answer = claim.answer().get(options.commandTimeout().toMillis() + CLAIM_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while claiming session id " + sessionId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Redis did not confirm session id " + sessionId + " within "
+                    + options.commandTimeout() + ": " + (e.getCause() != null ? e.getCause() : e), e);
+        }
+        if (answer == CLAIM_HELD_ELSEWHERE) {
+            registry.release(sessionId, this::write); // undo the local claim
+            return false;
+        }
+        if (answer == CLAIM_UNREGISTERED && !registry.isCoveredByRegistration(claim.stamp())) {
+            sync.registrationLost();
+        }
+        return true;
+    }
+
+    /** A claim handed to Redis: its stamp, and the script's answer to come (null when not sent). */
+    private record Claim(Stamp stamp, RedisFuture<Long> answer) {
+    }
+
+    private List<byte[]> claimArgs(Stamp stamp, List<MembershipOp> ops, String sessionId) {
+        byte[] announcement = BusCodec.encode(new BusMessage.Membership(nodeId, stamp, ops));
+        List<byte[]> args = new ArrayList<>(Scripts.change(stamp, announcement, List.of()));
+        args.add(Scripts.utf8(sessionId));
+        return args;
+    }
+
+    @Override
+    public void releaseSessionId(String sessionId) {
+        registry.release(sessionId, this::write);
+    }
+
+    @Override
+    public void roomJoined(String room, String sessionId) {
+        registry.join(sessionId, room, this::write);
+    }
+
+    @Override
+    public void roomLeft(String room, String sessionId) {
+        registry.leave(sessionId, room, this::write);
+    }
+
+    /** Writes a stamped change to Redis and announces it; never waits. Runs under the registry's lock. */
+    private RedisFuture<Long> write(Stamp stamp, List<MembershipOp> ops) {
+        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        if (redis == null) {
+            failed("membership change: not connected to Redis");
+            return null;
+        }
+        byte[] announcement = BusCodec.encode(new BusMessage.Membership(nodeId, stamp, ops));
+        RedisFuture<Long> written = scripts.run(redis, Scripts.Script.APPLY, Scripts.change(stamp, announcement, ops));
+        written.whenComplete((applied, error) -> {
+            if (error != null) {
+                failed("membership change failed: " + error);
+            } else if (applied == 0 && !registry.isCoveredByRegistration(stamp)) {
+                sync.registrationLost(); // not registered, and no registration under way carries it
+            }
+        });
+        return written;
+    }
+
+    @Override
+    public Collection<String> remoteMembers(String room) {
+        return view.members(room);
+    }
+
+    // ---- receiving (on Lettuce's pub/sub thread) ----
+
+    private void received(String channel, byte[] bytes) {
+        try {
+            if (nodeId.equals(BusCodec.origin(bytes))) {
+                return; // our own publication, echoed by Redis: delivered locally already
+            }
+            dispatch(BusCodec.decode(bytes));
+        } catch (BusCodec.MalformedMessageException e) {
+            failed("malformed message on " + channel + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("node {}: delivering a message from {} failed", nodeId, channel, e);
+            failed("delivering a message from " + channel + " failed: " + e);
+        }
+    }
+
+    private void dispatch(BusMessage message) {
+        Delivery d = delivery;
+        if (message instanceof BusMessage.Broadcast m) {
+            d.deliverBroadcast(m.frame(), m.except());
+        } else if (message instanceof BusMessage.RoomMessage m) {
+            d.deliverRoom(m.room(), m.frame(), m.except());
+        } else if (message instanceof BusMessage.PrivateMessage m) {
+            d.deliverPrivate(m.target(), m.frame()); // gone meanwhile: dropped, as a closed session's would be
+        } else if (message instanceof BusMessage.Membership m) {
+            if (view.apply(m.node(), m.stamp(), m.ops(), System.nanoTime())) {
+                sync.wantSnapshot(m.node());
+            }
+        } else if (message instanceof BusMessage.Registered m) {
+            sync.wantSnapshot(m.node());
+        } else if (message instanceof BusMessage.Bye m) {
+            view.remove(m.node(), m.incarnation());
+        }
+    }
+
+    private void failed(String detail) {
+        Delivery d = delivery;
+        if (d != null) {
+            d.reportFailure(detail);
+        }
+    }
+
+    /** This node's view of the others; for the tests of this package. */
+    ClusterView view() {
+        return view;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBroker[" + nodeId + (isUp() ? ", up]" : ", down]");
+    }
+}

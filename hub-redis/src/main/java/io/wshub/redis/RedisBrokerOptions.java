@@ -1,0 +1,163 @@
+package io.wshub.redis;
+
+import io.lettuce.core.RedisURI;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link RedisBroker} reaches Redis and how quickly the cluster notices a node that is gone.
+ * Immutable; build with {@link #builder(String)}, which validates every field and names the field
+ * and the value in its error.
+ *
+ * <table>
+ *   <caption>Fields and defaults</caption>
+ *   <tr><td>{@code uri}</td><td>required: {@code redis://[password@]host[:port][/database]}, {@code rediss://} for TLS,
+ *       or {@code redis-sentinel://}; Redis Cluster is not supported</td></tr>
+ *   <tr><td>{@code nodeId}</td><td>a fresh random id per broker: 1–64 of {@code [A-Za-z0-9_.-]}, unique in the cluster</td></tr>
+ *   <tr><td>{@code keyPrefix}</td><td>{@code wshub:}; every key and channel starts with it, so clusters can share a Redis</td></tr>
+ *   <tr><td>{@code expiry}</td><td>15 s: how long a node's ids and memberships outlive its last heartbeat</td></tr>
+ *   <tr><td>{@code refreshInterval}</td><td>5 s: the heartbeat, and the refresh of the cluster-wide view</td></tr>
+ *   <tr><td>{@code commandTimeout}</td><td>1 s: the longest any Redis command may take, connecting included</td></tr>
+ * </table>
+ *
+ * <p>A crashed node's sessions disappear from the other nodes' member lists and private-message
+ * targets within {@link #staleBound()} = {@code expiry + refreshInterval} (20 s by default).
+ *
+ * @param uri             where Redis is
+ * @param nodeId          this node's name in the cluster
+ * @param keyPrefix       the prefix of every key and channel
+ * @param expiry          how long this node's entries live in Redis without a heartbeat
+ * @param refreshInterval how often this node beats and refreshes its view of the others
+ * @param commandTimeout  the longest a Redis command may take before it fails
+ */
+public record RedisBrokerOptions(
+        String uri,
+        String nodeId,
+        String keyPrefix,
+        Duration expiry,
+        Duration refreshInterval,
+        Duration commandTimeout) {
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Keys and channels stay readable in {@code redis-cli}: printable ASCII, no spaces. */
+    private static final Pattern KEY_PREFIX = Pattern.compile("[!-~]{1,64}");
+    /** Below this, heartbeats of a busy cluster would cost Redis more than the messages. */
+    private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMillis(100);
+
+    /** Validates every field; prefer {@link #builder(String)}. */
+    public RedisBrokerOptions {
+        Objects.requireNonNull(uri, "uri");
+        try {
+            RedisURI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uri must be a Redis URI such as redis://localhost:6379, was '"
+                    + redacted(uri) + "': " + e.getMessage(), e);
+        }
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("nodeId must be 1-64 of [A-Za-z0-9_.-], was '" + nodeId + "'");
+        }
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException("keyPrefix must be 1-64 printable ASCII characters without spaces, was '"
+                    + keyPrefix + "'");
+        }
+        Objects.requireNonNull(expiry, "expiry");
+        Objects.requireNonNull(refreshInterval, "refreshInterval");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        if (refreshInterval.compareTo(MIN_REFRESH_INTERVAL) < 0) {
+            throw new IllegalArgumentException("refreshInterval must be at least " + MIN_REFRESH_INTERVAL + ", was "
+                    + refreshInterval);
+        }
+        // One late heartbeat must not make a live node look dead.
+        if (expiry.compareTo(refreshInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("expiry (" + expiry + ") must be at least twice refreshInterval ("
+                    + refreshInterval + ")");
+        }
+        // A heartbeat must end, one way or the other, before the next one starts.
+        if (commandTimeout.isNegative() || commandTimeout.isZero() || commandTimeout.compareTo(refreshInterval) > 0) {
+            throw new IllegalArgumentException("commandTimeout must be positive and at most refreshInterval ("
+                    + refreshInterval + "), was " + commandTimeout);
+        }
+    }
+
+    /** The URI without its password, fit for an error message or a log. */
+    static String redacted(String uri) {
+        return uri.replaceFirst("//[^@/]*@", "//***@");
+    }
+
+    /** A builder for a node of the cluster behind this Redis URI, holding the defaults. */
+    public static Builder builder(String uri) {
+        return new Builder(uri);
+    }
+
+    /** Options with the defaults, for a node of the cluster behind this Redis URI. */
+    public static RedisBrokerOptions of(String uri) {
+        return builder(uri).build();
+    }
+
+    /**
+     * How long at most a crashed node's sessions stay in the other nodes' member lists and
+     * private-message targets: its entries expire {@code expiry} after its last heartbeat, and
+     * every node drops expired nodes at its next refresh.
+     */
+    public Duration staleBound() {
+        return expiry.plus(refreshInterval);
+    }
+
+    /** Builds {@link RedisBrokerOptions}; starts from the defaults. */
+    public static final class Builder {
+        private final String uri;
+        private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+        private String keyPrefix = "wshub:";
+        private Duration expiry = Duration.ofSeconds(15);
+        private Duration refreshInterval = Duration.ofSeconds(5);
+        private Duration commandTimeout = Duration.ofSeconds(1);
+
+        private Builder(String uri) {
+            this.uri = uri;
+        }
+
+        /** This node's name in the cluster; unique among the nodes sharing the key prefix. */
+        public Builder nodeId(String v) {
+            nodeId = v;
+            return this;
+        }
+
+        /** The prefix of every key and channel the cluster uses. */
+        public Builder keyPrefix(String v) {
+            keyPrefix = v;
+            return this;
+        }
+
+        /** How long this node's entries live in Redis after its last heartbeat. */
+        public Builder expiry(Duration v) {
+            expiry = v;
+            return this;
+        }
+
+        /** How often this node beats and refreshes its view of the others. */
+        public Builder refreshInterval(Duration v) {
+            refreshInterval = v;
+            return this;
+        }
+
+        /** The longest a Redis command (or a connection attempt) may take before it fails. */
+        public Builder commandTimeout(Duration v) {
+            commandTimeout = v;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the field and the value that is wrong
+         */
+        public RedisBrokerOptions build() {
+            return new RedisBrokerOptions(uri, nodeId, keyPrefix, expiry, refreshInterval, commandTimeout);
+        }
+    }
+}

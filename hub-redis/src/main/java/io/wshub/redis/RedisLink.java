@@ -1,0 +1,242 @@
+package io.wshub.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two Lettuce connections of a node: one for commands and publishing, one subscribed to the
+ * node's channels. Configured so that nothing ever waits on an unreachable Redis:
+ *
+ * <ul>
+ *   <li>while disconnected, commands are refused at once ({@code REJECT_COMMANDS}), and commands
+ *       in flight when the connection drops fail rather than being replayed later;</li>
+ *   <li>every command times out after {@code commandTimeout}, and at most
+ *       {@link #MAX_QUEUED_COMMANDS} wait for an answer (more are refused at once);</li>
+ *   <li>a dropped connection reconnects by itself, backing off from {@link #FIRST_RECONNECT_DELAY}
+ *       to the refresh interval, and the subscription resubscribes its channels.</li>
+ * </ul>
+ *
+ * The first connection is this class's job, not Lettuce's (Lettuce reconnects only connections
+ * that once stood): {@link #connect()} may be called again until both stand.
+ */
+final class RedisLink {
+
+    /** What the link reports; called on Lettuce's threads, so it must not block. */
+    interface Listener {
+        /** A connection (re)connected. */
+        void connected();
+
+        /** A connection dropped. */
+        void disconnected();
+
+        /** A message arrived on a subscribed channel. */
+        void message(String channel, byte[] message);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+
+    /**
+     * Commands waiting for Redis' answer on one connection, at most. A stalled Redis fills this
+     * within the command timeout at most; past it, publishes fail at once instead of taking heap.
+     */
+    static final int MAX_QUEUED_COMMANDS = 65_536;
+    /** The first reconnect comes quickly: most drops are a restart or failover of a second or two. */
+    static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(100);
+    /** Two event-loop threads: one per connection, so reading messages never waits for commands. */
+    private static final int IO_THREADS = 2;
+    /** Lettuce's computation pool runs its timers and futures' callbacks; 2 is Lettuce's minimum. */
+    private static final int COMPUTATION_THREADS = 2;
+    /** How long each step of a stop (closing the connections, ending the threads) may take. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisURI uri;
+    private final RedisBrokerOptions options;
+    private final Listener listener;
+    private final String[] channels;
+    /** Lettuce's threads for this link, so that {@link #isOwnThread()} can tell them. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** Created by {@link #open()} (Lettuce starts a timer thread at once), then never changed. */
+    private volatile Lettuce lettuce;
+    // Set once by the first successful connect (on a Lettuce thread), read by any thread.
+    private volatile StatefulRedisConnection<String, byte[]> commands;
+    private volatile StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    /** Connect attempts under way; touched only by the broker's timer thread. */
+    private CompletableFuture<?> connecting = CompletableFuture.completedFuture(null);
+
+    /** Lettuce's resources (threads) and client. */
+    private record Lettuce(ClientResources resources, RedisClient client) {
+    }
+
+    RedisLink(RedisBrokerOptions options, Listener listener, String... channels) {
+        this.options = options;
+        this.listener = listener;
+        this.channels = channels.clone();
+        this.uri = RedisURI.create(options.uri());
+        this.uri.setTimeout(options.commandTimeout());
+    }
+
+    /** Creates Lettuce's threads and client; nothing connects yet. Called once, before {@link #connect()}. */
+    void open() {
+        ClientResources resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(IO_THREADS)
+                .computationThreadPoolSize(COMPUTATION_THREADS)
+                .threadFactoryProvider(this::threadFactory)
+                .reconnectDelay(Delay.exponential(FIRST_RECONNECT_DELAY, options.refreshInterval(), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
+                .build());
+        lettuce = new Lettuce(resources, client);
+    }
+
+    /** Lettuce's threads, named after the node and remembered. */
+    private ThreadFactory threadFactory(String poolName) {
+        ThreadFactory named = new DefaultThreadFactory("wshub-redis-" + options.nodeId() + "-" + poolName, true);
+        return task -> {
+            Thread t = named.newThread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            });
+            threads.add(t);
+            return t;
+        };
+    }
+
+    /** Whether the calling thread is one of this link's Lettuce threads (which must never wait on Lettuce). */
+    boolean isOwnThread() {
+        return threads.contains(Thread.currentThread());
+    }
+
+    /**
+     * Opens whichever connection is not open yet and subscribes; does nothing while an attempt is
+     * under way. Never blocks. Called on the broker's timer thread.
+     */
+    void connect() {
+        if (!connecting.isDone()) {
+            return;
+        }
+        RedisClient client = lettuce.client();
+        CompletableFuture<?> c = commands == null ? client.connectAsync(CODEC, uri).toCompletableFuture()
+                .thenAccept(this::commandsOpened) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> p = pubsub == null ? client.connectPubSubAsync(CODEC, uri).toCompletableFuture()
+                .thenAccept(this::pubsubOpened) : CompletableFuture.completedFuture(null);
+        connecting = CompletableFuture.allOf(c, p).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.debug("connecting to Redis at {} failed: {}", RedisBrokerOptions.redacted(uri.toString()), error.toString());
+            }
+        });
+    }
+
+    private void commandsOpened(StatefulRedisConnection<String, byte[]> c) {
+        c.addListener(stateListener());
+        commands = c;
+        listener.connected();
+    }
+
+    private void pubsubOpened(StatefulRedisPubSubConnection<String, byte[]> c) {
+        c.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                listener.message(channel, message);
+            }
+        });
+        c.addListener(stateListener());
+        pubsub = c;
+        listener.connected();
+    }
+
+    private RedisConnectionStateListener stateListener() {
+        return new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
+                listener.connected();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                listener.disconnected();
+            }
+        };
+    }
+
+    /** Whether both connections stand now. */
+    boolean isConnected() {
+        StatefulRedisConnection<String, byte[]> c = commands;
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        return c != null && p != null && c.isOpen() && p.isOpen();
+    }
+
+    /** The command connection's API, or null before it first opened. */
+    RedisAsyncCommands<String, byte[]> commands() {
+        StatefulRedisConnection<String, byte[]> c = commands;
+        return c == null ? null : c.async();
+    }
+
+    /** Subscribes to the node's channels (again: harmless when already subscribed). */
+    CompletableFuture<Void> subscribe() {
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+        }
+        RedisPubSubAsyncCommands<String, byte[]> async = p.async();
+        return async.subscribe(channels).toCompletableFuture();
+    }
+
+    /**
+     * Closes the connections and stops Lettuce's threads; never blocks.
+     *
+     * @return completes when Lettuce's threads have stopped (each step waits at most {@link #SHUTDOWN_TIMEOUT})
+     */
+    CompletableFuture<Void> close() {
+        Lettuce l = lettuce;
+        if (l == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        long timeout = SHUTDOWN_TIMEOUT.toMillis();
+        l.client().shutdownAsync(0, timeout, TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Redis connections did not close cleanly", error);
+            }
+            l.resources().shutdown(0, timeout, TimeUnit.MILLISECONDS).addListener(f -> stopped.complete(null));
+        });
+        return stopped;
+    }
+}

@@ -1,0 +1,62 @@
+-- Shared by every script (prepended by Scripts.java). Redis runs a script atomically, so each
+-- script sees and leaves the cluster's entries consistent.
+-- ARGV[1] key prefix, ARGV[2] this node's id, ARGV[3] its incarnation, ARGV[4] expiry in ms.
+-- Keys are built here from the prefix and node ids (so the set of keys is not known up front):
+-- standalone Redis or Sentinel only, not Redis Cluster.
+local prefix, node, inc, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local nodesKey = prefix .. 'nodes'        -- sorted set: node id -> deadline (ms, Redis clock)
+local busChannel = prefix .. 'bus'
+
+local function recordKey(n) return prefix .. 'node:' .. n end                -- hash: inc, ver
+local function sessionsKey(n) return prefix .. 'node:' .. n .. ':sessions' end -- set of session ids
+local function membersKey(n) return prefix .. 'node:' .. n .. ':members' end   -- set of "id room"
+
+-- Redis' own clock, so that nodes' clocks never matter.
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function liveNodes(now)
+  return redis.call('ZRANGEBYSCORE', nodesKey, '(' .. now, '+inf')
+end
+
+-- Whether this start of this node is registered and not expired.
+local function registered(now)
+  local deadline = redis.call('ZSCORE', nodesKey, node)
+  return deadline ~= false and tonumber(deadline) > now and redis.call('HGET', recordKey(node), 'inc') == inc
+end
+
+local function touch(now)
+  redis.call('ZADD', nodesKey, now + ttl, node)
+  redis.call('PEXPIRE', recordKey(node), ttl)
+  redis.call('PEXPIRE', sessionsKey(node), ttl)
+  redis.call('PEXPIRE', membersKey(node), ttl)
+end
+
+local function heldElsewhere(id, others)
+  for _, other in ipairs(others) do
+    if redis.call('SISMEMBER', sessionsKey(other), id) == 1 then return true end
+  end
+  return false
+end
+
+local function otherLiveNodes(now)
+  local others = {}
+  for _, n in ipairs(liveNodes(now)) do
+    if n ~= node then others[#others + 1] = n end
+  end
+  return others
+end
+
+-- Applies "+s"/"-s" (session ids) and "+m"/"-m" (memberships) ops from ARGV[first] on, in pairs.
+local function applyOps(first)
+  for i = first, #ARGV, 2 do
+    local op, member = ARGV[i], ARGV[i + 1]
+    if op == '+s' then redis.call('SADD', sessionsKey(node), member)
+    elseif op == '-s' then redis.call('SREM', sessionsKey(node), member)
+    elseif op == '+m' then redis.call('SADD', membersKey(node), member)
+    elseif op == '-m' then redis.call('SREM', membersKey(node), member)
+    else return redis.error_reply('unknown op ' .. tostring(op)) end
+  end
+end

@@ -1,0 +1,115 @@
+package io.wshub.redis;
+
+import io.wshub.Frame;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BusCodecTest {
+
+    @Test
+    void aBroadcastKeepsItsTextFrameByteForByteAndItsSender() {
+        String text = "{\"type\":\"broadcast\",\"content\":\"naïve ☕ 𝄞\"}";
+
+        BusMessage.Broadcast m = (BusMessage.Broadcast) roundTrip(new BusMessage.Broadcast("n1", "alice", Frame.text(text)));
+
+        assertThat(m.node()).isEqualTo("n1");
+        assertThat(m.except()).isEqualTo("alice");
+        assertThat(m.frame().isText()).isTrue();
+        assertThat(bytes(m.frame())).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRoomMessageKeepsItsBinaryFrameAndHasNoExceptionWhenSentByNoSession() {
+        byte[] data = {0, (byte) 0xff, 1, 2, 'B', 'R'};
+
+        BusMessage.RoomMessage m = (BusMessage.RoomMessage) roundTrip(
+                new BusMessage.RoomMessage("n1", "lobby:1", null, Frame.binary(data)));
+
+        assertThat(m.room()).isEqualTo("lobby:1");
+        assertThat(m.except()).isNull();
+        assertThat(m.frame().isText()).isFalse();
+        assertThat(bytes(m.frame())).isEqualTo(data);
+    }
+
+    @Test
+    void aPrivateMessageMayBeEmpty() {
+        BusMessage.PrivateMessage m = (BusMessage.PrivateMessage) roundTrip(
+                new BusMessage.PrivateMessage("n1", "bob", Frame.binary(new byte[0])));
+
+        assertThat(m.target()).isEqualTo("bob");
+        assertThat(m.frame().size()).isZero();
+    }
+
+    @Test
+    void membershipRegisteredAndByeCarryStampsAndOps() {
+        List<MembershipOp> ops = List.of(MembershipOp.addSession("a"), MembershipOp.join("a", "room with spaces"),
+                MembershipOp.leave("a", "r"), MembershipOp.removeSession("a"));
+
+        assertThat(roundTrip(new BusMessage.Membership("n1", new Stamp(7, 42), ops)))
+                .isEqualTo(new BusMessage.Membership("n1", new Stamp(7, 42), ops));
+        assertThat(roundTrip(new BusMessage.Registered("n1", new Stamp(7, 43))))
+                .isEqualTo(new BusMessage.Registered("n1", new Stamp(7, 43)));
+        assertThat(roundTrip(new BusMessage.Bye("n1", 7))).isEqualTo(new BusMessage.Bye("n1", 7));
+    }
+
+    @Test
+    void theSenderIsReadWithoutDecodingTheRest() {
+        byte[] encoded = BusCodec.encode(new BusMessage.Broadcast("node-7", null, Frame.text("x")));
+
+        assertThat(BusCodec.origin(encoded)).isEqualTo("node-7");
+    }
+
+    @Test
+    void everyTruncationOfAMessageIsRefusedAsMalformed() {
+        byte[] encoded = BusCodec.encode(new BusMessage.Membership("n1", new Stamp(1, 2), List.of(MembershipOp.join("a", "r"))));
+
+        for (int length = 0; length < encoded.length; length++) {
+            byte[] cut = Arrays.copyOf(encoded, length);
+            assertThatThrownBy(() -> BusCodec.decode(cut)).as("cut to %d bytes", length)
+                    .isInstanceOf(BusCodec.MalformedMessageException.class);
+        }
+    }
+
+    @Test
+    void anotherFormatAnUnknownKindAHugeLengthOrTrailingBytesAreRefused() {
+        byte[] good = BusCodec.encode(new BusMessage.Bye("n1", 1));
+
+        byte[] otherFormat = good.clone();
+        otherFormat[0] = 99;
+        byte[] unknownKind = good.clone();
+        unknownKind[1] = 'Z';
+        byte[] hugeLength = good.clone();
+        hugeLength[2] = 0x7f;
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+
+        assertThatThrownBy(() -> BusCodec.decode(otherFormat)).hasMessageContaining("unknown format 99");
+        assertThatThrownBy(() -> BusCodec.decode(unknownKind)).hasMessageContaining("unknown message kind");
+        assertThatThrownBy(() -> BusCodec.decode(hugeLength)).hasMessageContaining("length");
+        assertThatThrownBy(() -> BusCodec.decode(trailing)).hasMessageContaining("1 bytes after the end");
+    }
+
+    @Test
+    void aMembershipWithAnUnknownOpIsRefused() {
+        byte[] good = BusCodec.encode(new BusMessage.Membership("n", new Stamp(1, 1), List.of(MembershipOp.addSession("a"))));
+        String asLatin1 = new String(good, StandardCharsets.ISO_8859_1).replace("+s", "?s");
+
+        assertThatThrownBy(() -> BusCodec.decode(asLatin1.getBytes(StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(BusCodec.MalformedMessageException.class).hasMessageContaining("unknown membership op '?s'");
+    }
+
+    private static BusMessage roundTrip(BusMessage m) {
+        return BusCodec.decode(BusCodec.encode(m));
+    }
+
+    private static byte[] bytes(Frame f) {
+        byte[] out = new byte[f.size()];
+        f.payload().get(out);
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package io.wshub.redis;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RedisBrokerOptionsTest {
+
+    private static final String URI = "redis://localhost:6379";
+
+    @Test
+    void theDefaultsStateABoundOfTwentySecondsForACrashedNode() {
+        RedisBrokerOptions o = RedisBrokerOptions.of(URI);
+
+        assertThat(o.keyPrefix()).isEqualTo("wshub:");
+        assertThat(o.expiry()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(o.refreshInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.commandTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.staleBound()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(o.nodeId()).matches("node-[0-9a-f]{8}");
+    }
+
+    @Test
+    void everyBrokerGetsItsOwnNodeIdUnlessOneIsGiven() {
+        assertThat(RedisBrokerOptions.of(URI).nodeId()).isNotEqualTo(RedisBrokerOptions.of(URI).nodeId());
+        assertThat(RedisBrokerOptions.builder(URI).nodeId("eu-1").build().nodeId()).isEqualTo("eu-1");
+    }
+
+    @Test
+    void aBadUriIsRefusedWithoutShowingItsPassword() {
+        assertThatThrownBy(() -> RedisBrokerOptions.of("http://secret@host:1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("uri must be a Redis URI such as redis://localhost:6379, was 'http://***@host:1'")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisBrokerOptions.of(null)).isInstanceOf(NullPointerException.class).hasMessage("uri");
+    }
+
+    @Test
+    void nodeIdAndKeyPrefixMustBeShortAndPlain() {
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).nodeId("has space").build())
+                .hasMessage("nodeId must be 1-64 of [A-Za-z0-9_.-], was 'has space'");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).nodeId("").build())
+                .hasMessage("nodeId must be 1-64 of [A-Za-z0-9_.-], was ''");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).keyPrefix("a b").build())
+                .hasMessage("keyPrefix must be 1-64 printable ASCII characters without spaces, was 'a b'");
+    }
+
+    @Test
+    void theTimingsMustLetALiveNodeMissOneHeartbeat() {
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).refreshInterval(Duration.ofMillis(99)).build())
+                .hasMessage("refreshInterval must be at least PT0.1S, was PT0.099S");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).expiry(Duration.ofSeconds(9)).build())
+                .hasMessage("expiry (PT9S) must be at least twice refreshInterval (PT5S)");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).commandTimeout(Duration.ofSeconds(6)).build())
+                .hasMessage("commandTimeout must be positive and at most refreshInterval (PT5S), was PT6S");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).commandTimeout(Duration.ZERO).build())
+                .hasMessage("commandTimeout must be positive and at most refreshInterval (PT5S), was PT0S");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).expiry(null).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("expiry");
+    }
+}
