@@ -70,6 +70,9 @@ scenario_figures() {
   esac
 }
 
+for tool in java curl timeout; do
+  command -v "$tool" >/dev/null || { echo "compare.sh needs $tool on the PATH" >&2; exit 2; }
+done
 for jar in "$RAW_JAR" "$EXAMPLES_JAR"; do
   if [[ ! -f $jar && ( $WSHUB_SERVER == *"$jar"* || $RAW_SERVER == *"$jar"* || $LOADTEST == *"$jar"* ) ]]; then
     echo "compare.sh: $jar is missing; build first: mvn -B install -DskipTests" >&2
