@@ -18,8 +18,7 @@
 #   WSHUB_SERVER_ARGS ["--rate-limit 0 --max-connections 20000"]: load tests need the per-session
 #                 rate limit off, and the idle scenario more than the default 10 000 connections
 #   RAW_SERVER    ["java $SERVER_JVM_OPTS -jar hub-bench/target/raw-jetty-server.jar --port {port}"]
-#   LOADTEST      how to run the load tool ["java $TOOL_JVM_OPTS -cp hub-examples/target/wshub-examples.jar
-#                 io.wshub.examples.loadtest.LoadTestCommand", the same as `java -jar wshub-examples.jar loadtest`]
+#   LOADTEST      how to run the load tool ["java $TOOL_JVM_OPTS -jar hub-examples/target/wshub-examples.jar loadtest"]
 #   OUT           where reports and server logs go [hub-bench/target/compare-<time>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +37,7 @@ RAW_JAR=hub-bench/target/raw-jetty-server.jar
 WSHUB_SERVER_ARGS=${WSHUB_SERVER_ARGS-"--rate-limit 0 --max-connections 20000"}
 WSHUB_SERVER=${WSHUB_SERVER:-"java $SERVER_JVM_OPTS -jar $EXAMPLES_JAR {role} --port {port} $WSHUB_SERVER_ARGS"}
 RAW_SERVER=${RAW_SERVER:-"java $SERVER_JVM_OPTS -jar $RAW_JAR --port {port}"}
-LOADTEST=${LOADTEST:-"java $TOOL_JVM_OPTS -cp $EXAMPLES_JAR io.wshub.examples.loadtest.LoadTestCommand"}
+LOADTEST=${LOADTEST:-"java $TOOL_JVM_OPTS -jar $EXAMPLES_JAR loadtest"}
 OUT=${OUT:-hub-bench/target/compare-$(date +%Y%m%d-%H%M%S)}
 SERVER_START_SECONDS=30 # a JVM server is up in ~1 s; 30 s means it will not come up
 RUN_LIMIT_SECONDS=300   # no single load run comes near this; a hung one is cut off

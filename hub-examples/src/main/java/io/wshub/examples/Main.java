@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.examples.client.ClientCommand;
+import io.wshub.examples.loadtest.LoadTestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * {@code java -jar wshub-examples.jar [room|echo|broadcast] [--host H] [--port P] [--config FILE.yaml] ...}:
  * the example servers of wshub; {@code client --url ws://HOST:PORT/ws [--room R]}: the terminal
- * client. Without a command it starts the room server.
+ * client; {@code loadtest <echo|fanout|idle> ...}: the load tool. Without a command it starts the
+ * room server.
  */
 @Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The example servers of wshub, an embeddable WebSocket hub for Jetty 12.",
@@ -43,8 +45,7 @@ public final class Main {
             cli.addSubcommand(kind.command, new CommandLine(new ServerCommand(kind, env).spec()));
         }
         cli.addSubcommand(new ClientCommand());
-        // Registration point for the load tool, once it is on main:
-        //   cli.addSubcommand(new io.wshub.examples.loadtest.LoadTestCommand());  // issue 5: loadtest
+        cli.addSubcommand(new LoadTestCommand());
         cli.setExecutionExceptionHandler(ServerCommand::handleConfigError);
         return cli;
     }

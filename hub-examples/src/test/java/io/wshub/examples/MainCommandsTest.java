@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainCommandsTest {
 
     @Test
-    void theJarOffersTheServersAndTheTerminalClient() {
+    void theJarOffersTheServersTheTerminalClientAndTheLoadTool() {
         assertThat(Main.commandLine(Map.of()).getSubcommands().keySet())
-                .contains("room", "echo", "broadcast", "client");
+                .contains("room", "echo", "broadcast", "client", "loadtest");
     }
 
     @Test
