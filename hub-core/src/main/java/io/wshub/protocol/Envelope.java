@@ -62,6 +62,10 @@ public final class Envelope {
      * @throws ProtocolError {@link #INVALID_FORMAT} or {@link #MISSING_TYPE}
      */
     public static ObjectNode parse(String text) {
+        if (!startsLikeAnObject(text)) {
+            // Refused before Jackson sees it: a parse error costs an exception with a stack trace.
+            throw new ProtocolError(INVALID_FORMAT);
+        }
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -78,6 +82,17 @@ public final class Envelope {
             throw new ProtocolError(MISSING_TYPE);
         }
         return object;
+    }
+
+    /** Whether the first character after JSON whitespace is '{'. */
+    private static boolean startsLikeAnObject(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return c == '{';
+            }
+        }
+        return false;
     }
 
     /** The message's type; only for objects that passed {@link #parse}. */

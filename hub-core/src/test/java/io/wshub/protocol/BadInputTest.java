@@ -49,6 +49,14 @@ class BadInputTest {
         bob = peers.get(1);
     }
 
+    @Test
+    void anObjectAfterJsonWhitespaceIsStillAMessage() {
+        start(HubFixture.rooms());
+        alice.send(" \r\n\t{\"type\":\"ping\"}");
+        alice.expect("{\"type\":\"pong\"}");
+        assertThat(server.errors(ErrorKind.INVALID_MESSAGE)).isZero();
+    }
+
     /** Sends the input, expects this error, and checks that nothing else happened. */
     private void assertRefused(String input, String error) {
         alice.send(input);
