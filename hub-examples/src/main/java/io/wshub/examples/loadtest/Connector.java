@@ -18,15 +18,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Connector {
 
     private final ClientPool pool;
-    private final URI uri;
+    private final List<URI> uris;
     private final int concurrency;
     private final ErrorCounts errors;
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
 
     Connector(ClientPool pool, URI uri, int concurrency, ErrorCounts errors) {
+        this(pool, List.of(uri), concurrency, errors);
+    }
+
+    /** Connects endpoint i to {@code uris[i % uris.size()]}: spread over several servers. */
+    Connector(ClientPool pool, List<URI> uris, int concurrency, ErrorCounts errors) {
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("at least one URL to connect to");
+        }
         this.pool = pool;
-        this.uri = uri;
+        this.uris = List.copyOf(uris);
         this.concurrency = concurrency;
         this.errors = errors;
     }
@@ -52,7 +60,7 @@ final class Connector {
             }
             CompletableFuture<?> future;
             try {
-                future = pool.forConnection(i).connect(endpoints.get(i).listener(), uri);
+                future = pool.forConnection(i).connect(endpoints.get(i).listener(), uris.get(i % uris.size()));
             } catch (Exception e) {
                 future = CompletableFuture.failedFuture(e);
             }

@@ -5,6 +5,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code loadtest fanout}: one publisher, N subscribers on the broadcast path. */
@@ -27,6 +29,11 @@ final class FanoutCommand extends ScenarioCommand {
                     + "1..100000 (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--subscriber-url", paramLabel = "URL",
+            description = "Put the subscribers on these servers in turn (repeat the option; default: --url). "
+                    + "The publisher stays on --url, so with nodes of one cluster this measures cross-node fan-out.")
+    List<String> subscriberUrls = new ArrayList<>();
+
     @Mixin
     TimedOptions timed;
 
@@ -48,7 +55,9 @@ final class FanoutCommand extends ScenarioCommand {
     Scenario create(Target target, Optional<ProcessProbe> server, Duration connectTimeout) {
         Bounds.count("--subscribers", subscribers, 1, 20_000);
         Bounds.openFiles(subscribers + 1);
-        return new FanoutRun(new FanoutRun.Settings(target, subscribers,
+        List<Target> subscriberTargets = subscriberUrls.isEmpty() ? List.of(target)
+                : subscriberUrls.stream().map(url -> Target.parse(url, defaultPath())).toList();
+        return new FanoutRun(new FanoutRun.Settings(target, subscriberTargets, subscribers,
                 Bounds.count("--size", timed.messageSize, Stamp.LENGTH, 1 << 20),
                 Bounds.count("--rate", rate, 0, 100_000),
                 Bounds.count("--window", window, 1, 100_000),

@@ -20,7 +20,8 @@ final class FanoutRun implements Scenario {
     /**
      * What to run.
      *
-     * @param target         the server's broadcast URL
+     * @param target         the publisher's broadcast URL
+     * @param subscriberTargets the subscribers' broadcast URLs, used in turn
      * @param subscribers    how many connections receive
      * @param messageSize    bytes per message
      * @param ratePerSecond  messages per second, or 0 to pace on the slowest subscriber
@@ -32,7 +33,7 @@ final class FanoutRun implements Scenario {
      * @param connectTimeout how long all connections may take to open
      * @param server         the server process, when its pid is known
      */
-    record Settings(Target target, int subscribers, int messageSize, int ratePerSecond, int window, Duration warmup,
+    record Settings(Target target, List<Target> subscriberTargets, int subscribers, int messageSize, int ratePerSecond, int window, Duration warmup,
                     Duration duration, Duration drain, Duration stallTimeout, Duration connectTimeout,
                     Optional<ProcessProbe> server) {
     }
@@ -66,7 +67,8 @@ final class FanoutRun implements Scenario {
         Percentiles percentiles;
         int connected;
         try (ClientPool pool = ClientPool.single(Scenarios.CLIENT_IDLE_TIMEOUT)) {
-            Connector connector = new Connector(pool, settings.target().uri(), Scenarios.CONNECT_CONCURRENCY, errors);
+            Connector connector = new Connector(pool, settings.subscriberTargets().stream().map(Target::uri).toList(),
+                    Scenarios.CONNECT_CONCURRENCY, errors);
             RateTicker sentRate = new RateTicker(publisher::sent);
             RateTicker deliveryRate = new RateTicker(deliveries::sum);
             try (ProgressPrinter progress = new ProgressPrinter(err, () -> String.format(Locale.ROOT,
@@ -102,6 +104,8 @@ final class FanoutRun implements Scenario {
         long window = monitor.windowNanos();
         Report report = Report.of("fanout", settings.target())
                 .add("subscribers", "subscribers", connected)
+                .add("subscriberUrls", "subscriber URLs", settings.subscriberTargets().stream()
+                        .map(t -> t.uri().toString()).collect(java.util.stream.Collectors.joining(" ")))
                 .add("subscribersRequested", "subscribers requested", settings.subscribers())
                 .add("messageBytes", "message size (bytes)", settings.messageSize())
                 .add("rate", "publisher rate", settings.ratePerSecond() > 0 ? settings.ratePerSecond() + "/s"

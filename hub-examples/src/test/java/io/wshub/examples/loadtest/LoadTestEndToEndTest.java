@@ -1,5 +1,21 @@
 package io.wshub.examples.loadtest;
 
+import org.eclipse.jetty.server.ServerConnector;
+
+import org.eclipse.jetty.server.Server;
+
+import io.wshub.protocol.RawRelayHandler;
+
+import io.wshub.jetty.WshubHandler;
+
+import io.wshub.RateLimit;
+
+import io.wshub.InProcessBroker;
+
+import io.wshub.HubOptions;
+
+import io.wshub.Hub;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +140,53 @@ class LoadTestEndToEndTest {
         JsonNode report = run.json();
         assertThat(report.get("sourceAddresses").asInt()).isEqualTo(3);
         assertThat(report.get("openAtEnd").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void fanoutAcrossTwoNodesPublishesOnOneAndDeliversOnTheOther() throws Exception {
+        InProcessBroker.Cluster cluster = new InProcessBroker.Cluster();
+        try (Node a = Node.start(cluster); Node b = Node.start(cluster)) {
+            Run run = loadtest("fanout", "--url", a.url(), "--subscriber-url", b.url(), "--subscriber-url", a.url(),
+                    "-n", "6", "-r", "50", "-w", "0.5", "-d", "1", "--json");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            JsonNode report = run.json();
+            long sent = report.get("messagesSent").asLong();
+            assertThat(sent).isPositive();
+            assertThat(report.get("subscriberUrls").asText()).isEqualTo(b.url() + "/broadcast " + a.url() + "/broadcast");
+            assertThat(report.get("lost").asLong()).isZero();
+            assertThat(report.get("latencyCount").asLong()).isEqualTo(6 * sent);
+            assertThat(b.relayed()).as("the subscribers on b got the messages published on a through the broker")
+                    .isPositive();
+        }
+    }
+
+    /** A wshub broadcast node of an in-process cluster, on an ephemeral port. */
+    private record Node(Server server, Hub hub) implements AutoCloseable {
+        static Node start(InProcessBroker.Cluster cluster) throws Exception {
+            Hub hub = Hub.builder().options(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).build())
+                    .handler(new RawRelayHandler()).broker(cluster.newNode()).build();
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            server.setHandler(WshubHandler.builder(server).mount("/broadcast", hub).build());
+            server.start();
+            return new Node(server, hub);
+        }
+
+        String url() {
+            return "ws://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        }
+
+        long relayed() {
+            return hub.stats().messagesOut();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop();
+        }
     }
 
     @Test
