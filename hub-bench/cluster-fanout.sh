@@ -43,9 +43,10 @@ for port in $PORT_A $PORT_B; do
     --redis "redis://127.0.0.1:$REDIS_PORT" >"$OUT/node-$port.log" 2>&1 &
   PIDS+=($!)
 done
+# A node answers /health "degraded" until its broker has reached Redis, then "up".
 for port in $PORT_A $PORT_B; do
   for _ in $(seq $((START_SECONDS * 10))); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/health" && break
+    curl -fs "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '"status":"up"' && break
     sleep 0.1
   done
   curl -fs "http://127.0.0.1:$port/health" | grep -q '"status":"up"' \
