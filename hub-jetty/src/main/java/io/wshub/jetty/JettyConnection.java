@@ -4,9 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Frame;
 import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 
@@ -14,24 +12,21 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * A Jetty WebSocket session as the hub's {@link Connection}.
+ * A Jetty core WebSocket session as the hub's {@link Connection}.
  *
- * <p>Frames go out through Jetty's core session, so a text frame the hub encoded once is written
- * as is (no second UTF-8 encoding per recipient), and a batch of frames leaves in one write: every
- * frame but the last is queued with {@code batch=true}, and the last one flushes them all
- * together. Each send gets its own view of the shared payload, because Jetty consumes the buffer
- * it writes.
+ * <p>A text frame the hub encoded once is written as is (no second UTF-8 encoding per recipient),
+ * and a batch of frames leaves in one write: every frame but the last is queued with
+ * {@code batch=true}, and the last one flushes them all together. Each send gets its own view of
+ * the shared payload, because Jetty consumes the buffer it writes.
  */
 final class JettyConnection implements Connection {
 
-    private final Session session;
     private final CoreSession core;
     private final DemandGate demand;
     private final InetSocketAddress remoteAddress;
 
-    JettyConnection(WebSocketSession session, DemandGate demand, InetSocketAddress remoteAddress) {
-        this.session = session;
-        this.core = session.getCoreSession();
+    JettyConnection(CoreSession core, DemandGate demand, InetSocketAddress remoteAddress) {
+        this.core = core;
         this.demand = demand;
         this.remoteAddress = remoteAddress;
     }
@@ -57,18 +52,19 @@ final class JettyConnection implements Connection {
 
     @Override
     public void ping(ByteBuffer payload) {
-        session.sendPing(payload, Callback.NOOP); // a failed ping shows as a missing pong
+        // a failed ping shows as a missing pong
+        core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PING, payload), Callback.NOOP, false);
     }
 
     @Override
     public void close(CloseStatus status) {
-        session.close(status.code(), status.reason(), Callback.NOOP); // the end is reported by onWebSocketClose
+        core.close(status.code(), status.reason(), Callback.NOOP); // the end is reported by onClosed
         demand.readUntilClose();
     }
 
     @Override
     public void abort() {
-        session.disconnect();
+        core.abort();
     }
 
     @Override

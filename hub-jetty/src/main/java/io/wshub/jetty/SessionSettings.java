@@ -1,11 +1,11 @@
 package io.wshub.jetty;
 
 import io.wshub.HubOptions;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.core.Configuration;
 
 import java.time.Duration;
 
-/** Maps a hub's limits and the Jetty options onto one Jetty session, before its first frame is read. */
+/** Maps a hub's limits and the Jetty options onto one Jetty session, before its connection is made. */
 final class SessionSettings {
 
     /**
@@ -28,16 +28,18 @@ final class SessionSettings {
     }
 
     /**
-     * Applies the limits. The message size limit is Jetty's too, so a message one byte over it is
+     * Applies the limits. The message size limit is Jetty's too, so a frame one byte over it is
      * refused with 1009 while it is read, before it is assembled; a single frame may be as large as
-     * a message.
+     * a message. Jetty sizes a connection's buffers from these settings when it makes the
+     * connection, which is why they are applied here and not once the session is open.
      */
-    static void apply(Session session, HubOptions hub, JettyOptions jetty) {
+    static void apply(Configuration session, HubOptions hub, JettyOptions jetty) {
         long max = hub.maxMessageBytes();
         session.setMaxTextMessageSize(max);
         session.setMaxBinaryMessageSize(max);
         session.setMaxFrameSize(max);
         session.setIdleTimeout(idleTimeout(hub));
         session.setInputBufferSize(jetty.inputBufferSize());
+        session.setOutputBufferSize(jetty.outputBufferSize());
     }
 }

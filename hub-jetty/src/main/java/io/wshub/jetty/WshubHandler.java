@@ -7,7 +7,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,10 @@ import java.util.concurrent.TimeoutException;
  * closes anything, the handler shuts every hub down gracefully (notice and close 1001 to every
  * session, queues drained within the hub's grace period) and waits for that to finish; only then
  * does Jetty go on to close its connections. So {@code server.stop()} is all an application calls,
- * whatever the server's stop timeout. Jetty's own graceful close of WebSocket sessions (1001
- * "Container being shut down") then finds no hub session left.
+ * whatever the server's stop timeout.
+ *
+ * <p>Sessions run on Jetty's core WebSocket API ({@code websocket-core}), not on its annotated
+ * endpoints, which keep the whole upgrade exchange alive for each connection.
  */
 public final class WshubHandler extends Handler.Wrapper {
 
@@ -63,11 +66,13 @@ public final class WshubHandler extends Handler.Wrapper {
 
     private final Server server;
     private final Map<String, Hub> hubs;
-    private final Map<String, HubCreator> creators;
+    private final Map<String, HubNegotiator> negotiators;
     private final String healthPath;
     private final HealthHandler health;
     private final JettyOptions options;
-    private final ServerWebSocketContainer container;
+    private final Handshaker handshaker = Handshaker.newInstance();
+    /** Jetty's WebSocket extensions and compression pools, on the server's buffers and threads. */
+    private final WebSocketComponents components;
     private final LifeCycle.Listener shutDownHubsFirst = new LifeCycle.Listener() {
         @Override
         public void lifeCycleStopping(LifeCycle event) {
@@ -79,13 +84,15 @@ public final class WshubHandler extends Handler.Wrapper {
         this.server = b.server;
         this.hubs = Collections.unmodifiableMap(new LinkedHashMap<>(b.hubs));
         this.options = b.options;
-        Map<String, HubCreator> c = new LinkedHashMap<>();
-        hubs.forEach((path, hub) -> c.put(path, new HubCreator(hub.acceptor(), hub.options(), options)));
-        this.creators = Map.copyOf(c);
+        Map<String, HubNegotiator> n = new LinkedHashMap<>();
+        hubs.forEach((path, hub) -> n.put(path, new HubNegotiator(hub.acceptor(), hub.options(), options)));
+        this.negotiators = Map.copyOf(n);
         this.healthPath = b.healthPath;
         this.health = b.healthPath == null ? null : new HealthHandler(hubs);
-        this.container = ServerWebSocketContainer.ensure(server);
-        addBean(container);
+        this.components = new WebSocketComponents(null, null, server.getByteBufferPool(), null, null, server.getThreadPool());
+        components.unmanage(server.getByteBufferPool()); // the server's own, started and stopped by it
+        components.unmanage(server.getThreadPool());
+        addBean(components);
         server.addEventListener(shutDownHubsFirst);
     }
 
@@ -105,19 +112,11 @@ public final class WshubHandler extends Handler.Wrapper {
         if (health != null && path.equals(healthPath)) {
             return health.handle(request, response, callback);
         }
-        HubCreator creator = creators.get(path);
-        if (creator != null && container.upgrade(creator, request, response, callback)) {
+        HubNegotiator negotiator = negotiators.get(path);
+        if (negotiator != null && handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
             return true;
         }
         return super.handle(request, response, callback);
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        // Jetty's frame flusher takes its buffer size when the connection is created, before any
-        // per-session setting could apply: it is a setting of the container.
-        container.setOutputBufferSize(options.outputBufferSize());
-        super.doStart();
     }
 
     /**

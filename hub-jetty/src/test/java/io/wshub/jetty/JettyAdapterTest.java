@@ -10,7 +10,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.ExtensionConfig;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,8 @@ class JettyAdapterTest {
     private WebSocketClient client;
 
     private void start(HubOptions hubOptions, JettyOptions jettyOptions) throws Exception {
-        server = TestServer.start(s -> WebSocketUpgradeHandler.from(s, container ->
-                container.addMapping("/ws", new HubCreator(acceptor, hubOptions, jettyOptions))));
+        server = TestServer.start(s -> new WebSocketUpgradeHandler(handler ->
+                handler.addMapping("/ws", new HubNegotiator(acceptor, hubOptions, jettyOptions))));
         client = TestClient.newJettyClient();
     }
 
@@ -108,6 +108,48 @@ class JettyAdapterTest {
         await().atMost(TIMEOUT).until(() -> l.messages().size() == 2);
         assertThat(l.messages()).extracting(RecordingListener.Event::text).containsExactly("hello, world", "next");
         c.nextPong();
+    }
+
+    @Test
+    void aBinaryMessageInFragmentsArrivesWholeAndACharacterSplitBetweenFragmentsSurvives() throws Exception {
+        start();
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        for (int i = 0; i < 3; i++) {
+            Callback.Completable sent = new Callback.Completable();
+            c.session().sendPartialBinary(ByteBuffer.wrap(new byte[] {(byte) i, (byte) (i + 10)}), i == 2, sent);
+            sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8); // three bytes, split between two frames
+        Callback.Completable first = new Callback.Completable();
+        c.session().sendPartialBinary(ByteBuffer.wrap(euro), true, first); // a binary message of its own
+        first.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Callback.Completable head = new Callback.Completable();
+        c.session().sendPartialText("price: €", false, head);
+        head.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Callback.Completable tail = new Callback.Completable();
+        c.session().sendPartialText(" 5", true, tail);
+        tail.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+        await().atMost(TIMEOUT).until(() -> l.messages().size() == 3);
+        assertThat(l.messages().get(0).bytes()).containsExactly(0, 10, 1, 11, 2, 12);
+        assertThat(l.messages().get(1).bytes()).containsExactly(euro);
+        assertThat(l.messages().get(2).text()).isEqualTo("price: € 5");
+    }
+
+    @Test
+    void fragmentsThatAddUpToMoreThanTheLimitCloseWith1009() throws Exception {
+        start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
+        TestClient c = TestClient.connect(client, server.ws("/ws"));
+        RecordingListener l = listener();
+        Callback.Completable first = new Callback.Completable();
+        c.session().sendPartialText("a".repeat(600), false, first);
+        first.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        c.session().sendPartialText("a".repeat(600), true, Callback.NOOP);
+
+        assertThat(c.awaitClose().code()).isEqualTo(1009);
+        await().atMost(TIMEOUT).until(() -> l.closeCount() == 1);
+        assertThat(l.messages()).isEmpty();
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.wshub.testkit.KitServer;
 import io.wshub.testkit.KitUpgradeRefused;
 import io.wshub.testkit.TransportTestKit;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +21,8 @@ class JettyTransportTest extends TransportTestKit {
 
     @Override
     protected KitServer startServer(ConnectionAcceptor acceptor) throws Exception {
-        TestServer server = TestServer.start(s -> WebSocketUpgradeHandler.from(s, container ->
-                container.addMapping("/ws", new HubCreator(acceptor, HubOptions.defaults(), JettyOptions.DEFAULTS))));
+        TestServer server = TestServer.start(s -> new WebSocketUpgradeHandler(handler ->
+                handler.addMapping("/ws", new HubNegotiator(acceptor, HubOptions.defaults(), JettyOptions.DEFAULTS))));
         WebSocketClient client = TestClient.newJettyClient();
         return new KitServer() {
             @Override

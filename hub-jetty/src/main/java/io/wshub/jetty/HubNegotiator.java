@@ -7,9 +7,11 @@ import io.wshub.spi.ConnectionAcceptor;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +20,12 @@ import java.util.List;
 /**
  * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks origin,
  * authentication, the session id and the connection limit; a refusal becomes its HTTP status with
- * the reason as the body, an admission becomes a {@link HubEndpoint}.
+ * the reason as the body, an admission becomes a {@link HubFrameHandler}. It also maps the hub's
+ * limits onto every session Jetty makes for it.
  */
-final class HubCreator implements WebSocketCreator {
+final class HubNegotiator implements WebSocketNegotiator {
 
-    private static final Logger log = LoggerFactory.getLogger(HubCreator.class);
+    private static final Logger log = LoggerFactory.getLogger(HubNegotiator.class);
 
     private final ConnectionAcceptor acceptor;
     private final HubOptions hubOptions;
@@ -33,14 +36,14 @@ final class HubCreator implements WebSocketCreator {
      * @param hubOptions that hub's limits, mapped onto each session
      * @param options    Jetty's own settings
      */
-    HubCreator(ConnectionAcceptor acceptor, HubOptions hubOptions, JettyOptions options) {
+    HubNegotiator(ConnectionAcceptor acceptor, HubOptions hubOptions, JettyOptions options) {
         this.acceptor = acceptor;
         this.hubOptions = hubOptions;
         this.options = options;
     }
 
     @Override
-    public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         Handshake handshake;
         try {
             handshake = Handshakes.of(request);
@@ -60,12 +63,17 @@ final class HubCreator implements WebSocketCreator {
         if (!options.permessageDeflate()) {
             response.setExtensions(List.of());
         }
-        return new HubEndpoint((Admission.Accepted) admission, hubOptions, options, handshake.remoteAddress());
+        return new HubFrameHandler((Admission.Accepted) admission, handshake.remoteAddress(), hubOptions.maxMessageBytes());
+    }
+
+    @Override
+    public void customize(Configuration session) {
+        SessionSettings.apply(session, hubOptions, options);
     }
 
     /** Answers with the status; Jetty leaves completing the callback to whoever returns null. */
-    private static Object refuse(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
-                                 int status, String reason) {
+    private static FrameHandler refuse(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
+                                       int status, String reason) {
         Response.writeError(request, response, callback, status, reason);
         return null;
     }

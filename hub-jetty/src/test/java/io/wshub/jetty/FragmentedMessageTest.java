@@ -1,0 +1,72 @@
+package io.wshub.jetty;
+
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FragmentedMessageTest {
+
+    private static ByteBuffer bytes(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return b.flip();
+    }
+
+    @Test
+    void binaryFragmentsAreJoinedPastTheFirstBuffersCapacity() {
+        FragmentedMessage m = new FragmentedMessage(10_000);
+        m.start(false, bytes(1, 2));
+        ByteBuffer large = ByteBuffer.allocate(1_000);
+        m.append(large);
+        m.append(bytes(3));
+
+        ByteBuffer whole = m.takeBinary();
+        assertThat(whole.remaining()).isEqualTo(1_003);
+        assertThat(whole.get(0)).isEqualTo((byte) 1);
+        assertThat(whole.get(1_002)).isEqualTo((byte) 3);
+    }
+
+    @Test
+    void aCharacterSplitBetweenFragmentsIsDecoded() {
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        FragmentedMessage m = new FragmentedMessage(100);
+        m.start(true, ByteBuffer.wrap(euro, 0, 1));
+        m.append(ByteBuffer.wrap(euro, 1, 2));
+        assertThat(m.isText()).isTrue();
+        assertThat(m.takeText()).isEqualTo("€");
+    }
+
+    @Test
+    void textThatIsNotUtf8IsRefusedWith1007() {
+        FragmentedMessage m = new FragmentedMessage(100);
+        m.start(true, bytes('o', 'k'));
+        m.append(bytes(0xC3)); // a lead byte with nothing after it
+        assertThatThrownBy(m::takeText).isInstanceOf(BadPayloadException.class)
+                .satisfies(e -> assertThat(((BadPayloadException) e).getStatusCode()).isEqualTo(1007));
+    }
+
+    @Test
+    void aMessageGrowingPastTheLimitIsRefusedWith1009() {
+        FragmentedMessage m = new FragmentedMessage(4);
+        m.start(false, bytes(1, 2, 3));
+        assertThatThrownBy(() -> m.append(bytes(4, 5))).isInstanceOf(MessageTooLargeException.class)
+                .hasMessageContaining("4 bytes")
+                .satisfies(e -> assertThat(((MessageTooLargeException) e).getStatusCode()).isEqualTo(1009));
+    }
+
+    @Test
+    void exactlyTheLimitIsAccepted() {
+        FragmentedMessage m = new FragmentedMessage(4);
+        m.start(false, bytes(1, 2));
+        m.append(bytes(3, 4));
+        assertThat(m.takeBinary().remaining()).isEqualTo(4);
+    }
+}
