@@ -47,6 +47,7 @@ final class FragmentedMessage {
      * Adds the next frame's payload.
      *
      * @throws MessageTooLargeException when the message grows past the limit
+     * @throws BadPayloadException       when text is not UTF-8 so far
      */
     void append(ByteBuffer payload) {
         int n = payload == null ? 0 : payload.remaining();
@@ -60,6 +61,10 @@ final class FragmentedMessage {
         }
         if (text) {
             chars.append(payload);
+            if (chars.hasCodingErrors()) {
+                clear();
+                throw new BadPayloadException.InvalidUtf8(); // at once, not at the end of the message
+            }
         } else {
             if (bytes.remaining() < n) {
                 bytes = grown(bytes, n);

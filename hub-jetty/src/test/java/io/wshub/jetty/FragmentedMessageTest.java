@@ -54,6 +54,13 @@ class FragmentedMessageTest {
     }
 
     @Test
+    void bytesThatCanNeverBeUtf8AreRefusedAsTheyArrive() {
+        FragmentedMessage m = new FragmentedMessage(100);
+        m.start(true, bytes('o', 'k'));
+        assertThatThrownBy(() -> m.append(bytes(0xFF))).isInstanceOf(BadPayloadException.class);
+    }
+
+    @Test
     void aMessageGrowingPastTheLimitIsRefusedWith1009() {
         FragmentedMessage m = new FragmentedMessage(4);
         m.start(false, bytes(1, 2, 3));
