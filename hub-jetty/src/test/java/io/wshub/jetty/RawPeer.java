@@ -1,0 +1,156 @@
+package io.wshub.jetty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket peer written byte by byte on a plain socket, so a test can send what no WebSocket
+ * library would: unmasked frames, reserved opcodes, bad close frames.
+ */
+final class RawPeer implements AutoCloseable {
+
+    /** One frame read from the server. */
+    record Received(int opCode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** How the server ended the connection: its close frame's code and reason, or no frame at all. */
+    record Ending(Integer code, String reason, List<Received> frames) {
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private RawPeer(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects and completes the upgrade to {@code path}, failing unless the server answers 101. */
+    static RawPeer connect(int port, String path, Duration timeout) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) timeout.toMillis());
+        RawPeer peer = new RawPeer(socket);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        peer.out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String head = peer.readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("upgrade refused: " + head);
+        }
+        return peer;
+    }
+
+    private String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection ended in the upgrade response: " + head);
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes one frame: {@code firstByte} is FIN, RSV and opcode as they go on the wire. */
+    RawPeer send(int firstByte, byte[] payload, boolean mask) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(firstByte);
+        int maskBit = mask ? 0x80 : 0;
+        if (payload.length < 126) {
+            f.write(maskBit | payload.length);
+        } else {
+            f.write(maskBit | 126);
+            f.write(payload.length >>> 8);
+            f.write(payload.length & 0xFF);
+        }
+        byte[] body = payload.clone();
+        if (mask) {
+            byte[] key = new byte[4];
+            ThreadLocalRandom.current().nextBytes(key);
+            f.write(key);
+            for (int i = 0; i < body.length; i++) {
+                body[i] ^= key[i % 4];
+            }
+        }
+        f.write(body);
+        out.write(f.toByteArray());
+        out.flush();
+        return this;
+    }
+
+    /** Writes one whole, masked frame of this opcode. */
+    RawPeer send(int opCode, byte[] payload) throws IOException {
+        return send(0x80 | opCode, payload, true);
+    }
+
+    /** Reads frames until the server's close frame, the end of the stream, or the socket's timeout. */
+    Ending readUntilClose() throws IOException {
+        List<Received> frames = new ArrayList<>();
+        try {
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    return new Ending(null, "end of stream", frames);
+                }
+                int b1 = in.readUnsignedByte();
+                long length = b1 & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                int opCode = b0 & 0x0F;
+                frames.add(new Received(opCode, payload));
+                if (opCode == 0x8) {
+                    Integer code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : null;
+                    String reason = payload.length > 2
+                            ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+                    return new Ending(code, reason, frames);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return new Ending(null, "timed out", frames);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
