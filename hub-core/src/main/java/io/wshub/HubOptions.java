@@ -3,6 +3,8 @@ package io.wshub;
 import java.time.Duration;
 import java.util.Objects;
 
+import static io.wshub.internal.Checks.positive;
+
 /**
  * The hub's limits and timings. Immutable; build with {@link #builder()}, which validates every
  * field and names the field and the value in its error. Defaults follow common practice (DESIGN.md):
@@ -76,19 +78,6 @@ public record HubOptions(
     /** A builder holding these options. */
     public Builder toBuilder() {
         return new Builder(this);
-    }
-
-    private static void positive(String field, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, was " + value);
-        }
-    }
-
-    private static void positive(String field, Duration value) {
-        Objects.requireNonNull(value, field);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive, was " + value);
-        }
     }
 
     /** Builds {@link HubOptions}; starts from the defaults. */

@@ -1,5 +1,7 @@
 package io.wshub;
 
+import io.wshub.internal.Checks;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -33,9 +35,7 @@ public record RateLimit(double messagesPerSecond, int burst, Duration floodWindo
         if (burst < 1) {
             throw new IllegalArgumentException("rateLimit.burst must be >= 1, was " + burst);
         }
-        if (floodWindow.isNegative() || floodWindow.isZero()) {
-            throw new IllegalArgumentException("rateLimit.floodWindow must be positive, was " + floodWindow);
-        }
+        Checks.positive("rateLimit.floodWindow", floodWindow);
     }
 
     /** A limit of {@code messagesPerSecond} with bursts of {@code burst} and the default 10 s flood window. */

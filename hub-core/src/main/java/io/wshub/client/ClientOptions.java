@@ -3,6 +3,8 @@ package io.wshub.client;
 import java.time.Duration;
 import java.util.Objects;
 
+import static io.wshub.internal.Checks.positive;
+
 /**
  * A {@link ReconnectingClient}'s timings and limits. Immutable; build with {@link #builder()}, which
  * validates every field and names the field and the value in its error.
@@ -92,19 +94,6 @@ public record ClientOptions(
     /** A builder holding these options. */
     public Builder toBuilder() {
         return new Builder(this);
-    }
-
-    private static void positive(String field, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, was " + value);
-        }
-    }
-
-    private static void positive(String field, Duration value) {
-        Objects.requireNonNull(value, field);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive, was " + value);
-        }
     }
 
     /** Builds {@link ClientOptions}; starts from the defaults. */

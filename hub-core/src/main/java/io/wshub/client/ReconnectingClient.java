@@ -1,6 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.Frame;
+import io.wshub.internal.Checks;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
 import org.slf4j.Logger;
@@ -126,7 +127,7 @@ public final class ReconnectingClient implements AutoCloseable {
     public CompletableFuture<Frame> request(Frame frame, Predicate<Frame> isReply, Duration timeout) {
         checkSize(frame);
         Objects.requireNonNull(isReply, "isReply");
-        requirePositive("timeout", timeout);
+        Checks.positive("timeout", timeout);
         CompletableFuture<Frame> reply = new CompletableFuture<>();
         machine.post(() -> machine.request(frame, isReply, timeout, reply));
         return reply;
@@ -159,7 +160,7 @@ public final class ReconnectingClient implements AutoCloseable {
      *         is not open
      */
     public CompletableFuture<Duration> ping(Duration timeout) {
-        requirePositive("timeout", timeout);
+        Checks.positive("timeout", timeout);
         CompletableFuture<Duration> rtt = new CompletableFuture<>();
         machine.post(() -> machine.ping(timeout, rtt));
         return rtt;
@@ -213,13 +214,6 @@ public final class ReconnectingClient implements AutoCloseable {
         if (frame.size() > max) {
             throw new IllegalArgumentException("frame of " + frame.size()
                     + " bytes is larger than maxMessageBytes (" + max + ")");
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
     }
 

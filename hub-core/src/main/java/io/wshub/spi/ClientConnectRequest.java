@@ -1,5 +1,7 @@
 package io.wshub.spi;
 
+import io.wshub.internal.Checks;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +29,6 @@ public record ClientConnectRequest(URI uri, Map<String, List<String>> headers, D
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
-        if (maxMessageBytes <= 0) {
-            throw new IllegalArgumentException("maxMessageBytes must be > 0, was " + maxMessageBytes);
-        }
+        Checks.positive("maxMessageBytes", maxMessageBytes);
     }
 }
