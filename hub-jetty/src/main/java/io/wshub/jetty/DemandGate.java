@@ -3,15 +3,14 @@ package io.wshub.jetty;
 /**
  * The hub's message-level demand on top of Jetty's frame-level one.
  *
- * <p>Jetty reads one frame per {@code Session.demand()}, and a second demand while one is pending
- * throws. The hub may demand several messages ahead, and from any thread. This gate counts what the
- * hub asked for and keeps at most one Jetty demand outstanding, for the next message. Jetty's
- * message sinks demand the continuation frames of a fragmented message themselves, so one Jetty
- * demand here stands for one whole message.
+ * <p>Jetty reads one frame per {@code CoreSession.demand()}, and a second demand while one is
+ * pending throws. The hub may demand several messages ahead, and from any thread. This gate counts what the
+ * hub asked for and keeps at most one Jetty demand outstanding, for the next message. The frame
+ * handler demands the continuation frames of a fragmented message itself, so one Jetty demand here
+ * stands for one whole message.
  *
- * <p>Control frames consume a Jetty demand too, but without auto-demand Jetty does not renew it
- * after a ping or pong: left alone, the first ping from a peer would stop all reading, close frames
- * included. {@link #controlFrameArrived()} renews it.
+ * <p>Control frames consume a Jetty demand too, and Jetty does not renew it after a ping or pong:
+ * left alone, the first ping from a peer would stop all reading, close frames included. {@link #controlFrameArrived()} renews it.
  *
  * <p>Once the hub starts a close, the gate reads on by itself ({@link #readUntilClose()}) so the
  * peer's close frame arrives even when the hub is not asking for messages; messages that arrive

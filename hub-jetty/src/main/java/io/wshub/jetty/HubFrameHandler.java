@@ -42,9 +42,8 @@ final class HubFrameHandler implements FrameHandler {
     private final DemandGate demand = new DemandGate(this::demandFromJetty);
     /** Set once in onOpen, before the hub can demand; read by the demand gate on any thread. */
     private volatile CoreSession session;
-    /** The message arriving in several frames, if any; made for the first such message. */
-    private FragmentedMessage fragments;
-    private boolean fragmenting;
+    /** Builds the message being read, unless it is binary in one frame; made when first needed. */
+    private MessageAssembler assembler;
 
     HubFrameHandler(Admission.Accepted admission, InetSocketAddress remoteAddress, long maxMessageBytes) {
         this.admission = admission;
@@ -103,32 +102,29 @@ final class HubFrameHandler implements FrameHandler {
             deliverBinary(frame.getPayload(), callback); // the common case: no copy, released when the hub is done
             return;
         }
-        if (fragments == null) {
-            fragments = new FragmentedMessage(maxMessageBytes);
+        if (assembler == null) {
+            assembler = new MessageAssembler(maxMessageBytes);
         }
         try {
-            fragments.start(text, frame.getPayload());
+            assembler.start(text, frame.getPayload());
         } catch (RuntimeException e) {
             callback.failed(e);
             return;
         }
-        fragmenting = !frame.isFin();
         completeOrReadOn(frame, callback);
     }
 
     private void onContinuation(Frame frame, Callback callback) {
-        if (!fragmenting) {
+        if (assembler == null || !assembler.inProgress()) {
             callback.failed(new ProtocolException("Continuation frame without a message to continue"));
             return;
         }
         try {
-            fragments.append(frame.getPayload());
+            assembler.append(frame.getPayload());
         } catch (RuntimeException e) {
-            fragmenting = false;
             callback.failed(e);
             return;
         }
-        fragmenting = !frame.isFin();
         completeOrReadOn(frame, callback);
     }
 
@@ -139,10 +135,10 @@ final class HubFrameHandler implements FrameHandler {
             session.demand(); // the next frame of this message; the gate's demand still stands for it
             return;
         }
-        if (fragments.isText()) {
+        if (assembler.isText()) {
             String text;
             try {
-                text = fragments.takeText();
+                text = assembler.takeText();
             } catch (RuntimeException e) {
                 callback.failed(e); // not UTF-8: Jetty closes with 1007
                 return;
@@ -153,7 +149,7 @@ final class HubFrameHandler implements FrameHandler {
             }
             demand.messageHandled();
         } else {
-            ByteBuffer data = fragments.takeBinary();
+            ByteBuffer data = assembler.takeBinary();
             callback.succeeded();
             if (demand.messageArrived()) {
                 events.binary(data, () -> { });

@@ -1,6 +1,7 @@
 package io.wshub.jetty;
 
 import io.wshub.Hub;
+import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +37,8 @@ class Rfc6455ComplianceTest {
     @BeforeAll
     static void start() throws Exception {
         Hub chat = Hub.builder().handler(RoomProtocol.router().build()).build();
-        server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", chat).build());
+        Hub echo = Hub.builder().handler(new RawEchoHandler()).build();
+        server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", chat).mount("/echo", echo).build());
     }
 
     @AfterAll
@@ -112,6 +114,21 @@ class Rfc6455ComplianceTest {
                     .satisfiesExactly(welcome -> assertThat(welcome).contains("\"welcome\""),
                             pong -> assertThat(pong).isEqualTo("{\"type\":\"pong\"}"));
             assertThat(ending.frames()).last().extracting(RawPeer.Received::opCode).isEqualTo(CLOSE);
+        }
+    }
+
+    @Test
+    void aCharacterSplitBetweenTwoFragmentsArrivesWhole() throws Exception {
+        byte[] text = utf8("price: € 5");
+        int cut = 8; // "price: " is 7 bytes; the euro sign's 3 bytes are split after the first
+        try (RawPeer peer = RawPeer.connect(server.port(), "/echo", TIMEOUT)) {
+            peer.send(TEXT, java.util.Arrays.copyOfRange(text, 0, cut), true)
+                    .send(FIN | CONTINUATION, java.util.Arrays.copyOfRange(text, cut, text.length), true)
+                    .send(CLOSE, bytes(0x03, 0xE8));
+            RawPeer.Ending ending = peer.readUntilClose();
+
+            assertThat(ending.frames()).filteredOn(f -> f.opCode() == TEXT).extracting(RawPeer.Received::text)
+                    .containsExactly("price: € 5");
         }
     }
 }

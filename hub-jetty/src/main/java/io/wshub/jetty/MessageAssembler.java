@@ -7,14 +7,16 @@ import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 import java.nio.ByteBuffer;
 
 /**
- * Joins the frames of one message that arrives in several, for one connection. Jetty's parser
+ * Builds one connection's inbound messages from their frames: every text message (decoded, and
+ * refused with 1007 when it is not UTF-8) and every binary message that arrives in several frames
+ * (a binary message in one frame needs no assembling and does not come here). Jetty's parser
  * already refuses a single frame over the size limit and checks the order of the frames; this
- * class refuses a message whose frames add up to more than the limit (1009) and text that is not
- * UTF-8 (1007). It copies what it is given, so each frame's buffer can be released at once.
+ * class refuses a message whose frames add up to more than the limit (1009). It copies what it is
+ * given, so each frame's buffer can be released at once.
  *
  * <p>Called only from Jetty's frame callbacks, which never overlap: not thread-safe.
  */
-final class FragmentedMessage {
+final class MessageAssembler {
 
     private final long maxBytes;
     private boolean text;
@@ -23,7 +25,7 @@ final class FragmentedMessage {
     private long size;
 
     /** @param maxBytes the largest message, all frames together */
-    FragmentedMessage(long maxBytes) {
+    MessageAssembler(long maxBytes) {
         this.maxBytes = maxBytes;
     }
 
@@ -41,6 +43,11 @@ final class FragmentedMessage {
 
     boolean isText() {
         return text;
+    }
+
+    /** Whether a message was started and not yet taken (nor refused). */
+    boolean inProgress() {
+        return chars != null || bytes != null;
     }
 
     /**

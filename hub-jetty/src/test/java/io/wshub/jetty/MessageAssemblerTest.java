@@ -10,19 +10,28 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class FragmentedMessageTest {
+class MessageAssemblerTest {
 
     private static ByteBuffer bytes(int... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length);
-        for (int v : values) {
-            b.put((byte) v);
-        }
-        return b.flip();
+        return ByteBuffer.wrap(RawPeer.bytes(values));
+    }
+
+    @Test
+    void aMessageIsInProgressFromItsStartUntilItIsTakenOrRefused() {
+        MessageAssembler m = new MessageAssembler(4);
+        assertThat(m.inProgress()).isFalse();
+        m.start(false, bytes(1));
+        assertThat(m.inProgress()).isTrue();
+        m.takeBinary();
+        assertThat(m.inProgress()).isFalse();
+        m.start(true, bytes('a'));
+        assertThatThrownBy(() -> m.append(bytes('b', 'c', 'd', 'e'))).isInstanceOf(MessageTooLargeException.class);
+        assertThat(m.inProgress()).isFalse();
     }
 
     @Test
     void binaryFragmentsAreJoinedPastTheFirstBuffersCapacity() {
-        FragmentedMessage m = new FragmentedMessage(10_000);
+        MessageAssembler m = new MessageAssembler(10_000);
         m.start(false, bytes(1, 2));
         ByteBuffer large = ByteBuffer.allocate(1_000);
         m.append(large);
@@ -37,7 +46,7 @@ class FragmentedMessageTest {
     @Test
     void aCharacterSplitBetweenFragmentsIsDecoded() {
         byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-        FragmentedMessage m = new FragmentedMessage(100);
+        MessageAssembler m = new MessageAssembler(100);
         m.start(true, ByteBuffer.wrap(euro, 0, 1));
         m.append(ByteBuffer.wrap(euro, 1, 2));
         assertThat(m.isText()).isTrue();
@@ -46,7 +55,7 @@ class FragmentedMessageTest {
 
     @Test
     void textThatIsNotUtf8IsRefusedWith1007() {
-        FragmentedMessage m = new FragmentedMessage(100);
+        MessageAssembler m = new MessageAssembler(100);
         m.start(true, bytes('o', 'k'));
         m.append(bytes(0xC3)); // a lead byte with nothing after it
         assertThatThrownBy(m::takeText).isInstanceOf(BadPayloadException.class)
@@ -55,14 +64,14 @@ class FragmentedMessageTest {
 
     @Test
     void bytesThatCanNeverBeUtf8AreRefusedAsTheyArrive() {
-        FragmentedMessage m = new FragmentedMessage(100);
+        MessageAssembler m = new MessageAssembler(100);
         m.start(true, bytes('o', 'k'));
         assertThatThrownBy(() -> m.append(bytes(0xFF))).isInstanceOf(BadPayloadException.class);
     }
 
     @Test
     void aMessageGrowingPastTheLimitIsRefusedWith1009() {
-        FragmentedMessage m = new FragmentedMessage(4);
+        MessageAssembler m = new MessageAssembler(4);
         m.start(false, bytes(1, 2, 3));
         assertThatThrownBy(() -> m.append(bytes(4, 5))).isInstanceOf(MessageTooLargeException.class)
                 .hasMessageContaining("4 bytes")
@@ -71,7 +80,7 @@ class FragmentedMessageTest {
 
     @Test
     void exactlyTheLimitIsAccepted() {
-        FragmentedMessage m = new FragmentedMessage(4);
+        MessageAssembler m = new MessageAssembler(4);
         m.start(false, bytes(1, 2));
         m.append(bytes(3, 4));
         assertThat(m.takeBinary().remaining()).isEqualTo(4);
