@@ -17,5 +17,10 @@ public enum ErrorKind {
     /** A write stayed in flight longer than the write timeout. */
     WRITE_TIMEOUT,
     /** The broker failed to publish to other nodes. */
-    BROKER
+    BROKER,
+    /**
+     * Something escaped one of the hub's own tasks (a flush, a deferred close): a bug, counted and
+     * logged; the hub's thread went on.
+     */
+    INTERNAL
 }

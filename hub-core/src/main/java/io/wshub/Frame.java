@@ -11,18 +11,32 @@ import java.util.Objects;
  * cost per recipient is a queue slot, not a copy. Transports read the payload through
  * {@link #payload()}, which returns a fresh read-only view with its own position, so one frame
  * can be written to many connections at once.
+ *
+ * <p>A frame may say that it announces a presence ({@link #asPresence}): that someone is here or
+ * has gone. Such announcements can be coalesced by a recipient whose queue is filling up, so that a
+ * storm of arrivals and departures never turns a healthy recipient into a slow consumer.
  */
 public final class Frame {
 
     private final boolean text;
     private final ByteBuffer bytes; // read-only, position 0; never handed out itself, only views
+    /** Whose presence it announces, or null for an ordinary message. */
+    private final String presenceKey;
+    /** Whether it announces an arrival (else a departure); meaningful only with a key. */
+    private final boolean present;
     // Racy single-check cache: String is immutable and safely published through its final fields.
     private String decoded;
 
     private Frame(boolean text, ByteBuffer bytes, String decoded) {
+        this(text, bytes, decoded, null, false);
+    }
+
+    private Frame(boolean text, ByteBuffer bytes, String decoded, String presenceKey, boolean present) {
         this.text = text;
         this.bytes = bytes;
         this.decoded = decoded;
+        this.presenceKey = presenceKey;
+        this.present = present;
     }
 
     /** A text frame; the text is encoded to UTF-8 once, here. */
@@ -84,6 +98,34 @@ public final class Frame {
             decoded = s;
         }
         return s;
+    }
+
+    /**
+     * This message as an announcement that {@code key} is present ({@code present}) or gone: the
+     * same bytes, which a recipient whose queue is filling may coalesce with the announcements of
+     * the same key still waiting there. Waiting announcements of one key then cancel out in pairs
+     * (an arrival and a departure the recipient has not seen tell it nothing), so at most the
+     * latest state of each key waits; announcements count against a queue's byte limit but not its
+     * message limit. The key names what the presence is of, e.g. a user in a room.
+     *
+     * @throws IllegalArgumentException for an empty key
+     */
+    public Frame asPresence(String key, boolean present) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("presence key must not be empty");
+        }
+        return new Frame(text, bytes, decoded, key, present);
+    }
+
+    /** The key this frame announces the presence of, or null for an ordinary message. */
+    public String presenceKey() {
+        return presenceKey;
+    }
+
+    /** Whether this frame announces an arrival (true) or a departure; false for an ordinary message. */
+    public boolean announcesPresent() {
+        return presenceKey != null && present;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.wshub;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of the hub's counters; cheap to take (no session is visited). Counters are totals
@@ -24,6 +25,9 @@ import java.util.Map;
  * @param brokerUp                 whether the broker reaches the other nodes (always true for a single node)
  * @param shuttingDown             whether shutdown has begun
  * @param uptime                   time since the hub was built
+ * @param stall                    why the hub's own threads (its timer, its flush lanes) are not
+ *                                 making progress, or empty while they are: a node that says
+ *                                 something here is wedged and should get no traffic
  */
 public record HubStats(
         int sessions,
@@ -42,11 +46,18 @@ public record HubStats(
         Map<ErrorKind, Long> errors,
         boolean brokerUp,
         boolean shuttingDown,
-        Duration uptime) {
+        Duration uptime,
+        String stall) {
 
     /** Copies the error map so the snapshot stays immutable. */
     public HubStats {
         errors = Map.copyOf(errors);
+        Objects.requireNonNull(stall, "stall");
+    }
+
+    /** Whether the hub's own threads have stopped making progress (see {@code stall}). */
+    public boolean isStalled() {
+        return !stall.isEmpty();
     }
 
     /** The count of one kind of error. */

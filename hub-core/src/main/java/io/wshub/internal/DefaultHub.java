@@ -44,6 +44,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
      * than a hand-off.
      */
     static final int DISPATCH_THRESHOLD = 4;
+    /**
+     * How long the timer may miss its ticks, or a flush lane hold work without finishing a task,
+     * before the hub says it is stalled. Far beyond any honest pause (a full GC, a tick over
+     * 10 000 sessions), well within the time a load balancer's health checks give a node.
+     */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(10);
 
     private final HubOptions options;
     private final HubHandler handler;
@@ -153,7 +159,17 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
                 Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
                 counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), brokerUp(),
-                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos));
+                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall());
+    }
+
+    /** Why the hub's own threads are not making progress, or "" while they are. */
+    private String stall() {
+        long limit = STALL_LIMIT.toNanos();
+        Optional<String> timer = ticker.stall(scheduler.nanoTime(), limit);
+        if (timer.isPresent()) {
+            return timer.get();
+        }
+        return ownedFlushExecutor == null ? "" : ownedFlushExecutor.stall(System.nanoTime(), limit).orElse("");
     }
 
     private boolean brokerUp() {
@@ -316,10 +332,15 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     private int deliverLocal(Frame frame, String exceptId) {
         boolean dispatch = registry.live.size() > DISPATCH_THRESHOLD;
         int queued = 0;
-        for (HubSession s : registry.live.values()) {
-            if (s.visible && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
-                queued++;
+        Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
+        try {
+            for (HubSession s : registry.live.values()) {
+                if (s.visible && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
+                    queued++;
+                }
             }
+        } finally {
+            scope.exit();
         }
         return queued;
     }

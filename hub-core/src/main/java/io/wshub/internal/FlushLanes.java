@@ -1,9 +1,14 @@
 package io.wshub.internal;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The hub's default flush executor: one daemon thread per lane, one lane per core. A fan-out
@@ -15,15 +20,27 @@ import java.util.concurrent.locks.LockSupport;
  * hundreds of times. Here a lane's queue is an {@link ArrayDeque} that grows once and is reused
  * (tasks are the writers' own preallocated runnables), the lane thread takes the whole queue at
  * once, and a producer wakes a lane only when it sleeps.
+ *
+ * <p>A lane never dies: whatever a task throws is counted, logged and left behind, and the lane
+ * goes on with the next task (a dead lane would silently stop every session mapped to it). Each
+ * lane also says when it last made progress, so {@link #stall} can tell a wedged lane from a busy one.
  */
 final class FlushLanes implements Executor {
 
-    private final Lane[] lanes;
+    private static final Logger log = LoggerFactory.getLogger(FlushLanes.class);
+    /** Failures logged with their stack trace; after these, one line per {@link #LOG_EVERY}. */
+    private static final int LOGGED_IN_FULL = 10;
+    private static final int LOG_EVERY = 1000;
 
-    FlushLanes(int laneCount, String threadNamePrefix) {
+    private final Lane[] lanes;
+    private final Consumer<Throwable> failures;
+
+    /** @param failures counts what escaped a task; called on the lane's thread, must not throw */
+    FlushLanes(int laneCount, String threadNamePrefix, Consumer<Throwable> failures) {
+        this.failures = failures;
         lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
-            lanes[i] = new Lane(threadNamePrefix + (i + 1));
+            lanes[i] = new Lane(threadNamePrefix + (i + 1), this);
         }
     }
 
@@ -44,16 +61,54 @@ final class FlushLanes implements Executor {
         }
     }
 
+    /**
+     * Why the lanes are not making progress, if they are not: a lane that has had work for
+     * {@code limitNanos} without finishing a task.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     */
+    Optional<String> stall(long nowNanos, long limitNanos) {
+        for (Lane lane : lanes) {
+            long since = nowNanos - lane.progressNanos;
+            if (lane.busy && since > limitNanos) {
+                return Optional.of(lane.thread.getName() + " has had work for " + since / 1_000_000 + " ms without finishing a task");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void taskFailed(Throwable t, long failuresSoFar) {
+        try {
+            failures.accept(t);
+        } catch (RuntimeException ignored) {
+            // counting must never take the lane down either
+        }
+        if (failuresSoFar <= LOGGED_IN_FULL) {
+            log.error("a flush task failed on {}; the lane goes on", Thread.currentThread().getName(), t);
+        } else if (failuresSoFar % LOG_EVERY == 0) {
+            log.error("{} flush tasks have failed on {}; the latest: {}", failuresSoFar, Thread.currentThread().getName(), t.toString());
+        }
+    }
+
     /** One thread and its queue. */
     private static final class Lane implements Runnable {
         private final Thread thread;
+        private final FlushLanes owner;
         // Guarded by "this".
         private ArrayDeque<Runnable> pending = new ArrayDeque<>();
         private ArrayDeque<Runnable> spare = new ArrayDeque<>();
         private boolean sleeping;
         private boolean stopped;
+        // Written by the lane's thread only, read by health checks.
+        /** Working on a batch of tasks. */
+        private volatile boolean busy;
+        /** When the lane last started a batch or finished a task, in {@link System#nanoTime()}. */
+        private volatile long progressNanos = System.nanoTime();
+        /** Tasks that threw; the lane's thread only. */
+        private long failed;
 
-        Lane(String name) {
+        Lane(String name, FlushLanes owner) {
+            this.owner = owner;
             thread = new Thread(this, name);
             thread.setDaemon(true);
             thread.start();
@@ -97,16 +152,19 @@ final class FlushLanes implements Executor {
                     }
                 }
                 if (batch == null) {
+                    busy = false;
                     LockSupport.park(this);
                     continue;
                 }
+                progressNanos = System.nanoTime();
+                busy = true;
                 for (Runnable task = batch.pollFirst(); task != null; task = batch.pollFirst()) {
                     try {
                         task.run();
-                    } catch (RuntimeException e) {
-                        Thread t = Thread.currentThread();
-                        t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                    } catch (RuntimeException | Error e) {
+                        owner.taskFailed(e, ++failed);
                     }
+                    progressNanos = System.nanoTime();
                 }
                 synchronized (this) {
                     spare = batch; // empty again: reused, so a lane allocates nothing once grown

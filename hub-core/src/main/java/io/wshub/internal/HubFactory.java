@@ -1,6 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.Authenticator;
+import io.wshub.ErrorKind;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
@@ -31,14 +32,16 @@ public final class HubFactory {
         int n = HUB_NUMBER.incrementAndGet();
         boolean ownsScheduler = scheduler == null;
         Scheduler sched = ownsScheduler ? new SystemScheduler("wshub-" + n + "-timer") : scheduler;
+        HubCounters counters = new HubCounters(metrics);
         FlushLanes owned = null;
         Executor flush = flushExecutor;
         if (flush == null) {
-            owned = new FlushLanes(Math.max(1, Runtime.getRuntime().availableProcessors()), "wshub-" + n + "-flush-");
+            owned = new FlushLanes(Math.max(1, Runtime.getRuntime().availableProcessors()), "wshub-" + n + "-flush-",
+                    failure -> counters.error(ErrorKind.INTERNAL, null, String.valueOf(failure)));
             flush = owned;
         }
         DefaultHub hub = new DefaultHub(options, handler, authenticator, originPolicy,
-                broker == null ? new InProcessBroker() : broker, new HubCounters(metrics), sched, ownsScheduler,
+                broker == null ? new InProcessBroker() : broker, counters, sched, ownsScheduler,
                 flush, owned);
         hub.start();
         return hub;

@@ -51,6 +51,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     // use, and state uses field updaters instead of one Atomic* object per field.
     private static final AtomicIntegerFieldUpdater<HubSession> STATE =
             AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "state");
+    private static final AtomicIntegerFieldUpdater<HubSession> ABORTED =
+            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "aborted");
     private static final AtomicIntegerFieldUpdater<HubSession> SHUTDOWN_BEGUN =
             AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "shutdownBegun");
     @SuppressWarnings("rawtypes")
@@ -78,7 +80,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile long lastPingNanos;
     private volatile long closeRequestedNanos;
     private volatile long closeSentNanos;
-    private volatile boolean aborted;
+    /** 1 once the connection was dropped; changed through {@link #ABORTED}. */
+    private volatile int aborted;
     private volatile boolean handlerFailureLogged;
     // Written only by the inbound callbacks (never concurrent), read by stats().
     private volatile long messagesIn;
@@ -243,17 +246,27 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onText(String text) {
-        if (admitInbound(Utf8.length(text))) {
-            runHandler(() -> hub.handler().onText(this, text));
-            demandNext();
+        Deferral.Scope scope = Deferral.enter(); // closes the handler causes run after it returns
+        try {
+            if (admitInbound(Utf8.length(text))) {
+                runHandler(() -> hub.handler().onText(this, text));
+                demandNext();
+            }
+        } finally {
+            scope.exit();
         }
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        if (admitInbound(data.remaining())) {
-            runHandler(() -> hub.handler().onBinary(this, data));
-            demandNext();
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            if (admitInbound(data.remaining())) {
+                runHandler(() -> hub.handler().onBinary(this, data));
+                demandNext();
+            }
+        } finally {
+            scope.exit();
         }
     }
 
@@ -280,7 +293,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         }
         writer.terminate();
         CloseStatus status = hubCloseStatus != null ? hubCloseStatus : transportStatus;
-        hub.sessionClosed(this, status);
+        // Leaving its rooms announces the end and may close others: never nested in other work.
+        Deferral.later(() -> hub.sessionClosed(this, status));
     }
 
     /**
@@ -384,22 +398,30 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return true;
     }
 
+    /** Sends the close frame once the current work is done (see {@link Deferral}). */
     private void sendCloseFrame(CloseStatus status) {
         closeSentNanos = hub.nanoTime() | 1;
-        connection.close(status);
+        Deferral.later(() -> connection.close(status));
     }
 
-    /** Drops the connection now; the transport reports the close. */
-    void abort(CloseStatus status) {
-        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+    /**
+     * Drops the connection, once, as soon as the current work is done (see {@link Deferral}); the
+     * transport reports the close. The peer is not reading, so the transport discards what the
+     * kernel still holds for it instead of keeping it until the peer reads.
+     *
+     * @return whether this ended an open session (false if it was closing or closed already)
+     */
+    boolean abort(CloseStatus status) {
+        boolean ended = STATE.compareAndSet(this, OPEN, CLOSING);
+        if (ended) {
             hubCloseStatus = status;
             closeRequestedNanos = hub.nanoTime() | 1;
         }
-        if (!aborted) {
-            aborted = true;
+        if (ABORTED.compareAndSet(this, 0, 1)) {
             writer.terminate();
-            connection.abort();
+            Deferral.later(connection::abort);
         }
+        return ended;
     }
 
     /** Leaves what was queued, then sends the notice and the 1001 close; see {@link Hub#shutdown}. */
@@ -422,11 +444,10 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         var o = hub.options();
         long writeStarted = writer.writeStartedNanos();
         if (writeStarted != 0 && now - writeStarted > o.writeTimeout().toNanos()) {
-            if (st == OPEN) {
+            if (abort(CloseStatus.WRITE_TIMEOUT)) {
                 hub.counters().error(ErrorKind.WRITE_TIMEOUT, this, "write in flight longer than " + o.writeTimeout());
                 hub.counters().slowConsumer(this, CloseStatus.WRITE_TIMEOUT);
             }
-            abort(CloseStatus.WRITE_TIMEOUT);
             return;
         }
         if (st == CLOSING) {
@@ -476,13 +497,16 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         hub.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
     }
 
+    /**
+     * The queue overflowed under the disconnect policy: the session is dropped, not closed with a
+     * handshake, because a close frame would wait behind everything the peer is not reading and
+     * the kernel would keep those bytes for as long as the peer stays connected.
+     */
     @Override
     public void overflowed() {
-        writer.terminate();
-        if (state == OPEN) {
+        if (abort(CloseStatus.SLOW_CONSUMER)) {
             hub.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
         }
-        beginClose(CloseStatus.SLOW_CONSUMER, false);
     }
 
     @Override

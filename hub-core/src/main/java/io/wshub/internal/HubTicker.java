@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.LongStream;
 
 /**
@@ -18,6 +19,8 @@ final class HubTicker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(HubTicker.class);
     private static final Duration MIN_PERIOD = Duration.ofMillis(10);
     private static final Duration MAX_PERIOD = Duration.ofSeconds(1);
+    /** Ticks that may be missed before the timer counts as stalled, whatever the limit. */
+    private static final int STALL_PERIODS = 5;
 
     private final DefaultHub hub;
     private final Scheduler scheduler;
@@ -25,6 +28,8 @@ final class HubTicker implements Runnable {
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
     private volatile Scheduler.Cancellable next;
+    /** When the last tick began, in the scheduler's clock; written by the tick, read by health checks. */
+    private volatile long lastTickNanos;
 
     HubTicker(DefaultHub hub, Scheduler scheduler, HubOptions options) {
         this.hub = hub;
@@ -53,7 +58,20 @@ final class HubTicker implements Runnable {
     }
 
     void start() {
+        lastTickNanos = scheduler.nanoTime();
         next = scheduler.schedule(this, period);
+    }
+
+    /**
+     * Why the timer is not making progress, if it is not: no tick began within the limit (its
+     * thread is blocked, or a tick never ends). A stopped ticker is not stalled.
+     */
+    Optional<String> stall(long now, long limitNanos) {
+        long since = now - lastTickNanos;
+        if (stopped || since <= Math.max(limitNanos, STALL_PERIODS * period.toNanos())) {
+            return Optional.empty();
+        }
+        return Optional.of("the hub's timer has not ticked for " + since / 1_000_000 + " ms");
     }
 
     void stop() {
@@ -69,8 +87,10 @@ final class HubTicker implements Runnable {
         if (stopped) {
             return;
         }
+        Deferral.Scope scope = Deferral.enter(); // the closes a tick decides run after the visit
         try {
             long now = scheduler.nanoTime();
+            lastTickNanos = now;
             for (HubSession s : hub.registry().live.values()) {
                 s.tick(now);
             }
@@ -80,6 +100,7 @@ final class HubTicker implements Runnable {
         } catch (RuntimeException e) {
             log.error("hub tick failed", e);
         } finally {
+            scope.exit();
             if (!stopped) {
                 next = scheduler.schedule(this, period);
             }

@@ -3,6 +3,7 @@ package io.wshub.internal;
 import io.wshub.Frame;
 import io.wshub.OverflowPolicy;
 
+import java.util.HashMap;
 
 /**
  * A session's outbound messages: a ring of shared {@link Frame} references bounded by count and
@@ -11,6 +12,13 @@ import io.wshub.OverflowPolicy;
  *
  * <p>Frames are shared between every recipient of a broadcast, so an entry costs one slot; the
  * ring starts small and doubles up to the count limit, so an idle session holds little memory.
+ *
+ * <p>Presence announcements ({@link Frame#asPresence}) are coalesced once the queue is half full:
+ * a new one for a key that already waits replaces it in place, or, when it says the opposite,
+ * cancels it and is not queued (the recipient never saw the arrival it would undo). The cancelled
+ * slot stays in the ring as an empty slot until the writer passes it. Announcements count against
+ * the byte limit only, so a storm of distinct arrivals (at most one waiting per key) cannot crowd out
+ * the session's messages or overflow a healthy recipient.
  */
 final class OutboundQueue {
 
@@ -20,6 +28,8 @@ final class OutboundQueue {
         QUEUED,
         /** The frame is queued after discarding {@link #lastDropped()} old ones. */
         QUEUED_AFTER_DROPPING_OLDEST,
+        /** A presence announcement replaced or cancelled the one of its key that was waiting. */
+        COALESCED,
         /** The queue is full and the frame was refused. */
         REFUSED,
         /** The queue is full and the policy is to disconnect; nothing was changed. */
@@ -35,11 +45,20 @@ final class OutboundQueue {
     private final long maxBytes;
     private final OverflowPolicy policy;
 
-    /** Null until the first frame, and again after a large ring drains. */
+    /** Null until the first frame, and again after a large ring drains. Empty slots are cancelled announcements. */
     private Frame[] ring;
     private int head;
+    /** Slots in use from head on, empty ones included. */
+    private int used;
+    /** How many slots have left the front of the ring: slot number {@code q} is at {@code head + q - headSeq}. */
+    private long headSeq;
+    /** Frames waiting (empty slots not counted). */
     private int size;
+    /** Presence announcements among them. */
+    private int presence;
     private long bytes;
+    /** The slot number of the latest waiting announcement of each key; built when coalescing starts. */
+    private HashMap<String, Long> announced;
     private int lastDropped;
     private long lastDroppedBytes;
 
@@ -49,20 +68,22 @@ final class OutboundQueue {
         this.policy = policy;
     }
 
-    /** Offers a frame, applying the overflow policy when it does not fit. */
+    /** Offers a frame, coalescing an announcement or applying the overflow policy when it does not fit. */
     Outcome offer(Frame frame) {
         lastDropped = 0;
         lastDroppedBytes = 0;
-        int frameBytes = frame.size();
+        if (frame.presenceKey() != null && isFilling() && coalesce(frame)) {
+            return Outcome.COALESCED;
+        }
         // An empty queue takes any frame, so that one large message can still make progress.
-        if (size > 0 && !fits(frameBytes)) {
+        if (size > 0 && !fits(frame)) {
             switch (policy) {
                 case DROP_NEWEST:
                     return Outcome.REFUSED;
                 case DISCONNECT:
                     return Outcome.OVERFLOW;
                 case DROP_OLDEST:
-                    while (size > 0 && !fits(frameBytes)) {
+                    while (size > 0 && !fits(frame)) {
                         Frame old = pollFirst();
                         lastDropped++;
                         lastDroppedBytes += old.size();
@@ -97,16 +118,15 @@ final class OutboundQueue {
         int n = 0;
         long taken = 0;
         while (size > 0 && n < batch.length) {
-            Frame next = ring[head];
+            Frame next = peekFirst();
             if (n > 0 && taken + next.size() > byteBudget) {
                 break;
             }
             batch[n++] = pollFirst();
             taken += next.size();
         }
-        if (size == 0 && ring != null && ring.length > KEEP_WHEN_EMPTY) {
-            ring = null;
-            head = 0;
+        if (size == 0) {
+            emptied();
         }
         return n;
     }
@@ -116,8 +136,11 @@ final class OutboundQueue {
         long discarded = bytes;
         ring = null;
         head = 0;
+        used = 0;
         size = 0;
+        presence = 0;
         bytes = 0;
+        announced = null;
         return discarded;
     }
 
@@ -133,37 +156,152 @@ final class OutboundQueue {
         return size == 0;
     }
 
-    private boolean fits(int frameBytes) {
-        return size < maxMessages && bytes + frameBytes <= maxBytes;
+    /** The ring's length: what the queue holds in memory, empty slots included (for tests). */
+    int slots() {
+        return ring == null ? 0 : ring.length;
+    }
+
+    /** Half full by either limit: from here on announcements are coalesced. */
+    private boolean isFilling() {
+        return size - presence >= maxMessages / 2 || bytes >= maxBytes / 2;
+    }
+
+    /**
+     * Coalesces an announcement with the waiting one of its key, if any.
+     *
+     * @return whether it was coalesced (else it is queued as usual)
+     */
+    private boolean coalesce(Frame frame) {
+        if (announced == null) {
+            indexAnnouncements();
+        }
+        String key = frame.presenceKey();
+        Long slot = announced.get(key);
+        if (slot == null) {
+            return false;
+        }
+        int at = physical(slot);
+        Frame waiting = ring[at];
+        if (waiting.announcesPresent() == frame.announcesPresent()) {
+            ring[at] = frame; // the latest state, in the place of the one it updates
+            bytes += frame.size() - waiting.size();
+        } else {
+            ring[at] = null; // the pair tells the recipient nothing
+            announced.remove(key);
+            size--;
+            presence--;
+            bytes -= waiting.size();
+            if (size == 0) {
+                emptied();
+            }
+        }
+        return true;
+    }
+
+    private void indexAnnouncements() {
+        announced = new HashMap<>();
+        for (int i = 0; i < used; i++) {
+            Frame f = ring[(head + i) & (ring.length - 1)];
+            if (f != null && f.presenceKey() != null) {
+                announced.put(f.presenceKey(), headSeq + i); // a later one of the same key wins
+            }
+        }
+    }
+
+    private boolean fits(Frame frame) {
+        if (bytes + frame.size() > maxBytes) {
+            return false;
+        }
+        return frame.presenceKey() != null || size - presence < maxMessages;
     }
 
     private void add(Frame frame) {
         if (ring == null) {
             ring = new Frame[INITIAL_CAPACITY];
             head = 0;
-        } else if (size == ring.length) {
-            grow();
+        } else if (used == ring.length) {
+            makeRoom();
         }
-        ring[(head + size) & (ring.length - 1)] = frame;
+        ring[(head + used) & (ring.length - 1)] = frame;
+        if (frame.presenceKey() != null) {
+            presence++;
+            if (announced != null) {
+                announced.put(frame.presenceKey(), headSeq + used);
+            }
+        }
+        used++;
         size++;
         bytes += frame.size();
     }
 
+    private Frame peekFirst() {
+        skipEmptySlots();
+        return ring[head];
+    }
+
+    /** Takes the first frame; the caller has checked that one waits. */
     private Frame pollFirst() {
+        skipEmptySlots();
         Frame f = ring[head];
         ring[head] = null;
         head = (head + 1) & (ring.length - 1);
+        used--;
         size--;
         bytes -= f.size();
+        if (f.presenceKey() != null) {
+            presence--;
+            if (announced != null) {
+                announced.remove(f.presenceKey(), headSeq);
+            }
+        }
+        headSeq++;
         return f;
     }
 
-    private void grow() {
-        Frame[] bigger = new Frame[ring.length * 2];
-        for (int i = 0; i < size; i++) {
-            bigger[i] = ring[(head + i) & (ring.length - 1)];
+    private void skipEmptySlots() {
+        while (ring[head] == null) {
+            head = (head + 1) & (ring.length - 1);
+            used--;
+            headSeq++;
         }
-        ring = bigger;
+    }
+
+    /** Nothing waits: forget the empty slots, and a ring a burst grew. */
+    private void emptied() {
+        headSeq += used;
+        used = 0;
         head = 0;
+        announced = null;
+        if (ring != null && ring.length > KEEP_WHEN_EMPTY) {
+            ring = null;
+        }
+    }
+
+    /**
+     * The ring is full: doubles it, or, when at least half its slots are empty (cancelled
+     * announcements), packs the frames into a ring of the same size instead, so that a flapping
+     * key cannot grow the ring of a recipient that reads nothing.
+     */
+    private void makeRoom() {
+        boolean pack = used - size >= ring.length / 2;
+        Frame[] next = new Frame[pack ? ring.length : ring.length * 2];
+        int n = 0;
+        for (int i = 0; i < used; i++) {
+            Frame f = ring[(head + i) & (ring.length - 1)];
+            if (f != null || !pack) {
+                next[n++] = f;
+            }
+        }
+        if (pack) {
+            headSeq += used; // renumbered: the index is rebuilt when next needed
+            announced = null;
+        }
+        ring = next;
+        head = 0;
+        used = n;
+    }
+
+    private int physical(long slot) {
+        return (int) ((head + (slot - headSeq)) & (ring.length - 1));
     }
 }

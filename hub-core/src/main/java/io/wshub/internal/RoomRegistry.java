@@ -24,6 +24,12 @@ import java.util.function.Function;
  * already held it, or before one that did not). Offers never block and their writes are handed
  * to the flush executor, so no I/O happens under the lock. A session's own room set changes
  * under the same lock, so the two always agree.
+ *
+ * <p>Lock order: a room's lock, then a recipient writer's lock (or a flush lane's, or the
+ * session's own monitor for its room set); those are leaves that call nothing while held. No
+ * thread ever holds two rooms' locks. A close decided under a room's lock (a recipient whose queue
+ * overflows) is carried out after the lock is released, by {@link Deferral}: no close, leave or
+ * announcement runs under a room's lock.
  */
 final class RoomRegistry implements Rooms {
 
@@ -43,6 +49,15 @@ final class RoomRegistry implements Rooms {
     public boolean join(Session session, String name, Function<List<String>, Frame> reply, Frame announcement) {
         HubSession s = hub.own(session);
         requireName(name);
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            return joinNow(s, name, reply, announcement);
+        } finally {
+            scope.exit();
+        }
+    }
+
+    private boolean joinNow(HubSession s, String name, Function<List<String>, Frame> reply, Frame announcement) {
         for (;;) {
             Room room = rooms.computeIfAbsent(name, Room::new);
             boolean joined;
@@ -87,6 +102,15 @@ final class RoomRegistry implements Rooms {
     public boolean leave(Session session, String name, Frame announcement) {
         HubSession s = hub.own(session);
         requireName(name);
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            return leaveNow(s, name, announcement);
+        } finally {
+            scope.exit();
+        }
+    }
+
+    private boolean leaveNow(HubSession s, String name, Frame announcement) {
         Room room = rooms.get(name);
         if (room == null) {
             return false;
@@ -190,8 +214,13 @@ final class RoomRegistry implements Rooms {
         if (room == null) {
             return 0;
         }
-        synchronized (room) {
-            return offerToMembers(room, frame, exceptId);
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            synchronized (room) {
+                return offerToMembers(room, frame, exceptId);
+            }
+        } finally {
+            scope.exit();
         }
     }
 

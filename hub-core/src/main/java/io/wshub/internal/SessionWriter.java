@@ -62,10 +62,14 @@ final class SessionWriter implements SendCallback, Runnable {
     private long batchBytes;
     /** A flush is scheduled or running, or a write is in flight. */
     private boolean active;
+    /** A write was handed to the transport and has not been finished. */
+    private boolean inFlight;
     /** The flushing thread is inside connection.send(). */
     private boolean inSend;
-    /** The write completed while inSend: the flushing thread continues the loop. */
+    /** The write completed while inSend: the flushing thread finishes it and continues the loop. */
     private boolean completedDuringSend;
+    /** Why that write failed, or null when it succeeded. */
+    private Throwable failureDuringSend;
     private CloseStatus closeAfterDrain;
     private boolean closeHandedOver;
     /** No more frames are accepted or written. */
@@ -104,6 +108,7 @@ final class SessionWriter implements SendCallback, Runnable {
             if (terminated || closeAfterDrain != null) {
                 return SendResult.CLOSED;
             }
+            long bytesBefore = queue.bytes();
             outcome = queue.offer(frame);
             switch (outcome) {
                 case OVERFLOW -> terminated = true;
@@ -113,11 +118,11 @@ final class SessionWriter implements SendCallback, Runnable {
                     droppedOldBytes = queue.lastDroppedBytes();
                     dropped += droppedOld;
                 }
-                case QUEUED -> {
+                case QUEUED, COALESCED -> {
                 }
             }
             if (outcome != OutboundQueue.Outcome.OVERFLOW && outcome != OutboundQueue.Outcome.REFUSED) {
-                hubQueuedBytes.add(frame.size() - droppedOldBytes);
+                hubQueuedBytes.add(queue.bytes() - bytesBefore);
                 updateWritable();
                 if (!active) {
                     active = true;
@@ -135,7 +140,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 return SendResult.DROPPED;
             }
             case QUEUED_AFTER_DROPPING_OLDEST -> events.droppedOldest(droppedOld, droppedOldBytes);
-            case QUEUED -> {
+            case QUEUED, COALESCED -> {
             }
         }
         if (start) {
@@ -223,10 +228,29 @@ final class SessionWriter implements SendCallback, Runnable {
         }
     }
 
-    /** The flush executor's entry: see {@link #flush()}. */
+    /**
+     * The flush executor's entry: see {@link #flush()}. Whatever escapes is the session's end, not
+     * the flush thread's: the executor goes on serving every other writer.
+     */
     @Override
     public void run() {
-        flush();
+        try {
+            flush();
+        } catch (RuntimeException | Error e) {
+            terminateAfter(e);
+        }
+    }
+
+    /** Something escaped a flush: this writer cannot be trusted to continue. */
+    private void terminateAfter(Throwable cause) {
+        synchronized (this) {
+            terminated = true;
+            active = false;
+            inFlight = false;
+            hubQueuedBytes.add(-queue.clear());
+            updateWritable();
+        }
+        events.writeFailed(cause);
     }
 
     /** Drains and writes until the queue is empty or a write is left in flight. */
@@ -257,8 +281,10 @@ final class SessionWriter implements SendCallback, Runnable {
                     batchBytes = b;
                     hubQueuedBytes.add(-b);
                     updateWritable();
+                    inFlight = true;
                     inSend = true;
                     completedDuringSend = false;
+                    failureDuringSend = null;
                     writeStartedNanos = clock.nanoTime() | 1; // never 0 while in flight
                 }
                 frames = batch;
@@ -269,52 +295,97 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
                 return;
             }
-            connection.send(frames, count, this);
+            Throwable thrown = null;
+            try {
+                connection.send(frames, count, this);
+            } catch (RuntimeException | Error e) {
+                thrown = e; // the transport broke its promise to report through the callback
+            }
+            Throwable failure;
             synchronized (this) {
                 inSend = false;
-                if (!completedDuringSend) {
+                if (!completedDuringSend && thrown == null) {
                     return; // the callback continues when the write completes
                 }
+                failure = completedDuringSend ? failureDuringSend : thrown;
+                failureDuringSend = null;
+            }
+            // The write completed (or threw) before send returned: the batch is no longer the
+            // transport's, so it is finished here, on this turn of the loop, not in the callback.
+            if (!finishWrite(failure)) {
+                return;
             }
         }
     }
 
     @Override
     public void succeeded() {
-        int messages;
-        long bytes;
-        boolean continueHere;
-        synchronized (this) {
-            messages = batchCount;
-            bytes = batchBytes;
-            finishWrite();
-            messagesOut += messages;
-            bytesOut += bytes;
-            continueHere = !inSend;
-            if (inSend) {
-                completedDuringSend = true;
-            }
-        }
-        events.written(messages, bytes);
-        if (continueHere) {
-            flush();
-        }
+        completed(null);
     }
 
     @Override
     public void failed(Throwable cause) {
+        completed(cause);
+    }
+
+    /**
+     * The transport completed the write in flight. While {@code send} is still on the stack the
+     * batch array is still the transport's (it may be reading the next frame), so the flushing
+     * thread finishes the write once {@code send} returns; otherwise it is finished here.
+     */
+    private void completed(Throwable cause) {
         synchronized (this) {
-            finishWrite();
-            terminated = true;
-            hubQueuedBytes.add(-queue.clear());
-            updateWritable();
+            if (!inFlight) {
+                return; // a second completion of one write: the transport broke its promise; ignored
+            }
             if (inSend) {
-                completedDuringSend = true; // the flushing thread sees "terminated" and stops
-            } else {
-                active = false;
+                completedDuringSend = true;
+                failureDuringSend = cause;
+                return;
             }
         }
-        events.writeFailed(cause);
+        if (finishWrite(cause)) {
+            flush();
+        }
+    }
+
+    /**
+     * Clears the batch and counts the write, or terminates after a failure.
+     *
+     * @return whether to go on flushing
+     */
+    private boolean finishWrite(Throwable cause) {
+        int messages;
+        long bytes;
+        synchronized (this) {
+            if (!inFlight) {
+                return false;
+            }
+            inFlight = false;
+            messages = batchCount;
+            bytes = batchBytes;
+            if (batch != null) {
+                Arrays.fill(batch, 0, batchCount, null);
+            }
+            batchCount = 0;
+            batchBytes = 0;
+            writeStartedNanos = 0;
+            if (cause == null) {
+                messagesOut += messages;
+                bytesOut += bytes;
+            } else {
+                terminated = true;
+                active = false;
+                hubQueuedBytes.add(-queue.clear());
+                updateWritable();
+            }
+        }
+        if (cause != null) {
+            events.writeFailed(cause);
+            return false;
+        }
+        events.written(messages, bytes);
+        return true;
     }
 
     /**
@@ -327,15 +398,6 @@ final class SessionWriter implements SendCallback, Runnable {
             int grown = batch == null ? wanted : Math.min(MAX_BATCH_FRAMES, Math.max(wanted, batch.length * 2));
             batch = new Frame[grown];
         }
-    }
-
-    private void finishWrite() {
-        if (batch != null) {
-            Arrays.fill(batch, 0, batchCount, null);
-        }
-        batchCount = 0;
-        batchBytes = 0;
-        writeStartedNanos = 0;
     }
 
     private void updateWritable() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wshub.CloseStatus;
 import io.wshub.Frame;
 import io.wshub.Hub;
 import io.wshub.SendResult;
@@ -27,6 +26,13 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code broadcast}</td><td>everyone else gets it with {@code from}</td></tr>
  *   <tr><td>{@code ping}</td><td>it gets {@code pong}</td></tr>
  * </table>
+ *
+ * <p>Presence ({@code user_joined}, {@code user_left}, {@code user_joined_room},
+ * {@code user_left_room}) is sent as {@linkplain Frame#asPresence presence announcements}: a
+ * recipient whose queue is filling up under a storm of arrivals keeps only the latest state of each
+ * user, and an arrival and departure it has not seen yet cancel out. The hub-wide
+ * {@code user_joined}/{@code user_left} reach every session of the hub, so N clients connecting
+ * at once cost about N²/2 messages; {@link #router(boolean)} turns them off.
  */
 public final class RoomProtocol {
 
@@ -39,11 +45,23 @@ public final class RoomProtocol {
     private RoomProtocol() {
     }
 
-    /** A router speaking the room protocol; add application types with {@code on(...)}. */
+    /**
+     * A router speaking the room protocol, hub-wide presence included; add application types
+     * with {@code on(...)}.
+     */
     public static MessageRouter.Builder router() {
+        return router(true);
+    }
+
+    /**
+     * A router speaking the room protocol, with or without the hub-wide {@code user_joined} and
+     * {@code user_left} announcements (rooms announce their members' arrivals and departures
+     * either way).
+     */
+    public static MessageRouter.Builder router(boolean announcePresence) {
         return MessageRouter.builder()
-                .onOpen(RoomProtocol::welcome)
-                .onClose(RoomProtocol::farewell)
+                .onOpen(session -> welcome(session, announcePresence))
+                .onClose((session, status) -> farewell(session, announcePresence))
                 .on("join_room", RoomProtocol::joinRoom)
                 .on("leave_room", RoomProtocol::leaveRoom)
                 .on("room_message", RoomProtocol::roomMessage)
@@ -65,17 +83,26 @@ public final class RoomProtocol {
         return room.textValue();
     }
 
-    private static void welcome(Session session) {
+    private static void welcome(Session session, boolean announcePresence) {
         session.send(Envelope.encode(Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT)));
-        session.hub().broadcast(Envelope.encode(Envelope.message("user_joined").put("id", session.id())), session);
+        if (announcePresence) {
+            session.hub().broadcast(userPresence("user_joined", session, true), session);
+        }
     }
 
-    private static void farewell(Session session, CloseStatus status) {
+    private static void farewell(Session session, boolean announcePresence) {
         Hub hub = session.hub();
         for (String room : session.rooms()) {
             hub.rooms().broadcast(room, userInRoom("user_left_room", room, session), null);
         }
-        hub.broadcast(Envelope.encode(Envelope.message("user_left").put("id", session.id())), null);
+        if (announcePresence) {
+            hub.broadcast(userPresence("user_left", session, false), null);
+        }
+    }
+
+    /** A hub-wide announcement, keyed by the session id alone. */
+    private static Frame userPresence(String type, Session session, boolean present) {
+        return Envelope.encode(Envelope.message(type).put("id", session.id())).asPresence(session.id(), present);
     }
 
     private static void joinRoom(Session session, ObjectNode message) {
@@ -124,7 +151,9 @@ public final class RoomProtocol {
         session.hub().broadcast(Envelope.encode(message), session);
     }
 
+    /** A room's announcement, keyed by room and id (neither can hold a space). */
     private static Frame userInRoom(String type, String room, Session session) {
-        return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()));
+        return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()))
+                .asPresence(room + " " + session.id(), type.equals("user_joined_room"));
     }
 }

@@ -88,7 +88,7 @@ class BackpressureTest {
     }
 
     @Test
-    void disconnectDiscardsTheQueueAndClosesTheSlowConsumerWith1008() {
+    void disconnectDiscardsTheQueueAndDropsTheSlowConsumerReportingSlowConsumer() {
         CloseRecorder handler = new CloseRecorder();
         List<CloseStatus> closes = handler.closes;
         try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DISCONNECT), handler)) {
@@ -102,24 +102,23 @@ class BackpressureTest {
             assertThat(session.send("after")).isEqualTo(SendResult.CLOSED);
             assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(1);
 
-            slow.resumeReading();
-            assertThat(slow.awaitClose(WAIT)).isEqualTo(CloseStatus.SLOW_CONSUMER);
-            assertThat(texts(slow)).containsExactly("m0"); // only what was already in flight
+            // Dropped, not closed with a handshake: its peer reads nothing, so a close frame would
+            // wait behind what it does not read and the kernel would hold those bytes meanwhile.
+            assertThat(slow.awaitClose(WAIT)).isEqualTo(CloseStatus.ABNORMAL);
             assertThat(closes).containsExactly(CloseStatus.SLOW_CONSUMER);
+            slow.resumeReading();
+            assertThat(texts(slow)).isSubsetOf("m0"); // at most what was already in flight
         }
     }
 
     @Test
-    void aSlowConsumerThatNeverReadsIsDroppedAfterTheCloseTimeout() {
+    void aSlowConsumerThatNeverReadsIsDroppedAtOnceWithoutWaitingForTheCloseTimeout() {
         HubOptions options = queueOf(2, OverflowPolicy.DISCONNECT).toBuilder().closeTimeout(Duration.ofSeconds(3)).build();
         try (TestHub t = new TestHub(options, NO_HANDLER)) {
             InMemoryClient slow = t.connect("slow");
             slow.pauseReading();
             sendNumbered(t.session("slow"), 4);
 
-            t.advance(Duration.ofSeconds(2));
-            assertThat(slow.isClosed()).isFalse();
-            t.advance(Duration.ofSeconds(2));
             assertThat(slow.awaitClose(WAIT).code()).isEqualTo(1006);
             assertThat(t.hub.sessionCount()).isZero();
         }
@@ -251,7 +250,7 @@ class BackpressureTest {
                 t.hub.broadcast(Frame.text("b" + i));
             }
             assertThat(texts(fast)).hasSize(20);
-            assertThat(t.session("slow").isOpen()).isFalse();
+            assertThat(t.hub.session("slow")).isEmpty();
             assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(1);
         }
     }

@@ -96,4 +96,116 @@ class OutboundQueueTest {
         assertThat(q.clear()).isEqualTo(8);
         assertThat(q.size()).isZero();
     }
+
+    // ---- presence announcements ----
+
+    private static Frame arrived(String who) {
+        return Frame.text("joined " + who).asPresence(who, true);
+    }
+
+    private static Frame left(String who) {
+        return Frame.text("left " + who).asPresence(who, false);
+    }
+
+    private static void fillHalf(OutboundQueue q, int maxMessages) {
+        for (int i = 0; i < maxMessages / 2; i++) {
+            assertThat(q.offer(Frame.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        }
+    }
+
+    @Test
+    void belowHalfFullEveryAnnouncementIsQueuedAsItCame() {
+        OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        assertThat(q.offer(arrived("ann"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(left("ann"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(drainAll(q)).containsExactly("joined ann", "left ann");
+    }
+
+    @Test
+    void onceHalfFullAnArrivalAndADepartureNotYetSeenCancelOut() {
+        OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        fillHalf(q, 10);
+        q.offer(arrived("ann"));
+        q.offer(arrived("bob"));
+        assertThat(q.offer(left("ann"))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.size()).isEqualTo(6);
+        assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4", "joined bob");
+    }
+
+    @Test
+    void aPairThatWaitedSinceBeforeTheQueueFilledCancelsToo() {
+        OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        q.offer(left("ann"));
+        fillHalf(q, 10);
+        assertThat(q.offer(arrived("ann"))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4");
+    }
+
+    @Test
+    void theLatestStateOfAKeyReplacesTheOneWaitingInItsPlace() {
+        OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        fillHalf(q, 10);
+        q.offer(Frame.text("away ann").asPresence("ann", true));
+        q.offer(Frame.text("after"));
+        assertThat(q.offer(Frame.text("back ann").asPresence("ann", true))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.bytes()).isEqualTo(5 * 2 + "back ann".length() + "after".length());
+        assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4", "back ann", "after");
+    }
+
+    @Test
+    void announcementsCountAgainstTheBytesButNotTheMessageLimit() {
+        OutboundQueue q = new OutboundQueue(4, 10_000, OverflowPolicy.DISCONNECT);
+        for (int i = 0; i < 500; i++) {
+            assertThat(q.offer(arrived("user" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(q.offer(Frame.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        }
+        assertThat(q.offer(Frame.text("one too many"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        assertThat(q.size()).isEqualTo(504);
+
+        OutboundQueue small = new OutboundQueue(4, 100, OverflowPolicy.DISCONNECT);
+        for (int i = 0; i < 11; i++) {
+            assertThat(small.offer(arrived("u" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED); // 9 bytes each
+        }
+        assertThat(small.offer(arrived("u11"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+    }
+
+    @Test
+    void aKeyThatFlapsForeverDoesNotGrowTheQueueOfAReaderThatReadsNothing() {
+        OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        fillHalf(q, 8);
+        int slotsBefore = -1;
+        for (int i = 0; i < 100_000; i++) {
+            q.offer(arrived("ann"));
+            q.offer(left("ann"));
+            if (i == 10) {
+                slotsBefore = q.slots();
+            }
+        }
+        assertThat(q.slots()).isEqualTo(slotsBefore).isLessThanOrEqualTo(16);
+        assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3");
+    }
+
+    @Test
+    void emptySlotsLeftByCancelledPairsAreSkippedInOrderAcrossWrapAround() {
+        OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_OLDEST);
+        Frame[] one = new Frame[1];
+        List<String> seen = new ArrayList<>();
+        fillHalf(q, 8);
+        for (int round = 0; round < 50; round++) {
+            q.offer(arrived("a" + round));
+            q.offer(Frame.text("r" + round));
+            q.offer(left("a" + round));
+            assertThat(q.drainTo(one, Long.MAX_VALUE)).isEqualTo(1);
+            seen.add(one[0].text());
+        }
+        seen.addAll(drainAll(q));
+        List<String> expected = new ArrayList<>(List.of("m0", "m1", "m2", "m3"));
+        for (int round = 0; round < 50; round++) {
+            expected.add("r" + round);
+        }
+        assertThat(seen).isEqualTo(expected);
+        assertThat(q.isEmpty()).isTrue();
+    }
 }

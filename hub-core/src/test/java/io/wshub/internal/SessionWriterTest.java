@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionWriterTest {
 
     /** A connection that keeps each write in flight until the test completes it. */
-    private static final class ScriptedConnection implements Connection {
+    private static class ScriptedConnection implements Connection {
         final List<List<String>> writes = new CopyOnWriteArrayList<>();
         final List<SendCallback> pending = new CopyOnWriteArrayList<>();
         final AtomicInteger outstanding = new AtomicInteger();
@@ -235,5 +235,80 @@ class SessionWriterTest {
         assertThat(w.terminate()).isEqualTo(5);
         assertThat(hubQueuedBytes.sum()).isZero();
         assertThat(w.offer(Frame.text("x"), false)).isEqualTo(SendResult.CLOSED);
+    }
+
+    /** A transport that reads every frame of the batch it was given, whatever it does meanwhile. */
+    private static final class FailingMidBatch extends ScriptedConnection {
+        final List<Frame> read = new CopyOnWriteArrayList<>();
+        final int failAt;
+
+        FailingMidBatch(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void send(Frame[] frames, int count, SendCallback callback) {
+            for (int i = 0; i < count; i++) {
+                if (i == failAt) {
+                    callback.failed(new IOException("connection reset"));
+                }
+                read.add(frames[i]); // a null here is the bug: the writer took the batch back too early
+            }
+        }
+    }
+
+    @Test
+    void aBatchThatFailsInTheMiddleStaysTheTransportsUntilSendReturns() {
+        FailingMidBatch failing = new FailingMidBatch(1);
+        List<Runnable> parked = new ArrayList<>();
+        SessionWriter w = new SessionWriter(new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
+                failing, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
+        for (String text : List.of("b", "c", "d")) {
+            w.offer(Frame.text(text), true); // the first hands the writer to the executor; the others wait
+        }
+        parked.forEach(Runnable::run); // one batch of three, failed by the transport at its second frame
+
+        assertThat(failing.read).doesNotContainNull().extracting(Frame::text).containsExactly("b", "c", "d");
+        assertThat(events.events).containsExactly("writeFailed connection reset");
+        assertThat(w.offer(Frame.text("e"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(hubQueuedBytes.sum()).isZero();
+    }
+
+    @Test
+    void aTransportThatThrowsFromSendEndsTheWriterNotTheCaller() {
+        connection.onSend = callback -> {
+            throw new IllegalStateException("transport bug");
+        };
+        SessionWriter w = writer(100);
+        assertThat(w.offer(Frame.text("a"), false)).isEqualTo(SendResult.QUEUED);
+        assertThat(events.events).containsExactly("writeFailed transport bug");
+        assertThat(w.offer(Frame.text("b"), false)).isEqualTo(SendResult.CLOSED);
+    }
+
+    @Test
+    void aSecondCompletionOfTheSameWriteIsIgnored() {
+        SessionWriter w = writer(100);
+        w.offer(Frame.text("a"), false);
+        SendCallback first = connection.pending.remove(0);
+        first.succeeded();
+        first.succeeded();
+        assertThat(events.events).containsExactly("written 1");
+        assertThat(w.messagesOut()).isEqualTo(1);
+    }
+
+    @Test
+    void whatEscapesAFlushOnTheExecutorEndsTheSessionAndSparesTheExecutor() {
+        List<Runnable> parked = new ArrayList<>();
+        SessionWriter w = new SessionWriter(new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
+                new ScriptedConnection() {
+                    @Override
+                    public void send(Frame[] frames, int count, SendCallback callback) {
+                        throw new StackOverflowError("nested too deep");
+                    }
+                }, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
+        w.offer(Frame.text("a"), true);
+        parked.forEach(Runnable::run); // returns normally: nothing reaches the executor's thread
+        assertThat(events.events).containsExactly("writeFailed nested too deep");
+        assertThat(w.offer(Frame.text("b"), true)).isEqualTo(SendResult.CLOSED);
     }
 }

@@ -8,35 +8,37 @@ import io.wshub.protocol.RoomProtocol;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The three example servers: what each serves on which path (DESIGN.md, "Wire protocol"). */
 enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
     ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true,
-            Map.of("/ws", () -> RoomProtocol.router().build())),
+            Map.of("/ws", settings -> RoomProtocol.router(settings.announcePresence()).build())),
     /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
     ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false,
-            ordered("/ws", () -> EchoProtocol.router().build(), "/echo", RawEchoHandler::new)),
+            ordered("/ws", settings -> EchoProtocol.router().build(), "/echo", settings -> new RawEchoHandler())),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
     BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false,
-            Map.of("/broadcast", RawRelayHandler::new));
+            Map.of("/broadcast", settings -> new RawRelayHandler()));
 
     final String command;
     final String description;
     final boolean servesChatPage;
-    /** Path to a fresh handler for its hub, in mount order. */
-    final Map<String, Supplier<HubHandler>> endpoints;
+    /** Path to a fresh handler for its hub, made from the settings, in mount order. */
+    final Map<String, Function<Settings, HubHandler>> endpoints;
 
-    ExampleServer(String command, String description, boolean servesChatPage, Map<String, Supplier<HubHandler>> endpoints) {
+    ExampleServer(String command, String description, boolean servesChatPage,
+                  Map<String, Function<Settings, HubHandler>> endpoints) {
         this.command = command;
         this.description = description;
         this.servesChatPage = servesChatPage;
         this.endpoints = endpoints;
     }
 
-    private static Map<String, Supplier<HubHandler>> ordered(String p1, Supplier<HubHandler> h1, String p2, Supplier<HubHandler> h2) {
-        Map<String, Supplier<HubHandler>> m = new LinkedHashMap<>();
+    private static Map<String, Function<Settings, HubHandler>> ordered(String p1, Function<Settings, HubHandler> h1,
+                                                                      String p2, Function<Settings, HubHandler> h2) {
+        Map<String, Function<Settings, HubHandler>> m = new LinkedHashMap<>();
         m.put(p1, h1);
         m.put(p2, h2);
         return m;

@@ -43,13 +43,14 @@ final class HubServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
+        connector.setAcceptQueueSize(settings.acceptQueueSize());
         server.addConnector(connector);
 
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
         kind.endpoints.forEach((path, handler) -> builder.mount(path, Hub.builder()
                 .options(settings.hubOptions())
                 .originPolicy(settings.originPolicy())
-                .handler(handler.get())
+                .handler(handler.apply(settings))
                 .broker(RedisNode.broker(settings.redis(), path))
                 .build()));
         WshubHandler wshub = builder.build();

@@ -12,6 +12,10 @@ enum Setting {
             "Interface to listen on; 0.0.0.0 listens on all of them."),
     PORT("port", "WSHUB_PORT", "--port", "PORT", "8080", Values::port,
             "TCP port; 0 picks a free one (the log says which)."),
+    ACCEPT_QUEUE_SIZE("acceptQueueSize", "WSHUB_ACCEPT_QUEUE_SIZE", "--accept-queue-size", "N", "4096", Values::integer,
+            "Connections the kernel holds until the server accepts them (the listen backlog; Linux caps it at"
+                    + " net.core.somaxconn). Sized for thousands of clients reconnecting at once after a restart;"
+                    + " too small, and their connects wait for SYN retries."),
     MAX_MESSAGE_BYTES("maxMessageBytes", "WSHUB_MAX_MESSAGE_BYTES", "--max-message-bytes", "SIZE", "512KiB", Values::bytes,
             "Largest inbound message (after decompression); one byte more closes with 1009."),
     MAX_QUEUED_MESSAGES("maxQueuedMessages", "WSHUB_MAX_QUEUED_MESSAGES", "--max-queued-messages", "N", "256", Values::integer,
@@ -19,7 +23,7 @@ enum Setting {
     MAX_QUEUED_BYTES("maxQueuedBytes", "WSHUB_MAX_QUEUED_BYTES", "--max-queued-bytes", "SIZE", "4MiB", Values::bytes,
             "Most bytes waiting in one session's outbound queue."),
     OVERFLOW_POLICY("overflowPolicy", "WSHUB_OVERFLOW_POLICY", "--overflow-policy", "POLICY", "disconnect", Values::overflowPolicy,
-            "What a full outbound queue does: disconnect (close 1008 Slow consumer), drop_newest or drop_oldest."),
+            "What a full outbound queue does: disconnect (the connection is dropped; the hub reports 1008 Slow consumer), drop_newest or drop_oldest."),
     WRITE_TIMEOUT("writeTimeout", "WSHUB_WRITE_TIMEOUT", "--write-timeout", "DURATION", "10s", Values::duration,
             "Longest a write may stay in flight before the session is closed as a slow consumer."),
     PING_INTERVAL("pingInterval", "WSHUB_PING_INTERVAL", "--ping-interval", "DURATION", "54s", Values::duration,
@@ -41,6 +45,10 @@ enum Setting {
             "A session refused more than twice the burst within this window is closed with 1008."),
     SHUTDOWN_GRACE("shutdownGrace", "WSHUB_SHUTDOWN_GRACE", "--shutdown-grace", "DURATION", "10s", Values::duration,
             "On SIGTERM or Ctrl-C, how long outbound queues may drain before connections are dropped."),
+    ANNOUNCE_PRESENCE("announcePresence", "WSHUB_ANNOUNCE_PRESENCE", "--announce-presence", "BOOLEAN", "true", Values::bool,
+            "Room server: tell every session of every arrival and departure (user_joined, user_left). N clients"
+                    + " connecting at once cost about N²/2 of them; a recipient falling behind keeps only the latest"
+                    + " per user. Rooms announce their own members either way."),
     SESSION_ID_PARAMETER("sessionIdParameter", "WSHUB_SESSION_ID_PARAMETER", "--session-id-parameter", "NAME", "id", s -> s.trim(),
             "Query parameter a client names its session id with (?id=alice); empty: the server always assigns ids."),
     ALLOWED_ORIGINS("allowedOrigins", "WSHUB_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS", "", Values::list,

@@ -45,6 +45,9 @@ final class Settings {
     }
 
     private void validate() {
+        if (acceptQueueSize() < 1) {
+            throw new ConfigException("invalid settings: acceptQueueSize must be at least 1, was " + acceptQueueSize());
+        }
         try {
             hubOptions();
             jettyOptions();
@@ -65,6 +68,16 @@ final class Settings {
     /** The Redis URI linking this node with others, or empty for a single node. */
     String redis() {
         return (String) values.get(Setting.REDIS);
+    }
+
+    /** The listen backlog: connections the kernel holds until Jetty accepts them. */
+    int acceptQueueSize() {
+        return (Integer) values.get(Setting.ACCEPT_QUEUE_SIZE);
+    }
+
+    /** Whether the room server announces every arrival and departure to every session. */
+    boolean announcePresence() {
+        return (Boolean) values.get(Setting.ANNOUNCE_PRESENCE);
     }
 
     String logLevel() {

@@ -36,6 +36,11 @@ final class BatchCallback implements Callback {
         }
     }
 
+    /** Whether the target was told already (every frame written, or one failed). */
+    boolean isCompleted() {
+        return completed.get();
+    }
+
     @Override
     public InvocationType getInvocationType() {
         return InvocationType.NON_BLOCKING; // the hub's writer never blocks in its callback

@@ -14,14 +14,17 @@ import java.util.Map;
 
 /**
  * The health of a node: its hubs' stats, heap and threads, and one status that decides the HTTP
- * code: {@code shutting_down} (503) while any hub shuts down, else {@code degraded} (200) while any
- * hub's broker cannot reach the other nodes, else {@code up} (200).
+ * code: {@code shutting_down} (503) while any hub shuts down, else {@code stalled} (503) while any
+ * hub's own threads (its timer, its flush lanes) make no progress — a wedged node must leave the
+ * load balancer — else {@code degraded} (200) while any hub's broker cannot reach the other nodes,
+ * else {@code up} (200).
  */
 final class HealthReport {
 
     static final String UP = "up";
     static final String DEGRADED = "degraded";
     static final String SHUTTING_DOWN = "shutting_down";
+    static final String STALLED = "stalled";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -37,6 +40,7 @@ final class HealthReport {
     /** Takes a snapshot of these hubs (by mount path) and of the JVM. */
     static HealthReport of(Map<String, Hub> hubs) {
         boolean shuttingDown = false;
+        boolean stalled = false;
         boolean brokerDown = false;
         long sessions = 0;
         long rooms = 0;
@@ -44,12 +48,13 @@ final class HealthReport {
         for (Map.Entry<String, Hub> e : hubs.entrySet()) {
             HubStats s = e.getValue().stats();
             shuttingDown |= s.shuttingDown();
+            stalled |= s.isStalled();
             brokerDown |= !s.brokerUp();
             sessions += s.sessions();
             rooms += s.rooms();
             perHub.set(e.getKey(), stats(s));
         }
-        String status = shuttingDown ? SHUTTING_DOWN : brokerDown ? DEGRADED : UP;
+        String status = shuttingDown ? SHUTTING_DOWN : stalled ? STALLED : brokerDown ? DEGRADED : UP;
         ObjectNode body = NODES.objectNode()
                 .put("status", status)
                 .put("shuttingDown", shuttingDown)
@@ -59,7 +64,7 @@ final class HealthReport {
         body.set("heap", heap());
         body.set("threads", threads());
         body.set("hubs", perHub);
-        return new HealthReport(body, shuttingDown ? 503 : 200);
+        return new HealthReport(body, shuttingDown || stalled ? 503 : 200);
     }
 
     int httpStatus() {
@@ -96,6 +101,9 @@ final class HealthReport {
                 .put("brokerUp", s.brokerUp())
                 .put("shuttingDown", s.shuttingDown())
                 .put("uptimeSeconds", s.uptime().toSeconds());
+        if (s.isStalled()) {
+            node.put("stall", s.stall());
+        }
         ObjectNode errors = node.putObject("errors");
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind.name(), s.errors(kind));

@@ -7,8 +7,12 @@ import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.nio.ByteBuffer;
 
 /**
@@ -38,7 +42,7 @@ final class JettyConnection implements Connection {
             return;
         }
         BatchCallback done = new BatchCallback(count, callback);
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && !done.isCompleted(); i++) { // after a failure the rest cannot be delivered
             Frame frame = frames[i];
             byte opCode = frame.isText() ? OpCode.TEXT : OpCode.BINARY;
             try {
@@ -62,8 +66,20 @@ final class JettyConnection implements Connection {
         demand.readUntilClose();
     }
 
+    /**
+     * Drops the connection with a reset: what the kernel still holds for a peer that stopped
+     * reading is discarded at once, instead of being kept until the peer reads or TCP gives up.
+     */
     @Override
     public void abort() {
+        if (core instanceof WebSocketCoreSession s && s.getConnection() != null
+                && s.getConnection().getEndPoint().getTransport() instanceof NetworkChannel channel) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException e) {
+                // already closed, or not a TCP socket: a plain close is all there is
+            }
+        }
         core.abort();
     }
 

@@ -36,7 +36,8 @@ class Rfc6455ComplianceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Hub chat = Hub.builder().handler(RoomProtocol.router().build()).build();
+        // Without hub-wide presence: the sessions of the other tests must not show up in these frames.
+        Hub chat = Hub.builder().handler(RoomProtocol.router(false).build()).build();
         Hub echo = Hub.builder().handler(new RawEchoHandler()).build();
         server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", chat).mount("/echo", echo).build());
     }

@@ -7,6 +7,7 @@ import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
+import io.wshub.spi.Scheduler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.wshub.jetty.TestClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +127,37 @@ class WshubHandlerTest {
         JsonNode health = JSON.readTree(response.body());
         assertThat(health.get("status").asText()).isEqualTo("shutting_down");
         assertThat(health.get("shuttingDown").asBoolean()).isTrue();
+    }
+
+    @Test
+    void healthIs503WithTheReasonWhenAHubsTimerStopsMakingProgress() throws Exception {
+        AtomicLong clock = new AtomicLong(System.nanoTime());
+        Scheduler deadTimer = new Scheduler() { // its clock moves, its thread never runs anything
+            @Override
+            public long nanoTime() {
+                return clock.get();
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, Duration delay) {
+                return () -> { };
+            }
+        };
+        Hub wedged = Hub.builder().handler(RoomProtocol.router().build()).scheduler(deadTimer).build();
+        try {
+            server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", wedged).health("/health").build());
+            assertThat(get("/health", "GET").statusCode()).isEqualTo(200);
+
+            clock.addAndGet(Duration.ofSeconds(30).toNanos());
+            HttpResponse<String> response = get("/health", "GET");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            JsonNode health = JSON.readTree(response.body());
+            assertThat(health.get("status").asText()).isEqualTo("stalled");
+            assertThat(health.get("hubs").get("/ws").get("stall").asText()).startsWith("the hub's timer has not ticked for 30000 ms");
+        } finally {
+            wedged.shutdown(Duration.ZERO);
+        }
     }
 
     @Test

@@ -54,6 +54,13 @@ public final class JettyClientTransport implements ClientTransport {
     /** How long a close waits for a stop begun elsewhere: the session grace and the thread pool's own stop. */
     private static final Duration STOP_WAIT = STOP_TIMEOUT.plusSeconds(5);
     private static final long DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024;
+    /**
+     * Upgrades that may wait for a connection to one server. Jetty's default of 1 024 is meant
+     * for HTTP requests; one process of a pool or a load tool reconnecting thousands of clients
+     * to a restarted server at once would see the rest fail with "Max requests queued per
+     * destination". Each waiting upgrade costs only its request object.
+     */
+    static final int MAX_QUEUED_UPGRADES = 65_536;
 
     private final WebSocketClient client;
     private final boolean owned;
@@ -90,6 +97,7 @@ public final class JettyClientTransport implements ClientTransport {
         HttpClient http = new HttpClient();
         http.setExecutor(threads);
         http.setScheduler(new ScheduledExecutorScheduler(timer));
+        http.setMaxRequestsQueuedPerDestination(MAX_QUEUED_UPGRADES);
         WebSocketClient client = new WebSocketClient(http);
         client.setMaxTextMessageSize(DEFAULT_MAX_MESSAGE_BYTES);
         client.setMaxBinaryMessageSize(DEFAULT_MAX_MESSAGE_BYTES);
