@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * {@code java -jar wshub-examples.jar [room|echo|broadcast] [--host H] [--port P] [--config FILE.yaml] ...}:
  * the example servers of wshub; {@code client --url ws://HOST:PORT/ws [--room R]}: the terminal
- * client; {@code loadtest <echo|fanout|idle> ...}: the load tool. Without a command it starts the
+ * client; {@code loadtest <echo|fanout|idle|storm> ...}: the load tool. Without a command it starts the
  * room server.
  */
 @Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

@@ -1,5 +1,8 @@
 package io.wshub.examples.loadtest;
 
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 import java.net.InetAddress;
@@ -10,13 +13,21 @@ import java.util.List;
 
 /**
  * The Jetty WebSocket clients a scenario connects through: one, or one per loopback source
- * address when more connections are wanted than one address has ephemeral ports.
+ * address when more connections are wanted than one address has ephemeral ports. Their threads
+ * are daemons, so a client that is slow to stop never keeps the load tool's JVM up.
  */
 final class ClientPool implements AutoCloseable {
 
     /** Long enough for any message a scenario sends (Jetty's default is 64 KiB; JETTY12.md). */
     static final long MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     private static final long STOP_TIMEOUT_MS = 5_000; // closes were already sent; do not wait long for stragglers
+
+    /**
+     * Handshakes Jetty's client may queue per destination. Its default, 1 024, fails the rest at
+     * once ("Max requests queued per destination exceeded"); the storm scenario starts thousands
+     * of reconnects together and means them to wait their turn instead.
+     */
+    static final int MAX_QUEUED_HANDSHAKES = 65_536;
 
     /** 127.0.0.1 to 127.0.0.254: the last byte of a usable host address. */
     static final int MAX_SOURCE_ADDRESSES = 254;
@@ -31,7 +42,15 @@ final class ClientPool implements AutoCloseable {
 
     /** One client with the system's choice of source address. */
     static ClientPool single(Duration idleTimeout) throws Exception {
-        return new ClientPool(List.of(start(null, idleTimeout)), Integer.MAX_VALUE);
+        return single(idleTimeout, Scenarios.CONNECT_CONCURRENCY);
+    }
+
+    /**
+     * One client with the system's choice of source address, with at most {@code handshakes}
+     * upgrades in flight (Jetty's connections per destination; more wait in its queue).
+     */
+    static ClientPool single(Duration idleTimeout, int handshakes) throws Exception {
+        return new ClientPool(List.of(start(null, idleTimeout, handshakes)), Integer.MAX_VALUE);
     }
 
     /**
@@ -39,6 +58,11 @@ final class ClientPool implements AutoCloseable {
      * {@code connections} at {@code perAddress} each.
      */
     static ClientPool spread(int connections, int perAddress, Duration idleTimeout) throws Exception {
+        return spread(connections, perAddress, idleTimeout, Scenarios.CONNECT_CONCURRENCY);
+    }
+
+    /** As {@link #spread(int, int, Duration)}, with at most {@code handshakes} upgrades in flight per address. */
+    static ClientPool spread(int connections, int perAddress, Duration idleTimeout, int handshakes) throws Exception {
         int count = (connections + perAddress - 1) / perAddress;
         if (count > MAX_SOURCE_ADDRESSES) {
             throw new IllegalArgumentException(connections + " connections at " + perAddress
@@ -48,7 +72,7 @@ final class ClientPool implements AutoCloseable {
         try {
             for (int i = 0; i < count; i++) {
                 InetAddress source = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (i + 1)});
-                clients.add(start(new InetSocketAddress(source, 0), idleTimeout));
+                clients.add(start(new InetSocketAddress(source, 0), idleTimeout, handshakes));
             }
         } catch (Exception e) {
             new ClientPool(clients, perAddress).close();
@@ -57,8 +81,16 @@ final class ClientPool implements AutoCloseable {
         return new ClientPool(clients, perAddress);
     }
 
-    private static WebSocketClient start(InetSocketAddress bind, Duration idleTimeout) throws Exception {
+    private static WebSocketClient start(InetSocketAddress bind, Duration idleTimeout, int handshakes) throws Exception {
         WebSocketClient client = new WebSocketClient();
+        HttpClient http = client.getHttpClient();
+        // Until start, the executor is the client's own thread pool, not yet running.
+        if (http.getExecutor() instanceof QueuedThreadPool threads) {
+            threads.setDaemon(true);
+        }
+        http.setScheduler(new ScheduledExecutorScheduler("loadtest-client-scheduler", true));
+        http.setMaxConnectionsPerDestination(handshakes);
+        http.setMaxRequestsQueuedPerDestination(MAX_QUEUED_HANDSHAKES);
         client.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         client.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
         client.setIdleTimeout(idleTimeout);

@@ -51,9 +51,11 @@ abstract class LoadConnection {
 
     /**
      * One data frame, or a piece of one, arrived; the payload is valid only during the call. A
-     * message starts with {@code first} and is complete at {@code fin}.
+     * message starts with {@code first} and is complete at {@code fin}. Reads the load tool's
+     * stamp and hands it to {@link #received}; a scenario whose server sends no stamps (the room
+     * server's) overrides this instead.
      */
-    final void frame(ByteBuffer payload, boolean first, boolean fin) {
+    void frame(ByteBuffer payload, boolean first, boolean fin) {
         if (first) {
             reader.start();
         }

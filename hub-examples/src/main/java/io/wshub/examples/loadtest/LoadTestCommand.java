@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * {@code loadtest <echo|fanout|idle> [options]}: loads a WebSocket server on this machine and
+ * {@code loadtest <echo|fanout|idle|storm> [options]}: loads a WebSocket server on this machine and
  * measures it. A progress line goes to stderr every second and a summary to stdout at the end, as
  * a table or, with {@code --json}, as one JSON object. Every run is bounded in connections and
  * time, and only loopback servers are accepted.
@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
  * java -jar wshub-examples.jar loadtest echo --url ws://127.0.0.1:8080 -c 50 -d 10
  * java -jar wshub-examples.jar loadtest fanout -n 1000 -r 0 -W 64 --server-pid 1234
  * java -jar wshub-examples.jar loadtest idle -n 15000 -H 30 --server-pid 1234
+ * java -jar wshub-examples.jar loadtest storm -n 2500 --rooms 100 --retry-ms 100 --server-pid-file server.pid
  * }</pre>
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
         description = "Loads a WebSocket server on this machine (loopback only) and measures it.",
-        subcommands = {EchoCommand.class, FanoutCommand.class, IdleCommand.class})
+        subcommands = {EchoCommand.class, FanoutCommand.class, IdleCommand.class, StormCommand.class})
 public final class LoadTestCommand implements Callable<Integer> {
 
     @Spec
