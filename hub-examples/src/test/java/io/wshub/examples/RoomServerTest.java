@@ -2,6 +2,7 @@ package io.wshub.examples;
 
 import io.wshub.CloseStatus;
 import io.wshub.jetty.TestClient;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,28 @@ class RoomServerTest {
         TestClient bob = join("bob");
         assertJson(alice.nextText(), j("{'type':'user_joined','id':'bob'}"));
         bob.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void withoutPresenceNoOneHearsOfArrivalsAndDeparturesButRoomsStillDo() throws Exception {
+        start(Map.of(Setting.ANNOUNCE_PRESENCE, false));
+        TestClient alice = join("alice");
+        TestClient bob = join("bob");
+        enter(alice, "lobby", "alice");
+        enter(bob, "lobby", "alice", "bob");
+        assertJson(alice.nextText(), j("{'type':'user_joined_room','room':'lobby','userId':'bob'}"));
+        bob.close();
+        assertJson(alice.nextText(), j("{'type':'user_left_room','room':'lobby','userId':'bob'}"));
+        alice.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void theListenBacklogIsSizedForAReconnectStorm() throws Exception {
+        start();
+        assertThat(((ServerConnector) fixture.server.jetty().getConnectors()[0]).getAcceptQueueSize()).isEqualTo(4096);
+        fixture.close();
+        start(Map.of(Setting.ACCEPT_QUEUE_SIZE, 100));
+        assertThat(((ServerConnector) fixture.server.jetty().getConnectors()[0]).getAcceptQueueSize()).isEqualTo(100);
     }
 
     @Test
