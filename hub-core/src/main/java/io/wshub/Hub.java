@@ -58,10 +58,10 @@ public interface Hub {
      *
      * @return how many local sessions it was queued for
      */
-    int broadcast(Frame frame, Session except);
+    int broadcast(Message frame, Session except);
 
-    /** Sends the frame to every session; see {@link #broadcast(Frame, Session)}. */
-    default int broadcast(Frame frame) {
+    /** Sends the frame to every session; see {@link #broadcast(Message, Session)}. */
+    default int broadcast(Message frame) {
         return broadcast(frame, null);
     }
 
@@ -69,7 +69,7 @@ public interface Hub {
      * Sends the frame to the session with this id: queued locally when it is here, forwarded
      * through the broker when another node holds it.
      */
-    SendResult sendTo(String sessionId, Frame frame);
+    SendResult sendTo(String sessionId, Message frame);
 
     /** Counts an error in the stats and tells the metrics listener; for handlers and protocols. */
     void reportError(ErrorKind kind, Session session, String detail);

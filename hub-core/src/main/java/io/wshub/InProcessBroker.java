@@ -56,7 +56,7 @@ public final class InProcessBroker implements Broker {
     }
 
     @Override
-    public void publishBroadcast(Frame frame, String exceptSessionId) {
+    public void publishBroadcast(Message frame, String exceptSessionId) {
         for (InProcessBroker node : cluster.nodes) {
             if (node != this) {
                 node.delivery.deliverBroadcast(frame, exceptSessionId);
@@ -65,7 +65,7 @@ public final class InProcessBroker implements Broker {
     }
 
     @Override
-    public void publishRoom(String room, Frame frame, String exceptSessionId) {
+    public void publishRoom(String room, Message frame, String exceptSessionId) {
         for (InProcessBroker node : cluster.nodes) {
             if (node != this && node.localRooms.containsKey(room)) {
                 node.delivery.deliverRoom(room, frame, exceptSessionId);
@@ -74,7 +74,7 @@ public final class InProcessBroker implements Broker {
     }
 
     @Override
-    public boolean publishPrivate(String sessionId, Frame frame) {
+    public boolean publishPrivate(String sessionId, Message frame) {
         for (InProcessBroker node : cluster.nodes) {
             if (node != this && node.delivery.deliverPrivate(sessionId, frame)) {
                 return true;

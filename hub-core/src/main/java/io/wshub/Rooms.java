@@ -31,7 +31,7 @@ public interface Rooms {
      *
      * @return true if it joined, false if it was already a member or is closed
      */
-    boolean join(Session session, String room, Function<List<String>, Frame> reply, Frame announcement);
+    boolean join(Session session, String room, Function<List<String>, Message> reply, Message announcement);
 
     /**
      * Removes the session from the room (the room goes when empty).
@@ -45,7 +45,7 @@ public interface Rooms {
      *
      * @return true if it was a member (only then is the announcement sent)
      */
-    boolean leave(Session session, String room, Frame announcement);
+    boolean leave(Session session, String room, Message announcement);
 
     /** Whether the session is a member of the room. */
     boolean isMember(Session session, String room);
@@ -67,5 +67,5 @@ public interface Rooms {
      *
      * @return how many local members it was queued for
      */
-    int broadcast(String room, Frame frame, Session except);
+    int broadcast(String room, Message frame, Session except);
 }

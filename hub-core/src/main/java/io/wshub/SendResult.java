@@ -9,7 +9,7 @@ public enum SendResult {
     /**
      * Accepted into the session's outbound queue; it will be written unless the session closes
      * first (a presence announcement may instead have been coalesced with one of its key that was
-     * waiting: see {@link Frame#asPresence}).
+     * waiting: see {@link Message#asPresence}).
      */
     QUEUED,
     /** Refused because the outbound queue is full and the session's policy is to drop the newest. */

@@ -39,11 +39,11 @@ public interface Session {
     Set<String> rooms();
 
     /** Offers a frame to the outbound queue. Never blocks, never throws for a runtime condition. */
-    SendResult send(Frame frame);
+    SendResult send(Message frame);
 
     /** Offers a text message to the outbound queue. */
     default SendResult send(String text) {
-        return send(Frame.text(text));
+        return send(Message.text(text));
     }
 
     /**

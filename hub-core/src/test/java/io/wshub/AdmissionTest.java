@@ -542,7 +542,7 @@ class AdmissionTest {
         int sent;
 
         @Override
-        public void send(Frame[] frames, int count, SendCallback callback) {
+        public void send(Message[] frames, int count, SendCallback callback) {
             sent += count;
             callback.succeeded();
         }

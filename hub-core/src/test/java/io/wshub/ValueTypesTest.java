@@ -34,7 +34,7 @@ class ValueTypesTest {
 
     @Test
     void aFrameEncodesTextOnceAndHandsOutIndependentViews() {
-        Frame frame = Frame.text("héllo");
+        Message frame = Message.text("héllo");
         assertThat(frame.size()).isEqualTo(6);
         ByteBuffer a = frame.payload();
         ByteBuffer b = frame.payload();
@@ -46,13 +46,13 @@ class ValueTypesTest {
 
     @Test
     void aUtf8FrameDecodesItsTextOnDemand() {
-        assertThat(Frame.utf8("{\"a\":\"ü\"}".getBytes(StandardCharsets.UTF_8)).text()).isEqualTo("{\"a\":\"ü\"}");
+        assertThat(Message.utf8("{\"a\":\"ü\"}".getBytes(StandardCharsets.UTF_8)).text()).isEqualTo("{\"a\":\"ü\"}");
     }
 
     @Test
     void aBinaryFrameCopiesABufferAndHasNoText() {
         ByteBuffer source = ByteBuffer.wrap(new byte[] {1, 2, 3});
-        Frame frame = Frame.binary(source);
+        Message frame = Message.binary(source);
         source.put(0, (byte) 9);
         assertThat(frame.payload().get(0)).isEqualTo((byte) 1);
         assertThat(source.position()).isZero();

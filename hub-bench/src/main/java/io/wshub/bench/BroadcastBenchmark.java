@@ -1,6 +1,6 @@
 package io.wshub.bench;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.testing.InMemoryClient;
@@ -50,7 +50,7 @@ public class BroadcastBenchmark {
     /** The fan-out of the targets. */
     static final int RECIPIENTS = 1_000;
 
-    private static final Frame FRAME = Frame.text("x".repeat(64));
+    private static final Message FRAME = Message.text("x".repeat(64));
     private static final HubHandler QUIET = new HubHandler() {
     };
 

@@ -1,7 +1,7 @@
 package io.wshub.bench;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.SendCallback;
@@ -46,7 +46,7 @@ final class SinkConnection implements Connection {
     }
 
     @Override
-    public void send(Frame[] batch, int count, SendCallback callback) {
+    public void send(Message[] batch, int count, SendCallback callback) {
         frames.add(count);
         callback.succeeded();
     }

@@ -1,6 +1,6 @@
 package io.wshub.internal;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.OverflowPolicy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,8 +34,8 @@ public class OutboundQueueBenchmark {
     static final int MAX_MESSAGES = 256;
     static final long MAX_BYTES = 4L * 1024 * 1024;
 
-    private final Frame frame = Frame.text("x".repeat(64));
-    private final Frame[] batch = new Frame[SessionWriter.MAX_BATCH_FRAMES];
+    private final Message frame = Message.text("x".repeat(64));
+    private final Message[] batch = new Message[SessionWriter.MAX_BATCH_FRAMES];
     private final OutboundQueue queue = new OutboundQueue(MAX_MESSAGES, MAX_BYTES, OverflowPolicy.DROP_NEWEST);
     private final OutboundQueue fullDropNewest = full(OverflowPolicy.DROP_NEWEST);
     private final OutboundQueue fullDropOldest = full(OverflowPolicy.DROP_OLDEST);

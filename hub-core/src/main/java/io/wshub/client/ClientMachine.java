@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.ClientConnectRequest;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientTransport;
@@ -261,7 +261,7 @@ final class ClientMachine {
 
     // ---- events of a link, from the transport ----
 
-    void inbound(Link l, Frame frame) {
+    void inbound(Link l, Message frame) {
         inbound.message(l, frame);
     }
 
@@ -340,7 +340,7 @@ final class ClientMachine {
 
     // ---- sending ----
 
-    void send(Frame frame, CompletableFuture<Void> written) {
+    void send(Message frame, CompletableFuture<Void> written) {
         if (state == ClientState.CLOSED) {
             written.completeExceptionally(closedException());
         } else {
@@ -348,16 +348,16 @@ final class ClientMachine {
         }
     }
 
-    void restoreSend(Link l, Frame frame, CompletableFuture<Void> written) {
+    void restoreSend(Link l, Message frame, CompletableFuture<Void> written) {
         outbound.restoreSend(l, frame, written);
     }
 
-    void restoreRequest(Link l, Frame frame, Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
+    void restoreRequest(Link l, Message frame, Predicate<Message> isReply, CompletableFuture<Message> reply) {
         replies.add(new ReplyWaiters.Waiter(isReply, reply, l));
         outbound.restoreSend(l, frame, failingOnError(reply));
     }
 
-    void request(Frame frame, Predicate<Frame> isReply, Duration timeout, CompletableFuture<Frame> reply) {
+    void request(Message frame, Predicate<Message> isReply, Duration timeout, CompletableFuture<Message> reply) {
         if (state == ClientState.CLOSED) {
             reply.completeExceptionally(closedException());
             return;
@@ -373,7 +373,7 @@ final class ClientMachine {
     }
 
     /** A write future that fails {@code reply} when the write fails. */
-    private static CompletableFuture<Void> failingOnError(CompletableFuture<Frame> reply) {
+    private static CompletableFuture<Void> failingOnError(CompletableFuture<Message> reply) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         written.whenComplete((ignored, error) -> {
             if (error != null) {

@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +49,7 @@ final class Inbound {
         demand(l);
     }
 
-    void message(Link l, Frame frame) {
+    void message(Link l, Message frame) {
         if (!machine.isCurrent(l) || l.heartbeat == null) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientConnectionListener;
 import io.wshub.spi.Scheduler;
@@ -91,13 +91,13 @@ final class Link implements ClientConnectionListener {
 
     @Override
     public void onText(String text) {
-        Frame frame = Frame.text(text);
+        Message frame = Message.text(text);
         machine.post(() -> machine.inbound(this, frame));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        Frame frame = Frame.binary(data); // copies: the buffer is valid only during this call
+        Message frame = Message.binary(data); // copies: the buffer is valid only during this call
         machine.post(() -> machine.inbound(this, frame));
     }
 

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.net.URI;
 import java.util.Objects;
@@ -29,7 +29,7 @@ final class LinkRestoreContext implements RestoreContext {
     }
 
     @Override
-    public CompletableFuture<Void> send(Frame frame) {
+    public CompletableFuture<Void> send(Message frame) {
         Objects.requireNonNull(frame, "frame");
         CompletableFuture<Void> written = new CompletableFuture<>();
         machine.post(() -> machine.restoreSend(link, frame, written));
@@ -37,10 +37,10 @@ final class LinkRestoreContext implements RestoreContext {
     }
 
     @Override
-    public CompletableFuture<Frame> request(Frame frame, Predicate<Frame> isReply) {
+    public CompletableFuture<Message> request(Message frame, Predicate<Message> isReply) {
         Objects.requireNonNull(frame, "frame");
         Objects.requireNonNull(isReply, "isReply");
-        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        CompletableFuture<Message> reply = new CompletableFuture<>();
         machine.post(() -> machine.restoreRequest(link, frame, isReply, reply));
         return reply;
     }

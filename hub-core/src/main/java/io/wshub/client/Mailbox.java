@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,7 +22,7 @@ final class Mailbox {
     private final int capacity;
     private final Runnable onRoom;
     // All guarded by lock.
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final ArrayDeque<Message> frames = new ArrayDeque<>();
     private ClientClosedException closed;
 
     Mailbox(int capacity, Runnable onRoom) {
@@ -36,7 +36,7 @@ final class Mailbox {
      *
      * @return whether there is room for another
      */
-    boolean offer(Frame frame) {
+    boolean offer(Message frame) {
         lock.lock();
         try {
             frames.addLast(frame);
@@ -63,9 +63,9 @@ final class Mailbox {
      * @return the message, or empty when none came in time
      * @throws ClientClosedException when the client is closed and every message has been taken
      */
-    Optional<Frame> take(Duration timeout) throws InterruptedException, ClientClosedException {
+    Optional<Message> take(Duration timeout) throws InterruptedException, ClientClosedException {
         long remaining = timeout.toNanos();
-        Frame frame;
+        Message frame;
         boolean madeRoom;
         lock.lock();
         try {

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 /**
  * Takes every inbound message of a {@link ReconnectingClient}, in the order they arrive, one at a
@@ -11,5 +11,5 @@ import io.wshub.Frame;
 public interface MessageHandler {
 
     /** One whole message, text or binary. An exception thrown here is logged and otherwise ignored. */
-    void onMessage(Frame message);
+    void onMessage(Message message);
 }

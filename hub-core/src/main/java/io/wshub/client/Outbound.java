@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.SendCallback;
 
@@ -34,7 +34,7 @@ final class Outbound {
     }
 
     /** Buffers a message (applying the overflow policy) and writes it as soon as the connection allows. */
-    void send(Frame frame, CompletableFuture<Void> written) {
+    void send(Message frame, CompletableFuture<Void> written) {
         long deadline = scheduler.nanoTime() + options.sendTimeout().toNanos();
         List<PendingSend> dropped = new ArrayList<>(0);
         if (!buffer.offer(new PendingSend(frame, written, deadline), dropped)) {
@@ -54,7 +54,7 @@ final class Outbound {
     }
 
     /** Writes a restore hook's message on this connection, ahead of the buffer. */
-    void restoreSend(Link l, Frame frame, CompletableFuture<Void> written) {
+    void restoreSend(Link l, Message frame, CompletableFuture<Void> written) {
         if (!machine.isCurrent(l)) {
             written.completeExceptionally(new ConnectionLostException(l.url, CloseStatus.ABNORMAL,
                     "the connection to " + l.url + " being restored is gone", null));

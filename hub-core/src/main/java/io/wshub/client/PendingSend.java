@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param deadlineNanos when it times out, on the client's clock; {@link Long#MAX_VALUE} for none
  */
-record PendingSend(Frame frame, CompletableFuture<Void> future, long deadlineNanos) {
+record PendingSend(Message frame, CompletableFuture<Void> future, long deadlineNanos) {
 
     /** No deadline: restore sends, which the restore timeout bounds instead. */
     static final long NO_DEADLINE = Long.MAX_VALUE;

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.internal.Checks;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
@@ -104,16 +104,16 @@ public final class ReconnectingClient implements AutoCloseable {
      *         or {@link ClientClosedException}
      * @throws IllegalArgumentException if the frame is larger than {@link ClientOptions#maxMessageBytes()}
      */
-    public CompletableFuture<Void> send(Frame frame) {
+    public CompletableFuture<Void> send(Message frame) {
         checkSize(frame);
         CompletableFuture<Void> written = new CompletableFuture<>();
         machine.post(() -> machine.send(frame, written));
         return written;
     }
 
-    /** Sends a text message; see {@link #send(Frame)}. */
+    /** Sends a text message; see {@link #send(Message)}. */
     public CompletableFuture<Void> sendText(String text) {
-        return send(Frame.text(text));
+        return send(Message.text(text));
     }
 
     /**
@@ -124,11 +124,11 @@ public final class ReconnectingClient implements AutoCloseable {
      * @return the reply; fails as {@link #send} does, or with a {@link TimeoutException} when no
      *         reply came within {@code timeout} of this call
      */
-    public CompletableFuture<Frame> request(Frame frame, Predicate<Frame> isReply, Duration timeout) {
+    public CompletableFuture<Message> request(Message frame, Predicate<Message> isReply, Duration timeout) {
         checkSize(frame);
         Objects.requireNonNull(isReply, "isReply");
         Checks.positive("timeout", timeout);
-        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        CompletableFuture<Message> reply = new CompletableFuture<>();
         machine.post(() -> machine.request(frame, isReply, timeout, reply));
         return reply;
     }
@@ -142,7 +142,7 @@ public final class ReconnectingClient implements AutoCloseable {
      * @throws ClientClosedException when the client is closed and every message has been taken
      * @throws IllegalStateException if the client hands its messages to a handler
      */
-    public Optional<Frame> receive(Duration timeout) throws InterruptedException, ClientClosedException {
+    public Optional<Message> receive(Duration timeout) throws InterruptedException, ClientClosedException {
         Objects.requireNonNull(timeout, "timeout");
         Mailbox mailbox = machine.mailbox();
         if (mailbox == null) {
@@ -208,7 +208,7 @@ public final class ReconnectingClient implements AutoCloseable {
         return "ReconnectingClient[" + url() + ", " + state() + "]";
     }
 
-    private void checkSize(Frame frame) {
+    private void checkSize(Message frame) {
         Objects.requireNonNull(frame, "frame");
         long max = options().maxMessageBytes();
         if (frame.size() > max) {

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,7 @@ final class ReplyWaiters {
     private static final Logger log = LoggerFactory.getLogger(ReplyWaiters.class);
 
     /** One waiting request; {@code owner} is the connection it depends on, or null if it may outlive it. */
-    record Waiter(Predicate<Frame> isReply, CompletableFuture<Frame> reply, Link owner) {
+    record Waiter(Predicate<Message> isReply, CompletableFuture<Message> reply, Link owner) {
     }
 
     private final List<Waiter> waiters = new ArrayList<>();
@@ -33,7 +33,7 @@ final class ReplyWaiters {
     }
 
     /** Completes and removes every waiter that takes this frame as its reply. */
-    void offer(Frame frame) {
+    void offer(Message frame) {
         Iterator<Waiter> it = waiters.iterator();
         while (it.hasNext()) {
             Waiter w = it.next();
@@ -62,7 +62,7 @@ final class ReplyWaiters {
         failed.forEach(w -> w.reply().completeExceptionally(cause));
     }
 
-    private static boolean accepts(Waiter waiter, Frame frame) {
+    private static boolean accepts(Waiter waiter, Message frame) {
         try {
             return waiter.isReply().test(frame);
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +19,12 @@ public interface RestoreContext {
      * Writes the frame on this connection ahead of every buffered message. The future completes
      * when it is written and fails if the connection ends first.
      */
-    CompletableFuture<Void> send(Frame frame);
+    CompletableFuture<Void> send(Message frame);
 
     /**
      * Writes the frame like {@link #send} and completes with the first inbound frame that
      * {@code isReply} accepts (which is also delivered as an ordinary message). Fails if the
      * connection ends first; the restore timeout bounds the wait.
      */
-    CompletableFuture<Frame> request(Frame frame, Predicate<Frame> isReply);
+    CompletableFuture<Message> request(Message frame, Predicate<Message> isReply);
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -72,10 +72,10 @@ public final class RoomClient implements AutoCloseable {
      *         {@link ReconnectingClient#request} does, within the client's send timeout
      * @throws IllegalArgumentException if the name breaks the server's rule: 1–64 of {@code [A-Za-z0-9_.:-]}
      */
-    public CompletableFuture<Frame> join(String room) {
+    public CompletableFuture<Message> join(String room) {
         checkRoom(room);
         rooms.add(room);
-        return client.request(roomFrame("join_room", room), isJoined(room), client.options().sendTimeout());
+        return client.request(roomMessage("join_room", room), isJoined(room), client.options().sendTimeout());
     }
 
     /**
@@ -88,7 +88,7 @@ public final class RoomClient implements AutoCloseable {
         if (client.state() != ClientState.OPEN) {
             return CompletableFuture.completedFuture(null);
         }
-        return client.send(roomFrame("leave_room", room));
+        return client.send(roomMessage("leave_room", room));
     }
 
     /** Sends {@code {"type":"room_message","room":room,"content":content}}; see {@link ReconnectingClient#send}. */
@@ -106,8 +106,8 @@ public final class RoomClient implements AutoCloseable {
     }
 
     private static CompletableFuture<Void> rejoin(Set<String> rooms, RestoreContext context) {
-        List<CompletableFuture<Frame>> joins = rooms.stream()
-                .map(room -> context.request(roomFrame("join_room", room), isJoined(room)))
+        List<CompletableFuture<Message>> joins = rooms.stream()
+                .map(room -> context.request(roomMessage("join_room", room), isJoined(room)))
                 .toList();
         return CompletableFuture.allOf(joins.toArray(CompletableFuture<?>[]::new));
     }
@@ -124,20 +124,20 @@ public final class RoomClient implements AutoCloseable {
         }
     }
 
-    private static Frame roomFrame(String type, String room) {
+    private static Message roomMessage(String type, String room) {
         return encode(JSON.createObjectNode().put("type", type).put("room", room));
     }
 
-    private static Frame encode(ObjectNode message) {
+    private static Message encode(ObjectNode message) {
         try {
-            return Frame.utf8(JSON.writeValueAsBytes(message));
+            return Message.utf8(JSON.writeValueAsBytes(message));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // cannot happen for a tree of strings
         }
     }
 
     /** Whether the frame is the server's {@code room_joined} answer for this room. */
-    static Predicate<Frame> isJoined(String room) {
+    static Predicate<Message> isJoined(String room) {
         return frame -> {
             JsonNode message = parse(frame);
             return message != null
@@ -146,7 +146,7 @@ public final class RoomClient implements AutoCloseable {
         };
     }
 
-    private static JsonNode parse(Frame frame) {
+    private static JsonNode parse(Message frame) {
         if (!frame.isText()) {
             return null;
         }

@@ -3,7 +3,7 @@ package io.wshub.internal;
 import io.wshub.Authenticator;
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
@@ -122,7 +122,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     }
 
     @Override
-    public int broadcast(Frame frame, Session except) {
+    public int broadcast(Message frame, Session except) {
         Objects.requireNonNull(frame, "frame");
         String exceptId = except == null ? null : except.id();
         int queued = deliverLocal(frame, exceptId);
@@ -131,7 +131,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     }
 
     @Override
-    public SendResult sendTo(String sessionId, Frame frame) {
+    public SendResult sendTo(String sessionId, Message frame) {
         Objects.requireNonNull(frame, "frame");
         HubSession local = sessionId == null ? null : registry.visible(sessionId);
         if (local != null) {
@@ -298,17 +298,17 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     // ---- Broker.Delivery ----
 
     @Override
-    public void deliverBroadcast(Frame frame, String exceptSessionId) {
+    public void deliverBroadcast(Message frame, String exceptSessionId) {
         deliverLocal(frame, exceptSessionId);
     }
 
     @Override
-    public void deliverRoom(String room, Frame frame, String exceptSessionId) {
+    public void deliverRoom(String room, Message frame, String exceptSessionId) {
         rooms.deliverLocal(room, frame, exceptSessionId);
     }
 
     @Override
-    public boolean deliverPrivate(String sessionId, Frame frame) {
+    public boolean deliverPrivate(String sessionId, Message frame) {
         HubSession s = registry.visible(sessionId);
         if (s == null) {
             return false;
@@ -329,7 +329,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     // ---- parts ----
 
-    private int deliverLocal(Frame frame, String exceptId) {
+    private int deliverLocal(Message frame, String exceptId) {
         boolean dispatch = registry.live.size() > DISPATCH_THRESHOLD;
         int queued = 0;
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out

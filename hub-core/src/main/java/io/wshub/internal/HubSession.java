@@ -2,7 +2,7 @@ package io.wshub.internal;
 
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.OverflowPolicy;
@@ -182,12 +182,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     }
 
     @Override
-    public SendResult send(Frame frame) {
+    public SendResult send(Message frame) {
         return writer.offer(frame, false);
     }
 
     /** A fan-out's offer: a large one hands the write to the flush executor. */
-    SendResult offer(Frame frame, boolean dispatch) {
+    SendResult offer(Message frame, boolean dispatch) {
         return writer.offer(frame, dispatch);
     }
 

@@ -1,19 +1,19 @@
 package io.wshub.internal;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.OverflowPolicy;
 
 import java.util.HashMap;
 
 /**
- * A session's outbound messages: a ring of shared {@link Frame} references bounded by count and
+ * A session's outbound messages: a ring of shared {@link Message} references bounded by count and
  * bytes, and the one place where the {@link OverflowPolicy} is applied. Not thread-safe: its
  * {@link SessionWriter} guards it.
  *
  * <p>Frames are shared between every recipient of a broadcast, so an entry costs one slot; the
  * ring starts small and doubles up to the count limit, so an idle session holds little memory.
  *
- * <p>Presence announcements ({@link Frame#asPresence}) are coalesced once the queue is half full:
+ * <p>Presence announcements ({@link Message#asPresence}) are coalesced once the queue is half full:
  * a new one for a key that already waits replaces it in place, or, when it says the opposite,
  * cancels it and is not queued (the recipient never saw the arrival it would undo). The cancelled
  * slot stays in the ring as an empty slot until the writer passes it. Announcements count against
@@ -46,7 +46,7 @@ final class OutboundQueue {
     private final OverflowPolicy policy;
 
     /** Null until the first frame, and again after a large ring drains. Empty slots are cancelled announcements. */
-    private Frame[] ring;
+    private Message[] ring;
     private int head;
     /** Slots in use from head on, empty ones included. */
     private int used;
@@ -69,7 +69,7 @@ final class OutboundQueue {
     }
 
     /** Offers a frame, coalescing an announcement or applying the overflow policy when it does not fit. */
-    Outcome offer(Frame frame) {
+    Outcome offer(Message frame) {
         lastDropped = 0;
         lastDroppedBytes = 0;
         if (frame.presenceKey() != null && isFilling() && coalesce(frame)) {
@@ -84,7 +84,7 @@ final class OutboundQueue {
                     return Outcome.OVERFLOW;
                 case DROP_OLDEST:
                     while (size > 0 && !fits(frame)) {
-                        Frame old = pollFirst();
+                        Message old = pollFirst();
                         lastDropped++;
                         lastDroppedBytes += old.size();
                     }
@@ -114,11 +114,11 @@ final class OutboundQueue {
      *
      * @return how many frames were moved
      */
-    int drainTo(Frame[] batch, long byteBudget) {
+    int drainTo(Message[] batch, long byteBudget) {
         int n = 0;
         long taken = 0;
         while (size > 0 && n < batch.length) {
-            Frame next = peekFirst();
+            Message next = peekFirst();
             if (n > 0 && taken + next.size() > byteBudget) {
                 break;
             }
@@ -171,7 +171,7 @@ final class OutboundQueue {
      *
      * @return whether it was coalesced (else it is queued as usual)
      */
-    private boolean coalesce(Frame frame) {
+    private boolean coalesce(Message frame) {
         if (announced == null) {
             indexAnnouncements();
         }
@@ -181,7 +181,7 @@ final class OutboundQueue {
             return false;
         }
         int at = physical(slot);
-        Frame waiting = ring[at];
+        Message waiting = ring[at];
         if (waiting.announcesPresent() == frame.announcesPresent()) {
             ring[at] = frame; // the latest state, in the place of the one it updates
             bytes += frame.size() - waiting.size();
@@ -201,23 +201,23 @@ final class OutboundQueue {
     private void indexAnnouncements() {
         announced = new HashMap<>();
         for (int i = 0; i < used; i++) {
-            Frame f = ring[(head + i) & (ring.length - 1)];
+            Message f = ring[(head + i) & (ring.length - 1)];
             if (f != null && f.presenceKey() != null) {
                 announced.put(f.presenceKey(), headSeq + i); // a later one of the same key wins
             }
         }
     }
 
-    private boolean fits(Frame frame) {
+    private boolean fits(Message frame) {
         if (bytes + frame.size() > maxBytes) {
             return false;
         }
         return frame.presenceKey() != null || size - presence < maxMessages;
     }
 
-    private void add(Frame frame) {
+    private void add(Message frame) {
         if (ring == null) {
-            ring = new Frame[INITIAL_CAPACITY];
+            ring = new Message[INITIAL_CAPACITY];
             head = 0;
         } else if (used == ring.length) {
             makeRoom();
@@ -234,15 +234,15 @@ final class OutboundQueue {
         bytes += frame.size();
     }
 
-    private Frame peekFirst() {
+    private Message peekFirst() {
         skipEmptySlots();
         return ring[head];
     }
 
     /** Takes the first frame; the caller has checked that one waits. */
-    private Frame pollFirst() {
+    private Message pollFirst() {
         skipEmptySlots();
-        Frame f = ring[head];
+        Message f = ring[head];
         ring[head] = null;
         head = (head + 1) & (ring.length - 1);
         used--;
@@ -284,10 +284,10 @@ final class OutboundQueue {
      */
     private void makeRoom() {
         boolean pack = used - size >= ring.length / 2;
-        Frame[] next = new Frame[pack ? ring.length : ring.length * 2];
+        Message[] next = new Message[pack ? ring.length : ring.length * 2];
         int n = 0;
         for (int i = 0; i < used; i++) {
-            Frame f = ring[(head + i) & (ring.length - 1)];
+            Message f = ring[(head + i) & (ring.length - 1)];
             if (f != null || !pack) {
                 next[n++] = f;
             }

@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
@@ -46,7 +46,7 @@ final class RoomRegistry implements Rooms {
     }
 
     @Override
-    public boolean join(Session session, String name, Function<List<String>, Frame> reply, Frame announcement) {
+    public boolean join(Session session, String name, Function<List<String>, Message> reply, Message announcement) {
         HubSession s = hub.own(session);
         requireName(name);
         Deferral.Scope scope = Deferral.enter();
@@ -57,7 +57,7 @@ final class RoomRegistry implements Rooms {
         }
     }
 
-    private boolean joinNow(HubSession s, String name, Function<List<String>, Frame> reply, Frame announcement) {
+    private boolean joinNow(HubSession s, String name, Function<List<String>, Message> reply, Message announcement) {
         for (;;) {
             Room room = rooms.computeIfAbsent(name, Room::new);
             boolean joined;
@@ -99,7 +99,7 @@ final class RoomRegistry implements Rooms {
     }
 
     @Override
-    public boolean leave(Session session, String name, Frame announcement) {
+    public boolean leave(Session session, String name, Message announcement) {
         HubSession s = hub.own(session);
         requireName(name);
         Deferral.Scope scope = Deferral.enter();
@@ -110,7 +110,7 @@ final class RoomRegistry implements Rooms {
         }
     }
 
-    private boolean leaveNow(HubSession s, String name, Frame announcement) {
+    private boolean leaveNow(HubSession s, String name, Message announcement) {
         Room room = rooms.get(name);
         if (room == null) {
             return false;
@@ -199,7 +199,7 @@ final class RoomRegistry implements Rooms {
     }
 
     @Override
-    public int broadcast(String name, Frame frame, Session except) {
+    public int broadcast(String name, Message frame, Session except) {
         Objects.requireNonNull(frame, "frame");
         requireName(name);
         String exceptId = except == null ? null : except.id();
@@ -209,7 +209,7 @@ final class RoomRegistry implements Rooms {
     }
 
     /** Offers the frame to the room's local members but one, in the room's order. */
-    int deliverLocal(String name, Frame frame, String exceptId) {
+    int deliverLocal(String name, Message frame, String exceptId) {
         Room room = rooms.get(name);
         if (room == null) {
             return 0;
@@ -225,7 +225,7 @@ final class RoomRegistry implements Rooms {
     }
 
     /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
-    private static int offerToMembers(Room room, Frame frame, String exceptId) {
+    private static int offerToMembers(Room room, Message frame, String exceptId) {
         int queued = 0;
         for (HubSession m : room.members()) {
             if (!m.id().equals(exceptId) && m.offer(frame, true) == SendResult.QUEUED) {

@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.SendResult;
 import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
@@ -57,7 +57,7 @@ final class SessionWriter implements SendCallback, Runnable {
     private final LongAdder hubQueuedBytes;
 
     // All fields below are guarded by "this".
-    private Frame[] batch;
+    private Message[] batch;
     private int batchCount;
     private long batchBytes;
     /** A flush is scheduled or running, or a write is in flight. */
@@ -99,7 +99,7 @@ final class SessionWriter implements SendCallback, Runnable {
      * Offers a frame. When the writer was idle it starts: here, or on the flush executor when
      * {@code dispatch} is set (a large fan-out spreads its writes over the cores that way).
      */
-    SendResult offer(Frame frame, boolean dispatch) {
+    SendResult offer(Message frame, boolean dispatch) {
         OutboundQueue.Outcome outcome;
         boolean start = false;
         int droppedOld = 0;
@@ -256,7 +256,7 @@ final class SessionWriter implements SendCallback, Runnable {
     /** Drains and writes until the queue is empty or a write is left in flight. */
     private void flush() {
         for (;;) {
-            Frame[] frames;
+            Message[] frames;
             int count;
             CloseStatus close = null;
             synchronized (this) {
@@ -396,7 +396,7 @@ final class SessionWriter implements SendCallback, Runnable {
         int wanted = Math.min(MAX_BATCH_FRAMES, Math.max(1, queued));
         if (batch == null || batch.length < wanted) {
             int grown = batch == null ? wanted : Math.min(MAX_BATCH_FRAMES, Math.max(wanted, batch.length * 2));
-            batch = new Frame[grown];
+            batch = new Message[grown];
         }
     }
 

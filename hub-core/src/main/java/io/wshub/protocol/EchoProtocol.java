@@ -1,6 +1,6 @@
 package io.wshub.protocol;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 /**
  * The echo server's JSON protocol on {@code /ws} (DESIGN.md): a welcome without an id, {@code echo}
@@ -9,9 +9,9 @@ import io.wshub.Frame;
  */
 public final class EchoProtocol {
 
-    private static final Frame WELCOME = Envelope.encode(Envelope.message("welcome")
+    private static final Message WELCOME = Envelope.encode(Envelope.message("welcome")
             .put("content", RoomProtocol.WELCOME_CONTENT));
-    private static final Frame PONG = Envelope.encode(Envelope.message("pong"));
+    private static final Message PONG = Envelope.encode(Envelope.message("pong"));
 
     private EchoProtocol() {
     }

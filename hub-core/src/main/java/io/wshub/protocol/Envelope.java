@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.util.Map;
 
@@ -45,7 +45,7 @@ public final class Envelope {
             .build();
 
     /** Error frames for the fixed texts, encoded once. */
-    private static final Map<String, Frame> ERROR_FRAMES = Map.of(
+    private static final Map<String, Message> ERROR_FRAMES = Map.of(
             INVALID_FORMAT, encodeError(INVALID_FORMAT),
             MISSING_TYPE, encodeError(MISSING_TYPE),
             INVALID_ROOM, encodeError(INVALID_ROOM),
@@ -108,21 +108,21 @@ public final class Envelope {
     }
 
     /** Encodes a JSON value as a text frame, once, for any number of recipients. */
-    public static Frame encode(JsonNode node) {
+    public static Message encode(JsonNode node) {
         try {
-            return Frame.utf8(JSON.writeValueAsBytes(node));
+            return Message.utf8(JSON.writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always encodes", e);
         }
     }
 
     /** The error frame {@code {"type":"error","error":text}}. */
-    public static Frame error(String text) {
-        Frame fixed = ERROR_FRAMES.get(text);
+    public static Message error(String text) {
+        Message fixed = ERROR_FRAMES.get(text);
         return fixed != null ? fixed : encodeError(text);
     }
 
-    private static Frame encodeError(String text) {
+    private static Message encodeError(String text) {
         return encode(message("error").put("error", text));
     }
 

@@ -1,6 +1,6 @@
 package io.wshub.protocol;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.HubHandler;
 import io.wshub.Session;
 
@@ -11,11 +11,11 @@ public final class RawEchoHandler implements HubHandler {
 
     @Override
     public void onText(Session session, String text) {
-        session.send(Frame.text(text));
+        session.send(Message.text(text));
     }
 
     @Override
     public void onBinary(Session session, ByteBuffer data) {
-        session.send(Frame.binary(data)); // copies: the buffer is only valid during this call
+        session.send(Message.binary(data)); // copies: the buffer is only valid during this call
     }
 }

@@ -1,6 +1,6 @@
 package io.wshub.protocol;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.HubHandler;
 import io.wshub.Session;
 
@@ -14,11 +14,11 @@ public final class RawRelayHandler implements HubHandler {
 
     @Override
     public void onText(Session session, String text) {
-        session.hub().broadcast(Frame.text(text), session);
+        session.hub().broadcast(Message.text(text), session);
     }
 
     @Override
     public void onBinary(Session session, ByteBuffer data) {
-        session.hub().broadcast(Frame.binary(data), session);
+        session.hub().broadcast(Message.binary(data), session);
     }
 }

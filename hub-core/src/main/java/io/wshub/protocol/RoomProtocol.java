@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.SendResult;
 import io.wshub.Session;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>Presence ({@code user_joined}, {@code user_left}, {@code user_joined_room},
- * {@code user_left_room}) is sent as {@linkplain Frame#asPresence presence announcements}: a
+ * {@code user_left_room}) is sent as {@linkplain Message#asPresence presence announcements}: a
  * recipient whose queue is filling up under a storm of arrivals keeps only the latest state of each
  * user, and an arrival and departure it has not seen yet cancel out. The hub-wide
  * {@code user_joined}/{@code user_left} reach every session of the hub, so N clients connecting
@@ -40,7 +40,7 @@ public final class RoomProtocol {
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     static final String WELCOME_CONTENT = "Connected to WebSocket server";
-    private static final Frame PONG = Envelope.encode(Envelope.message("pong"));
+    private static final Message PONG = Envelope.encode(Envelope.message("pong"));
 
     private RoomProtocol() {
     }
@@ -101,7 +101,7 @@ public final class RoomProtocol {
     }
 
     /** A hub-wide announcement, keyed by the session id alone. */
-    private static Frame userPresence(String type, Session session, boolean present) {
+    private static Message userPresence(String type, Session session, boolean present) {
         return Envelope.encode(Envelope.message(type).put("id", session.id())).asPresence(session.id(), present);
     }
 
@@ -111,7 +111,7 @@ public final class RoomProtocol {
                 userInRoom("user_joined_room", room, session));
     }
 
-    private static Frame roomJoined(String room, List<String> members) {
+    private static Message roomJoined(String room, List<String> members) {
         ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
         members.forEach(ids::add);
         ObjectNode reply = Envelope.message("room_joined").put("room", room);
@@ -152,7 +152,7 @@ public final class RoomProtocol {
     }
 
     /** A room's announcement, keyed by room and id (neither can hold a space). */
-    private static Frame userInRoom(String type, String room, Session session) {
+    private static Message userInRoom(String type, String room, Session session) {
         return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()))
                 .asPresence(room + " " + session.id(), type.equals("user_joined_room"));
     }

@@ -1,6 +1,6 @@
 package io.wshub.spi;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.util.Collection;
 import java.util.List;
@@ -27,17 +27,17 @@ public interface Broker {
     void stop();
 
     /** Publishes a hub-wide broadcast for the other nodes. */
-    void publishBroadcast(Frame frame, String exceptSessionId);
+    void publishBroadcast(Message frame, String exceptSessionId);
 
     /** Publishes a room message for the room's members on the other nodes. */
-    void publishRoom(String room, Frame frame, String exceptSessionId);
+    void publishRoom(String room, Message frame, String exceptSessionId);
 
     /**
      * Publishes a private message for a session that is not on this node.
      *
      * @return true if, as far as the broker knows, another node holds that session
      */
-    boolean publishPrivate(String sessionId, Frame frame);
+    boolean publishPrivate(String sessionId, Message frame);
 
     /**
      * Claims a session id across the cluster before a session may use it. The one call that may
@@ -81,17 +81,17 @@ public interface Broker {
     interface Delivery {
 
         /** A broadcast from another node: deliver to every local session but {@code exceptSessionId}. */
-        void deliverBroadcast(Frame frame, String exceptSessionId);
+        void deliverBroadcast(Message frame, String exceptSessionId);
 
         /** A room message from another node: deliver to the room's local members but {@code exceptSessionId}. */
-        void deliverRoom(String room, Frame frame, String exceptSessionId);
+        void deliverRoom(String room, Message frame, String exceptSessionId);
 
         /**
          * A private message from another node for a session that should be here.
          *
          * @return whether that session is here
          */
-        boolean deliverPrivate(String sessionId, Frame frame);
+        boolean deliverPrivate(String sessionId, Message frame);
 
         /** Whether a session with this id is open on this node. */
         boolean hasSession(String sessionId);

@@ -1,7 +1,7 @@
 package io.wshub.spi;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.nio.ByteBuffer;
 
@@ -32,10 +32,10 @@ import java.nio.ByteBuffer;
 public interface ClientConnection {
 
     /**
-     * Writes one frame, as text or binary according to {@link Frame#isText()}. The frame may be
-     * shared: read it through {@link Frame#payload()}, which gives every write its own view.
+     * Writes one frame, as text or binary according to {@link Message#isText()}. The frame may be
+     * shared: read it through {@link Message#payload()}, which gives every write its own view.
      */
-    void send(Frame frame, SendCallback callback);
+    void send(Message frame, SendCallback callback);
 
     /** Sends a ping; the peer's pong reaches {@link ClientConnectionListener#onPong}. */
     void ping(ByteBuffer payload);

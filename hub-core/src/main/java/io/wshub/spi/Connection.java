@@ -1,7 +1,7 @@
 package io.wshub.spi;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -38,9 +38,9 @@ public interface Connection {
      * Writes {@code frames[0..count)} in order, text frames as text and binary ones as binary,
      * as one write where the transport can. The array belongs to the transport until the
      * callback; the frames are shared with other connections and must not be changed (read them
-     * through {@link Frame#payload()}).
+     * through {@link Message#payload()}).
      */
-    void send(Frame[] frames, int count, SendCallback callback);
+    void send(Message[] frames, int count, SendCallback callback);
 
     /** Sends a ping; the peer's pong reaches {@link ConnectionListener#onPong}. */
     void ping(ByteBuffer payload);

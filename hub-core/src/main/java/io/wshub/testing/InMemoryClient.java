@@ -1,7 +1,7 @@
 package io.wshub.testing;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.SendCallback;
 
 import java.nio.channels.ClosedChannelException;
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 public final class InMemoryClient implements AutoCloseable {
 
     /** A message the hub sent: text or binary. */
-    public record Message(String text, byte[] binary) {
+    public record Received(String text, byte[] binary) {
         /** Whether it is a text message. */
         public boolean isText() {
             return text != null;
@@ -36,11 +36,11 @@ public final class InMemoryClient implements AutoCloseable {
 
     /** A write of the hub's, not yet fully read. */
     private static final class PendingWrite {
-        final Frame[] frames;
+        final Message[] frames;
         final SendCallback callback;
         int read;
 
-        PendingWrite(Frame[] frames, SendCallback callback) {
+        PendingWrite(Message[] frames, SendCallback callback) {
             this.frames = frames;
             this.callback = callback;
         }
@@ -53,7 +53,7 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     private final String sessionId;
-    private final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private InMemoryConnection connection;
 
@@ -181,7 +181,7 @@ public final class InMemoryClient implements AutoCloseable {
      * @throws AssertionError when none arrives in time or the next message is binary
      */
     public String nextText(Duration timeout) {
-        Message m = poll(timeout).orElseThrow(() -> new AssertionError(
+        Received m = poll(timeout).orElseThrow(() -> new AssertionError(
                 "no message within " + timeout + (closed.isDone() ? "; connection closed: " + closed.join() : "")));
         if (!m.isText()) {
             throw new AssertionError("expected a text message, got " + m.binary().length + " binary bytes");
@@ -195,7 +195,7 @@ public final class InMemoryClient implements AutoCloseable {
      * @throws AssertionError when none arrives in time or the next message is text
      */
     public byte[] nextBinary(Duration timeout) {
-        Message m = poll(timeout).orElseThrow(() -> new AssertionError("no message within " + timeout));
+        Received m = poll(timeout).orElseThrow(() -> new AssertionError("no message within " + timeout));
         if (m.isText()) {
             throw new AssertionError("expected a binary message, got text: " + m.text());
         }
@@ -203,7 +203,7 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     /** The next message, if one arrives within {@code timeout}. */
-    public Optional<Message> poll(Duration timeout) {
+    public Optional<Received> poll(Duration timeout) {
         try {
             return Optional.ofNullable(received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (InterruptedException e) {
@@ -213,8 +213,8 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     /** Every message received and not yet taken, without waiting. */
-    public List<Message> drain() {
-        List<Message> all = new ArrayList<>();
+    public List<Received> drain() {
+        List<Received> all = new ArrayList<>();
         received.drainTo(all);
         return all;
     }
@@ -249,7 +249,7 @@ public final class InMemoryClient implements AutoCloseable {
 
     // ---- the hub's side calls these ----
 
-    void receiveWrite(Frame[] frames, int count, SendCallback callback) {
+    void receiveWrite(Message[] frames, int count, SendCallback callback) {
         boolean refuse;
         boolean readNow = false;
         synchronized (this) {
@@ -277,10 +277,10 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     /** Reads one data frame; the caller holds the lock. */
-    private void take(Frame f) {
+    private void take(Message f) {
         messagesRead++;
         if (!discard) {
-            received.add(f.isText() ? new Message(f.text(), null) : new Message(null, InMemoryConnection.bytes(f.payload())));
+            received.add(f.isText() ? new Received(f.text(), null) : new Received(null, InMemoryConnection.bytes(f.payload())));
         }
     }
 

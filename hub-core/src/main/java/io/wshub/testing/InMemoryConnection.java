@@ -1,7 +1,7 @@
 package io.wshub.testing;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.SendCallback;
@@ -82,7 +82,7 @@ final class InMemoryConnection implements Connection {
     }
 
     @Override
-    public void send(Frame[] frames, int count, SendCallback callback) {
+    public void send(Message[] frames, int count, SendCallback callback) {
         client.receiveWrite(frames, count, callback);
     }
 

@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientConnectionListener;
 import io.wshub.spi.SendCallback;
@@ -40,7 +40,7 @@ public final class FakeConnection implements ClientConnection {
     }
 
     @Override
-    public void send(Frame frame, SendCallback callback) {
+    public void send(Message frame, SendCallback callback) {
         synchronized (this) {
             if (heldWrite != null) {
                 throw new AssertionError("a second send while one is outstanding");

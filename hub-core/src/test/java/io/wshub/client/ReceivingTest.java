@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,8 +52,8 @@ class ReceivingTest {
         f.transport.connection().serverSends("a");
         f.transport.connection().serverSends("b");
 
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("a");
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("b");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("a");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("b");
         assertThat(client.receive(Duration.ofMillis(10))).isEmpty();
     }
 
@@ -68,12 +68,12 @@ class ReceivingTest {
         assertThat(connection.undelivered()).isEqualTo(2);
         assertThat(connection.openDemand()).isZero();
 
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("a");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("a");
 
         assertThat(connection.undelivered()).isEqualTo(1);
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("b");
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("c");
-        assertThat(client.receive(Duration.ZERO)).map(Frame::text).hasValue("d");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("b");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("c");
+        assertThat(client.receive(Duration.ZERO)).map(Message::text).hasValue("d");
         assertThat(connection.undelivered()).isZero();
         assertThat(connection.openDemand()).isEqualTo(1);
     }

@@ -1,7 +1,7 @@
 package io.wshub.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -168,7 +168,7 @@ class ReconnectTest {
         f.advance(Duration.ofMinutes(10));
         assertThat(f.transport.attempts()).hasSize(1);
         assertThat(f.time.pendingTasks()).isZero();
-        assertThat(client.send(Frame.text("late"))).failsWithin(Duration.ZERO)
+        assertThat(client.send(Message.text("late"))).failsWithin(Duration.ZERO)
                 .withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(ClientClosedException.class)
                 .withMessage("the client gave up: handshake with ws://primary.test/ws refused: HTTP 401");

@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ class RestoreTest {
     void bufferedMessagesWaitUntilTheRestoreHookIsDone() {
         CompletableFuture<Void> restored = new CompletableFuture<>();
         ReconnectingClient client = f.builder().restoreHook(context -> {
-            context.send(Frame.text("restore"));
+            context.send(Message.text("restore"));
             return restored;
         }).connect();
         client.sendText("buffered");
@@ -43,11 +43,11 @@ class RestoreTest {
         ReconnectingClient client = f.openClient(f.builder()
                 .restoreHook(context -> {
                     calls.add("first:" + context.isFirstConnection());
-                    return context.send(Frame.text("one"));
+                    return context.send(Message.text("one"));
                 })
                 .restoreHook(context -> {
                     calls.add("second:" + context.isFirstConnection());
-                    return context.send(Frame.text("two"));
+                    return context.send(Message.text("two"));
                 }));
 
         f.transport.connection().drop();
@@ -61,7 +61,7 @@ class RestoreTest {
     @Test
     void aHookCanWaitForTheServersReply() {
         ReconnectingClient client = f.builder().onMessage(frame -> { })
-                .restoreHook(context -> context.request(Frame.text("subscribe"), frame -> frame.text().equals("subscribed")))
+                .restoreHook(context -> context.request(Message.text("subscribe"), frame -> frame.text().equals("subscribed")))
                 .connect();
         client.sendText("buffered");
         FakeConnection connection = f.transport.lastAttempt().open();

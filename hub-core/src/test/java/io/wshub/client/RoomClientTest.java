@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +26,7 @@ class RoomClientTest {
     void joinCompletesWithTheServersAnswer() {
         RoomClient rooms = openRoomClient();
 
-        CompletableFuture<Frame> joined = rooms.join("lobby");
+        CompletableFuture<Message> joined = rooms.join("lobby");
         f.transport.connection().serverSends("{\"type\":\"room_joined\",\"room\":\"other\",\"members\":[]}");
         assertThat(joined).isNotDone();
         f.transport.connection().serverSends(LOBBY_JOINED);
@@ -74,7 +74,7 @@ class RoomClientTest {
     @Test
     void aRoomJoinedWhileConnectingIsJoinedOnTheFirstConnection() {
         RoomClient rooms = RoomClient.connect(f.builder().onMessage(frame -> { }));
-        CompletableFuture<Frame> joined = rooms.join("lobby");
+        CompletableFuture<Message> joined = rooms.join("lobby");
 
         FakeConnection connection = f.transport.lastAttempt().open();
         connection.serverSends(LOBBY_JOINED);

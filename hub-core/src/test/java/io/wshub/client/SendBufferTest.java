@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendBufferTest {
 
     private static PendingSend send(String text, long deadline) {
-        return new PendingSend(Frame.text(text), new CompletableFuture<>(), deadline);
+        return new PendingSend(Message.text(text), new CompletableFuture<>(), deadline);
     }
 
     @Test

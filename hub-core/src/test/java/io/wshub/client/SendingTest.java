@@ -1,6 +1,6 @@
 package io.wshub.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -186,7 +186,7 @@ class SendingTest {
     @Test
     void aRequestCompletesWithItsReply() {
         ReconnectingClient client = f.openClient(f.builder().onMessage(frame -> { }));
-        CompletableFuture<Frame> reply = client.request(Frame.text("question"),
+        CompletableFuture<Message> reply = client.request(Message.text("question"),
                 frame -> frame.text().startsWith("answer"), seconds(5));
         FakeConnection connection = f.transport.connection();
 
@@ -201,7 +201,7 @@ class SendingTest {
     @Test
     void aRequestWithoutReplyTimesOut() {
         ReconnectingClient client = f.openClient(f.builder().onMessage(frame -> { }));
-        CompletableFuture<Frame> reply = client.request(Frame.text("question"), frame -> false, seconds(5));
+        CompletableFuture<Message> reply = client.request(Message.text("question"), frame -> false, seconds(5));
 
         f.advance(seconds(5));
 

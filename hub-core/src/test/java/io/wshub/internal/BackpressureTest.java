@@ -2,7 +2,7 @@ package io.wshub.internal;
 
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
@@ -49,7 +49,7 @@ class BackpressureTest {
     }
 
     private static List<String> texts(InMemoryClient client) {
-        return client.drain().stream().map(InMemoryClient.Message::text).toList();
+        return client.drain().stream().map(InMemoryClient.Received::text).toList();
     }
 
     @Test
@@ -232,7 +232,7 @@ class BackpressureTest {
             for (CapturingConnection c : connections) {
                 c.openOn(t.hub);
             }
-            Frame frame = Frame.text("to everyone");
+            Message frame = Message.text("to everyone");
             assertThat(t.hub.broadcast(frame)).isEqualTo(3);
             for (CapturingConnection c : connections) {
                 assertThat(c.sent()).singleElement().isSameAs(frame);
@@ -247,7 +247,7 @@ class BackpressureTest {
             InMemoryClient fast = t.connect("fast");
             slow.pauseReading();
             for (int i = 0; i < 20; i++) {
-                t.hub.broadcast(Frame.text("b" + i));
+                t.hub.broadcast(Message.text("b" + i));
             }
             assertThat(texts(fast)).hasSize(20);
             assertThat(t.hub.session("slow")).isEmpty();

@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.spi.Admission;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CapturingConnection implements Connection {
 
-    private final List<Frame> sent = new CopyOnWriteArrayList<>();
+    private final List<Message> sent = new CopyOnWriteArrayList<>();
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
     final AtomicInteger pings = new AtomicInteger();
     final AtomicInteger demands = new AtomicInteger();
@@ -35,7 +35,7 @@ final class CapturingConnection implements Connection {
         return this;
     }
 
-    List<Frame> sent() {
+    List<Message> sent() {
         return List.copyOf(sent);
     }
 
@@ -44,7 +44,7 @@ final class CapturingConnection implements Connection {
     }
 
     @Override
-    public void send(Frame[] frames, int count, SendCallback callback) {
+    public void send(Message[] frames, int count, SendCallback callback) {
         for (int i = 0; i < count; i++) {
             sent.add(frames[i]);
         }

@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
@@ -34,14 +34,14 @@ class FailedWriteTest {
 
     /** Writes every frame it is given; when told to, fails the batch at its second frame, inside send. */
     private static final class Recording implements Connection {
-        final List<Frame> written = new CopyOnWriteArrayList<>();
+        final List<Message> written = new CopyOnWriteArrayList<>();
         final AtomicBoolean failing = new AtomicBoolean();
         final AtomicBoolean aborted = new AtomicBoolean();
         volatile boolean sawNull;
         ConnectionListener listener;
 
         @Override
-        public void send(Frame[] frames, int count, SendCallback callback) {
+        public void send(Message[] frames, int count, SendCallback callback) {
             for (int i = 0; i < count; i++) {
                 if (failing.get() && i == 1) {
                     callback.failed(new IOException("connection reset mid-batch"));
@@ -95,18 +95,18 @@ class FailedWriteTest {
             failing.failing.set(true);
             // Fan-outs to more than a few recipients go through the flush lane; bursts make batches.
             for (int i = 0; i < 200; i++) {
-                hub.broadcast(Frame.text("m" + i));
+                hub.broadcast(Message.text("m" + i));
             }
 
             await().atMost(Duration.ofSeconds(10)).until(() -> failing.aborted.get() && hub.sessionCount() == 8);
             for (int i = 200; i < 400; i++) {
-                hub.broadcast(Frame.text("m" + i));
+                hub.broadcast(Message.text("m" + i));
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> healthy.stream().allMatch(c -> c.written.size() == 400));
             assertThat(failing.sawNull).as("a frame of the failing batch read as null").isFalse();
             for (Recording c : healthy) {
-                assertThat(c.written).extracting(Frame::text).startsWith("m0", "m1").endsWith("m398", "m399");
+                assertThat(c.written).extracting(Message::text).startsWith("m0", "m1").endsWith("m398", "m399");
             }
             HubStats stats = hub.stats();
             assertThat(stats.errors(io.wshub.ErrorKind.TRANSPORT)).isEqualTo(1);

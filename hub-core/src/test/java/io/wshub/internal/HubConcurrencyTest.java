@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
@@ -73,9 +73,9 @@ class HubConcurrencyTest {
                 go.await();
                 for (int i = 0; i < MESSAGES_PER_SENDER; i++) {
                     if (i % 2 == 0) {
-                        hub.broadcast(Frame.text("b|" + sender + "|" + i));
+                        hub.broadcast(Message.text("b|" + sender + "|" + i));
                     } else {
-                        hub.rooms().broadcast("r", Frame.text("r|" + sender + "|" + i), null);
+                        hub.rooms().broadcast("r", Message.text("r|" + sender + "|" + i), null);
                     }
                 }
                 return null;

@@ -1,7 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
@@ -41,7 +41,7 @@ class LockOrderTest {
     private static final class EagerClosingConnection implements Connection {
         final List<String> roomLocksHeld;
         final boolean stalled;
-        final List<Frame> received = new CopyOnWriteArrayList<>();
+        final List<Message> received = new CopyOnWriteArrayList<>();
         final AtomicBoolean ended = new AtomicBoolean();
         ConnectionListener listener;
 
@@ -51,7 +51,7 @@ class LockOrderTest {
         }
 
         @Override
-        public void send(Frame[] frames, int count, SendCallback callback) {
+        public void send(Message[] frames, int count, SendCallback callback) {
             if (!stalled) {
                 received.addAll(Arrays.asList(frames).subList(0, count));
                 callback.succeeded();
@@ -129,7 +129,7 @@ class LockOrderTest {
             assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(stalled.size());
             assertThat(t.hub.rooms().localMembers("a")).hasSize(healthy.size());
             for (EagerClosingConnection c : healthy.subList(1, healthy.size())) {
-                assertThat(c.received).extracting(Frame::text).filteredOn(text -> text.contains("\"room_message\""))
+                assertThat(c.received).extracting(Message::text).filteredOn(text -> text.contains("\"room_message\""))
                         .hasSize(10);
             }
         }

@@ -1,6 +1,6 @@
 package io.wshub.internal;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.OverflowPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutboundQueueTest {
 
     private static List<String> drainAll(OutboundQueue q) {
-        Frame[] batch = new Frame[1000];
+        Message[] batch = new Message[1000];
         int n = q.drainTo(batch, Long.MAX_VALUE);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -24,12 +24,12 @@ class OutboundQueueTest {
     @Test
     void keepsOrderAcrossGrowthAndWrapAround() {
         OutboundQueue q = new OutboundQueue(1000, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        Frame[] two = new Frame[2];
+        Message[] two = new Message[2];
         List<String> expected = new ArrayList<>();
         int next = 0;
         for (int round = 0; round < 20; round++) {
             for (int i = 0; i < 7; i++) {
-                assertThat(q.offer(Frame.text("f" + next))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+                assertThat(q.offer(Message.text("f" + next))).isEqualTo(OutboundQueue.Outcome.QUEUED);
                 expected.add("f" + next++);
             }
             int n = q.drainTo(two, Long.MAX_VALUE);
@@ -45,19 +45,19 @@ class OutboundQueueTest {
     @Test
     void dropNewestRefusesOnceFullByCount() {
         OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Frame.text("a"));
-        q.offer(Frame.text("b"));
-        assertThat(q.offer(Frame.text("c"))).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        q.offer(Message.text("a"));
+        q.offer(Message.text("b"));
+        assertThat(q.offer(Message.text("c"))).isEqualTo(OutboundQueue.Outcome.REFUSED);
         assertThat(drainAll(q)).containsExactly("a", "b");
     }
 
     @Test
     void dropOldestDiscardsAsManyAsNeededForTheBytes() {
         OutboundQueue q = new OutboundQueue(100, 10, OverflowPolicy.DROP_OLDEST);
-        q.offer(Frame.text("aaa"));
-        q.offer(Frame.text("bbb"));
-        q.offer(Frame.text("ccc"));
-        assertThat(q.offer(Frame.text("dddddd"))).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        q.offer(Message.text("aaa"));
+        q.offer(Message.text("bbb"));
+        q.offer(Message.text("ccc"));
+        assertThat(q.offer(Message.text("dddddd"))).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
         assertThat(q.lastDropped()).isEqualTo(2);
         assertThat(q.lastDroppedBytes()).isEqualTo(6);
         assertThat(drainAll(q)).containsExactly("ccc", "dddddd");
@@ -66,24 +66,24 @@ class OutboundQueueTest {
     @Test
     void disconnectReportsOverflowAndChangesNothing() {
         OutboundQueue q = new OutboundQueue(1, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
-        q.offer(Frame.text("a"));
-        assertThat(q.offer(Frame.text("b"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        q.offer(Message.text("a"));
+        assertThat(q.offer(Message.text("b"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         assertThat(drainAll(q)).containsExactly("a");
     }
 
     @Test
     void anEmptyQueueTakesAnyFrame() {
         OutboundQueue q = new OutboundQueue(1, 1, OverflowPolicy.DISCONNECT);
-        assertThat(q.offer(Frame.text("far more than one byte"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("far more than one byte"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
     }
 
     @Test
     void aDrainStopsAtTheByteBudgetButAlwaysTakesOneFrame() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Frame.text("x".repeat(50)));
-        q.offer(Frame.text("y".repeat(50)));
-        q.offer(Frame.text("z".repeat(50)));
-        Frame[] batch = new Frame[10];
+        q.offer(Message.text("x".repeat(50)));
+        q.offer(Message.text("y".repeat(50)));
+        q.offer(Message.text("z".repeat(50)));
+        Message[] batch = new Message[10];
         assertThat(q.drainTo(batch, 20)).isEqualTo(1);
         assertThat(q.drainTo(batch, 100)).isEqualTo(2);
     }
@@ -91,25 +91,25 @@ class OutboundQueueTest {
     @Test
     void clearReturnsTheBytesItDiscarded() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Frame.text("12345"));
-        q.offer(Frame.text("678"));
+        q.offer(Message.text("12345"));
+        q.offer(Message.text("678"));
         assertThat(q.clear()).isEqualTo(8);
         assertThat(q.size()).isZero();
     }
 
     // ---- presence announcements ----
 
-    private static Frame arrived(String who) {
-        return Frame.text("joined " + who).asPresence(who, true);
+    private static Message arrived(String who) {
+        return Message.text("joined " + who).asPresence(who, true);
     }
 
-    private static Frame left(String who) {
-        return Frame.text("left " + who).asPresence(who, false);
+    private static Message left(String who) {
+        return Message.text("left " + who).asPresence(who, false);
     }
 
     private static void fillHalf(OutboundQueue q, int maxMessages) {
         for (int i = 0; i < maxMessages / 2; i++) {
-            assertThat(q.offer(Frame.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+            assertThat(q.offer(Message.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
     }
 
@@ -145,9 +145,9 @@ class OutboundQueueTest {
     void theLatestStateOfAKeyReplacesTheOneWaitingInItsPlace() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         fillHalf(q, 10);
-        q.offer(Frame.text("away ann").asPresence("ann", true));
-        q.offer(Frame.text("after"));
-        assertThat(q.offer(Frame.text("back ann").asPresence("ann", true))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        q.offer(Message.text("away ann").asPresence("ann", true));
+        q.offer(Message.text("after"));
+        assertThat(q.offer(Message.text("back ann").asPresence("ann", true))).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(q.bytes()).isEqualTo(5 * 2 + "back ann".length() + "after".length());
         assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4", "back ann", "after");
     }
@@ -159,9 +159,9 @@ class OutboundQueueTest {
             assertThat(q.offer(arrived("user" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
         for (int i = 0; i < 4; i++) {
-            assertThat(q.offer(Frame.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+            assertThat(q.offer(Message.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
-        assertThat(q.offer(Frame.text("one too many"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        assertThat(q.offer(Message.text("one too many"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         assertThat(q.size()).isEqualTo(504);
 
         OutboundQueue small = new OutboundQueue(4, 100, OverflowPolicy.DISCONNECT);
@@ -190,12 +190,12 @@ class OutboundQueueTest {
     @Test
     void emptySlotsLeftByCancelledPairsAreSkippedInOrderAcrossWrapAround() {
         OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_OLDEST);
-        Frame[] one = new Frame[1];
+        Message[] one = new Message[1];
         List<String> seen = new ArrayList<>();
         fillHalf(q, 8);
         for (int round = 0; round < 50; round++) {
             q.offer(arrived("a" + round));
-            q.offer(Frame.text("r" + round));
+            q.offer(Message.text("r" + round));
             q.offer(left("a" + round));
             assertThat(q.drainTo(one, Long.MAX_VALUE)).isEqualTo(1);
             seen.add(one[0].text());

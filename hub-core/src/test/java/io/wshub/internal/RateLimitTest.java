@@ -36,7 +36,7 @@ class RateLimitTest {
         for (int i = 0; i < n; i++) {
             c.sendText(PING);
         }
-        return c.drain().stream().map(InMemoryClient.Message::text).toList();
+        return c.drain().stream().map(InMemoryClient.Received::text).toList();
     }
 
     @Test

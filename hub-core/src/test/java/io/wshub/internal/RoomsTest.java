@@ -1,6 +1,6 @@
 package io.wshub.internal;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
@@ -80,7 +80,7 @@ class RoomsTest {
             t.hub.rooms().join(t.session("a"), "r");
             t.hub.rooms().join(t.session("b"), "r");
 
-            assertThat(t.hub.rooms().broadcast("r", Frame.text("hi"), t.session("a"))).isEqualTo(1);
+            assertThat(t.hub.rooms().broadcast("r", Message.text("hi"), t.session("a"))).isEqualTo(1);
             assertThat(b.nextText(WAIT)).isEqualTo("hi");
             assertThat(a.drain()).isEmpty();
             assertThat(outsider.drain()).isEmpty();

@@ -48,9 +48,9 @@ class InMemoryTransportTest extends TransportTestKit {
         }
 
         @Override
-        public Message next(Duration timeout) {
-            InMemoryClient.Message m = client.poll(timeout).orElseThrow(() -> new AssertionError("no message within " + timeout));
-            return new Message(m.text(), m.binary());
+        public Received next(Duration timeout) {
+            InMemoryClient.Received m = client.poll(timeout).orElseThrow(() -> new AssertionError("no message within " + timeout));
+            return new Received(m.text(), m.binary());
         }
 
         @Override

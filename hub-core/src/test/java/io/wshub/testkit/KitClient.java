@@ -8,7 +8,7 @@ import java.time.Duration;
 public interface KitClient extends AutoCloseable {
 
     /** A message the client received. */
-    record Message(String text, byte[] binary) {
+    record Received(String text, byte[] binary) {
         boolean isText() {
             return text != null;
         }
@@ -19,7 +19,7 @@ public interface KitClient extends AutoCloseable {
     void sendBinary(byte[] data) throws Exception;
 
     /** The next message received, or an AssertionError after the timeout. */
-    Message next(Duration timeout) throws Exception;
+    Received next(Duration timeout) throws Exception;
 
     /** Starts a close handshake from the client. */
     void close(int code, String reason) throws Exception;

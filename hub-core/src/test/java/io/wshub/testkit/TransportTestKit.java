@@ -1,7 +1,7 @@
 package io.wshub.testkit;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.SendCallback;
@@ -163,7 +163,7 @@ public abstract class TransportTestKit {
     void aBatchIsWrittenInOrderAndItsCallbackCompletesOnce() throws Exception {
         KitClient client = connect();
         RecordingListener server = listener(0);
-        Frame[] batch = {Frame.text("first"), Frame.binary(new byte[] {9, 8, 7}), Frame.text("третий ✓")};
+        Message[] batch = {Message.text("first"), Message.binary(new byte[] {9, 8, 7}), Message.text("третий ✓")};
         CountingCallback callback = new CountingCallback();
         server.connection().send(batch, batch.length, callback);
 
@@ -182,10 +182,10 @@ public abstract class TransportTestKit {
             all.add(connect());
         }
         await().atMost(TIMEOUT).until(() -> acceptor.listeners().size() == n);
-        Frame text = Frame.text("shared ".repeat(1000));
-        Frame binary = Frame.binary(new byte[] {1, 2, 3, 4, 5});
+        Message text = Message.text("shared ".repeat(1000));
+        Message binary = Message.binary(new byte[] {1, 2, 3, 4, 5});
         for (RecordingListener l : acceptor.listeners()) {
-            l.connection().send(new Frame[] {text, binary}, 2, new CountingCallback());
+            l.connection().send(new Message[] {text, binary}, 2, new CountingCallback());
         }
         for (KitClient c : all) {
             assertThat(c.next(TIMEOUT).text()).isEqualTo("shared ".repeat(1000));
@@ -241,7 +241,7 @@ public abstract class TransportTestKit {
         await().atMost(TIMEOUT).until(() -> server.closeCount() == 1);
 
         CountingCallback callback = new CountingCallback();
-        server.connection().send(new Frame[] {Frame.text("too late")}, 1, callback);
+        server.connection().send(new Message[] {Message.text("too late")}, 1, callback);
         await().atMost(TIMEOUT).until(() -> callback.failed.get() == 1);
         await().during(QUIET).atMost(TIMEOUT).until(() -> callback.total() == 1);
     }

@@ -95,7 +95,7 @@ class EchoServerTest {
         }
         for (byte[] data : new byte[][] {all, new byte[0], new byte[200_000]}) {
             c.sendBinary(data);
-            TestClient.Message m = c.next(TestClient.TIMEOUT);
+            TestClient.Received m = c.next(TestClient.TIMEOUT);
             assertThat(m.isText()).isFalse();
             assertThat(m.binary()).isEqualTo(data);
         }

@@ -1,7 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientListener;
 import io.wshub.client.ClientOptions;
@@ -272,7 +272,7 @@ final class RoomClientFleet implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(Frame frame) {
+        public void onMessage(Message frame) {
             Phase p = phase;
             messages.get(p).increment();
             if (!frame.isText()) {

@@ -1,11 +1,12 @@
 package io.wshub.jetty;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 
@@ -36,17 +37,17 @@ final class JettyConnection implements Connection {
     }
 
     @Override
-    public void send(Frame[] frames, int count, SendCallback callback) {
+    public void send(Message[] messages, int count, SendCallback callback) {
         if (count <= 0) {
             callback.succeeded();
             return;
         }
         BatchCallback done = new BatchCallback(count, callback);
         for (int i = 0; i < count && !done.isCompleted(); i++) { // after a failure the rest cannot be delivered
-            Frame frame = frames[i];
-            byte opCode = frame.isText() ? OpCode.TEXT : OpCode.BINARY;
+            Message message = messages[i];
+            byte opCode = message.isText() ? OpCode.TEXT : OpCode.BINARY;
             try {
-                core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, frame.payload()), done, i < count - 1);
+                core.sendFrame(new Frame(opCode, message.payload()), done, i < count - 1);
             } catch (RuntimeException e) {
                 done.failed(e);
                 return;
@@ -57,7 +58,7 @@ final class JettyConnection implements Connection {
     @Override
     public void ping(ByteBuffer payload) {
         // a failed ping shows as a missing pong
-        core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PING, payload), Callback.NOOP, false);
+        core.sendFrame(new Frame(OpCode.PING, payload), Callback.NOOP, false);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.wshub.jetty;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.HubOptions;
 import io.wshub.spi.SendCallback;
 import io.wshub.testkit.RecordingAcceptor;
@@ -166,16 +166,16 @@ class JettyAdapterTest {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
         RecordingListener l = listener();
-        Frame[] batch = new Frame[10];
+        Message[] batch = new Message[10];
         for (int i = 0; i < batch.length; i++) {
-            batch[i] = i % 2 == 0 ? Frame.text("frame " + i) : Frame.binary(new byte[] {(byte) i});
+            batch[i] = i % 2 == 0 ? Message.text("frame " + i) : Message.binary(new byte[] {(byte) i});
         }
         long before = server.writes(); // the upgrade response is written: the client has it
         CompletableFuture<Void> written = new CompletableFuture<>();
         l.connection().send(batch, batch.length, completing(written));
 
         for (int i = 0; i < batch.length; i++) {
-            TestClient.Message m = c.next(TIMEOUT);
+            TestClient.Received m = c.next(TIMEOUT);
             if (i % 2 == 0) {
                 assertThat(m.text()).isEqualTo("frame " + i);
             } else {
@@ -193,7 +193,7 @@ class JettyAdapterTest {
         RecordingListener l = listener();
         byte[] big = new byte[200_000];
         Arrays.fill(big, (byte) 'x');
-        Frame[] batch = {Frame.text("small"), Frame.binary(big), Frame.text("y".repeat(100_000)), Frame.text("end")};
+        Message[] batch = {Message.text("small"), Message.binary(big), Message.text("y".repeat(100_000)), Message.text("end")};
         CompletableFuture<Void> written = new CompletableFuture<>();
         l.connection().send(batch, batch.length, completing(written));
 
@@ -239,7 +239,7 @@ class JettyAdapterTest {
                 .containsExactly("permessage-deflate");
         c.sendText("z".repeat(64 * 1024));
         await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
-        l.connection().send(new Frame[] {Frame.text("compressed " + "w".repeat(10_000))}, 1, completing(new CompletableFuture<>()));
+        l.connection().send(new Message[] {Message.text("compressed " + "w".repeat(10_000))}, 1, completing(new CompletableFuture<>()));
         assertThat(c.nextText()).isEqualTo("compressed " + "w".repeat(10_000));
 
         c.sendText("z".repeat(64 * 1024 + 1)); // compresses to a few hundred bytes

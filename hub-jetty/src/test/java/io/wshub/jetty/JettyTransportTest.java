@@ -61,9 +61,9 @@ class JettyTransportTest extends TransportTestKit {
         }
 
         @Override
-        public Message next(Duration timeout) throws Exception {
-            TestClient.Message m = client.next(timeout);
-            return new Message(m.text(), m.binary());
+        public Received next(Duration timeout) throws Exception {
+            TestClient.Received m = client.next(timeout);
+            return new Received(m.text(), m.binary());
         }
 
         @Override

@@ -27,14 +27,14 @@ public final class TestClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /** A received message: text, or binary bytes. */
-    public record Message(String text, byte[] binary) {
+    public record Received(String text, byte[] binary) {
         /** Whether it is a text message. */
         public boolean isText() {
             return text != null;
         }
     }
 
-    private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile Session session;
@@ -115,8 +115,8 @@ public final class TestClient implements AutoCloseable {
     }
 
     /** The next message, or an AssertionError after the timeout. */
-    public Message next(Duration timeout) throws InterruptedException {
-        Message m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    public Received next(Duration timeout) throws InterruptedException {
+        Received m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
             throw new AssertionError("no message within " + timeout);
         }
@@ -125,7 +125,7 @@ public final class TestClient implements AutoCloseable {
 
     /** The next message, which must be text. */
     public String nextText() throws InterruptedException {
-        Message m = next(TIMEOUT);
+        Received m = next(TIMEOUT);
         if (!m.isText()) {
             throw new AssertionError("expected a text message, got " + m.binary().length + " binary bytes");
         }
@@ -143,7 +143,7 @@ public final class TestClient implements AutoCloseable {
 
     /** Asserts that no message arrives for this long. */
     public void expectNoMessage(Duration quiet) throws InterruptedException {
-        Message m = messages.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+        Received m = messages.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
         if (m != null) {
             throw new AssertionError("expected no message, got " + (m.isText() ? m.text() : m.binary().length + " bytes"));
         }
@@ -204,14 +204,14 @@ public final class TestClient implements AutoCloseable {
     public final class Listener implements Session.Listener.AutoDemanding {
         @Override
         public void onWebSocketText(String message) {
-            messages.add(new Message(message, null));
+            messages.add(new Received(message, null));
         }
 
         @Override
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             byte[] copy = new byte[payload.remaining()];
             payload.get(copy);
-            messages.add(new Message(null, copy));
+            messages.add(new Received(null, copy));
             callback.succeed();
         }
 

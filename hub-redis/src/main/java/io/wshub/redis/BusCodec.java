@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -149,7 +149,7 @@ final class BusCodec {
             return longValue(s.incarnation()).longValue(s.version());
         }
 
-        Writer frame(Frame f) {
+        Writer frame(Message f) {
             ensure(1 + f.size());
             buf.put(f.isText() ? TEXT : BINARY).put(f.payload());
             return this;
@@ -217,14 +217,14 @@ final class BusCodec {
         }
 
         /** The rest of the message as a frame: one copy, out of the message. */
-        Frame frame() {
+        Message frame() {
             byte flag = byteValue();
             if (flag != TEXT && flag != BINARY) {
                 throw new MalformedMessageException("bad frame flag " + flag);
             }
             byte[] payload = new byte[buf.remaining()];
             buf.get(payload);
-            return flag == TEXT ? Frame.utf8(payload) : Frame.binary(payload);
+            return flag == TEXT ? Message.utf8(payload) : Message.binary(payload);
         }
 
         void end() {

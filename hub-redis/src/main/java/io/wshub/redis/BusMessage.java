@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 
 import java.util.List;
 
@@ -15,15 +15,15 @@ sealed interface BusMessage {
     String node();
 
     /** A hub-wide broadcast; {@code except} is the sender's session id, or null. */
-    record Broadcast(String node, String except, Frame frame) implements BusMessage {
+    record Broadcast(String node, String except, Message frame) implements BusMessage {
     }
 
     /** A room message for the room's members; {@code except} is the sender's session id, or null. */
-    record RoomMessage(String node, String room, String except, Frame frame) implements BusMessage {
+    record RoomMessage(String node, String room, String except, Message frame) implements BusMessage {
     }
 
     /** A private message for one session, sent to the node that holds it. */
-    record PrivateMessage(String node, String target, Frame frame) implements BusMessage {
+    record PrivateMessage(String node, String target, Message frame) implements BusMessage {
     }
 
     /** Changes to the publishing node's session ids and memberships, with its stamp after them. */

@@ -2,7 +2,7 @@ package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Broker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,12 +135,12 @@ public final class RedisBroker implements Broker {
     // ---- publishing ----
 
     @Override
-    public void publishBroadcast(Frame frame, String exceptSessionId) {
+    public void publishBroadcast(Message frame, String exceptSessionId) {
         publish(busChannel, new BusMessage.Broadcast(nodeId, exceptSessionId, frame));
     }
 
     @Override
-    public void publishRoom(String room, Frame frame, String exceptSessionId) {
+    public void publishRoom(String room, Message frame, String exceptSessionId) {
         publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame));
     }
 
@@ -151,7 +151,7 @@ public final class RedisBroker implements Broker {
      *         once (it is unreachable): the sender learns that it was not delivered
      */
     @Override
-    public boolean publishPrivate(String sessionId, Frame frame) {
+    public boolean publishPrivate(String sessionId, Message frame) {
         String holder = view.nodeOf(sessionId);
         if (holder == null) {
             return false;

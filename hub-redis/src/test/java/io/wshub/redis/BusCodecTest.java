@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ class BusCodecTest {
     void aBroadcastKeepsItsTextFrameByteForByteAndItsSender() {
         String text = "{\"type\":\"broadcast\",\"content\":\"naïve ☕ 𝄞\"}";
 
-        BusMessage.Broadcast m = (BusMessage.Broadcast) roundTrip(new BusMessage.Broadcast("n1", "alice", Frame.text(text)));
+        BusMessage.Broadcast m = (BusMessage.Broadcast) roundTrip(new BusMessage.Broadcast("n1", "alice", Message.text(text)));
 
         assertThat(m.node()).isEqualTo("n1");
         assertThat(m.except()).isEqualTo("alice");
@@ -29,7 +29,7 @@ class BusCodecTest {
         byte[] data = {0, (byte) 0xff, 1, 2, 'B', 'R'};
 
         BusMessage.RoomMessage m = (BusMessage.RoomMessage) roundTrip(
-                new BusMessage.RoomMessage("n1", "lobby:1", null, Frame.binary(data)));
+                new BusMessage.RoomMessage("n1", "lobby:1", null, Message.binary(data)));
 
         assertThat(m.room()).isEqualTo("lobby:1");
         assertThat(m.except()).isNull();
@@ -40,7 +40,7 @@ class BusCodecTest {
     @Test
     void aPrivateMessageMayBeEmpty() {
         BusMessage.PrivateMessage m = (BusMessage.PrivateMessage) roundTrip(
-                new BusMessage.PrivateMessage("n1", "bob", Frame.binary(new byte[0])));
+                new BusMessage.PrivateMessage("n1", "bob", Message.binary(new byte[0])));
 
         assertThat(m.target()).isEqualTo("bob");
         assertThat(m.frame().size()).isZero();
@@ -60,7 +60,7 @@ class BusCodecTest {
 
     @Test
     void theSenderIsReadWithoutDecodingTheRest() {
-        byte[] encoded = BusCodec.encode(new BusMessage.Broadcast("node-7", null, Frame.text("x")));
+        byte[] encoded = BusCodec.encode(new BusMessage.Broadcast("node-7", null, Message.text("x")));
 
         assertThat(BusCodec.origin(encoded)).isEqualTo("node-7");
     }
@@ -107,7 +107,7 @@ class BusCodecTest {
         return BusCodec.decode(BusCodec.encode(m));
     }
 
-    private static byte[] bytes(Frame f) {
+    private static byte[] bytes(Message f) {
         byte[] out = new byte[f.size()];
         f.payload().get(out);
         return out;

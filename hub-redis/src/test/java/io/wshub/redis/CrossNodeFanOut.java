@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.RateLimit;
@@ -149,7 +149,7 @@ final class CrossNodeFanOut {
 
         @Override
         public void publish(byte[] payload) {
-            a.broadcast(Frame.binary(payload));
+            a.broadcast(Message.binary(payload));
         }
 
         @Override

@@ -2,7 +2,7 @@ package io.wshub.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.SendResult;
 import io.wshub.testing.UpgradeRefusedException;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +102,7 @@ class MultiNodeTest {
         JsonNode m = bob.next("private_message");
         assertThat(m.path("from").asText()).isEqualTo("alice");
         assertThat(m.path("content").asText()).isEqualTo("psst");
-        assertThat(c.hub.sendTo("bob", Frame.text("{}"))).isEqualTo(SendResult.FORWARDED);
+        assertThat(c.hub.sendTo("bob", Message.text("{}"))).isEqualTo(SendResult.FORWARDED);
     }
 
     @Test
@@ -146,7 +146,7 @@ class MultiNodeTest {
 
         alice.close();
         await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("s").isEmpty());
-        assertThat(c.hub.sendTo("alice", Frame.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
+        assertThat(c.hub.sendTo("alice", Message.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
     }
 
     @Test
@@ -174,9 +174,9 @@ class MultiNodeTest {
         }
         String text = "naïve ☕ 𝄞 \u0000 end";
 
-        a.hub.broadcast(Frame.binary(binary));
-        a.hub.broadcast(Frame.text(text));
-        a.hub.sendTo("bob", Frame.binary(new byte[0]));
+        a.hub.broadcast(Message.binary(binary));
+        a.hub.broadcast(Message.text(text));
+        a.hub.sendTo("bob", Message.binary(new byte[0]));
 
         assertThat(bob.client.nextBinary(Peer.WAIT)).isEqualTo(binary);
         String received = bob.client.nextText(Peer.WAIT);

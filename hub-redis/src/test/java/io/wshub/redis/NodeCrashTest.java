@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.SendResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class NodeCrashTest {
 
         try (NodeProcess doomed = NodeProcess.start(redis.uri(), prefix, "doomed", "r", "x1", "x2")) {
             await().atMost(TestNode.WAIT).until(() -> survivor.hub.rooms().members("r").equals(List.of("bob", "x1", "x2")));
-            assertThat(survivor.hub.sendTo("x1", Frame.text("{}"))).isEqualTo(SendResult.FORWARDED);
+            assertThat(survivor.hub.sendTo("x1", Message.text("{}"))).isEqualTo(SendResult.FORWARDED);
 
             doomed.kill();
         }
@@ -55,7 +55,7 @@ class NodeCrashTest {
         await().atMost(bound.plus(SCHEDULING_SLACK)).until(() -> survivor.hub.rooms().members("r").equals(List.of("bob")));
         System.out.printf("a killed node's sessions left the member list after %d ms (bound %d ms)%n",
                 Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), bound.toMillis());
-        assertThat(survivor.hub.sendTo("x1", Frame.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
+        assertThat(survivor.hub.sendTo("x1", Message.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
         bob.send("private_message", "to", "x2", "content", "still there?");
         assertThat(bob.next("error").path("error").asText()).isEqualTo("User not found");
         survivor.connect("x1").close(); // its id is free again

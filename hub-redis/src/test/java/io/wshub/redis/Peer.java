@@ -47,7 +47,7 @@ final class Peer implements AutoCloseable {
         List<String> skipped = new ArrayList<>();
         for (;;) {
             long left = deadline - System.nanoTime();
-            Optional<InMemoryClient.Message> m = left > 0 ? client.poll(Duration.ofNanos(left)) : Optional.empty();
+            Optional<InMemoryClient.Received> m = left > 0 ? client.poll(Duration.ofNanos(left)) : Optional.empty();
             if (m.isEmpty()) {
                 throw new AssertionError(id() + ": no " + type + " within " + WAIT + "; skipped " + skipped);
             }
@@ -66,7 +66,7 @@ final class Peer implements AutoCloseable {
     /** Every text message of this type that arrived so far, without waiting. */
     List<JsonNode> drained(String type) {
         List<JsonNode> out = new ArrayList<>();
-        for (InMemoryClient.Message m : client.drain()) {
+        for (InMemoryClient.Received m : client.drain()) {
             if (m.isText()) {
                 JsonNode node = parse(m.text());
                 if (type.equals(node.path("type").asText())) {

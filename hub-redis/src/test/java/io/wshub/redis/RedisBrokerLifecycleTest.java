@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.Broker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,16 +35,16 @@ class RedisBrokerLifecycleTest {
         volatile Runnable onBroadcast = () -> { };
 
         @Override
-        public void deliverBroadcast(Frame frame, String exceptSessionId) {
+        public void deliverBroadcast(Message frame, String exceptSessionId) {
             onBroadcast.run();
         }
 
         @Override
-        public void deliverRoom(String room, Frame frame, String exceptSessionId) {
+        public void deliverRoom(String room, Message frame, String exceptSessionId) {
         }
 
         @Override
-        public boolean deliverPrivate(String sessionId, Frame frame) {
+        public boolean deliverPrivate(String sessionId, Message frame) {
             return false;
         }
 
@@ -77,7 +77,7 @@ class RedisBrokerLifecycleTest {
         try {
             await().atMost(TestNode.WAIT).until(() -> a.isUp() && b.isUp());
 
-            b.publishBroadcast(Frame.text("bye"), null);
+            b.publishBroadcast(Message.text("bye"), null);
 
             assertThat(stoppedOn.get(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS)).startsWith("wshub-redis-a-");
             // Waiting for its own thread could only end by giving up after the shutdown timeout.

@@ -1,7 +1,7 @@
 package io.wshub.redis;
 
 import io.wshub.ErrorKind;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.SendResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,16 +90,16 @@ class RedisOutageTest {
         // the id on this node's word alone (counting a broker error).
         CompletableFuture<Void> calls = CompletableFuture.runAsync(() -> {
             for (int i = 0; i < 1_000; i++) {
-                a.hub.broadcast(Frame.text("{\"type\":\"tick\"}"));
+                a.hub.broadcast(Message.text("{\"type\":\"tick\"}"));
                 a.hub.rooms().members("r");
-                a.hub.sendTo("bob", Frame.text("{}"));
+                a.hub.sendTo("bob", Message.text("{}"));
             }
             a.connect("carol").close();
         });
         calls.get(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(alice.client.isClosed()).isFalse();
-        assertThat(a.hub.sendTo("alice", Frame.text("{}"))).isEqualTo(SendResult.QUEUED);
+        assertThat(a.hub.sendTo("alice", Message.text("{}"))).isEqualTo(SendResult.QUEUED);
         assertThat(a.hub.stats().errors(ErrorKind.BROKER)).isGreaterThanOrEqualTo(1_000);
     }
 
@@ -147,7 +147,7 @@ class RedisOutageTest {
             redis.pause();
             try {
                 for (int i = 0; i < budgetInMessages + 16; i++) {
-                    hub.broadcast(Frame.binary(new byte[mib - 64])); // header included: 1 MiB on the wire at most
+                    hub.broadcast(Message.binary(new byte[mib - 64])); // header included: 1 MiB on the wire at most
                 }
                 assertThat(hub.stats().errors(ErrorKind.BROKER)).isEqualTo(16);
             } finally {

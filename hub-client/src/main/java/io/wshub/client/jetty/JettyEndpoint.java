@@ -21,7 +21,7 @@ public final class JettyEndpoint implements Session.Listener {
     private final ClientConnectionListener listener;
     private final ClientConnectRequest request;
     // Set once on the Jetty thread that opens the session; read by the thread completing the connect.
-    private volatile JettyConnection connection;
+    private volatile JettyClientConnection connection;
     private volatile Session session;
 
     JettyEndpoint(ClientConnectionListener listener, ClientConnectRequest request) {
@@ -29,7 +29,7 @@ public final class JettyEndpoint implements Session.Listener {
         this.request = request;
     }
 
-    JettyConnection connection() {
+    JettyClientConnection connection() {
         return connection;
     }
 
@@ -40,7 +40,7 @@ public final class JettyEndpoint implements Session.Listener {
         session.setMaxFrameSize(request.maxMessageBytes()); // a server may send a whole message as one frame
         session.setIdleTimeout(request.idleTimeout());
         this.session = session;
-        this.connection = new JettyConnection(session);
+        this.connection = new JettyClientConnection(session);
     }
 
     @Override

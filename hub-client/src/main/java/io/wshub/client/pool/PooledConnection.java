@@ -1,6 +1,6 @@
 package io.wshub.client.pool;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientClosedException;
 import io.wshub.client.ReconnectingClient;
 
@@ -36,7 +36,7 @@ public final class PooledConnection implements AutoCloseable {
     }
 
     /** Sends a message; see {@link ReconnectingClient#send}. */
-    public CompletableFuture<Void> send(Frame frame) {
+    public CompletableFuture<Void> send(Message frame) {
         return client().send(frame);
     }
 
@@ -46,12 +46,12 @@ public final class PooledConnection implements AutoCloseable {
     }
 
     /** Sends a message and waits for its reply; see {@link ReconnectingClient#request}. */
-    public CompletableFuture<Frame> request(Frame frame, Predicate<Frame> isReply, Duration timeout) {
+    public CompletableFuture<Message> request(Message frame, Predicate<Message> isReply, Duration timeout) {
         return client().request(frame, isReply, timeout);
     }
 
     /** Takes the next inbound message; see {@link ReconnectingClient#receive}. */
-    public Optional<Frame> receive(Duration timeout) throws InterruptedException, ClientClosedException {
+    public Optional<Message> receive(Duration timeout) throws InterruptedException, ClientClosedException {
         return client().receive(timeout);
     }
 

@@ -2,7 +2,7 @@ package io.wshub.client.jetty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientOptions;
 import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
@@ -63,7 +63,7 @@ class HubRestartTest {
         return contents;
     }
 
-    private static JsonNode parse(Frame frame) {
+    private static JsonNode parse(Message frame) {
         try {
             return JSON.readTree(frame.text());
         } catch (IOException e) {

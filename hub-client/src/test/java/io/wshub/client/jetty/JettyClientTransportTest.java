@@ -1,7 +1,7 @@
 package io.wshub.client.jetty;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientListener;
 import io.wshub.client.ClientOptions;
@@ -67,10 +67,10 @@ class JettyClientTransportTest {
     void textAndBinaryMessagesMakeTheRoundTrip() throws Exception {
         try (ReconnectingClient client = connect(server.uri("/echo"), QUICK)) {
             client.sendText("héllo");
-            client.send(Frame.binary(new byte[] {1, 2, 3}));
+            client.send(Message.binary(new byte[] {1, 2, 3}));
 
             assertThat(nextText(client)).isEqualTo("héllo");
-            Frame binary = client.receive(WAIT).orElseThrow();
+            Message binary = client.receive(WAIT).orElseThrow();
             assertThat(binary.isText()).isFalse();
             assertThat(binary.payload()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         }

@@ -1,6 +1,6 @@
 package io.wshub.examples.client;
 
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientListener;
 import io.wshub.client.ClientState;
@@ -28,12 +28,12 @@ final class TerminalOutput implements ClientListener {
     }
 
     /** Prints a frame as one line: text as it is (line breaks escaped), binary as {@code binary:BASE64}. */
-    void frame(Frame frame) {
+    void frame(Message frame) {
         out.println(render(frame));
         out.flush();
     }
 
-    static String render(Frame frame) {
+    static String render(Message frame) {
         if (!frame.isText()) {
             byte[] bytes = new byte[frame.size()];
             frame.payload().get(bytes);

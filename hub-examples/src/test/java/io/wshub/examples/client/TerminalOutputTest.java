@@ -1,7 +1,7 @@
 package io.wshub.examples.client;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientState;
 import io.wshub.client.ConnectionLostException;
@@ -27,9 +27,9 @@ class TerminalOutputTest {
 
     @Test
     void everyFrameIsOneLineOnStdout() {
-        terminal.frame(Frame.text("{\"type\":\"pong\"}"));
-        terminal.frame(Frame.text("two\nlines\r"));
-        terminal.frame(Frame.binary(new byte[] {0, 1, 2}));
+        terminal.frame(Message.text("{\"type\":\"pong\"}"));
+        terminal.frame(Message.text("two\nlines\r"));
+        terminal.frame(Message.binary(new byte[] {0, 1, 2}));
 
         assertThat(out.toString(StandardCharsets.UTF_8).lines())
                 .containsExactly("{\"type\":\"pong\"}", "two\\nlines\\r", "binary:AAEC");

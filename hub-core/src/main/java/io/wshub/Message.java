@@ -16,7 +16,7 @@ import java.util.Objects;
  * has gone. Such announcements can be coalesced by a recipient whose queue is filling up, so that a
  * storm of arrivals and departures never turns a healthy recipient into a slow consumer.
  */
-public final class Frame {
+public final class Message {
 
     private final boolean text;
     private final ByteBuffer bytes; // read-only, position 0; never handed out itself, only views
@@ -27,11 +27,11 @@ public final class Frame {
     // Racy single-check cache: String is immutable and safely published through its final fields.
     private String decoded;
 
-    private Frame(boolean text, ByteBuffer bytes, String decoded) {
+    private Message(boolean text, ByteBuffer bytes, String decoded) {
         this(text, bytes, decoded, null, false);
     }
 
-    private Frame(boolean text, ByteBuffer bytes, String decoded, String presenceKey, boolean present) {
+    private Message(boolean text, ByteBuffer bytes, String decoded, String presenceKey, boolean present) {
         this.text = text;
         this.bytes = bytes;
         this.decoded = decoded;
@@ -40,32 +40,32 @@ public final class Frame {
     }
 
     /** A text frame; the text is encoded to UTF-8 once, here. */
-    public static Frame text(String text) {
+    public static Message text(String text) {
         Objects.requireNonNull(text, "text");
-        return new Frame(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(), text);
+        return new Message(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(), text);
     }
 
     /**
      * A text frame from bytes that are already valid UTF-8 (as a JSON encoder produces). The array
      * is not copied: the caller must not change it afterwards.
      */
-    public static Frame utf8(byte[] utf8) {
+    public static Message utf8(byte[] utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        return new Frame(true, ByteBuffer.wrap(utf8).asReadOnlyBuffer(), null);
+        return new Message(true, ByteBuffer.wrap(utf8).asReadOnlyBuffer(), null);
     }
 
     /** A binary frame that wraps the array without copying: the caller must not change it afterwards. */
-    public static Frame binary(byte[] data) {
+    public static Message binary(byte[] data) {
         Objects.requireNonNull(data, "data");
-        return new Frame(false, ByteBuffer.wrap(data).asReadOnlyBuffer(), null);
+        return new Message(false, ByteBuffer.wrap(data).asReadOnlyBuffer(), null);
     }
 
     /** A binary frame holding a copy of the buffer's remaining bytes; the buffer's position is unchanged. */
-    public static Frame binary(ByteBuffer data) {
+    public static Message binary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data.duplicate()).flip();
-        return new Frame(false, copy.asReadOnlyBuffer(), null);
+        return new Message(false, copy.asReadOnlyBuffer(), null);
     }
 
     /** Whether this is a text frame (else binary). */
@@ -110,12 +110,12 @@ public final class Frame {
      *
      * @throws IllegalArgumentException for an empty key
      */
-    public Frame asPresence(String key, boolean present) {
+    public Message asPresence(String key, boolean present) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
             throw new IllegalArgumentException("presence key must not be empty");
         }
-        return new Frame(text, bytes, decoded, key, present);
+        return new Message(text, bytes, decoded, key, present);
     }
 
     /** The key this frame announces the presence of, or null for an ordinary message. */
@@ -130,6 +130,6 @@ public final class Frame {
 
     @Override
     public String toString() {
-        return (text ? "Frame[text, " : "Frame[binary, ") + size() + " bytes]";
+        return (text ? "Message[text, " : "Message[binary, ") + size() + " bytes]";
     }
 }

@@ -1,7 +1,7 @@
 package io.wshub.client.jetty;
 
 import io.wshub.CloseStatus;
-import io.wshub.Frame;
+import io.wshub.Message;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -10,16 +10,16 @@ import org.eclipse.jetty.websocket.api.Session;
 import java.nio.ByteBuffer;
 
 /** A {@link ClientConnection} over one Jetty WebSocket {@link Session}. */
-final class JettyConnection implements ClientConnection {
+final class JettyClientConnection implements ClientConnection {
 
     private final Session session;
 
-    JettyConnection(Session session) {
+    JettyClientConnection(Session session) {
         this.session = session;
     }
 
     @Override
-    public void send(Frame frame, SendCallback callback) {
+    public void send(Message frame, SendCallback callback) {
         Callback done = Callback.from(callback::succeeded, callback::failed);
         try {
             if (frame.isText()) {
