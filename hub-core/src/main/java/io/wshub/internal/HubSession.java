@@ -313,8 +313,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         bytesIn += bytes;
         hub.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
         if (st == CLOSING) {
-            demandNext(); // keep reading until the peer's close frame arrives
-            return false;
+            return false; // the transport reads on by itself until the peer's close frame arrives
         }
         if (bytes > hub.options().maxMessageBytes()) {
             hub.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, bytes + " bytes");
@@ -337,20 +336,18 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     }
 
     /**
-     * Asks the transport for the next message, unless the application suspended reading. A
-     * closing session always reads on, so that the peer's close frame arrives.
+     * Asks the transport for the next message, unless the application suspended reading. Once the
+     * hub closes, the transport reads on by itself so that the peer's close frame arrives
+     * ({@link io.wshub.spi.InboundPipeline#readUntilClose()}).
      */
     void demandNext() {
-        int st = state;
-        if (st == CLOSED) {
+        if (state == CLOSED) {
             return;
         }
-        if (st == OPEN) {
-            synchronized (this) {
-                if (readingSuspended) {
-                    demandOwed = true;
-                    return;
-                }
+        synchronized (this) {
+            if (readingSuspended) {
+                demandOwed = true;
+                return;
             }
         }
         connection.demand();

@@ -30,6 +30,8 @@ import java.nio.ByteBuffer;
  *   <li>Listener callbacks for one connection never overlap.</li>
  *   <li>{@link ConnectionListener#onClose} is called exactly once, and nothing is called after it.</li>
  * </ul>
+ * A transport gets the inbound promises by handing what it reads to an {@link InboundPipeline},
+ * as wshub's own transports do.
  * The transport test kit in {@code hub-core}'s test-jar checks these promises.
  */
 public interface Connection {
@@ -46,8 +48,10 @@ public interface Connection {
     void ping(ByteBuffer payload);
 
     /**
-     * Starts the close handshake with this status (already validated as sendable). The transport
-     * reports the end through {@link ConnectionListener#onClose}.
+     * Starts the close handshake with this status (already validated as sendable). From here on
+     * the transport reads on by itself, without the hub's demand, until the peer's close frame
+     * arrives, dropping the messages read meanwhile ({@link InboundPipeline#readUntilClose()} does
+     * it); it reports the end through {@link ConnectionListener#onClose}.
      */
     void close(CloseStatus status);
 

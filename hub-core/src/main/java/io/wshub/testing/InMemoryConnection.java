@@ -4,6 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.InboundPipeline;
 import io.wshub.spi.SendCallback;
 
 import java.net.InetSocketAddress;
@@ -11,10 +12,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The hub's end of an in-memory connection. Frames from the client wait in an inbound queue and
- * reach the {@link ConnectionListener} one at a time: messages only on demand, control frames and
- * the close whenever they reach the head. Whichever thread adds an event or demand delivers,
- * unless another thread is already delivering, which then carries on; so callbacks never overlap.
+ * The hub's end of an in-memory connection. What the client sends waits in a queue, the
+ * connection's "socket"; the {@link InboundPipeline} reads from it one event at a time when the hub
+ * demands (and on until the close once the hub closes), exactly as it reads a real socket in the
+ * Jetty adapter, and keeps the listener's promises. A client's abort does not wait to be read.
  */
 final class InMemoryConnection implements Connection {
 
@@ -38,20 +39,18 @@ final class InMemoryConnection implements Connection {
     record Close(CloseStatus status) implements Event {
     }
 
-    /** The connection dropped: jumps the queue. */
+    /** The connection dropped: reported at once, ahead of whatever waits. */
     record Abort() implements Event {
     }
 
     private final InMemoryClient client;
     private final InetSocketAddress remoteAddress;
+    private final InboundPipeline inbound = new InboundPipeline(this::readNext);
 
     // Guarded by "this".
-    private final ArrayDeque<Event> inbound = new ArrayDeque<>();
-    private ConnectionListener listener;
-    private long demand;
-    private boolean delivering;
-    /** onClose has been taken for delivery: nothing follows it. */
-    private boolean ended;
+    private final ArrayDeque<Event> sent = new ArrayDeque<>();
+    /** The pipeline asked for the next event and none was there yet. */
+    private boolean readPending;
 
     InMemoryConnection(InMemoryClient client, InetSocketAddress remoteAddress) {
         this.client = client;
@@ -60,30 +59,29 @@ final class InMemoryConnection implements Connection {
 
     /** The hub opened the session: delivery may start. */
     void opened(ConnectionListener l) {
-        synchronized (this) {
-            listener = l;
-        }
-        deliver();
+        inbound.open(l);
     }
 
     /** A frame, close or abort from the client. */
     void fromClient(Event event) {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            if (event instanceof Abort) {
-                inbound.addFirst(event);
-            } else {
-                inbound.addLast(event);
-            }
+        if (event instanceof Abort) {
+            dropped();
+            return;
         }
-        deliver();
+        boolean read;
+        synchronized (this) {
+            sent.addLast(event);
+            read = readPending;
+            readPending = false;
+        }
+        if (read) {
+            readNext();
+        }
     }
 
     @Override
-    public void send(Message[] frames, int count, SendCallback callback) {
-        client.receiveWrite(frames, count, callback);
+    public void send(Message[] messages, int count, SendCallback callback) {
+        client.receiveWrite(messages, count, callback);
     }
 
     @Override
@@ -94,20 +92,17 @@ final class InMemoryConnection implements Connection {
     @Override
     public void close(CloseStatus status) {
         client.receiveClose(status);
+        inbound.readUntilClose();
     }
 
     @Override
     public void abort() {
-        client.dropped();
-        fromClient(new Abort());
+        dropped();
     }
 
     @Override
     public void demand() {
-        synchronized (this) {
-            demand++;
-        }
-        deliver();
+        inbound.demand();
     }
 
     @Override
@@ -115,66 +110,29 @@ final class InMemoryConnection implements Connection {
         return remoteAddress;
     }
 
-    private void deliver() {
-        for (;;) {
-            Event event;
-            ConnectionListener l;
-            synchronized (this) {
-                if (listener == null || delivering) {
-                    return; // not open yet, or the delivering thread will find this event
-                }
-                event = takeDeliverable();
-                if (event == null) {
-                    return;
-                }
-                delivering = true;
-                l = listener;
-            }
-            try {
-                dispatch(l, event);
-            } finally {
-                synchronized (this) {
-                    delivering = false;
-                }
-            }
-        }
+    private void dropped() {
+        client.dropped();
+        inbound.closed(CloseStatus.ABNORMAL);
     }
 
-    /** The head event if it may go now; the caller holds the lock. */
-    private Event takeDeliverable() {
-        Event head = inbound.peekFirst();
-        if (head == null || ended) {
-            return null;
+    /** The pipeline's read: the next thing the client sent, now or as soon as it sends it. */
+    private void readNext() {
+        Event event;
+        synchronized (this) {
+            event = sent.pollFirst();
+            readPending = event == null;
         }
-        if ((head instanceof Text || head instanceof Binary)) {
-            if (demand == 0) {
-                return null;
-            }
-            demand--;
-        }
-        if (head instanceof Close || head instanceof Abort) {
-            ended = true;
-            inbound.clear();
-            return head;
-        }
-        return inbound.pollFirst();
-    }
-
-    private void dispatch(ConnectionListener l, Event event) {
         if (event instanceof Text t) {
-            l.onText(t.text());
+            inbound.text(t.text());
         } else if (event instanceof Binary b) {
-            l.onBinary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer());
+            inbound.binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer(), null);
         } else if (event instanceof Ping p) {
-            l.onPing(ByteBuffer.wrap(p.payload()).asReadOnlyBuffer());
+            inbound.ping(ByteBuffer.wrap(p.payload()).asReadOnlyBuffer());
         } else if (event instanceof Pong p) {
-            l.onPong(ByteBuffer.wrap(p.payload()).asReadOnlyBuffer());
+            inbound.pong(ByteBuffer.wrap(p.payload()).asReadOnlyBuffer());
         } else if (event instanceof Close c) {
             client.closeHandshakeDone(c.status()); // the hub's transport echoes the close
-            l.onClose(c.status());
-        } else {
-            client.dropped();
-            l.onClose(CloseStatus.ABNORMAL);
+            inbound.closed(c.status());
         }
     }
 

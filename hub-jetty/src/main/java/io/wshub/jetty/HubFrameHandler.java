@@ -3,6 +3,7 @@ package io.wshub.jetty;
 import io.wshub.CloseStatus;
 import io.wshub.spi.Admission;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.InboundPipeline;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -38,9 +39,9 @@ final class HubFrameHandler implements FrameHandler {
     private final Admission.Accepted admission;
     private final InetSocketAddress remoteAddress;
     private final long maxMessageBytes;
-    private final SerialListener events = new SerialListener();
-    private final DemandGate demand = new DemandGate(this::demandFromJetty);
-    /** Set once in onOpen, before the hub can demand; read by the demand gate on any thread. */
+    /** Demand, order, one at a time, reading on until the close: one Jetty demand per message it reads. */
+    private final InboundPipeline inbound = new InboundPipeline(this::demandFromJetty);
+    /** Set once in onOpen, before the hub can demand; read by the pipeline's reads on any thread. */
     private volatile CoreSession session;
     /** Builds the message being read, unless it is binary in one frame; made when first needed. */
     private MessageAssembler assembler;
@@ -56,15 +57,15 @@ final class HubFrameHandler implements FrameHandler {
         session = coreSession;
         ConnectionListener listener;
         try {
-            listener = admission.open(new JettyConnection(coreSession, demand, remoteAddress));
+            listener = admission.open(new JettyConnection(coreSession, inbound, remoteAddress));
         } catch (RuntimeException e) {
             log.error("the hub failed to open session {}; dropping the connection", admission.sessionId(), e);
-            events.abandon();
+            inbound.abandon();
             callback.succeeded();
             coreSession.abort();
             return;
         }
-        events.open(listener);
+        inbound.open(listener);
         callback.succeeded();
     }
 
@@ -82,17 +83,16 @@ final class HubFrameHandler implements FrameHandler {
 
     @Override
     public void onError(Throwable cause, Callback callback) {
-        events.error(cause);
+        inbound.error(cause);
         callback.succeeded();
     }
 
     @Override
     public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus status, Callback callback) {
-        demand.end();
         if (session == null) {
             admission.abandon(); // the upgrade failed before the session opened
         }
-        events.close(closeStatus(status.getCode(), status.getReason()));
+        inbound.closed(closeStatus(status.getCode(), status.getReason()));
         callback.succeeded();
     }
 
@@ -132,7 +132,7 @@ final class HubFrameHandler implements FrameHandler {
     private void completeOrReadOn(Frame frame, Callback callback) {
         if (!frame.isFin()) {
             callback.succeeded();
-            session.demand(); // the next frame of this message; the gate's demand still stands for it
+            session.demand(); // the next frame of this message; the pipeline's read still stands for it
             return;
         }
         if (assembler.isText()) {
@@ -144,49 +144,35 @@ final class HubFrameHandler implements FrameHandler {
                 return;
             }
             callback.succeeded();
-            if (demand.messageArrived()) {
-                events.text(text);
-            }
-            demand.messageHandled();
+            inbound.text(text);
         } else {
             ByteBuffer data = assembler.takeBinary();
             callback.succeeded();
-            if (demand.messageArrived()) {
-                events.binary(data, () -> { });
-            }
-            demand.messageHandled();
+            inbound.binary(data, null);
         }
     }
 
     private void deliverBinary(ByteBuffer payload, Callback callback) {
-        if (demand.messageArrived()) {
-            events.binary(payload == null ? BufferUtil.EMPTY_BUFFER : payload, callback::succeeded);
-        } else {
-            callback.succeeded(); // read only to reach the peer's close frame
-        }
-        demand.messageHandled();
+        inbound.binary(payload == null ? BufferUtil.EMPTY_BUFFER : payload, callback::succeeded);
     }
 
     private void onPing(Frame frame, Callback callback) {
         ByteBuffer payload = copy(frame.getPayload());
         session.sendFrame(new Frame(OpCode.PONG, payload.duplicate()), Callback.NOOP, false); // fails only once output is closed
         callback.succeeded();
-        events.ping(payload);
-        demand.controlFrameArrived();
+        inbound.ping(payload);
     }
 
     private void onPong(Frame frame, Callback callback) {
         ByteBuffer payload = copy(frame.getPayload());
         callback.succeeded();
-        events.pong(payload);
-        demand.controlFrameArrived();
+        inbound.pong(payload);
     }
 
     /** The peer's close frame: reported now; Jetty answers it once the callback succeeds. */
     private void onCloseFrame(Frame frame, Callback callback) {
-        demand.end();
         org.eclipse.jetty.websocket.core.CloseStatus status = org.eclipse.jetty.websocket.core.CloseStatus.getCloseStatus(frame);
-        events.close(status == null ? closeStatus(NO_STATUS_CODE, "") : closeStatus(status.getCode(), status.getReason()));
+        inbound.closed(status == null ? closeStatus(NO_STATUS_CODE, "") : closeStatus(status.getCode(), status.getReason()));
         callback.succeeded();
     }
 

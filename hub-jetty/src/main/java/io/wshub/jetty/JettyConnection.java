@@ -3,6 +3,7 @@ package io.wshub.jetty;
 import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.spi.Connection;
+import io.wshub.spi.InboundPipeline;
 import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -27,12 +28,12 @@ import java.nio.ByteBuffer;
 final class JettyConnection implements Connection {
 
     private final CoreSession core;
-    private final DemandGate demand;
+    private final InboundPipeline inbound;
     private final InetSocketAddress remoteAddress;
 
-    JettyConnection(CoreSession core, DemandGate demand, InetSocketAddress remoteAddress) {
+    JettyConnection(CoreSession core, InboundPipeline inbound, InetSocketAddress remoteAddress) {
         this.core = core;
-        this.demand = demand;
+        this.inbound = inbound;
         this.remoteAddress = remoteAddress;
     }
 
@@ -64,7 +65,7 @@ final class JettyConnection implements Connection {
     @Override
     public void close(CloseStatus status) {
         core.close(status.code(), status.reason(), Callback.NOOP); // the end is reported by onClosed
-        demand.readUntilClose();
+        inbound.readUntilClose();
     }
 
     /**
@@ -86,7 +87,7 @@ final class JettyConnection implements Connection {
 
     @Override
     public void demand() {
-        demand.demand();
+        inbound.demand();
     }
 
     @Override

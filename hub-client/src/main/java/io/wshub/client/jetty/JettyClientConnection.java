@@ -3,6 +3,7 @@ package io.wshub.client.jetty;
 import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.spi.ClientConnection;
+import io.wshub.spi.InboundPipeline;
 import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -13,19 +14,21 @@ import java.nio.ByteBuffer;
 final class JettyClientConnection implements ClientConnection {
 
     private final Session session;
+    private final InboundPipeline inbound;
 
-    JettyClientConnection(Session session) {
+    JettyClientConnection(Session session, InboundPipeline inbound) {
         this.session = session;
+        this.inbound = inbound;
     }
 
     @Override
-    public void send(Message frame, SendCallback callback) {
+    public void send(Message message, SendCallback callback) {
         Callback done = Callback.from(callback::succeeded, callback::failed);
         try {
-            if (frame.isText()) {
-                session.sendText(frame.text(), done);
+            if (message.isText()) {
+                session.sendText(message.text(), done);
             } else {
-                session.sendBinary(frame.payload(), done); // a fresh view: Jetty consumes the buffer it is given
+                session.sendBinary(message.payload(), done); // a fresh view: Jetty consumes the buffer it is given
             }
         } catch (RuntimeException e) {
             callback.failed(e);
@@ -40,6 +43,7 @@ final class JettyClientConnection implements ClientConnection {
     @Override
     public void close(CloseStatus status) {
         session.close(status.code(), status.reason(), Callback.NOOP);
+        inbound.readUntilClose();
     }
 
     @Override
@@ -49,6 +53,6 @@ final class JettyClientConnection implements ClientConnection {
 
     @Override
     public void demand() {
-        session.demand();
+        inbound.demand();
     }
 }

@@ -2,6 +2,7 @@ package io.wshub.client.jetty;
 
 import io.wshub.spi.ClientConnectRequest;
 import io.wshub.spi.ClientConnectionListener;
+import io.wshub.spi.InboundPipeline;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -9,24 +10,24 @@ import java.nio.ByteBuffer;
 
 /**
  * The Jetty endpoint of one connection: it applies the request's limits when the session opens and
- * forwards Jetty's events to the wshub listener. It demands by hand (not auto-demanding), so the
- * client reads only as fast as it takes messages; pings and pongs are answered and followed by a
- * demand here, because they use up the demand the client gave for its next message.
+ * hands Jetty's events to an {@link InboundPipeline}, which keeps the listener's promises. It demands
+ * by hand (not auto-demanding): the pipeline asks Jetty for one message at a time, as the client
+ * takes them, and renews the demand a ping or pong used up; pings are answered here.
  *
  * <p>Not part of the API: public only because Jetty calls endpoint methods through a public
  * method-handle lookup, which cannot reach a package-private class.
  */
 public final class JettyEndpoint implements Session.Listener {
 
-    private final ClientConnectionListener listener;
     private final ClientConnectRequest request;
+    private final InboundPipeline inbound = new InboundPipeline(this::demandFromJetty);
     // Set once on the Jetty thread that opens the session; read by the thread completing the connect.
     private volatile JettyClientConnection connection;
     private volatile Session session;
 
     JettyEndpoint(ClientConnectionListener listener, ClientConnectRequest request) {
-        this.listener = listener;
         this.request = request;
+        inbound.open(listener);
     }
 
     JettyClientConnection connection() {
@@ -40,43 +41,50 @@ public final class JettyEndpoint implements Session.Listener {
         session.setMaxFrameSize(request.maxMessageBytes()); // a server may send a whole message as one frame
         session.setIdleTimeout(request.idleTimeout());
         this.session = session;
-        this.connection = new JettyClientConnection(session);
+        this.connection = new JettyClientConnection(session, inbound);
     }
 
     @Override
     public void onWebSocketText(String message) {
-        listener.onText(message);
+        inbound.text(message);
     }
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        listener.onBinary(payload);
-        callback.succeed(); // the listener has copied what it keeps
+        inbound.binary(payload, callback::succeed); // valid until the listener is done with it
     }
 
     @Override
     public void onWebSocketPing(ByteBuffer payload) {
         session.sendPong(payload, Callback.NOOP);
-        session.demand();
+        inbound.ping(payload);
     }
 
     @Override
     public void onWebSocketPong(ByteBuffer payload) {
-        listener.onPong(payload);
-        session.demand();
+        inbound.pong(payload);
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
         if (connection != null) { // before the open, the connect future reports the failure
-            listener.onError(cause);
+            inbound.error(cause);
         }
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         if (connection != null) {
-            listener.onClose(CloseStatuses.of(statusCode, reason));
+            inbound.closed(CloseStatuses.of(statusCode, reason));
+        } else {
+            inbound.abandon();
+        }
+    }
+
+    private void demandFromJetty() {
+        Session s = session;
+        if (s != null) {
+            s.demand();
         }
     }
 }
