@@ -29,6 +29,12 @@ public interface Rooms {
      * members, on this node and through the broker on others, are sent {@code announcement} if it
      * was not. Either may be null.
      *
+     * <p>{@code reply} runs under the room's lock, with the member list as the room's order has it
+     * at the join (this node's members and, from the broker's local view, the other nodes'): keep it
+     * to building the message, without blocking or calling the hub. It is the only application code
+     * that runs under a room's lock, and {@link io.wshub.spi.Broker#remoteMembers} the only broker
+     * call; both are why the joiner's list and the others' announcements agree.
+     *
      * @return true if it joined, false if it was already a member or is closed
      */
     boolean join(Session session, String room, Function<List<String>, Message> reply, Message announcement);
