@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * <pre>{@code
  * Hub hub = Hub.builder()
  *         .options(HubOptions.builder().maxConnections(5_000).build())
- *         .handler(new RoomProtocol().handler())
+ *         .handler(RoomProtocol.router().build())
  *         .build();
  * }</pre>
  *

@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  * <pre>{@code
  * ReconnectingClient client = ReconnectingClient.builder(transport)
  *         .url("ws://hub-1:8080/ws").url("ws://hub-2:8080/ws")
- *         .headers(url -> Map.of("Authorization", "Bearer " + tokens.current()))
+ *         .headers(url -> Map.of("Authorization", "Bearer " + currentToken()))
  *         .onMessage(frame -> System.out.println(frame.text()))
  *         .connect();
  * client.sendText("{\"type\":\"broadcast\",\"content\":\"hi\"}");

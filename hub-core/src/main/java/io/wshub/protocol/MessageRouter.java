@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * HubHandler handler = RoomProtocol.router()
- *         .on("typing", (session, msg) -> session.hub().rooms().broadcast(...))
+ *         .on("typing", (session, msg) -> session.hub().rooms()
+ *                 .broadcast(RoomProtocol.room(msg), Envelope.encode(msg.put("from", session.id())), session))
  *         .build();
  * }</pre>
  */
