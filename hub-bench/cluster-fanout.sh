@@ -19,13 +19,16 @@ REDIS_PORT=${REDIS_PORT:-16379}
 PORT_A=${PORT_A:-18081}
 PORT_B=${PORT_B:-18082}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xmx1g"}
-JAR=hub-examples/target/wshub-examples.jar
+JAR=hub-examples/target/wshub-examples.jar # the nodes
+BENCH_JAR=hub-bench/target/wshub-bench.jar # the load tool
 OUT=${OUT:-hub-bench/target/cluster-$(date +%Y%m%d-%H%M%S)}
 START_SECONDS=30   # a node is up in ~1 s; 30 s means it will not come up
 RUN_LIMIT_SECONDS=300
 
 command -v redis-server >/dev/null || { echo "cluster-fanout.sh needs redis-server (apt-get install redis-server)" >&2; exit 2; }
-[[ -f $JAR ]] || { echo "cluster-fanout.sh: $JAR is missing; build first: mvn -B install -DskipTests" >&2; exit 2; }
+for jar in "$JAR" "$BENCH_JAR"; do
+  [[ -f $jar ]] || { echo "cluster-fanout.sh: $jar is missing; build first: mvn -B install -DskipTests" >&2; exit 2; }
+done
 mkdir -p "$OUT"
 
 PIDS=()
@@ -76,7 +79,7 @@ for round in $(seq "$ROUNDS"); do
   for layout in $LAYOUTS; do
     echo "== round $round: $layout" >&2
     # shellcheck disable=SC2046 # the layout's arguments are a word list on purpose
-    timeout "$RUN_LIMIT_SECONDS" java -jar "$JAR" loadtest fanout -n "$SUBSCRIBERS" -s 64 -r 0 -W 64 \
+    timeout "$RUN_LIMIT_SECONDS" java -jar "$BENCH_JAR" loadtest fanout -n "$SUBSCRIBERS" -s 64 -r 0 -W 64 \
       -w "$WARMUP" -d "$DURATION" $(layout_args "$layout") >"$OUT/$layout.$round.txt" 2>"$OUT/$layout.$round.progress.log" \
       || echo "cluster-fanout.sh: $layout round $round ended with status $?" >&2
     {

@@ -17,8 +17,8 @@
 #                 ["java $SERVER_JVM_OPTS -jar hub-examples/target/wshub-examples.jar {role} --port {port} $WSHUB_SERVER_ARGS"]
 #   WSHUB_SERVER_ARGS ["--rate-limit 0 --max-connections 20000"]: load tests need the per-session
 #                 rate limit off, and the idle scenario more than the default 10 000 connections
-#   RAW_SERVER    ["java $SERVER_JVM_OPTS -jar hub-bench/target/raw-jetty-server.jar --port {port}"]
-#   LOADTEST      how to run the load tool ["java $TOOL_JVM_OPTS -jar hub-examples/target/wshub-examples.jar loadtest"]
+#   RAW_SERVER    ["java $SERVER_JVM_OPTS -jar hub-bench/target/wshub-bench.jar raw-jetty --port {port}"]
+#   LOADTEST      how to run the load tool ["java $TOOL_JVM_OPTS -jar hub-bench/target/wshub-bench.jar loadtest"]
 #   OUT           where reports and server logs go [hub-bench/target/compare-<time>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +33,11 @@ IDLE_HOLD=${IDLE_HOLD:-10}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xmx1g"}
 TOOL_JVM_OPTS=${TOOL_JVM_OPTS:-""}
 EXAMPLES_JAR=hub-examples/target/wshub-examples.jar
-RAW_JAR=hub-bench/target/raw-jetty-server.jar
+BENCH_JAR=hub-bench/target/wshub-bench.jar
 WSHUB_SERVER_ARGS=${WSHUB_SERVER_ARGS-"--rate-limit 0 --max-connections 20000"}
 WSHUB_SERVER=${WSHUB_SERVER:-"java $SERVER_JVM_OPTS -jar $EXAMPLES_JAR {role} --port {port} $WSHUB_SERVER_ARGS"}
-RAW_SERVER=${RAW_SERVER:-"java $SERVER_JVM_OPTS -jar $RAW_JAR --port {port}"}
-LOADTEST=${LOADTEST:-"java $TOOL_JVM_OPTS -jar $EXAMPLES_JAR loadtest"}
+RAW_SERVER=${RAW_SERVER:-"java $SERVER_JVM_OPTS -jar $BENCH_JAR raw-jetty --port {port}"}
+LOADTEST=${LOADTEST:-"java $TOOL_JVM_OPTS -jar $BENCH_JAR loadtest"}
 OUT=${OUT:-hub-bench/target/compare-$(date +%Y%m%d-%H%M%S)}
 SERVER_START_SECONDS=30 # a JVM server is up in ~1 s; 30 s means it will not come up
 RUN_LIMIT_SECONDS=300   # no single load run comes near this; a hung one is cut off
@@ -72,8 +72,9 @@ scenario_figures() {
 for tool in java curl timeout; do
   command -v "$tool" >/dev/null || { echo "compare.sh needs $tool on the PATH" >&2; exit 2; }
 done
-for jar in "$RAW_JAR" "$EXAMPLES_JAR"; do
-  if [[ ! -f $jar && ( $WSHUB_SERVER == *"$jar"* || $RAW_SERVER == *"$jar"* || $LOADTEST == *"$jar"* ) ]]; then
+for jar in "$BENCH_JAR" "$EXAMPLES_JAR"; do
+  # wshub-bench.jar makes the table at the end, whatever runs the servers and the load.
+  if [[ ! -f $jar && ( $jar == "$BENCH_JAR" || $WSHUB_SERVER == *"$jar"* || $RAW_SERVER == *"$jar"* || $LOADTEST == *"$jar"* ) ]]; then
     echo "compare.sh: $jar is missing; build first: mvn -B install -DskipTests" >&2
     exit 2
   fi
@@ -152,5 +153,5 @@ for scenario in $SCENARIOS; do
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 echo
-java -cp "$RAW_JAR" io.wshub.bench.CompareTable "$OUT" "${figures[@]}" | tee "$OUT/table.txt"
+java -jar "$BENCH_JAR" compare-table "$OUT" "${figures[@]}" | tee "$OUT/table.txt"
 echo "(reports and logs in $OUT)"

@@ -14,10 +14,10 @@
 # kills whatever it started.
 #
 #   hub-bench/storm.sh                   # after mvn -B package -DskipTests
-#   JAR=/other/build/wshub-examples.jar LOAD_JAR=hub-examples/target/wshub-examples.jar hub-bench/storm.sh
+#   JAR=/other/build/wshub-examples.jar hub-bench/storm.sh   # another build's room server, this tree's load tool
 # Settings (environment variables, defaults in brackets):
 #   JAR [hub-examples/target/wshub-examples.jar]  the server's jar
-#   LOAD_JAR [$JAR]          the load tool's jar (needs `loadtest storm`)
+#   LOAD_JAR [hub-bench/target/wshub-bench.jar]  the load tool's jar (needs `loadtest storm`)
 #   PORT [18100]             below the ephemeral port range, so client ports never take it
 #   CLIENTS [2500]  ROOMS [100]  RETRY_MS [100]  DURATION [120] s for the tool's whole run
 #   SETTLE [2] s             all connected this long before the baseline
@@ -28,7 +28,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${JAR:-$ROOT/hub-examples/target/wshub-examples.jar}
-LOAD_JAR=${LOAD_JAR:-$JAR}
+LOAD_JAR=${LOAD_JAR:-$ROOT/hub-bench/target/wshub-bench.jar}
 PORT=${PORT:-18100}
 CLIENTS=${CLIENTS:-2500}
 ROOMS=${ROOMS:-100}

@@ -24,9 +24,12 @@ import java.util.stream.Stream;
  * <p>Reads the load tool's {@code --json} reports named {@code SCENARIO.SERVER.ROUND.json}
  * (SERVER is {@code wshub} or {@code raw}) from one directory.
  *
- * <pre>{@code java -cp raw-jetty-server.jar io.wshub.bench.CompareTable DIR echo:roundTripsPerSecond,latencyP99Ms fanout:...}</pre>
+ * <pre>{@code java -jar wshub-bench.jar compare-table DIR echo:roundTripsPerSecond,latencyP99Ms fanout:...}</pre>
  */
 public final class CompareTable {
+
+    /** Its arguments, as the usage lines show them. */
+    static final String ARGUMENTS = "DIR SCENARIO:FIGURE[,FIGURE...] ...";
 
     private static final Pattern REPORT_NAME = Pattern.compile("(.+)\\.(wshub|raw)\\.(\\d+)\\.json");
 
@@ -39,7 +42,7 @@ public final class CompareTable {
     /** Prints the table for the reports in {@code args[0]}, figures chosen per scenario by the other arguments. */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: CompareTable DIR SCENARIO:FIGURE[,FIGURE...] ...");
+            System.err.println("usage: java -jar wshub-bench.jar " + BenchMain.COMPARE_TABLE + " " + ARGUMENTS);
             System.exit(2);
         }
         Map<String, List<String>> figures = new LinkedHashMap<>();

@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>Naive on purpose (one {@code sendText} per recipient, Jetty's unbounded per-connection
  * queue, no write timeout), but correct: no payload buffer is shared between sends.
  *
- * <pre>{@code java -jar hub-bench/target/raw-jetty-server.jar --port 18080}</pre>
+ * <pre>{@code java -jar hub-bench/target/wshub-bench.jar raw-jetty --port 18080}</pre>
  */
 public final class RawJettyServer implements AutoCloseable {
 
@@ -59,7 +59,7 @@ public final class RawJettyServer implements AutoCloseable {
             container.addMapping("/echo", (request, response, callback) -> new EchoEndpoint());
             container.addMapping("/broadcast", (request, response, callback) -> new BroadcastEndpoint(group));
         });
-        upgrade.setHandler(new HealthHandler(group));
+        upgrade.setHandler(new FloorHealthHandler(group));
         context.setHandler(upgrade);
         server.setHandler(context);
         server.start();
@@ -88,7 +88,7 @@ public final class RawJettyServer implements AutoCloseable {
         try {
             arguments = ServerArguments.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("raw-jetty-server: " + e.getMessage());
+            System.err.println("raw-jetty: " + e.getMessage());
             System.err.println(ServerArguments.USAGE);
             System.exit(2);
             return;
@@ -99,7 +99,7 @@ public final class RawJettyServer implements AutoCloseable {
         }
         RawJettyServer server = start(arguments.host(), arguments.port(), arguments.idleTimeout());
         server.server.setStopAtShutdown(true);
-        System.err.printf("raw-jetty-server listening on %s:%d (pid %d)%n", arguments.host(), server.port(),
+        System.err.printf("raw-jetty listening on %s:%d (pid %d)%n", arguments.host(), server.port(),
                 ProcessHandle.current().pid());
         server.server.join();
     }

@@ -3,7 +3,7 @@ package io.wshub.bench;
 import java.time.Duration;
 
 /**
- * The raw server's command line: {@code [--host H] [--port P] [--idle-timeout SECONDS]}.
+ * The raw server's command line, {@code wshub-bench.jar raw-jetty [--host H] [--port P] [--idle-timeout SECONDS]}.
  *
  * @param host        where to listen; loopback by default, as a benchmark server should
  * @param port        the port; 8080 by default, 0 for an ephemeral one
@@ -13,7 +13,9 @@ import java.time.Duration;
  */
 record ServerArguments(String host, int port, Duration idleTimeout, boolean help) {
 
-    static final String USAGE = "usage: java -jar raw-jetty-server.jar [--host H] [--port P] [--idle-timeout SECONDS]";
+    /** Its options, as the usage lines show them. */
+    static final String OPTIONS = "[--host H] [--port P] [--idle-timeout SECONDS]";
+    static final String USAGE = "usage: java -jar wshub-bench.jar " + BenchMain.RAW_JETTY + " " + OPTIONS;
 
     private static final int DEFAULT_PORT = 8080;
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);

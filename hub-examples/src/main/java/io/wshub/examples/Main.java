@@ -1,7 +1,6 @@
 package io.wshub.examples;
 
 import io.wshub.examples.client.ClientCommand;
-import io.wshub.examples.loadtest.LoadTestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,8 +10,8 @@ import java.util.Set;
 /**
  * {@code java -jar wshub-examples.jar [room|echo|broadcast] [--host H] [--port P] [--config FILE.yaml] ...}:
  * the example servers of wshub; {@code client --url ws://HOST:PORT/ws [--room R]}: the terminal
- * client; {@code loadtest <echo|fanout|idle|storm> ...}: the load tool. Without a command it starts the
- * room server.
+ * client. Without a command it starts the room server. (The load tool is hub-bench's:
+ * {@code java -jar wshub-bench.jar loadtest ...}.)
  */
 @Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The example servers of wshub, an embeddable WebSocket hub for Jetty 12.",
@@ -45,7 +44,6 @@ public final class Main {
             cli.addSubcommand(kind.command, new CommandLine(new ServerCommand(kind, env).spec()));
         }
         cli.addSubcommand(new ClientCommand());
-        cli.addSubcommand(new LoadTestCommand());
         cli.setExecutionExceptionHandler(ServerCommand::handleConfigError);
         return cli;
     }
