@@ -108,7 +108,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     @Override
     public Collection<Session> sessions() {
-        return registry.live.values().stream().filter(s -> s.visible).map(Session.class::cast).toList();
+        return registry.live.values().stream().filter(HubSession::isVisible).map(Session.class::cast).toList();
     }
 
     @Override
@@ -267,9 +267,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
             s.demandNext();
             return s;
         }
-        s.opened = true;
-        s.runHandler(() -> handler.onOpen(s));
-        s.visible = true;
+        s.open();
         if (isShuttingDown()) {
             s.shutdown(); // shutdown began while it opened and may not have seen it
         }
@@ -289,7 +287,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         s.leftRooms(rooms.leaveAll(s));
         publish(() -> broker.releaseSessionId(s.id()));
         counters.sessionClosed(s, status, Duration.ofNanos(scheduler.nanoTime() - s.openedNanos()));
-        if (s.opened) {
+        if (s.handlerOpened()) {
             s.runHandler(() -> handler.onClose(s, status));
         }
         shutdown.sessionGone();
@@ -335,7 +333,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
             for (HubSession s : registry.live.values()) {
-                if (s.visible && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
+                if (s.isVisible() && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
                     queued++;
                 }
             }

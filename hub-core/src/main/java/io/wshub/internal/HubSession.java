@@ -22,23 +22,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One session: the {@link Session} applications use and the {@link ConnectionListener} its
- * transport reports to. Its jobs are the session's state (open, closing, closed), its inbound
- * gate (size and rate limits, ordered delivery, demand) and its timers (heartbeat, write and
- * close timeouts, checked by the hub's ticker); its outbound queue is its {@link SessionWriter}'s.
+ * transport reports to. Its jobs are acting on its {@link SessionState}'s decisions (the close,
+ * the drop, the end), its inbound gate (size and rate limits, demand) and its timers (heartbeat,
+ * write and close timeouts, checked by the hub's ticker); its outbound queue is its
+ * {@link SessionWriter}'s, the order and exclusion of its inbound events the transport's
+ * {@link io.wshub.spi.InboundPipeline}'s.
  */
 final class HubSession implements Session, ConnectionListener, SessionWriter.Events {
 
     private static final Logger log = LoggerFactory.getLogger(HubSession.class);
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
-
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int CLOSED = 2;
 
     private final DefaultHub hub;
     private final String id;
@@ -47,14 +44,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private final Connection connection;
     private final SessionWriter writer;
     private final RateLimiter limiter;
-    // Memory matters here: a hub holds tens of thousands of these. Maps and sets are made on first
-    // use, and state uses field updaters instead of one Atomic* object per field.
-    private static final AtomicIntegerFieldUpdater<HubSession> STATE =
-            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "state");
-    private static final AtomicIntegerFieldUpdater<HubSession> ABORTED =
-            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "aborted");
-    private static final AtomicIntegerFieldUpdater<HubSession> SHUTDOWN_BEGUN =
-            AtomicIntegerFieldUpdater.newUpdater(HubSession.class, "shutdownBegun");
+    private final SessionState state = new SessionState();
+    // Memory matters here: a hub holds tens of thousands of these. Maps and sets are made on first use.
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<HubSession, Map> ATTRIBUTES =
             AtomicReferenceFieldUpdater.newUpdater(HubSession.class, Map.class, "attributes");
@@ -66,30 +57,13 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile Set<String> roomsAtClose = Set.of();
     private final long connectedAtMillis;
     private final long openedNanos;
-    /** OPEN, CLOSING or CLOSED; changed through {@link #STATE}. */
-    private volatile int state = OPEN;
-    /** 1 once the one caller of {@link #shutdown()} that sends the notice got there. */
-    private volatile int shutdownBegun;
-    /** Visible to broadcasts and lookups; set once the application's onOpen returned. */
-    volatile boolean visible;
-    /** Whether the application's onOpen ran (so onClose is owed). */
-    volatile boolean opened;
-    /** Why the hub closed the session, when it did; reported instead of the transport's echo. */
-    private volatile CloseStatus hubCloseStatus;
     private volatile long lastInboundNanos;
     private volatile long lastPingNanos;
-    private volatile long closeRequestedNanos;
-    private volatile long closeSentNanos;
-    /** 1 once the connection was dropped; changed through {@link #ABORTED}. */
-    private volatile int aborted;
     private volatile boolean handlerFailureLogged;
     // Written only by the inbound callbacks (never concurrent), read by stats().
     private volatile long messagesIn;
     private volatile long bytesIn;
     private volatile long rateLimited;
-    // Guarded by "this" (the session's own monitor, held only for these two fields).
-    private boolean readingSuspended;
-    private boolean demandOwed;
 
     HubSession(DefaultHub hub, String id, Handshake handshake, Principal principal, Connection connection) {
         this.hub = hub;
@@ -144,7 +118,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public Set<String> rooms() {
-        if (state == CLOSED) {
+        if (state.phase() == SessionState.Phase.CLOSED) {
             return roomsAtClose;
         }
         Set<String> r = rooms;
@@ -198,12 +172,29 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public boolean isOpen() {
-        return state == OPEN;
+        SessionState.Phase p = state.phase();
+        return p == SessionState.Phase.OPEN || p == SessionState.Phase.OPENING;
     }
 
     /** Whether the transport reported the end. */
     boolean isClosed() {
-        return state == CLOSED;
+        return state.phase() == SessionState.Phase.CLOSED;
+    }
+
+    /** Whether broadcasts and lookups find it: its {@code onOpen} returned, its end not yet reported. */
+    boolean isVisible() {
+        return state.isVisible();
+    }
+
+    /**
+     * Runs the application's {@code onOpen}, then makes the session visible; a session the hub
+     * already closed (it shut down meanwhile) skips the application.
+     */
+    void open() {
+        if (state.handlerOpening()) {
+            runHandler(() -> hub.handler().onOpen(this));
+        }
+        state.opened();
     }
 
     @Override
@@ -213,20 +204,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void suspendReading() {
-        synchronized (this) {
-            readingSuspended = true;
-        }
+        state.suspendReading();
     }
 
     @Override
     public void resumeReading() {
-        boolean owed;
-        synchronized (this) {
-            readingSuspended = false;
-            owed = demandOwed;
-            demandOwed = false;
-        }
-        if (owed) {
+        if (state.resumeReading()) {
             connection.demand();
         }
     }
@@ -288,11 +271,11 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onClose(CloseStatus transportStatus) {
-        if (STATE.getAndSet(this, CLOSED) == CLOSED) {
+        CloseStatus status = state.ended(transportStatus);
+        if (status == null) {
             return;
         }
         writer.terminate();
-        CloseStatus status = hubCloseStatus != null ? hubCloseStatus : transportStatus;
         // Leaving its rooms announces the end and may close others: never nested in other work.
         Deferral.later(() -> hub.sessionClosed(this, status));
     }
@@ -303,8 +286,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return whether the application should see it; when not, demand has been handled here
      */
     private boolean admitInbound(long bytes) {
-        int st = state;
-        if (st == CLOSED) {
+        SessionState.Phase phase = state.phase();
+        if (phase == SessionState.Phase.CLOSED) {
             return false;
         }
         long now = hub.nanoTime();
@@ -312,7 +295,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         messagesIn++;
         bytesIn += bytes;
         hub.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
-        if (st == CLOSING) {
+        if (phase == SessionState.Phase.CLOSING) {
             return false; // the transport reads on by itself until the peer's close frame arrives
         }
         if (bytes > hub.options().maxMessageBytes()) {
@@ -341,16 +324,9 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * ({@link io.wshub.spi.InboundPipeline#readUntilClose()}).
      */
     void demandNext() {
-        if (state == CLOSED) {
-            return;
+        if (state.mayDemand()) {
+            connection.demand();
         }
-        synchronized (this) {
-            if (readingSuspended) {
-                demandOwed = true;
-                return;
-            }
-        }
-        connection.demand();
     }
 
     /**
@@ -381,11 +357,9 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return false if the session was already closing or closed
      */
     boolean beginClose(CloseStatus status, boolean drain) {
-        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
+        if (!state.close(status, hub.nanoTime())) {
             return false;
         }
-        hubCloseStatus = status;
-        closeRequestedNanos = hub.nanoTime() | 1;
         if (drain) {
             writer.closeAfterDrain(status);
         } else {
@@ -397,7 +371,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** Sends the close frame once the current work is done (see {@link Deferral}). */
     private void sendCloseFrame(CloseStatus status) {
-        closeSentNanos = hub.nanoTime() | 1;
+        state.closeSent(hub.nanoTime());
         Deferral.later(() -> connection.close(status));
     }
 
@@ -409,33 +383,32 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return whether this ended an open session (false if it was closing or closed already)
      */
     boolean abort(CloseStatus status) {
-        boolean ended = STATE.compareAndSet(this, OPEN, CLOSING);
-        if (ended) {
-            hubCloseStatus = status;
-            closeRequestedNanos = hub.nanoTime() | 1;
-        }
-        if (ABORTED.compareAndSet(this, 0, 1)) {
+        SessionState.Abort decision = state.abort(status, hub.nanoTime());
+        if (decision != SessionState.Abort.NOTHING) {
             writer.terminate();
             Deferral.later(connection::abort);
         }
-        return ended;
+        return decision == SessionState.Abort.END_AND_DROP;
     }
 
     /** Leaves what was queued, then sends the notice and the 1001 close; see {@link Hub#shutdown}. */
     void shutdown() {
-        if (state != OPEN || !SHUTDOWN_BEGUN.compareAndSet(this, 0, 1)) {
-            return; // the shutdown sequence and the opening thread may both get here
+        if (!state.shutdownNotice()) {
+            return; // not open (yet), or the shutdown sequence and the opening thread both got here
         }
-        if (opened) {
-            runHandler(() -> hub.handler().onShutdown(this));
-        }
+        runHandler(() -> hub.handler().onShutdown(this));
         beginClose(CloseStatus.SERVER_SHUTDOWN, true);
+    }
+
+    /** Whether the application's {@code onClose} is owed (its {@code onOpen} ran). */
+    boolean handlerOpened() {
+        return state.handlerOpened();
     }
 
     /** The hub's periodic check: write timeout, close timeout, heartbeat. */
     void tick(long now) {
-        int st = state;
-        if (st == CLOSED) {
+        SessionState.Phase phase = state.phase();
+        if (phase == SessionState.Phase.CLOSED) {
             return;
         }
         var o = hub.options();
@@ -447,13 +420,13 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
             }
             return;
         }
-        if (st == CLOSING) {
-            long sent = closeSentNanos;
+        if (phase == SessionState.Phase.CLOSING) {
+            long sent = state.closeSentNanos();
             boolean overdue = sent != 0
                     ? now - sent > o.closeTimeout().toNanos()
-                    : now - closeRequestedNanos > o.writeTimeout().toNanos() + o.closeTimeout().toNanos();
+                    : now - state.closeRequestedNanos() > o.writeTimeout().toNanos() + o.closeTimeout().toNanos();
             if (overdue) {
-                abort(hubCloseStatus);
+                abort(state.closeStatus());
             }
             return;
         }

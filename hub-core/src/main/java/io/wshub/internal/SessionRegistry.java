@@ -79,7 +79,7 @@ final class SessionRegistry {
     /** The open, visible session with this id, or null. */
     HubSession visible(String id) {
         HubSession s = live.get(id);
-        return s != null && s.visible ? s : null;
+        return s != null && s.isVisible() ? s : null;
     }
 
     Iterable<Reservation> pending() {

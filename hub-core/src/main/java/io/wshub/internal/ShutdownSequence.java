@@ -38,7 +38,7 @@ final class ShutdownSequence {
         int sessions = hub.registry().live.size();
         log.info("shutting down: {} sessions, grace {}", sessions, grace);
         for (HubSession s : hub.registry().live.values()) {
-            if (s.visible) {
+            if (s.isVisible()) {
                 s.shutdown();
             }
             // A session still opening may already have sent its welcome; the opening thread shuts
