@@ -1,5 +1,7 @@
 package io.wshub;
 
+import io.wshub.testing.HubFixture;
+import io.wshub.testing.Peer;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.spi.Admission;
 import io.wshub.testing.UpgradeRefusedException;

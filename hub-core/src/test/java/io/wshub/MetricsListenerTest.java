@@ -1,5 +1,7 @@
 package io.wshub;
 
+import io.wshub.testing.HubFixture;
+import io.wshub.testing.Peer;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.spi.MetricsListener;
@@ -12,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import static io.wshub.Peer.WAIT;
+import static io.wshub.testing.Peer.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -32,7 +32,7 @@ import java.nio.ByteBuffer;
  * </ul>
  * A transport gets the inbound promises by handing what it reads to an {@link InboundPipeline},
  * as wshub's own transports do.
- * The transport test kit in {@code hub-core}'s test-jar checks these promises.
+ * hub-testkit's {@code io.wshub.testkit.TransportTestKit} checks these promises.
  */
 public interface Connection {
 

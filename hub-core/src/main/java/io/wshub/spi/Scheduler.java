@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * The hub's clock and timer. The default runs on a daemon thread and the system's monotonic
- * clock; tests use {@code io.wshub.testing.ManualScheduler} so that heartbeats and timeouts
- * happen without waiting for real time.
+ * clock; tests use hub-testkit's {@code io.wshub.testing.ManualScheduler} so that heartbeats and
+ * timeouts happen without waiting for real time.
  */
 public interface Scheduler {
 

@@ -1,5 +1,7 @@
 package io.wshub.client;
 
+import io.wshub.testing.RecordingClientListener;
+import io.wshub.testing.ScriptedTransport;
 import io.wshub.testing.ManualScheduler;
 
 import java.net.URI;
@@ -16,7 +18,7 @@ final class ClientFixture {
 
     final ManualScheduler time = new ManualScheduler();
     final ScriptedTransport transport = new ScriptedTransport(time);
-    final RecordingListener events = new RecordingListener();
+    final RecordingClientListener events = new RecordingClientListener();
 
     /** A builder for PRIMARY with the recording listener and the worst-case jitter (the full ceiling). */
     ReconnectingClient.Builder builder() {

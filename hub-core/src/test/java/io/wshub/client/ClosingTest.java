@@ -1,5 +1,7 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedTransport;
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.CloseStatus;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +62,7 @@ class ClosingTest {
     @Test
     void closeWhenOpenSendsANormalCloseFrame() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
 
         client.close();
 
@@ -73,7 +75,7 @@ class ClosingTest {
     @Test
     void aServerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
         connection.stopAnsweringClose();
 
         client.close();

@@ -1,5 +1,6 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.CloseStatus;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class HeartbeatTest {
     @Test
     void theClientPingsEveryInterval() {
         f.openClient(f.builder());
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
 
         f.advance(Duration.ofMillis(19_999));
         assertThat(connection.pings()).isZero();
@@ -29,7 +30,7 @@ class HeartbeatTest {
     @Test
     void aServerThatStopsAnsweringPingsIsDetectedAndLeftForANewConnection() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection silent = f.transport.connection();
+        ScriptedConnection silent = f.transport.connection();
         f.advance(seconds(20)); // answered
         silent.stopAnsweringPings();
 
@@ -52,7 +53,7 @@ class HeartbeatTest {
     @Test
     void anyInboundMessageCountsAsLife() {
         ReconnectingClient client = f.openClient(f.builder().onMessage(frame -> { }));
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
         connection.stopAnsweringPings();
 
         for (int i = 0; i < 12; i++) {
@@ -69,7 +70,7 @@ class HeartbeatTest {
     void whileReadingIsPausedTheSilenceIsNotBlamedOnTheServer() throws Exception {
         ClientOptions options = ClientOptions.builder().receiveQueueMessages(1).build();
         ReconnectingClient client = f.openClient(f.builder().options(options));
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
         connection.serverSends("one");
         connection.serverSends("two"); // not read: the receive queue is full
         connection.stopAnsweringPings();

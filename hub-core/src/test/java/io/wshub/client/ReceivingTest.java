@@ -1,5 +1,6 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class ReceivingTest {
     void theHandlerGetsEveryMessageInOrder() {
         List<String> received = new ArrayList<>();
         f.openClient(f.builder().onMessage(frame -> received.add(frame.text())));
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
 
         connection.serverSends("a");
         connection.serverSends("b");
@@ -61,7 +62,7 @@ class ReceivingTest {
     void aFullReceiveQueueStopsReadingUntilAMessageIsTaken() throws Exception {
         ClientOptions options = ClientOptions.builder().receiveQueueMessages(2).build();
         ReconnectingClient client = f.openClient(f.builder().options(options));
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
         for (String text : List.of("a", "b", "c", "d")) {
             connection.serverSends(text);
         }

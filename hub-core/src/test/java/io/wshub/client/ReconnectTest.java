@@ -1,5 +1,7 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedTransport;
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.CloseStatus;
 import io.wshub.Message;
 import org.junit.jupiter.api.Test;
@@ -255,9 +257,9 @@ class ReconnectTest {
     void aConnectionThatOpensAfterItsAttemptEndedIsAborted() {
         f.builder().connect();
         ScriptedTransport.Attempt attempt = f.transport.lastAttempt();
-        attempt.listener.onClose(CloseStatus.ABNORMAL); // the transport reports the end before the open
+        attempt.listener().onClose(CloseStatus.ABNORMAL); // the transport reports the end before the open
 
-        FakeConnection late = attempt.open();
+        ScriptedConnection late = attempt.open();
 
         assertThat(late.isAborted()).isTrue();
         assertThat(f.events.lastFailure().willRetry()).isTrue();

@@ -1,5 +1,6 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class RestoreTest {
         }).connect();
         client.sendText("buffered");
 
-        FakeConnection connection = f.transport.lastAttempt().open();
+        ScriptedConnection connection = f.transport.lastAttempt().open();
         assertThat(connection.written()).containsExactly("restore");
         assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
         client.sendText("later");
@@ -64,7 +65,7 @@ class RestoreTest {
                 .restoreHook(context -> context.request(Message.text("subscribe"), frame -> frame.text().equals("subscribed")))
                 .connect();
         client.sendText("buffered");
-        FakeConnection connection = f.transport.lastAttempt().open();
+        ScriptedConnection connection = f.transport.lastAttempt().open();
         assertThat(connection.written()).containsExactly("subscribe");
 
         connection.serverSends("subscribed");
@@ -83,7 +84,7 @@ class RestoreTest {
             }
             return CompletableFuture.completedFuture(null);
         }).connect();
-        FakeConnection first = f.transport.connection();
+        ScriptedConnection first = f.transport.connection();
 
         assertThat(first.isAborted()).isTrue();
         assertThat(f.events.lastFailure().cause()).isInstanceOf(ConnectFailedException.class)
@@ -96,7 +97,7 @@ class RestoreTest {
     void aHookThatNeverFinishesTimesOutAndTheClientTriesAgain() {
         f.transport.openAt(PRIMARY);
         ReconnectingClient client = f.builder().restoreHook(context -> new CompletableFuture<>()).connect();
-        FakeConnection first = f.transport.connection();
+        ScriptedConnection first = f.transport.connection();
 
         f.advance(seconds(10));
 

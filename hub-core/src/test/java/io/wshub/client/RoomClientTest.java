@@ -1,5 +1,6 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class RoomClientTest {
 
         rooms.send("lobby", "sent while offline");
         f.advance(f.events.lastFailure().retryIn());
-        FakeConnection second = f.transport.connection();
+        ScriptedConnection second = f.transport.connection();
         assertThat(second.written()).containsExactly(JOIN_LOBBY);
         assertThat(rooms.client().state()).isEqualTo(ClientState.RECONNECTING);
 
@@ -76,7 +77,7 @@ class RoomClientTest {
         RoomClient rooms = RoomClient.connect(f.builder().onMessage(frame -> { }));
         CompletableFuture<Message> joined = rooms.join("lobby");
 
-        FakeConnection connection = f.transport.lastAttempt().open();
+        ScriptedConnection connection = f.transport.lastAttempt().open();
         connection.serverSends(LOBBY_JOINED);
 
         assertThat(joined).isCompleted();

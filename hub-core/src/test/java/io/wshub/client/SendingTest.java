@@ -1,5 +1,6 @@
 package io.wshub.client;
 
+import io.wshub.testing.ScriptedConnection;
 import io.wshub.Message;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class SendingTest {
         CompletableFuture<Void> two = client.sendText("two");
         assertThat(one).isNotDone();
 
-        FakeConnection connection = f.transport.lastAttempt().open();
+        ScriptedConnection connection = f.transport.lastAttempt().open();
 
         assertThat(connection.written()).containsExactly("one", "two");
         assertThat(one).isCompleted();
@@ -41,7 +42,7 @@ class SendingTest {
     @Test
     void onlyOneWriteIsInFlightAndTheFutureCompletesWhenItIsWritten() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
         connection.holdWrites();
 
         CompletableFuture<Void> one = client.sendText("one");
@@ -59,14 +60,14 @@ class SendingTest {
     @Test
     void messagesSentDuringAnOutageArriveOnceInOrderAfterTheReconnect() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection first = f.transport.connection();
+        ScriptedConnection first = f.transport.connection();
         client.sendText("before");
         first.drop();
 
         List<CompletableFuture<Void>> sent = List.of(client.sendText("m1"), client.sendText("m2"), client.sendText("m3"));
         f.advance(f.events.lastFailure().retryIn());
 
-        FakeConnection second = f.transport.connection();
+        ScriptedConnection second = f.transport.connection();
         assertThat(first.written()).containsExactly("before");
         assertThat(second.written()).containsExactly("m1", "m2", "m3");
         assertThat(sent).allMatch(CompletableFuture::isDone).noneMatch(CompletableFuture::isCompletedExceptionally);
@@ -144,7 +145,7 @@ class SendingTest {
     void aWriteStuckPastTheSendTimeoutFailsAndTheConnectionIsReplaced() {
         ReconnectingClient client = f.openClient(f.builder().options(ClientOptions.builder()
                 .pingInterval(Duration.ofMinutes(5)).pongTimeout(Duration.ofMinutes(10)).build()));
-        FakeConnection stuck = f.transport.connection();
+        ScriptedConnection stuck = f.transport.connection();
         stuck.holdWrites();
         CompletableFuture<Void> sent = client.sendText("stuck");
 
@@ -160,7 +161,7 @@ class SendingTest {
     @Test
     void aMessageBeingWrittenWhenTheConnectionBreaksFailsAndIsNotSentAgain() {
         ReconnectingClient client = f.openClient(f.builder());
-        FakeConnection first = f.transport.connection();
+        ScriptedConnection first = f.transport.connection();
         first.holdWrites();
         CompletableFuture<Void> inFlight = client.sendText("in flight");
         CompletableFuture<Void> queued = client.sendText("queued");
@@ -188,7 +189,7 @@ class SendingTest {
         ReconnectingClient client = f.openClient(f.builder().onMessage(frame -> { }));
         CompletableFuture<Message> reply = client.request(Message.text("question"),
                 frame -> frame.text().startsWith("answer"), seconds(5));
-        FakeConnection connection = f.transport.connection();
+        ScriptedConnection connection = f.transport.connection();
 
         connection.serverSends("noise");
         assertThat(reply).isNotDone();

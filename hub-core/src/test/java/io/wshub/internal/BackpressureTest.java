@@ -10,13 +10,14 @@ import io.wshub.SendResult;
 import io.wshub.Session;
 import io.wshub.spi.MetricsListener;
 import io.wshub.testing.InMemoryClient;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.wshub.internal.TestHub.WAIT;
+import static io.wshub.testing.HubFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Slow consumers: bounded queues, the three overflow policies, the write timeout. */
@@ -54,15 +55,15 @@ class BackpressureTest {
 
     @Test
     void dropNewestRefusesWhatNoLongerFitsAndKeepsTheQueue() {
-        try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DROP_NEWEST), NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(queueOf(4, OverflowPolicy.DROP_NEWEST), NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             List<SendResult> results = sendNumbered(t.session("slow"), 6);
 
             assertThat(results).containsExactly(SendResult.QUEUED, SendResult.QUEUED, SendResult.QUEUED,
                     SendResult.QUEUED, SendResult.QUEUED, SendResult.DROPPED);
             assertThat(t.session("slow").stats().queuedMessages()).isEqualTo(4);
-            assertThat(t.hub.stats().droppedNewest()).isEqualTo(1);
+            assertThat(t.hub().stats().droppedNewest()).isEqualTo(1);
 
             slow.resumeReading();
             assertThat(texts(slow)).containsExactly("m0", "m1", "m2", "m3", "m4");
@@ -72,13 +73,13 @@ class BackpressureTest {
 
     @Test
     void dropOldestDiscardsTheOldestQueuedToMakeRoom() {
-        try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DROP_OLDEST), NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(queueOf(4, OverflowPolicy.DROP_OLDEST), NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             List<SendResult> results = sendNumbered(t.session("slow"), 7);
 
             assertThat(results).containsOnly(SendResult.QUEUED);
-            assertThat(t.hub.stats().droppedOldest()).isEqualTo(2);
+            assertThat(t.hub().stats().droppedOldest()).isEqualTo(2);
             assertThat(t.session("slow").stats().messagesDropped()).isEqualTo(2);
 
             slow.resumeReading();
@@ -91,8 +92,8 @@ class BackpressureTest {
     void disconnectDiscardsTheQueueAndDropsTheSlowConsumerReportingSlowConsumer() {
         CloseRecorder handler = new CloseRecorder();
         List<CloseStatus> closes = handler.closes;
-        try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DISCONNECT), handler)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(queueOf(4, OverflowPolicy.DISCONNECT), handler)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             Session session = t.session("slow");
             List<SendResult> results = sendNumbered(session, 6);
@@ -100,7 +101,7 @@ class BackpressureTest {
             assertThat(results).endsWith(SendResult.CLOSED);
             assertThat(session.isOpen()).isFalse();
             assertThat(session.send("after")).isEqualTo(SendResult.CLOSED);
-            assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(1);
+            assertThat(t.hub().stats().slowConsumerDisconnects()).isEqualTo(1);
 
             // Dropped, not closed with a handshake: its peer reads nothing, so a close frame would
             // wait behind what it does not read and the kernel would hold those bytes meanwhile.
@@ -114,21 +115,21 @@ class BackpressureTest {
     @Test
     void aSlowConsumerThatNeverReadsIsDroppedAtOnceWithoutWaitingForTheCloseTimeout() {
         HubOptions options = queueOf(2, OverflowPolicy.DISCONNECT).toBuilder().closeTimeout(Duration.ofSeconds(3)).build();
-        try (TestHub t = new TestHub(options, NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(options, NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             sendNumbered(t.session("slow"), 4);
 
             assertThat(slow.awaitClose(WAIT).code()).isEqualTo(1006);
-            assertThat(t.hub.sessionCount()).isZero();
+            assertThat(t.hub().sessionCount()).isZero();
         }
     }
 
     @Test
     void theByteLimitBoundsTheQueueToo() {
         HubOptions options = HubOptions.builder().maxQueuedBytes(100).overflowPolicy(OverflowPolicy.DROP_NEWEST).build();
-        try (TestHub t = new TestHub(options, NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(options, NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             Session session = t.session("slow");
             String forty = "x".repeat(40);
@@ -138,15 +139,15 @@ class BackpressureTest {
             assertThat(session.send(forty)).isEqualTo(SendResult.QUEUED);
             assertThat(session.send(forty)).isEqualTo(SendResult.DROPPED);
             assertThat(session.stats().queuedBytes()).isEqualTo(80);
-            assertThat(t.hub.stats().queuedBytes()).isEqualTo(80);
+            assertThat(t.hub().stats().queuedBytes()).isEqualTo(80);
         }
     }
 
     @Test
     void anEmptyQueueTakesAMessageLargerThanItsByteLimit() {
         HubOptions options = HubOptions.builder().maxQueuedBytes(10).overflowPolicy(OverflowPolicy.DROP_NEWEST).build();
-        try (TestHub t = new TestHub(options, NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
+        try (HubFixture t = HubFixture.of(options, NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
             slow.pauseReading();
             Session session = t.session("slow");
             assertThat(session.send("in flight")).isEqualTo(SendResult.QUEUED);
@@ -160,8 +161,8 @@ class BackpressureTest {
         CloseRecorder handler = new CloseRecorder();
         List<CloseStatus> closes = handler.closes;
         HubOptions options = HubOptions.builder().writeTimeout(Duration.ofSeconds(10)).build();
-        try (TestHub t = new TestHub(options, handler)) {
-            InMemoryClient stuck = t.connect("stuck");
+        try (HubFixture t = HubFixture.of(options, handler)) {
+            InMemoryClient stuck = t.client("stuck");
             stuck.pauseReading();
             t.session("stuck").send("never read");
 
@@ -171,15 +172,15 @@ class BackpressureTest {
 
             assertThat(stuck.awaitClose(WAIT).code()).isEqualTo(1006); // dropped: no close frame can pass the stuck write
             assertThat(closes).containsExactly(CloseStatus.WRITE_TIMEOUT);
-            assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(1);
-            assertThat(t.hub.stats().errors(ErrorKind.WRITE_TIMEOUT)).isEqualTo(1);
+            assertThat(t.hub().stats().slowConsumerDisconnects()).isEqualTo(1);
+            assertThat(t.hub().stats().errors(ErrorKind.WRITE_TIMEOUT)).isEqualTo(1);
         }
     }
 
     @Test
     void aReaderThatKeepsUpIsNeverTimedOut() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), NO_HANDLER)) {
-            InMemoryClient reader = t.connect("reader");
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), NO_HANDLER)) {
+            InMemoryClient reader = t.client("reader");
             for (int second = 0; second < 30; second++) {
                 t.session("reader").send("tick " + second);
                 t.advance(Duration.ofSeconds(1));
@@ -198,8 +199,8 @@ class BackpressureTest {
                 writeSizes.add(messages);
             }
         };
-        try (TestHub t = new TestHub(HubOptions.defaults(), NO_HANDLER, metrics)) {
-            InMemoryClient client = t.connect("c");
+        try (HubFixture t = HubFixture.with(b -> b.options(HubOptions.defaults()).handler(NO_HANDLER).metrics(metrics))) {
+            InMemoryClient client = t.client("c");
             client.pauseReading();
             sendNumbered(t.session("c"), 5);
             client.resumeReading();
@@ -211,8 +212,8 @@ class BackpressureTest {
 
     @Test
     void aSessionIsWritableUntilItsQueueIsHalfFull() {
-        try (TestHub t = new TestHub(queueOf(8, OverflowPolicy.DROP_NEWEST), NO_HANDLER)) {
-            InMemoryClient client = t.connect("c");
+        try (HubFixture t = HubFixture.of(queueOf(8, OverflowPolicy.DROP_NEWEST), NO_HANDLER)) {
+            InMemoryClient client = t.client("c");
             client.pauseReading();
             Session session = t.session("c");
             sendNumbered(session, 4); // one in flight, three queued
@@ -226,14 +227,14 @@ class BackpressureTest {
 
     @Test
     void aBroadcastHandsTheSameFrameToEveryRecipient() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), NO_HANDLER)) {
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), NO_HANDLER)) {
             List<CapturingConnection> connections = List.of(new CapturingConnection(), new CapturingConnection(),
                     new CapturingConnection());
             for (CapturingConnection c : connections) {
-                c.openOn(t.hub);
+                c.openOn(t.hub());
             }
             Message frame = Message.text("to everyone");
-            assertThat(t.hub.broadcast(frame)).isEqualTo(3);
+            assertThat(t.hub().broadcast(frame)).isEqualTo(3);
             for (CapturingConnection c : connections) {
                 assertThat(c.sent()).singleElement().isSameAs(frame);
             }
@@ -242,16 +243,16 @@ class BackpressureTest {
 
     @Test
     void aSlowConsumerDoesNotHoldUpTheOthers() {
-        try (TestHub t = new TestHub(queueOf(4, OverflowPolicy.DISCONNECT), NO_HANDLER)) {
-            InMemoryClient slow = t.connect("slow");
-            InMemoryClient fast = t.connect("fast");
+        try (HubFixture t = HubFixture.of(queueOf(4, OverflowPolicy.DISCONNECT), NO_HANDLER)) {
+            InMemoryClient slow = t.client("slow");
+            InMemoryClient fast = t.client("fast");
             slow.pauseReading();
             for (int i = 0; i < 20; i++) {
-                t.hub.broadcast(Message.text("b" + i));
+                t.hub().broadcast(Message.text("b" + i));
             }
             assertThat(texts(fast)).hasSize(20);
-            assertThat(t.hub.session("slow")).isEmpty();
-            assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(1);
+            assertThat(t.hub().session("slow")).isEmpty();
+            assertThat(t.hub().stats().slowConsumerDisconnects()).isEqualTo(1);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.wshub.internal;
 
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class FlushLanesTest {
             for (Thread t : threads) {
                 t.join(10_000);
             }
-            await().atMost(TestHub.WAIT).until(() -> ran.get() == producers * perProducer);
+            await().atMost(HubFixture.WAIT).until(() -> ran.get() == producers * perProducer);
         } finally {
             lanes.shutdown();
         }
@@ -57,7 +58,7 @@ class FlushLanesTest {
             for (int i = 0; i < 1_000; i++) {
                 lanes.execute(task);
             }
-            await().atMost(TestHub.WAIT).until(() -> ran.get() == 1_000);
+            await().atMost(HubFixture.WAIT).until(() -> ran.get() == 1_000);
             assertThat(threadsSeen).hasSize(1);
             assertThat(threadsSeen.iterator().next()).startsWith("test-flush-");
         } finally {
@@ -78,7 +79,7 @@ class FlushLanesTest {
                 throw new StackOverflowError("closes nested too deep");
             });
             lanes.execute(ran::incrementAndGet);
-            await().atMost(TestHub.WAIT).until(() -> ran.get() == 1);
+            await().atMost(HubFixture.WAIT).until(() -> ran.get() == 1);
             assertThat(counted).extracting(Throwable::getMessage)
                     .containsExactly("a bug in one writer", "closes nested too deep");
         } finally {
@@ -105,8 +106,8 @@ class FlushLanesTest {
             release.countDown();
             AtomicInteger ran = new AtomicInteger();
             lanes.execute(ran::incrementAndGet);
-            await().atMost(TestHub.WAIT).until(() -> ran.get() == 1);
-            await().atMost(TestHub.WAIT).until(() -> lanes.stall(System.nanoTime() + 2 * limit, limit).isEmpty());
+            await().atMost(HubFixture.WAIT).until(() -> ran.get() == 1);
+            await().atMost(HubFixture.WAIT).until(() -> lanes.stall(System.nanoTime() + 2 * limit, limit).isEmpty());
         } finally {
             release.countDown();
             lanes.shutdown();
@@ -130,7 +131,7 @@ class FlushLanesTest {
         FlushLanes lanes = new FlushLanes(2, "test-flush-stop-", FlushLanesTest::unexpected);
         lanes.shutdown();
         assertThatThrownBy(() -> lanes.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
-        await().atMost(TestHub.WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+        await().atMost(HubFixture.WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("test-flush-stop-")));
     }
 }

@@ -5,25 +5,26 @@ import io.wshub.ErrorKind;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.testing.InMemoryClient;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static io.wshub.internal.TestHub.WAIT;
+import static io.wshub.testing.HubFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pings every 54 s; 60 s without a pong or any frame closes the session. */
 class HeartbeatTest {
 
-    private static TestHub hub() {
-        return new TestHub(HubOptions.defaults(), new HubHandler() {
+    private static HubFixture hub() {
+        return HubFixture.of(HubOptions.defaults(), new HubHandler() {
         });
     }
 
     @Test
     void theHubPingsEveryPingInterval() {
-        try (TestHub t = hub()) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = hub()) {
+            InMemoryClient c = t.client("c");
             t.advance(Duration.ofSeconds(53));
             assertThat(c.pingsReceived()).isZero();
             t.advance(Duration.ofSeconds(2));
@@ -35,8 +36,8 @@ class HeartbeatTest {
 
     @Test
     void aPeerThatAnswersPingsStaysConnected() {
-        try (TestHub t = hub()) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = hub()) {
+            InMemoryClient c = t.client("c");
             t.advance(Duration.ofMinutes(10));
             assertThat(c.isClosed()).isFalse();
             assertThat(c.pingsReceived()).isGreaterThanOrEqualTo(10);
@@ -45,22 +46,22 @@ class HeartbeatTest {
 
     @Test
     void aPeerSilentForThePongTimeoutIsClosed() {
-        try (TestHub t = hub()) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = hub()) {
+            InMemoryClient c = t.client("c");
             c.autoPong(false);
             t.advance(Duration.ofSeconds(59));
             assertThat(c.isClosed()).isFalse();
             t.advance(Duration.ofSeconds(2));
             assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.HEARTBEAT_TIMEOUT);
-            assertThat(t.hub.sessionCount()).isZero();
-            assertThat(t.hub.stats().errors(ErrorKind.HEARTBEAT_TIMEOUT)).isEqualTo(1);
+            assertThat(t.hub().sessionCount()).isZero();
+            assertThat(t.hub().stats().errors(ErrorKind.HEARTBEAT_TIMEOUT)).isEqualTo(1);
         }
     }
 
     @Test
     void anyFrameFromThePeerCountsAsLife() {
-        try (TestHub t = hub()) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = hub()) {
+            InMemoryClient c = t.client("c");
             c.autoPong(false);
             for (int i = 0; i < 6; i++) {
                 t.advance(Duration.ofSeconds(30));
@@ -75,14 +76,14 @@ class HeartbeatTest {
 
     @Test
     void aDeadPeerThatNeverAnswersTheCloseIsDropped() {
-        try (TestHub t = hub()) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = hub()) {
+            InMemoryClient c = t.client("c");
             c.autoPong(false);
             c.answerClose(false);
             t.advance(Duration.ofSeconds(61));
-            assertThat(t.hub.sessionCount()).isEqualTo(1); // close frame sent, waiting for the answer
+            assertThat(t.hub().sessionCount()).isEqualTo(1); // close frame sent, waiting for the answer
             t.advance(Duration.ofSeconds(6)); // the 5 s close timeout
-            assertThat(t.hub.sessionCount()).isZero();
+            assertThat(t.hub().sessionCount()).isZero();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.Session;
 import io.wshub.testing.InMemoryClient;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.wshub.internal.TestHub.WAIT;
+import static io.wshub.testing.HubFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,8 +59,8 @@ class InboundTest {
     @Test
     void messagesReachTheHandlerInOrderOneAtATime() throws Exception {
         Recorder recorder = new Recorder();
-        try (TestHub t = new TestHub(unlimited(), recorder)) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited(), recorder)) {
+            InMemoryClient c = t.client("c");
             List<Thread> senders = new ArrayList<>();
             // Several threads writing into one connection, as a transport's readers might race.
             for (int s = 0; s < 4; s++) {
@@ -92,8 +93,8 @@ class InboundTest {
     void aMessageAtTheLimitPassesAndOneByteMoreClosesWith1009() {
         Recorder recorder = new Recorder();
         HubOptions options = unlimited().toBuilder().maxMessageBytes(10).build();
-        try (TestHub t = new TestHub(options, recorder)) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(options, recorder)) {
+            InMemoryClient c = t.client("c");
             c.sendText("ééééé"); // 10 UTF-8 bytes in 5 chars
             c.sendBinary(new byte[10]);
             assertThat(c.isClosed()).isFalse();
@@ -101,14 +102,14 @@ class InboundTest {
             assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.MESSAGE_TOO_BIG);
             assertThat(recorder.texts).containsExactly("ééééé");
             assertThat(recorder.binarySizes).containsExactly(10);
-            assertThat(t.hub.stats().errors(ErrorKind.MESSAGE_TOO_BIG)).isEqualTo(1);
+            assertThat(t.hub().stats().errors(ErrorKind.MESSAGE_TOO_BIG)).isEqualTo(1);
         }
     }
 
     @Test
     void anOversizedBinaryMessageClosesWith1009() {
-        try (TestHub t = new TestHub(unlimited().toBuilder().maxMessageBytes(10).build(), new Recorder())) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited().toBuilder().maxMessageBytes(10).build(), new Recorder())) {
+            InMemoryClient c = t.client("c");
             c.sendBinary(new byte[11]);
             assertThat(c.awaitClose(WAIT).code()).isEqualTo(1009);
         }
@@ -125,22 +126,22 @@ class InboundTest {
                 session.send("ok " + text);
             }
         };
-        try (TestHub t = new TestHub(unlimited(), failing)) {
-            InMemoryClient bad = t.connect("bad");
-            InMemoryClient good = t.connect("good");
+        try (HubFixture t = HubFixture.of(unlimited(), failing)) {
+            InMemoryClient bad = t.client("bad");
+            InMemoryClient good = t.client("good");
             bad.sendText("boom");
             assertThat(bad.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_ERROR);
             good.sendText("hello");
             assertThat(good.nextText(WAIT)).isEqualTo("ok hello");
-            assertThat(t.hub.stats().errors(ErrorKind.HANDLER)).isEqualTo(1);
+            assertThat(t.hub().stats().errors(ErrorKind.HANDLER)).isEqualTo(1);
         }
     }
 
     @Test
     void aSuspendedSessionGetsAtMostTheMessageAlreadyAskedForUntilResumed() {
         Recorder recorder = new Recorder();
-        try (TestHub t = new TestHub(unlimited(), recorder)) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited(), recorder)) {
+            InMemoryClient c = t.client("c");
             c.sendText("first");
             t.session("c").suspendReading();
             c.sendText("second"); // the demand made after "first" was already outstanding
@@ -165,8 +166,8 @@ class InboundTest {
                 }
             }
         };
-        try (TestHub t = new TestHub(unlimited(), handler)) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited(), handler)) {
+            InMemoryClient c = t.client("c");
             c.sendText("a");
             c.sendText("stop");
             c.sendText("b");
@@ -179,28 +180,28 @@ class InboundTest {
     @Test
     void theCloseIsReportedOnceWithThePeersStatus() {
         Recorder recorder = new Recorder();
-        try (TestHub t = new TestHub(unlimited(), recorder)) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited(), recorder)) {
+            InMemoryClient c = t.client("c");
             c.close(4002, "leaving");
             assertThat(recorder.closes).containsExactly(new CloseStatus(4002, "leaving"));
-            assertThat(t.hub.sessionCount()).isZero();
-            await().atMost(WAIT).until(() -> t.hub.stats().disconnects() == 1);
+            assertThat(t.hub().sessionCount()).isZero();
+            await().atMost(WAIT).until(() -> t.hub().stats().disconnects() == 1);
         }
     }
 
     @Test
     void aDroppedConnectionIsReportedAs1006() {
         Recorder recorder = new Recorder();
-        try (TestHub t = new TestHub(unlimited(), recorder)) {
-            t.connect("c").abort();
+        try (HubFixture t = HubFixture.of(unlimited(), recorder)) {
+            t.client("c").abort();
             assertThat(recorder.closes).containsExactly(CloseStatus.ABNORMAL);
         }
     }
 
     @Test
     void closingFromTheApplicationSendsWhatWasQueuedFirst() {
-        try (TestHub t = new TestHub(unlimited(), new Recorder())) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited(), new Recorder())) {
+            InMemoryClient c = t.client("c");
             c.pauseReading();
             Session s = t.session("c");
             s.send("a");
@@ -216,12 +217,12 @@ class InboundTest {
 
     @Test
     void aPeerThatStopsReadingIsStillDroppedAfterAClose() {
-        try (TestHub t = new TestHub(unlimited().toBuilder().closeTimeout(Duration.ofSeconds(2)).build(), new Recorder())) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(unlimited().toBuilder().closeTimeout(Duration.ofSeconds(2)).build(), new Recorder())) {
+            InMemoryClient c = t.client("c");
             c.answerClose(false);
             t.session("c").close(1000, "");
             t.advance(Duration.ofSeconds(3));
-            assertThat(t.hub.sessionCount()).isZero();
+            assertThat(t.hub().sessionCount()).isZero();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.wshub.spi.Admission;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.SendCallback;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -102,12 +103,12 @@ class LockOrderTest {
     void overflowsInsideRoomFanOutsCloseInCascadeWithNoRoomLockHeldAndNoNesting() {
         List<String> violations = new CopyOnWriteArrayList<>();
         HubOptions options = HubOptions.builder().maxQueuedMessages(4).overflowPolicy(OverflowPolicy.DISCONNECT).build();
-        try (TestHub t = new TestHub(options, RoomProtocol.router().build())) {
+        try (HubFixture t = HubFixture.of(options, RoomProtocol.router().build())) {
             List<EagerClosingConnection> stalled = new ArrayList<>();
             List<EagerClosingConnection> healthy = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 EagerClosingConnection c = new EagerClosingConnection(i % 2 == 0, violations);
-                Admission.Accepted a = (Admission.Accepted) t.hub.acceptor().admit(Handshake.builder().path("/ws").build());
+                Admission.Accepted a = (Admission.Accepted) t.hub().acceptor().admit(Handshake.builder().path("/ws").build());
                 c.listener = a.open(c);
                 (c.stalled ? stalled : healthy).add(c);
                 for (String room : List.of("a", "b", "c")) {
@@ -125,9 +126,9 @@ class LockOrderTest {
             assertThat(violations).isEmpty();
             assertThat(stalled).allSatisfy(c -> assertThat(c.ended).isTrue());
             assertThat(healthy).noneSatisfy(c -> assertThat(c.ended).isTrue());
-            assertThat(t.hub.sessionCount()).isEqualTo(healthy.size());
-            assertThat(t.hub.stats().slowConsumerDisconnects()).isEqualTo(stalled.size());
-            assertThat(t.hub.rooms().localMembers("a")).hasSize(healthy.size());
+            assertThat(t.hub().sessionCount()).isEqualTo(healthy.size());
+            assertThat(t.hub().stats().slowConsumerDisconnects()).isEqualTo(stalled.size());
+            assertThat(t.hub().rooms().localMembers("a")).hasSize(healthy.size());
             for (EagerClosingConnection c : healthy.subList(1, healthy.size())) {
                 assertThat(c.received).extracting(Message::text).filteredOn(text -> text.contains("\"room_message\""))
                         .hasSize(10);

@@ -6,12 +6,13 @@ import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.protocol.EchoProtocol;
 import io.wshub.testing.InMemoryClient;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 
-import static io.wshub.internal.TestHub.WAIT;
+import static io.wshub.testing.HubFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-session token bucket on inbound messages, and the close of a flooding peer. */
@@ -22,12 +23,12 @@ class RateLimitTest {
     private static final String LIMITED = "{\"type\":\"error\",\"error\":\"Rate limit exceeded\"}";
 
     /** 10 messages/s, burst 5: the flood threshold is 10 refusals in 10 s. */
-    private static TestHub hub() {
-        return new TestHub(HubOptions.builder().rateLimit(RateLimit.of(10, 5)).build(), EchoProtocol.router().build());
+    private static HubFixture hub() {
+        return HubFixture.of(HubOptions.builder().rateLimit(RateLimit.of(10, 5)).build(), EchoProtocol.router().build());
     }
 
-    private static InMemoryClient connected(TestHub t) {
-        InMemoryClient c = t.connect("c");
+    private static InMemoryClient connected(HubFixture t) {
+        InMemoryClient c = t.client("c");
         c.nextText(WAIT); // welcome
         return c;
     }
@@ -41,10 +42,10 @@ class RateLimitTest {
 
     @Test
     void aBurstPassesAndTheNextMessageIsRefusedWithAnError() {
-        try (TestHub t = hub()) {
+        try (HubFixture t = hub()) {
             InMemoryClient c = connected(t);
             assertThat(send(c, 6)).containsExactly(PONG, PONG, PONG, PONG, PONG, LIMITED);
-            assertThat(t.hub.stats().rateLimited()).isEqualTo(1);
+            assertThat(t.hub().stats().rateLimited()).isEqualTo(1);
             assertThat(t.session("c").stats().rateLimited()).isEqualTo(1);
             assertThat(t.session("c").isOpen()).isTrue();
         }
@@ -52,7 +53,7 @@ class RateLimitTest {
 
     @Test
     void tokensRefillAtTheConfiguredRate() {
-        try (TestHub t = hub()) {
+        try (HubFixture t = hub()) {
             InMemoryClient c = connected(t);
             send(c, 5);
             t.advance(Duration.ofMillis(100)); // one token at 10/s
@@ -64,7 +65,7 @@ class RateLimitTest {
 
     @Test
     void aRefusedMessageTakesNoToken() {
-        try (TestHub t = hub()) {
+        try (HubFixture t = hub()) {
             InMemoryClient c = connected(t);
             send(c, 5);
             assertThat(send(c, 4)).containsOnly(LIMITED);
@@ -75,7 +76,7 @@ class RateLimitTest {
 
     @Test
     void aPeerRefusedMoreThanTwiceTheBurstWithinTheWindowIsClosedWith1008() {
-        try (TestHub t = hub()) {
+        try (HubFixture t = hub()) {
             InMemoryClient c = connected(t);
             send(c, 5);
             assertThat(send(c, 10)).hasSize(10).containsOnly(LIMITED);
@@ -83,13 +84,13 @@ class RateLimitTest {
 
             c.sendText(PING); // the eleventh refusal
             assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.RATE_LIMIT_EXCEEDED);
-            assertThat(t.hub.stats().errors(ErrorKind.RATE_LIMIT_FLOOD)).isEqualTo(1);
+            assertThat(t.hub().stats().errors(ErrorKind.RATE_LIMIT_FLOOD)).isEqualTo(1);
         }
     }
 
     @Test
     void refusalsSpreadOverMoreThanTheWindowDoNotClose() {
-        try (TestHub t = hub()) {
+        try (HubFixture t = hub()) {
             InMemoryClient c = connected(t);
             for (int window = 0; window < 3; window++) {
                 send(c, 5);
@@ -103,7 +104,7 @@ class RateLimitTest {
 
     @Test
     void anUnlimitedHubNeverRefuses() {
-        try (TestHub t = new TestHub(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).build(),
+        try (HubFixture t = HubFixture.of(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).build(),
                 EchoProtocol.router().build())) {
             InMemoryClient c = connected(t);
             assertThat(send(c, 5_000)).hasSize(5_000).containsOnly(PONG);

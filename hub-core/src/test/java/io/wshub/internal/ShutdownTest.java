@@ -7,12 +7,13 @@ import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.UpgradeRefusedException;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import static io.wshub.internal.TestHub.WAIT;
+import static io.wshub.testing.HubFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,14 +24,14 @@ class ShutdownTest {
 
     @Test
     void queuedMessagesDrainThenTheNoticeThenClose1001() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
-            InMemoryClient c = t.connect("c");
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient c = t.client("c");
             c.nextText(WAIT);
             c.pauseReading();
             t.session("c").send("one");
             t.session("c").send("two");
 
-            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(10));
+            CompletableFuture<Void> done = t.hub().shutdown(Duration.ofSeconds(10));
             assertThat(done).isNotDone();
             c.resumeReading();
 
@@ -44,13 +45,13 @@ class ShutdownTest {
 
     @Test
     void connectionsThatDoNotDrainAreDroppedWhenTheGraceEnds() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
-            InMemoryClient stuck = t.connect("stuck");
-            InMemoryClient fine = t.connect("fine");
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient stuck = t.client("stuck");
+            InMemoryClient fine = t.client("fine");
             stuck.pauseReading();
             t.session("stuck").send("never read");
 
-            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(3));
+            CompletableFuture<Void> done = t.hub().shutdown(Duration.ofSeconds(3));
             assertThat(fine.awaitClose(WAIT).code()).isEqualTo(1001);
             t.advance(Duration.ofSeconds(2));
             assertThat(stuck.isClosed()).isFalse();
@@ -59,7 +60,7 @@ class ShutdownTest {
             t.advance(Duration.ofSeconds(2));
             assertThat(stuck.awaitClose(WAIT).code()).isEqualTo(1006);
             assertThat(done).isCompleted();
-            assertThat(t.hub.sessionCount()).isZero();
+            assertThat(t.hub().sessionCount()).isZero();
         }
     }
 
@@ -75,11 +76,11 @@ class ShutdownTest {
                 Thread.currentThread().interrupt();
             }
         }).build();
-        try (TestHub t = new TestHub(HubOptions.defaults(), slowToOpen)) {
-            CompletableFuture<InMemoryClient> opening = CompletableFuture.supplyAsync(() -> t.connect("late"));
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), slowToOpen)) {
+            CompletableFuture<InMemoryClient> opening = CompletableFuture.supplyAsync(() -> t.client("late"));
             assertThat(welcomed.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
 
-            CompletableFuture<Void> done = t.hub.shutdown(Duration.ofSeconds(10));
+            CompletableFuture<Void> done = t.hub().shutdown(Duration.ofSeconds(10));
             finishOpening.countDown();
             InMemoryClient late = opening.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 
@@ -93,33 +94,33 @@ class ShutdownTest {
 
     @Test
     void shuttingDownTwiceIsHarmlessAndReturnsTheSameFuture() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
-            t.connect("c");
-            CompletableFuture<Void> first = t.hub.shutdown(Duration.ofSeconds(5));
-            CompletableFuture<Void> second = t.hub.shutdown(Duration.ofSeconds(1));
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), RoomProtocol.router().build())) {
+            t.client("c");
+            CompletableFuture<Void> first = t.hub().shutdown(Duration.ofSeconds(5));
+            CompletableFuture<Void> second = t.hub().shutdown(Duration.ofSeconds(1));
             assertThat(second).isSameAs(first);
             assertThat(first).isCompleted();
-            assertThat(t.hub.stats().shuttingDown()).isTrue();
+            assertThat(t.hub().stats().shuttingDown()).isTrue();
         }
     }
 
     @Test
     void newConnectionsAreRefusedOnceShutdownBegins() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), RoomProtocol.router().build())) {
-            InMemoryClient stuck = t.connect("stuck");
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), RoomProtocol.router().build())) {
+            InMemoryClient stuck = t.client("stuck");
             stuck.pauseReading();
             t.session("stuck").send("x");
-            t.hub.shutdown(Duration.ofSeconds(10));
-            assertThatThrownBy(() -> t.connect("late"))
+            t.hub().shutdown(Duration.ofSeconds(10));
+            assertThatThrownBy(() -> t.client("late"))
                     .isInstanceOfSatisfying(UpgradeRefusedException.class, e -> assertThat(e.status()).isEqualTo(503));
         }
     }
 
     @Test
     void rawSessionsGetOnlyTheCloseFrame() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), new RawEchoHandler())) {
-            InMemoryClient c = t.connect("c");
-            t.hub.shutdown(Duration.ofSeconds(5));
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), new RawEchoHandler())) {
+            InMemoryClient c = t.client("c");
+            t.hub().shutdown(Duration.ofSeconds(5));
             assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
             assertThat(c.drain()).isEmpty();
         }
@@ -127,9 +128,9 @@ class ShutdownTest {
 
     @Test
     void anEmptyHubShutsDownAtOnce() {
-        try (TestHub t = new TestHub(HubOptions.defaults(), new HubHandler() {
+        try (HubFixture t = HubFixture.of(HubOptions.defaults(), new HubHandler() {
         })) {
-            assertThat(t.hub.shutdown(Duration.ofSeconds(30))).isCompleted();
+            assertThat(t.hub().shutdown(Duration.ofSeconds(30))).isCompleted();
         }
     }
 }

@@ -3,8 +3,8 @@ package io.wshub.protocol;
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
 import io.wshub.HubHandler;
-import io.wshub.Peer;
-import io.wshub.HubFixture;
+import io.wshub.testing.Peer;
+import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.wshub.Peer.WAIT;
+import static io.wshub.testing.Peer.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

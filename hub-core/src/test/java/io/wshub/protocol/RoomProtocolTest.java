@@ -3,9 +3,9 @@ package io.wshub.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.ErrorKind;
-import io.wshub.Peer;
+import io.wshub.testing.Peer;
 import io.wshub.Session;
-import io.wshub.HubFixture;
+import io.wshub.testing.HubFixture;
 import io.wshub.spi.MetricsListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
-import static io.wshub.Peer.json;
+import static io.wshub.testing.Peer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,7 @@
 package io.wshub.spi;
 
 import io.wshub.CloseStatus;
+import io.wshub.testing.ForwardingListener;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -70,7 +71,7 @@ class InboundPipelineTest {
 
     @Test
     void aDemandMadeWhileAMessageIsDeliveredIsTheNextRead() {
-        inbound.open(new Forwarding(recorder) {
+        inbound.open(new ForwardingListener(recorder) {
             @Override
             public void onText(String text) {
                 super.onText(text);
@@ -135,7 +136,7 @@ class InboundPipelineTest {
             }
         });
         AtomicInteger delivered = new AtomicInteger();
-        self[0].open(new Forwarding(recorder) {
+        self[0].open(new ForwardingListener(recorder) {
             @Override
             public void onText(String text) {
                 delivered.incrementAndGet();
@@ -185,7 +186,7 @@ class InboundPipelineTest {
 
     @Test
     void anEventReportedDuringADeliveryWaitsForItsTurn() {
-        inbound.open(new Forwarding(recorder) {
+        inbound.open(new ForwardingListener(recorder) {
             @Override
             public void onText(String text) {
                 seen.add("start " + text);
@@ -209,39 +210,5 @@ class InboundPipelineTest {
         inbound.abandon();
         inbound.binary(ByteBuffer.allocate(2), released::incrementAndGet);
         assertThat(released).hasValue(2);
-    }
-
-    /** A listener that forwards to another, for tests that change one method. */
-    private static class Forwarding implements ConnectionListener {
-        private final ConnectionListener to;
-
-        Forwarding(ConnectionListener to) {
-            this.to = to;
-        }
-
-        @Override
-        public void onText(String text) {
-            to.onText(text);
-        }
-
-        @Override
-        public void onBinary(ByteBuffer data) {
-            to.onBinary(data);
-        }
-
-        @Override
-        public void onPong(ByteBuffer payload) {
-            to.onPong(payload);
-        }
-
-        @Override
-        public void onError(Throwable cause) {
-            to.onError(cause);
-        }
-
-        @Override
-        public void onClose(CloseStatus status) {
-            to.onClose(status);
-        }
     }
 }

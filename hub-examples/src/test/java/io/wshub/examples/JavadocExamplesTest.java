@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JavadocExamplesTest {
 
-    private static final List<String> MODULES = List.of("hub-core", "hub-jetty", "hub-client", "hub-redis");
+    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis");
     private static final Pattern EXAMPLE = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*\\s*}</pre>", Pattern.DOTALL);
     private static final String PROLOGUE = """
             import io.wshub.*;
@@ -44,6 +44,7 @@ class JavadocExamplesTest {
             import io.wshub.redis.*;
             import io.wshub.spi.*;
             import io.wshub.testing.*;
+            import io.wshub.testkit.*;
             import java.time.*;
             import java.util.*;
             import java.util.concurrent.*;

@@ -4,6 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.HubOptions;
 import io.wshub.spi.SendCallback;
+import io.wshub.spi.Connection;
 import io.wshub.testkit.RecordingAcceptor;
 import io.wshub.testkit.RecordingListener;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -56,12 +57,12 @@ class JettyAdapterTest {
         }
     }
 
-    private RecordingListener listener() {
+    private RecordingListener<Connection> listener() {
         await().atMost(TIMEOUT).until(() -> !acceptor.listeners().isEmpty());
         return acceptor.listeners().get(0);
     }
 
-    private static boolean has(RecordingListener l, String kind) {
+    private static boolean has(RecordingListener<Connection> l, String kind) {
         return l.events().stream().anyMatch(e -> e.kind().equals(kind));
     }
 
@@ -76,7 +77,7 @@ class JettyAdapterTest {
     void aPingFromThePeerIsAnsweredAndReadingGoesOn() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         c.session().sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
         c.sendText("after the ping");
 
@@ -91,7 +92,7 @@ class JettyAdapterTest {
     void aPongFromThePeerIsReportedAndReadingGoesOn() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         c.session().sendPong(ByteBuffer.wrap(new byte[] {7}), Callback.NOOP);
         c.sendText("after the pong");
 
@@ -103,7 +104,7 @@ class JettyAdapterTest {
     void aFragmentedMessageWithAPingBetweenItsFragmentsArrivesWhole() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         sent(done -> c.session().sendPartialText("hello, ", false, done));
         c.session().sendPing(ByteBuffer.allocate(0), Callback.NOOP);
         sent(done -> c.session().sendPartialText("world", true, done));
@@ -118,7 +119,7 @@ class JettyAdapterTest {
     void binaryAndTextMessagesInFragmentsArriveWhole() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         for (int i = 0; i < 3; i++) {
             int n = i;
             sent(done -> c.session().sendPartialBinary(ByteBuffer.wrap(new byte[] {(byte) n, (byte) (n + 10)}), n == 2, done));
@@ -135,7 +136,7 @@ class JettyAdapterTest {
     void fragmentsThatAddUpToMoreThanTheLimitCloseWith1009() throws Exception {
         start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         sent(done -> c.session().sendPartialText("a".repeat(600), false, done));
         c.session().sendPartialText("a".repeat(600), true, Callback.NOOP);
 
@@ -149,7 +150,7 @@ class JettyAdapterTest {
         start();
         acceptor.autoDemand(false);
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         c.sendText("never asked for");
         c.sendText("nor this");
 
@@ -165,7 +166,7 @@ class JettyAdapterTest {
     void aBatchOfSmallFramesLeavesInOneWrite() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         Message[] batch = new Message[10];
         for (int i = 0; i < batch.length; i++) {
             batch[i] = i % 2 == 0 ? Message.text("frame " + i) : Message.binary(new byte[] {(byte) i});
@@ -190,7 +191,7 @@ class JettyAdapterTest {
     void aLargeBatchArrivesIntactInOrder() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         byte[] big = new byte[200_000];
         Arrays.fill(big, (byte) 'x');
         Message[] batch = {Message.text("small"), Message.binary(big), Message.text("y".repeat(100_000)), Message.text("end")};
@@ -208,7 +209,7 @@ class JettyAdapterTest {
     void aMessageOneByteOverTheLimitClosesWith1009() throws Exception {
         start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
         TestClient c = TestClient.connect(client, server.ws("/ws"));
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         c.sendText("a".repeat(1024));
         await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
 
@@ -234,7 +235,7 @@ class JettyAdapterTest {
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         request.addExtensions("permessage-deflate");
         TestClient c = TestClient.connect(client, server.ws("/ws"), request);
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         assertThat(c.session().getUpgradeResponse().getExtensions()).extracting(ExtensionConfig::getName)
                 .containsExactly("permessage-deflate");
         c.sendText("z".repeat(64 * 1024));
@@ -254,7 +255,7 @@ class JettyAdapterTest {
         request.addExtensions("permessage-deflate");
         TestClient c = TestClient.connect(client, server.ws("/ws"), request);
         assertThat(c.session().getUpgradeResponse().getExtensions()).isEmpty();
-        RecordingListener l = listener();
+        RecordingListener<Connection> l = listener();
         c.sendText("plain");
         await().atMost(TIMEOUT).until(() -> l.messages().size() == 1);
     }

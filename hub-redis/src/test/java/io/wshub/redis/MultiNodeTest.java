@@ -1,5 +1,6 @@
 package io.wshub.redis;
 
+import io.wshub.testing.Peer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wshub.ErrorKind;
 import io.wshub.Message;
@@ -63,13 +64,13 @@ class MultiNodeTest {
         }
         await().atMost(TestNode.WAIT).until(() -> a.hub.rooms().members("r").size() == 3);
 
-        alice.send("room_message", "room", "r", "content", "hi");
+        alice.sendJson("room_message", "room", "r", "content", "hi");
 
         expectNext("room_message", "alice", "hi", bob, carol);
         assertThat(carol.drained("room_message")).isEmpty();
         // A broadcast from bob after "hi" crossed Redis: whatever else alice, carol or dave got
         // before it, Redis sent before it.
-        bob.send("broadcast", "content", "barrier");
+        bob.sendJson("broadcast", "content", "barrier");
         expectNext("broadcast", "bob", "barrier", alice, carol, dave);
         expectNothingMore("room_message", alice, carol, dave);
     }
@@ -82,11 +83,11 @@ class MultiNodeTest {
         Peer carol = c.connect("carol");
         awaitKnown(a, "bob", "carol");
 
-        alice.send("broadcast", "content", "one");
+        alice.sendJson("broadcast", "content", "one");
         expectNext("broadcast", "alice", "one", alice2, bob, carol);
         // Barrier: carol's broadcast reaches node a through Redis after alice's own echo would
         // have, so a duplicate "one" would come before "two".
-        carol.send("broadcast", "content", "two");
+        carol.sendJson("broadcast", "content", "two");
         expectNext("broadcast", "carol", "two", alice2, bob, alice);
         expectNothingMore("broadcast", alice, alice2);
     }
@@ -97,7 +98,7 @@ class MultiNodeTest {
         Peer bob = b.connect("bob");
         awaitKnown(a, "bob");
 
-        alice.send("private_message", "to", "bob", "content", "psst");
+        alice.sendJson("private_message", "to", "bob", "content", "psst");
 
         JsonNode m = bob.next("private_message");
         assertThat(m.path("from").asText()).isEqualTo("alice");
@@ -109,7 +110,7 @@ class MultiNodeTest {
     void aPrivateMessageToAnIdNoNodeHoldsIsRefused() {
         Peer alice = a.connect("alice");
 
-        alice.send("private_message", "to", "nobody", "content", "psst");
+        alice.sendJson("private_message", "to", "nobody", "content", "psst");
 
         assertThat(alice.next("error").path("error").asText()).isEqualTo("User not found");
     }
@@ -123,7 +124,7 @@ class MultiNodeTest {
         await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").contains("alice"));
 
         Peer carol = c.connect("carol");
-        carol.send("join_room", "room", "r");
+        carol.sendJson("join_room", "room", "r");
         JsonNode joined = carol.next("room_joined");
 
         assertThat(joined.path("members")).extracting(JsonNode::asText).containsExactly("alice", "carol");
@@ -140,7 +141,7 @@ class MultiNodeTest {
         bob.join("r");
         await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").equals(List.of("alice", "bob")));
 
-        alice.send("leave_room", "room", "r");
+        alice.sendJson("leave_room", "room", "r");
         await().atMost(TestNode.WAIT).until(() -> c.hub.rooms().members("r").equals(List.of("bob")));
         assertThat(c.hub.rooms().members("s")).containsExactly("alice");
 
@@ -178,10 +179,10 @@ class MultiNodeTest {
         a.hub.broadcast(Message.text(text));
         a.hub.sendTo("bob", Message.binary(new byte[0]));
 
-        assertThat(bob.client.nextBinary(Peer.WAIT)).isEqualTo(binary);
-        String received = bob.client.nextText(Peer.WAIT);
+        assertThat(bob.client().nextBinary(Peer.WAIT)).isEqualTo(binary);
+        String received = bob.client().nextText(Peer.WAIT);
         assertThat(received.getBytes(StandardCharsets.UTF_8)).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
-        assertThat(bob.client.nextBinary(Peer.WAIT)).isEmpty();
+        assertThat(bob.client().nextBinary(Peer.WAIT)).isEmpty();
     }
 
     @Test
@@ -194,7 +195,7 @@ class MultiNodeTest {
         int count = 150; // under the default burst of 200, so the rate limit takes none
 
         for (int i = 0; i < count; i++) {
-            alice.send("room_message", "room", "r", "content", Integer.toString(i));
+            alice.sendJson("room_message", "room", "r", "content", Integer.toString(i));
         }
 
         List<String> received = new ArrayList<>();

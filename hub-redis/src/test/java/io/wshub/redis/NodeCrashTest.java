@@ -1,5 +1,6 @@
 package io.wshub.redis;
 
+import io.wshub.testing.Peer;
 import io.wshub.Message;
 import io.wshub.SendResult;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,7 @@ class NodeCrashTest {
         System.out.printf("a killed node's sessions left the member list after %d ms (bound %d ms)%n",
                 Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), bound.toMillis());
         assertThat(survivor.hub.sendTo("x1", Message.text("{}"))).isEqualTo(SendResult.NOT_FOUND);
-        bob.send("private_message", "to", "x2", "content", "still there?");
+        bob.sendJson("private_message", "to", "x2", "content", "still there?");
         assertThat(bob.next("error").path("error").asText()).isEqualTo("User not found");
         survivor.connect("x1").close(); // its id is free again
     }

@@ -1,5 +1,6 @@
 package io.wshub.redis;
 
+import io.wshub.testing.Peer;
 import io.wshub.ErrorKind;
 import io.wshub.Message;
 import io.wshub.SendResult;
@@ -50,7 +51,7 @@ class RedisOutageTest {
             p.join("r");
         }
         await().atMost(TestNode.WAIT).until(() -> a.hub.rooms().members("r").size() == 3);
-        alice.send("room_message", "room", "r", "content", "before");
+        alice.sendJson("room_message", "room", "r", "content", "before");
         assertThat(bob.next("room_message").path("content").asText()).isEqualTo("before");
         assertThat(alice2.next("room_message").path("content").asText()).isEqualTo("before");
 
@@ -59,11 +60,11 @@ class RedisOutageTest {
         await("a degraded").atMost(TestNode.WAIT).until(() -> !a.hub.stats().brokerUp());
         await("b degraded").atMost(TestNode.WAIT).until(() -> !b.hub.stats().brokerUp());
         long errorsBefore = a.hub.stats().errors(ErrorKind.BROKER);
-        alice.send("room_message", "room", "r", "content", "during");
+        alice.sendJson("room_message", "room", "r", "content", "during");
         assertThat(alice2.next("room_message").path("content").asText()).isEqualTo("during");
         await("the failed publish counted").atMost(TestNode.WAIT)
                 .until(() -> a.hub.stats().errors(ErrorKind.BROKER) > errorsBefore);
-        alice.send("private_message", "to", "bob", "content", "during");
+        alice.sendJson("private_message", "to", "bob", "content", "during");
         assertThat(alice.next("error").path("error").asText()).isEqualTo("User not found");
 
         redis.restart(); // same port, and empty: every node must write its entries again
@@ -73,10 +74,10 @@ class RedisOutageTest {
         await("member lists span the nodes again").atMost(TestNode.WAIT)
                 .until(() -> a.hub.rooms().members("r").equals(List.of("alice", "alice2", "bob"))
                         && b.hub.rooms().members("r").equals(List.of("alice", "alice2", "bob")));
-        alice.send("room_message", "room", "r", "content", "after");
+        alice.sendJson("room_message", "room", "r", "content", "after");
         assertThat(bob.next("room_message").path("content").asText()).isEqualTo("after");
         assertThat(bob.drained("room_message")).as("nothing published during the outage arrives late").isEmpty();
-        bob.send("private_message", "to", "alice", "content", "welcome back");
+        bob.sendJson("private_message", "to", "alice", "content", "welcome back");
         assertThat(alice.next("private_message").path("content").asText()).isEqualTo("welcome back");
     }
 
@@ -98,7 +99,7 @@ class RedisOutageTest {
         });
         calls.get(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
-        assertThat(alice.client.isClosed()).isFalse();
+        assertThat(alice.client().isClosed()).isFalse();
         assertThat(a.hub.sendTo("alice", Message.text("{}"))).isEqualTo(SendResult.QUEUED);
         assertThat(a.hub.stats().errors(ErrorKind.BROKER)).isGreaterThanOrEqualTo(1_000);
     }
@@ -118,7 +119,7 @@ class RedisOutageTest {
             assertThat(a.hub.stats().errors(ErrorKind.BROKER)).isPositive();
             await("a degraded").atMost(TestNode.WAIT).until(() -> !a.hub.stats().brokerUp());
             Peer carol2 = a.connect("carol2");
-            carol.send("broadcast", "content", "local");
+            carol.sendJson("broadcast", "content", "local");
             assertThat(carol2.next("broadcast").path("content").asText()).isEqualTo("local");
         } finally {
             redis.resume();
@@ -126,7 +127,7 @@ class RedisOutageTest {
 
         await("a up again").atMost(TestNode.WAIT).until(() -> a.hub.stats().brokerUp());
         await("carol registered").atMost(TestNode.WAIT).until(() -> b.broker.view().nodeOf("carol") != null);
-        bob.send("private_message", "to", "carol", "content", "thawed");
+        bob.sendJson("private_message", "to", "carol", "content", "thawed");
         assertThat(carol.next("private_message").path("content").asText()).isEqualTo("thawed");
         await("b up again").atMost(TestNode.WAIT).until(() -> b.hub.stats().brokerUp());
     }
@@ -165,7 +166,7 @@ class RedisOutageTest {
         try (TestNode late = new TestNode(redis.uri(), prefix, "late")) {
             Peer x = late.connect("x");
             Peer y = late.connect("y");
-            x.send("broadcast", "content", "alone");
+            x.sendJson("broadcast", "content", "alone");
             assertThat(y.next("broadcast").path("content").asText()).isEqualTo("alone");
             assertThat(late.hub.stats().brokerUp()).isFalse();
 
@@ -174,7 +175,7 @@ class RedisOutageTest {
             try (TestNode other = new TestNode(redis.uri(), prefix, "other").awaitUp()) {
                 Peer z = other.connect("z");
                 await().atMost(TestNode.WAIT).until(() -> late.broker.view().nodeOf("z") != null);
-                x.send("private_message", "to", "z", "content", "hello");
+                x.sendJson("private_message", "to", "z", "content", "hello");
                 assertThat(z.next("private_message").path("from").asText()).isEqualTo("x");
             }
         }

@@ -1,5 +1,6 @@
 package io.wshub.redis;
 
+import io.wshub.testing.Peer;
 import io.wshub.Hub;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.InMemoryClient;

@@ -36,7 +36,7 @@ class HubRestartTest {
     private static final ClientOptions QUICK = ClientOptions.builder()
             .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(300)).build();
 
-    private final RoomHub server = new RoomHub();
+    private final JettyHub server = new JettyHub();
     private JettyClientTransport transport;
 
     @BeforeEach

@@ -2,14 +2,13 @@ package io.wshub.client.jetty;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
-import io.wshub.client.ClientFailure;
-import io.wshub.client.ClientListener;
 import io.wshub.client.ClientOptions;
 import io.wshub.client.ClientState;
 import io.wshub.client.ConnectFailedException;
 import io.wshub.client.ConnectionLostException;
 import io.wshub.client.HandshakeRefusedException;
 import io.wshub.client.ReconnectingClient;
+import io.wshub.testing.RecordingClientListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,13 +40,7 @@ class JettyClientTransportTest {
     @RegisterExtension
     final BareServer server = new BareServer();
     private final JettyClientTransport transport = JettyClientTransport.create();
-    private final CopyOnWriteArrayList<ClientFailure> failures = new CopyOnWriteArrayList<>();
-    private final ClientListener recording = new ClientListener() {
-        @Override
-        public void onFailure(ClientFailure failure) {
-            failures.add(failure);
-        }
-    };
+    private final RecordingClientListener recording = new RecordingClientListener();
 
     @AfterEach
     void closeTransport() {
@@ -113,7 +105,7 @@ class JettyClientTransportTest {
                 next[thread]++;
             }
             assertThat(next).containsOnly(perThread);
-            assertThat(failures).isEmpty();
+            assertThat(recording.failures()).isEmpty();
         }
     }
 
@@ -122,7 +114,7 @@ class JettyClientTransportTest {
         try (ReconnectingClient client = connect(server.uri("/refuse?status=401"), QUICK)) {
             await().atMost(WAIT).until(() -> client.state() == ClientState.CLOSED);
 
-            assertThat(failures).singleElement().satisfies(failure -> {
+            assertThat(recording.failures()).singleElement().satisfies(failure -> {
                 assertThat(failure.willRetry()).isFalse();
                 assertThat(failure.cause()).isInstanceOfSatisfying(HandshakeRefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(401));
@@ -133,10 +125,10 @@ class JettyClientTransportTest {
     @Test
     void aHandshakeRefusedWith503IsRetried() {
         try (ReconnectingClient client = connect(server.uri("/refuse?status=503"), QUICK)) {
-            await().atMost(WAIT).until(() -> failures.size() >= 3);
+            await().atMost(WAIT).until(() -> recording.failures().size() >= 3);
 
             assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
-            assertThat(failures).allSatisfy(failure -> assertThat(failure.cause())
+            assertThat(recording.failures()).allSatisfy(failure -> assertThat(failure.cause())
                     .isInstanceOfSatisfying(HandshakeRefusedException.class, r -> assertThat(r.status()).isEqualTo(503)));
         }
     }
@@ -152,11 +144,11 @@ class JettyClientTransportTest {
     @Test
     void theServersCloseCodeReachesTheClient() {
         try (ReconnectingClient client = connect(server.uri("/close?code=1011"), QUICK)) {
-            await().atMost(WAIT).until(() -> !failures.isEmpty());
+            await().atMost(WAIT).until(() -> !recording.failures().isEmpty());
 
-            assertThat(failures.get(0).cause()).isInstanceOfSatisfying(ConnectionLostException.class,
+            assertThat(recording.failures().get(0).cause()).isInstanceOfSatisfying(ConnectionLostException.class,
                     lost -> assertThat(lost.status().code()).isEqualTo(1011));
-            assertThat(failures.get(0).willRetry()).isTrue();
+            assertThat(recording.failures().get(0).willRetry()).isTrue();
             assertThat(client.state()).isNotEqualTo(ClientState.CLOSED);
         }
     }
@@ -181,7 +173,7 @@ class JettyClientTransportTest {
                 assertThat(nextText(client)).isEqualTo("m" + i);
                 assertThat(client.ping(WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isPositive();
             }
-            assertThat(failures).isEmpty();
+            assertThat(recording.failures()).isEmpty();
         }
     }
 
@@ -190,9 +182,9 @@ class JettyClientTransportTest {
         ClientOptions heartbeat = QUICK.toBuilder().pingInterval(Duration.ofMillis(100))
                 .pongTimeout(Duration.ofMillis(400)).build();
         try (ReconnectingClient client = connect(server.uri("/deaf"), heartbeat)) {
-            await().atMost(WAIT).until(() -> failures.size() >= 2);
+            await().atMost(WAIT).until(() -> recording.failures().size() >= 2);
 
-            assertThat(failures).allSatisfy(failure -> {
+            assertThat(recording.failures()).allSatisfy(failure -> {
                 assertThat(failure.cause()).isInstanceOfSatisfying(ConnectionLostException.class,
                         lost -> assertThat(lost.status()).isEqualTo(CloseStatus.HEARTBEAT_TIMEOUT));
                 assertThat(failure.willRetry()).isTrue();
@@ -220,9 +212,9 @@ class JettyClientTransportTest {
             closedPort = probe.getLocalPort();
         }
         try (ReconnectingClient client = connect(URI.create("ws://127.0.0.1:" + closedPort + "/ws"), QUICK)) {
-            await().atMost(WAIT).until(() -> failures.size() >= 2);
+            await().atMost(WAIT).until(() -> recording.failures().size() >= 2);
 
-            assertThat(failures.get(0).cause()).isInstanceOf(ConnectFailedException.class)
+            assertThat(recording.failures().get(0).cause()).isInstanceOf(ConnectFailedException.class)
                     .hasRootCauseInstanceOf(ConnectException.class);
             assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
         }
@@ -236,8 +228,8 @@ class JettyClientTransportTest {
              ReconnectingClient client = connect(URI.create("ws://127.0.0.1:" + mute.getLocalPort() + "/ws"), options)) {
             mute.setSoTimeout((int) WAIT.toMillis());
             try (Socket accepted = mute.accept()) {
-                await().atMost(WAIT).until(() -> !failures.isEmpty());
-                assertThat(failures.get(0).cause())
+                await().atMost(WAIT).until(() -> !recording.failures().isEmpty());
+                assertThat(recording.failures().get(0).cause())
                         .hasMessage("handshake with " + client.url() + " did not complete within PT0.3S");
 
                 accepted.setSoTimeout((int) WAIT.toMillis());

@@ -3,8 +3,8 @@ package io.wshub.client.pool;
 import io.wshub.CloseStatus;
 import io.wshub.client.ClientClosedException;
 import io.wshub.client.ConnectFailedException;
-import io.wshub.client.FakeConnection;
-import io.wshub.client.ScriptedTransport;
+import io.wshub.testing.ScriptedConnection;
+import io.wshub.testing.ScriptedTransport;
 import io.wshub.testing.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +100,7 @@ class ClientPoolTest {
     void anIdleConnectionIsCheckedByPingBeforeItIsHandedOut() {
         ClientPool pool = pool().build();
         borrowed(pool.borrow()).close();
-        FakeConnection connection = transport.connection();
+        ScriptedConnection connection = transport.connection();
         assertThat(connection.pings()).isZero();
 
         borrowed(pool.borrow());
@@ -113,7 +113,7 @@ class ClientPoolTest {
     void anIdleConnectionThatDoesNotAnswerThePingIsReplaced() {
         ClientPool pool = pool().build();
         borrowed(pool.borrow()).close();
-        FakeConnection silent = transport.connection();
+        ScriptedConnection silent = transport.connection();
         silent.stopAnsweringPings();
 
         CompletableFuture<PooledConnection> borrow = pool.borrow();
@@ -132,7 +132,7 @@ class ClientPoolTest {
     void connectionsIdleLongerThanTheIdleTimeoutAreClosed() {
         ClientPool pool = pool().build();
         borrowed(pool.borrow()).close();
-        FakeConnection connection = transport.connection();
+        ScriptedConnection connection = transport.connection();
 
         time.advance(Duration.ofSeconds(59));
         assertThat(pool.idleCount()).isEqualTo(1);
@@ -160,7 +160,7 @@ class ClientPoolTest {
     void deadConnectionsLeaveThePoolAtOnceAndAreReplacedAtTheNextBorrow() {
         ClientPool pool = pool().build();
         borrowed(pool.borrow()).close();
-        FakeConnection dead = transport.connection();
+        ScriptedConnection dead = transport.connection();
 
         dead.serverCloses(CloseStatus.SERVER_SHUTDOWN);
 
@@ -231,7 +231,7 @@ class ClientPoolTest {
         ClientPool pool = pool().maxSize(1).closeTransportOnClose(true).build();
         borrowed(pool.borrow());
         CompletableFuture<PooledConnection> waiting = pool.borrow();
-        FakeConnection connection = transport.connection();
+        ScriptedConnection connection = transport.connection();
 
         pool.close();
 

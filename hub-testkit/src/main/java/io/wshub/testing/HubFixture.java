@@ -1,8 +1,11 @@
-package io.wshub;
+package io.wshub.testing;
 
+import io.wshub.ErrorKind;
+import io.wshub.Hub;
+import io.wshub.HubHandler;
+import io.wshub.HubOptions;
+import io.wshub.Session;
 import io.wshub.protocol.RoomProtocol;
-import io.wshub.testing.InMemoryTransport;
-import io.wshub.testing.ManualScheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,17 +15,34 @@ import java.util.function.UnaryOperator;
 /**
  * A hub on the in-memory transport with a manual clock and writes on the caller's thread, so
  * that everything a test triggers has happened when its call returns: deterministic and instant.
+ * Its peers are {@link Peer}s (or bare {@link InMemoryClient}s); its time moves only with
+ * {@link #advance}; its connections go through a {@link FaultyTransport} ({@link #network()}), so
+ * a test can delay, drop, stall or cut any of them; closing it shuts the hub down.
+ *
+ * <pre>{@code
+ * try (HubFixture server = HubFixture.of(HubOptions.defaults(), myHandler)) {
+ *     Peer alice = server.connect("alice");
+ *     alice.client().autoPong(false);        // a peer that stopped answering pings
+ *     server.advance(Duration.ofMinutes(2)); // heartbeats and timeouts fire, no real waiting
+ *     assertEquals(CloseStatus.HEARTBEAT_TIMEOUT, alice.client().awaitClose(HubFixture.WAIT));
+ * }
+ * }</pre>
  */
 public final class HubFixture implements AutoCloseable {
 
+    /** Upper bound on waiting for something that should already have happened. */
+    public static final Duration WAIT = Peer.WAIT;
+
     private final ManualScheduler time;
     private final Hub hub;
+    private final FaultyTransport network;
     private final InMemoryTransport transport;
 
     private HubFixture(ManualScheduler time, Hub hub) {
         this.time = time;
         this.hub = hub;
-        this.transport = new InMemoryTransport(hub.acceptor());
+        this.network = new FaultyTransport(hub.acceptor(), time);
+        this.transport = new InMemoryTransport(network);
     }
 
     /** A hub speaking the room protocol with the default options. */
@@ -33,6 +53,11 @@ public final class HubFixture implements AutoCloseable {
     /** A hub speaking the room protocol with these options. */
     public static HubFixture rooms(HubOptions options) {
         return with(b -> b.handler(RoomProtocol.router().build()).options(options));
+    }
+
+    /** A hub with these options and this handler. */
+    public static HubFixture of(HubOptions options, HubHandler handler) {
+        return with(b -> b.options(options).handler(handler));
     }
 
     /** A hub from a builder already given the manual clock and the caller-thread flush executor. */
@@ -51,6 +76,14 @@ public final class HubFixture implements AutoCloseable {
         return time;
     }
 
+    /**
+     * The network between the transport and the hub: every connection goes through it, faultless
+     * until the test sets a fault on one ({@code network().connection("alice").cut()}).
+     */
+    public FaultyTransport network() {
+        return network;
+    }
+
     /** The transport its peers connect through. */
     public InMemoryTransport transport() {
         return transport;
@@ -64,6 +97,25 @@ public final class HubFixture implements AutoCloseable {
     /** Connects without asking for an id. */
     public Peer connect() {
         return new Peer(transport.connect());
+    }
+
+    /** Connects as this id ({@code ?id=}), as a bare in-memory client. */
+    public InMemoryClient client(String id) {
+        return transport.connect(id);
+    }
+
+    /**
+     * The open (or closing) session with this id.
+     *
+     * @throws AssertionError when the hub has none
+     */
+    public Session session(String id) {
+        return hub.session(id).orElseThrow(() -> new AssertionError("no session " + id));
+    }
+
+    /** Moves the hub's clock, running the heartbeats, timeouts and timers due on the way. */
+    public void advance(Duration d) {
+        time.advance(d);
     }
 
     /**

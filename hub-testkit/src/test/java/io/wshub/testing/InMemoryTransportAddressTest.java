@@ -1,8 +1,6 @@
-package io.wshub;
+package io.wshub.testing;
 
 import io.wshub.spi.Admission;
-import io.wshub.testing.InMemoryTransport;
-import io.wshub.testing.UpgradeRefusedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

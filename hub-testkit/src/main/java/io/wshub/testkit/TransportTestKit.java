@@ -4,7 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.spi.ConnectionAcceptor;
-import io.wshub.spi.SendCallback;
+import io.wshub.spi.Connection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,29 +20,53 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The promises of the transport SPI ({@link io.wshub.spi.Connection}), checked against a real
- * transport. Every transport's tests extend this class and say how to start its server; the
- * in-memory transport and the Jetty adapter both pass it.
+ * The promises of the server transport SPI ({@link Connection}, {@link io.wshub.spi.ConnectionListener},
+ * {@link io.wshub.spi.Admission}), checked against a real transport: messages whole and in order,
+ * only on demand, callbacks one at a time, every send completed once, one close and nothing after
+ * it, aborts reported as 1006, pings answered, the handshake's facts passed on, refusals answered
+ * with their HTTP status. The in-memory transport and hub-jetty's adapter pass it; so should yours.
+ *
+ * <p>A transport's test extends this class (a JUnit 5 test class) and says how to start its server
+ * on the kit's {@link RecordingAcceptor}, and how a client talks to it:
+ *
+ * <pre>{@code
+ * class InMemoryTransportTest extends TransportTestKit {
+ *     @Override
+ *     protected KitServer startServer(ConnectionAcceptor acceptor) {
+ *         return new InMemoryKitServer(acceptor);
+ *     }
+ * }
+ * }</pre>
+ *
+ * A transport over sockets starts its server on a free port in {@code startServer}, feeding the
+ * acceptor, and returns a {@link KitServer} whose {@code connect} opens a WebSocket client to it
+ * with the given headers and query (throwing {@link KitUpgradeRefused} when the upgrade is answered
+ * with an HTTP error) and whose {@code close} stops both; hub-jetty's {@code JettyTransportTest}
+ * does so with Jetty's WebSocket client.
+ *
+ * <p>Each test waits at most {@link #TIMEOUT} for what must happen, and watches {@link #QUIET} for
+ * what must not.
  */
 public abstract class TransportTestKit {
 
+    /** How long what must happen may take. */
     protected static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long "nothing more happens" is watched for; long enough for a transport to misbehave. */
     protected static final Duration QUIET = Duration.ofMillis(300);
 
+    /** What the server under test feeds, in place of a hub; fresh for each test. */
     protected RecordingAcceptor acceptor;
+    /** The server under test, started for each test. */
     protected KitServer server;
     private final List<KitClient> clients = new ArrayList<>();
 
-    /** Starts the transport's server on an ephemeral port, feeding the acceptor. */
+    /** Starts the transport's server on an ephemeral port, feeding the acceptor; once per test. */
     protected abstract KitServer startServer(ConnectionAcceptor acceptor) throws Exception;
 
     @BeforeEach
@@ -63,17 +87,19 @@ public abstract class TransportTestKit {
         server.close();
     }
 
+    /** Connects a client without headers or query parameters; it is closed after the test. */
     protected KitClient connect() throws Exception {
         return connect(Map.of(), Map.of());
     }
 
+    /** Connects a client with these headers and query parameters; it is closed after the test. */
     protected KitClient connect(Map<String, String> headers, Map<String, String> query) throws Exception {
         KitClient c = server.connect(headers, query);
         clients.add(c);
         return c;
     }
 
-    private RecordingListener listener(int index) {
+    private RecordingListener<Connection> listener(int index) {
         await().atMost(TIMEOUT).until(() -> acceptor.listeners().size() > index);
         return acceptor.listeners().get(index);
     }
@@ -81,7 +107,7 @@ public abstract class TransportTestKit {
     @Test
     void messagesArriveWholeAndInOrder() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         for (int i = 0; i < 100; i++) {
             client.sendText("text-" + i);
             client.sendBinary(new byte[] {(byte) i, 1, 2, 3});
@@ -99,7 +125,7 @@ public abstract class TransportTestKit {
     void messagesArriveOnlyOnDemand() throws Exception {
         acceptor.autoDemand(false);
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         client.sendText("one");
         client.sendText("two");
         client.sendText("three");
@@ -140,7 +166,7 @@ public abstract class TransportTestKit {
             done.add(senders.submit(() -> {
                 go.await();
                 for (int i = 0; i < 50; i++) {
-                    for (RecordingListener l : acceptor.listeners()) {
+                    for (RecordingListener<Connection> l : acceptor.listeners()) {
                         l.connection().ping(ByteBuffer.wrap(new byte[] {(byte) i}));
                     }
                 }
@@ -153,7 +179,7 @@ public abstract class TransportTestKit {
         } finally {
             senders.shutdownNow();
         }
-        for (RecordingListener l : acceptor.listeners()) {
+        for (RecordingListener<Connection> l : acceptor.listeners()) {
             await().atMost(TIMEOUT).until(() -> l.messages().size() == perClient);
             assertThat(l.violations()).isEmpty();
         }
@@ -162,7 +188,7 @@ public abstract class TransportTestKit {
     @Test
     void aBatchIsWrittenInOrderAndItsCallbackCompletesOnce() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         Message[] batch = {Message.text("first"), Message.binary(new byte[] {9, 8, 7}), Message.text("третий ✓")};
         CountingCallback callback = new CountingCallback();
         server.connection().send(batch, batch.length, callback);
@@ -170,7 +196,7 @@ public abstract class TransportTestKit {
         assertThat(client.next(TIMEOUT).text()).isEqualTo("first");
         assertThat(client.next(TIMEOUT).binary()).containsExactly(9, 8, 7);
         assertThat(client.next(TIMEOUT).text()).isEqualTo("третий ✓");
-        await().atMost(TIMEOUT).until(() -> callback.succeeded.get() == 1);
+        await().atMost(TIMEOUT).until(() -> callback.succeededCount() == 1);
         await().during(QUIET).atMost(TIMEOUT).until(() -> callback.total() == 1);
     }
 
@@ -184,7 +210,7 @@ public abstract class TransportTestKit {
         await().atMost(TIMEOUT).until(() -> acceptor.listeners().size() == n);
         Message text = Message.text("shared ".repeat(1000));
         Message binary = Message.binary(new byte[] {1, 2, 3, 4, 5});
-        for (RecordingListener l : acceptor.listeners()) {
+        for (RecordingListener<Connection> l : acceptor.listeners()) {
             l.connection().send(new Message[] {text, binary}, 2, new CountingCallback());
         }
         for (KitClient c : all) {
@@ -196,7 +222,7 @@ public abstract class TransportTestKit {
     @Test
     void aServerCloseReachesThePeerAndIsReportedOnce() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         server.connection().close(new CloseStatus(4000, "bye"));
 
         assertThat(client.awaitClose(TIMEOUT)).isEqualTo(new CloseStatus(4000, "bye"));
@@ -209,7 +235,7 @@ public abstract class TransportTestKit {
     @Test
     void aPeerCloseIsReportedOnceWithItsStatus() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         client.sendText("last words");
         client.close(4001, "done");
 
@@ -224,7 +250,7 @@ public abstract class TransportTestKit {
     @Test
     void anAbortIsReportedAsAnAbnormalClose() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         server.connection().abort();
 
         await().atMost(TIMEOUT).until(() -> server.closeCount() == 1);
@@ -236,13 +262,13 @@ public abstract class TransportTestKit {
     @Test
     void aSendAfterTheCloseFailsItsCallbackOnce() throws Exception {
         KitClient client = connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         client.close(1000, "");
         await().atMost(TIMEOUT).until(() -> server.closeCount() == 1);
 
         CountingCallback callback = new CountingCallback();
         server.connection().send(new Message[] {Message.text("too late")}, 1, callback);
-        await().atMost(TIMEOUT).until(() -> callback.failed.get() == 1);
+        await().atMost(TIMEOUT).until(() -> callback.failedCount() == 1);
         await().during(QUIET).atMost(TIMEOUT).until(() -> callback.total() == 1);
     }
 
@@ -250,22 +276,10 @@ public abstract class TransportTestKit {
     void closeAndAbortRacingAreReportedOnce() throws Exception {
         for (int round = 0; round < 10; round++) {
             KitClient client = connect();
-            RecordingListener server = listener(round);
-            CountDownLatch go = new CountDownLatch(1);
-            Thread closer = new Thread(() -> {
-                awaitQuietly(go);
-                server.connection().close(new CloseStatus(1000, ""));
-            });
-            Thread aborter = new Thread(() -> {
-                awaitQuietly(go);
-                server.connection().abort();
-            });
-            closer.start();
-            aborter.start();
-            go.countDown();
-            client.close(1000, "");
-            closer.join(TIMEOUT.toMillis());
-            aborter.join(TIMEOUT.toMillis());
+            RecordingListener<Connection> server = listener(round);
+            Race.run(TIMEOUT, () -> closeQuietly(client),
+                    () -> server.connection().close(new CloseStatus(1000, "")),
+                    () -> server.connection().abort());
             await().atMost(TIMEOUT).until(() -> server.closeCount() == 1);
             await().during(Duration.ofMillis(50)).atMost(TIMEOUT).until(() -> server.closeCount() == 1);
             assertThat(server.violations()).isEmpty();
@@ -275,7 +289,7 @@ public abstract class TransportTestKit {
     @Test
     void aPingIsAnsweredWithAPong() throws Exception {
         connect();
-        RecordingListener server = listener(0);
+        RecordingListener<Connection> server = listener(0);
         server.connection().ping(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
         await().atMost(TIMEOUT).until(() -> server.events().stream().anyMatch(e -> e.kind().equals("pong")));
     }
@@ -303,33 +317,11 @@ public abstract class TransportTestKit {
         assertThat(acceptor.listeners()).isEmpty();
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    private static void closeQuietly(KitClient client) {
         try {
-            latch.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Counts completions, to check "exactly once". */
-    static final class CountingCallback implements SendCallback {
-        final AtomicInteger succeeded = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        final AtomicReference<Throwable> cause = new AtomicReference<>();
-
-        @Override
-        public void succeeded() {
-            succeeded.incrementAndGet();
-        }
-
-        @Override
-        public void failed(Throwable t) {
-            cause.set(t);
-            failed.incrementAndGet();
-        }
-
-        int total() {
-            return succeeded.get() + failed.get();
+            client.close(1000, "");
+        } catch (Exception e) {
+            throw new AssertionError("the client's close failed", e);
         }
     }
 }

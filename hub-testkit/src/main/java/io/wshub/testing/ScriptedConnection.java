@@ -1,4 +1,4 @@
-package io.wshub.client;
+package io.wshub.testing;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
@@ -19,7 +19,7 @@ import java.util.List;
  * keeps the {@link ClientConnection} promises: one callback per send, one close report, nothing after.
  * Writes complete at once unless {@link #holdWrites()} is called.
  */
-public final class FakeConnection implements ClientConnection {
+public final class ScriptedConnection implements ClientConnection {
 
     private final ClientConnectionListener listener;
     // Guarded by "this".
@@ -35,7 +35,7 @@ public final class FakeConnection implements ClientConnection {
     private boolean aborted;
     private boolean ended;
 
-    FakeConnection(ClientConnectionListener listener) {
+    ScriptedConnection(ClientConnectionListener listener) {
         this.listener = listener;
     }
 
@@ -138,10 +138,12 @@ public final class FakeConnection implements ClientConnection {
         holdWrites = true;
     }
 
+    /** Completes the write held in flight. */
     public void completeWrite() {
         takeHeldWrite().succeeded();
     }
 
+    /** Fails the write held in flight, as a broken connection would. */
     public void failWrite() {
         takeHeldWrite().failed(new ClosedChannelException());
     }
@@ -162,6 +164,7 @@ public final class FakeConnection implements ClientConnection {
         return List.copyOf(written);
     }
 
+    /** How many pings the client sent. */
     public synchronized int pings() {
         return pings;
     }
@@ -171,22 +174,27 @@ public final class FakeConnection implements ClientConnection {
         return demand;
     }
 
+    /** How many messages the server sent that the client has not asked for yet. */
     public synchronized int undelivered() {
         return inbound.size();
     }
 
+    /** The status of the client's close frame, or null when it sent none. */
     public synchronized CloseStatus closeSent() {
         return closeSent;
     }
 
+    /** Whether the client aborted the connection. */
     public synchronized boolean isAborted() {
         return aborted;
     }
 
+    /** Whether the connection has ended (its close reported to the client). */
     public synchronized boolean isEnded() {
         return ended;
     }
 
+    /** Whether a write is held in flight (see {@link #holdWrites()}). */
     public synchronized boolean hasWriteInFlight() {
         return heldWrite != null;
     }

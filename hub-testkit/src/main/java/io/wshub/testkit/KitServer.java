@@ -2,7 +2,11 @@ package io.wshub.testkit;
 
 import java.util.Map;
 
-/** A transport's server under test, feeding the kit's acceptor. */
+/**
+ * A server transport under test, started by {@link TransportTestKit#startServer} to feed the kit's
+ * acceptor; the kit connects clients to it, and closes it after each test (releasing its port and
+ * threads).
+ */
 public interface KitServer extends AutoCloseable {
 
     /**

@@ -10,11 +10,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Accepts every upgrade (or refuses with a set status) and records handshakes and listeners. */
+/**
+ * A {@link ConnectionAcceptor} in place of a hub, for testing a server transport: it accepts every
+ * upgrade (or refuses them all with a status the test sets), records the handshakes, and gives
+ * each connection a {@link RecordingListener}, through which the test drives the connection
+ * ({@link RecordingListener#connection()}) and reads what the transport reported.
+ * {@link TransportTestKit} runs on it; a transport's own tests can too.
+ *
+ * <pre>{@code
+ * RecordingAcceptor acceptor = new RecordingAcceptor();
+ * InMemoryClient client = new InMemoryTransport(acceptor).connect();
+ * client.sendText("hello");
+ * assertEquals("hello", acceptor.listeners().get(0).messages().get(0).text());
+ * }</pre>
+ */
 public final class RecordingAcceptor implements ConnectionAcceptor {
 
     private final List<Handshake> handshakes = new CopyOnWriteArrayList<>();
-    private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<RecordingListener<Connection>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int refuseWith;
     private volatile boolean autoDemand = true;
@@ -29,11 +42,13 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
         autoDemand = on;
     }
 
+    /** The handshakes of every upgrade so far, refused ones too, in order. */
     public List<Handshake> handshakes() {
         return List.copyOf(handshakes);
     }
 
-    public List<RecordingListener> listeners() {
+    /** The listeners of the connections opened so far, in order. */
+    public List<RecordingListener<Connection>> listeners() {
         return List.copyOf(listeners);
     }
 
@@ -54,7 +69,7 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
 
             @Override
             public ConnectionListener open(Connection connection) {
-                RecordingListener l = new RecordingListener(connection, demand);
+                RecordingListener<Connection> l = RecordingListener.onServer(connection, demand);
                 listeners.add(l);
                 if (demand) {
                     connection.demand();

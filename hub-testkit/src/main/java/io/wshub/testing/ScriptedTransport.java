@@ -1,11 +1,11 @@
-package io.wshub.client;
+package io.wshub.testing;
 
+import io.wshub.client.HandshakeRefusedException;
 import io.wshub.spi.ClientConnectRequest;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientConnectionListener;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
-import io.wshub.testing.ManualScheduler;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,10 +17,24 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link ClientTransport} for tests: the test decides how every attempt ends, either one by one
- * ({@link Attempt#open()}, {@link Attempt#refuse(int)}, {@link Attempt#fail()}) or per URL in
- * advance ({@link #openAt}, {@link #refuseAt}, {@link #downAt}). Attempts with no decision stay
- * pending. Time is a {@link ManualScheduler}. Everything happens on the test's thread.
+ * A {@link ClientTransport} without sockets, for tests of code on the client side
+ * ({@link io.wshub.client.ReconnectingClient}, a pool, your own client logic): the test decides how
+ * every attempt ends, either one by one ({@link Attempt#open()}, {@link Attempt#refuse(int)},
+ * {@link Attempt#fail()}) or per URL in advance ({@link #openAt}, {@link #refuseAt}, {@link #downAt}).
+ * Attempts with no decision stay pending. Time is a {@link ManualScheduler}. Everything happens on
+ * the test's thread. An opened attempt's far end is a {@link ScriptedConnection}: the test plays the
+ * server there.
+ *
+ * <pre>{@code
+ * ManualScheduler time = new ManualScheduler();
+ * ScriptedTransport transport = new ScriptedTransport(time);
+ * java.net.URI url = java.net.URI.create("ws://server.test/ws");
+ * transport.openAt(url);
+ * ReconnectingClient client = ReconnectingClient.builder(transport).url(url).connect();
+ * transport.connection().serverSends("{\"type\":\"welcome\"}");
+ * transport.connection().drop();          // the network fails: the client retries
+ * time.advance(Duration.ofSeconds(1));    // its backoff passes without waiting
+ * }</pre>
  */
 public final class ScriptedTransport implements ClientTransport {
 
@@ -34,6 +48,7 @@ public final class ScriptedTransport implements ClientTransport {
     private final Map<URI, Integer> refusals = new HashMap<>();
     private boolean closed;
 
+    /** A transport whose clients run on this clock. */
     public ScriptedTransport(ManualScheduler scheduler) {
         this.scheduler = scheduler;
     }
@@ -94,6 +109,7 @@ public final class ScriptedTransport implements ClientTransport {
         closed = true;
     }
 
+    /** Whether {@link #close()} was called. */
     public synchronized boolean isClosed() {
         return closed;
     }
@@ -112,8 +128,8 @@ public final class ScriptedTransport implements ClientTransport {
     }
 
     /** The connection of the latest attempt, which must have opened. */
-    public FakeConnection connection() {
-        FakeConnection c = lastAttempt().connection;
+    public ScriptedConnection connection() {
+        ScriptedConnection c = lastAttempt().connection;
         if (c == null) {
             throw new AssertionError("the latest attempt has not opened");
         }
@@ -122,23 +138,25 @@ public final class ScriptedTransport implements ClientTransport {
 
     /** One connection attempt, as the client made it. */
     public static final class Attempt {
+        /** What the client asked for. */
         public final ClientConnectRequest request;
-        final ClientConnectionListener listener;
-        final CompletableFuture<ClientConnection> future = new CompletableFuture<>();
-        private FakeConnection connection;
+        private final ClientConnectionListener listener;
+        private final CompletableFuture<ClientConnection> future = new CompletableFuture<>();
+        private ScriptedConnection connection;
 
         Attempt(ClientConnectRequest request, ClientConnectionListener listener) {
             this.request = request;
             this.listener = listener;
         }
 
+        /** Where the client connects. */
         public URI url() {
             return request.uri();
         }
 
         /** Completes the handshake; returns the server's end. */
-        public FakeConnection open() {
-            connection = new FakeConnection(listener);
+        public ScriptedConnection open() {
+            connection = new ScriptedConnection(listener);
             future.complete(connection);
             return connection;
         }
@@ -153,13 +171,21 @@ public final class ScriptedTransport implements ClientTransport {
             future.completeExceptionally(new ConnectException("Connection refused: " + request.uri()));
         }
 
+        /**
+         * The client's listener for this attempt: a test can report events the transport would,
+         * also before the open (a transport may report the end first).
+         */
+        public ClientConnectionListener listener() {
+            return listener;
+        }
+
         /** Whether the client gave up on this attempt by cancelling it. */
         public boolean isCancelled() {
             return future.isCancelled();
         }
 
         /** The connection, if this attempt opened. */
-        public FakeConnection connection() {
+        public ScriptedConnection connection() {
             return connection;
         }
     }
