@@ -22,8 +22,9 @@ import java.nio.ByteBuffer;
  *       {@code abort} also while a send is outstanding.</li>
  *   <li>Every {@code send} completes its callback exactly once, also when the connection closes
  *       first.</li>
- *   <li>One text or binary message reaches the listener per {@link #demand()} call. Pings are
- *       answered and pongs reported without demand.</li>
+ *   <li>One text or binary message reaches the listener per {@link #demand()} call. Pings and
+ *       pongs do not use up a demand (a ping is answered, a pong reported, and the read goes on),
+ *       but nothing, control frames included, is read while no demand is outstanding.</li>
  *   <li>{@link ClientConnectionListener#onClose} is called exactly once, also after {@link #abort()},
  *       and nothing is called after it. Calls after the close are harmless no-ops (a send fails
  *       its callback).</li>
