@@ -229,23 +229,20 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onText(String text) {
-        Deferral.Scope scope = Deferral.enter(); // closes the handler causes run after it returns
-        try {
-            if (admitInbound(Utf8.length(text))) {
-                runHandler(() -> hub.handler().onText(this, text));
-                demandNext();
-            }
-        } finally {
-            scope.exit();
-        }
+        handle(Utf8.length(text), () -> hub.handler().onText(this, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
+        handle(data.remaining(), () -> hub.handler().onBinary(this, data));
+    }
+
+    /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
+    private void handle(long bytes, Runnable handlerCall) {
         Deferral.Scope scope = Deferral.enter();
         try {
-            if (admitInbound(data.remaining())) {
-                runHandler(() -> hub.handler().onBinary(this, data));
+            if (admitInbound(bytes)) {
+                runHandler(handlerCall);
                 demandNext();
             }
         } finally {

@@ -244,11 +244,9 @@ final class SessionWriter implements SendCallback, Runnable {
     /** Something escaped a flush: this writer cannot be trusted to continue. */
     private void terminateAfter(Throwable cause) {
         synchronized (this) {
-            terminated = true;
+            terminate();
             active = false;
             inFlight = false;
-            hubQueuedBytes.add(-queue.clear());
-            updateWritable();
         }
         events.writeFailed(cause);
     }
@@ -374,10 +372,8 @@ final class SessionWriter implements SendCallback, Runnable {
                 messagesOut += messages;
                 bytesOut += bytes;
             } else {
-                terminated = true;
+                terminate();
                 active = false;
-                hubQueuedBytes.add(-queue.clear());
-                updateWritable();
             }
         }
         if (cause != null) {
