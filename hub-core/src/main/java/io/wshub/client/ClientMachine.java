@@ -2,6 +2,7 @@ package io.wshub.client;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
+import io.wshub.internal.SerialQueue;
 import io.wshub.spi.ClientConnectRequest;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientTransport;
@@ -28,7 +29,7 @@ import java.util.function.Predicate;
  * restore timeouts, endings and the retry decision, and the final close. Its {@link Inbound}
  * delivers messages and runs the heartbeat; its {@link Outbound} buffers and writes.
  *
- * <p>Every method that reads or writes its state runs on one {@link SerialExecutor}: the public
+ * <p>Every method that reads or writes its state runs on one {@link SerialQueue}: the public
  * facade, the transport's callbacks (through {@link Link}) and the timers all {@link #post} their
  * work there. So the state needs no lock, events are handled in the order they happened, and user
  * callbacks (listener, handler, hooks) are called one at a time, never while a lock is held.
@@ -44,7 +45,7 @@ final class ClientMachine {
     private final ClientListener listener;
     private final List<RestoreHook> restoreHooks;
     private final Scheduler scheduler;
-    private final SerialExecutor executor = new SerialExecutor();
+    private final SerialQueue<Runnable> serial = new SerialQueue<>(Runnable::run);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     // Confined to the executor.
@@ -80,11 +81,11 @@ final class ClientMachine {
     // ---- reached from any thread ----
 
     void post(Runnable task) {
-        executor.execute(task);
+        serial.offer(task);
     }
 
     boolean isOnExecutorThread() {
-        return executor.isRunningOnCurrentThread();
+        return serial.isConsumingOnCurrentThread();
     }
 
     ClientState state() {

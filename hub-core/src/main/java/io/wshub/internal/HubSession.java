@@ -11,6 +11,7 @@ import io.wshub.Session;
 import io.wshub.SessionStats;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 /**
  * One session: the {@link Session} applications use and the {@link ConnectionListener} its
  * transport reports to. Its jobs are acting on its {@link SessionState}'s decisions (the close,
- * the drop, the end), its inbound gate (size and rate limits, demand) and its timers (heartbeat,
+ * the drop, the end), its inbound gate (rate limit, demand) and its timers (heartbeat,
  * write and close timeouts, checked by the hub's ticker); its outbound queue is its
  * {@link SessionWriter}'s, the order and exclusion of its inbound events the transport's
  * {@link io.wshub.spi.InboundPipeline}'s.
@@ -260,8 +261,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         lastInboundNanos = hub.nanoTime();
     }
 
+    /**
+     * The transport failed, or its pipeline refused a message over the size limit: that one is
+     * closed with 1009 at once (what the peer sends next would be refused as well).
+     */
     @Override
     public void onError(Throwable cause) {
+        if (cause instanceof MessageTooLargeException tooLarge) {
+            hub.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, tooLarge.getMessage());
+            beginClose(CloseStatus.MESSAGE_TOO_BIG, false);
+            return;
+        }
         log.debug("transport error on {}", this, cause);
         hub.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
     }
@@ -278,7 +288,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     }
 
     /**
-     * Counts an inbound message and applies the size and rate limits.
+     * Counts an inbound message and applies the rate limit (the size limit is the transport's
+     * pipeline's: see {@link #onError}).
      *
      * @return whether the application should see it; when not, demand has been handled here
      */
@@ -294,12 +305,6 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         hub.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
         if (phase == SessionState.Phase.CLOSING) {
             return false; // the transport reads on by itself until the peer's close frame arrives
-        }
-        if (bytes > hub.options().maxMessageBytes()) {
-            hub.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, bytes + " bytes");
-            beginClose(CloseStatus.MESSAGE_TOO_BIG, false);
-            demandNext();
-            return false;
         }
         if (!limiter.tryAcquire(now)) {
             rateLimited++;

@@ -39,6 +39,11 @@ final class Reservation implements Admission.Accepted {
     }
 
     @Override
+    public long maxMessageBytes() {
+        return hub.options().maxMessageBytes();
+    }
+
+    @Override
     public ConnectionListener open(Connection connection) {
         if (!state.compareAndSet(PENDING, OPENED)) {
             // Expired or abandoned: its id may belong to someone else by now.

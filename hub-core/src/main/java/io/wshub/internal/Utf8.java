@@ -1,13 +1,13 @@
 package io.wshub.internal;
 
-/** UTF-8 arithmetic without encoding. */
-final class Utf8 {
+/** UTF-8 arithmetic without encoding. Internal to hub-core: public only for its other packages. */
+public final class Utf8 {
 
     private Utf8() {
     }
 
     /** The UTF-8 length of a string (an unpaired surrogate counts as the 3 bytes of its replacement). */
-    static long length(CharSequence s) {
+    public static long length(CharSequence s) {
         long bytes = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {

@@ -14,6 +14,13 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
         String sessionId();
 
         /**
+         * The largest inbound message the session takes, all its frames together: the transport
+         * builds the connection's {@link InboundPipeline} with it (and may refuse a larger single
+         * frame before reading it whole).
+         */
+        long maxMessageBytes();
+
+        /**
          * The upgrade completed: opens the session on this connection (the application's
          * {@code onOpen} runs here) and returns where the transport reports its frames. The
          * first {@link Connection#demand()} comes from the hub.

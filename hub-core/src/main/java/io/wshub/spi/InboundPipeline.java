@@ -1,11 +1,12 @@
 package io.wshub.spi;
 
 import io.wshub.CloseStatus;
+import io.wshub.internal.SerialQueue;
+import io.wshub.internal.Utf8;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * The inbound half of one connection, for transports: it keeps the {@link ConnectionListener}'s
@@ -21,10 +22,15 @@ import java.util.ArrayDeque;
  *       hub did not ask for are dropped here.</li>
  *   <li><b>Order and one at a time.</b> Events reach the listener in the order the transport
  *       reported them, never two at once, whatever threads report them: whichever thread reports
- *       an event delivers it, unless another is delivering already, which then carries on with it.
- *       Events reported before the hub's listener exists ({@link #open}) wait for it.</li>
+ *       an event delivers it, unless another is delivering already, which then carries on with it
+ *       (a {@link SerialQueue}). Events reported before the hub's listener exists ({@link #open})
+ *       wait for it.</li>
  *   <li><b>One close.</b> The first {@link #closed} is delivered, last; everything reported after
  *       it is discarded (a binary message's buffer is released all the same).</li>
+ *   <li><b>The size limit.</b> Every message is measured here, once: a whole one when it is
+ *       reported, one the transport assembles from frames as it grows ({@link #withinLimit}). A
+ *       message over the limit is not delivered; the listener hears a
+ *       {@link MessageTooLargeException} instead, and closes with 1009.</li>
  * </ul>
  *
  * <p>A transport answers every {@link Reader#readNext()} with exactly one report: a whole message
@@ -75,11 +81,17 @@ public final class InboundPipeline {
     private static final Runnable NOTHING_TO_RELEASE = () -> { };
 
     private final Reader reader;
+    private final long maxMessageBytes;
+    /** Held until the hub's listener exists. */
+    private final SerialQueue<Event> events = new SerialQueue<>(this::deliver, true);
+
+    // Confined to the events' consumer (one thread at a time, in order).
+    /** Written before the events are released to the consumer, which reads it. */
+    private ConnectionListener listener;
+    /** The close went to the listener, or the hub never took the connection: the rest is discarded. */
+    private boolean done;
 
     // All fields below are guarded by "this".
-    private final ArrayDeque<Event> events = new ArrayDeque<>(2);
-    private ConnectionListener listener;
-    private boolean delivering;
     /** The close was accepted, or the connection abandoned: every later event is discarded. */
     private boolean closed;
     /** Messages the hub asked for and has not been given yet. */
@@ -92,19 +104,25 @@ public final class InboundPipeline {
     private boolean inRead;
     private boolean readAgain;
 
-    /** @param reader reads the transport's socket on the pipeline's behalf */
-    public InboundPipeline(Reader reader) {
+    /**
+     * @param reader          reads the transport's socket on the pipeline's behalf
+     * @param maxMessageBytes the largest message delivered, all its frames together
+     *                        ({@link Admission.Accepted#maxMessageBytes()} on a server)
+     */
+    public InboundPipeline(Reader reader, long maxMessageBytes) {
+        if (maxMessageBytes <= 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
+        }
         this.reader = reader;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     // ---- the hub's side ----
 
     /** The hub's listener: what waited is delivered now. */
     public void open(ConnectionListener hubListener) {
-        synchronized (this) {
-            listener = hubListener;
-        }
-        drain();
+        listener = hubListener;
+        events.release();
     }
 
     /** The hub asks for one more message (what {@link Connection#demand()} forwards to). */
@@ -133,19 +151,30 @@ public final class InboundPipeline {
 
     /** The hub never took the connection: discards what waited and everything that comes. */
     public void abandon() {
-        ArrayDeque<Event> left;
         synchronized (this) {
             closed = true;
-            left = new ArrayDeque<>(events);
-            events.clear();
         }
-        left.forEach(InboundPipeline::discard);
+        done = true; // before the release, so the consumer sees it
+        events.release();
     }
 
     // ---- the transport's side ----
 
     /** A whole text message, read in answer to {@link Reader#readNext()}. */
     public void text(String text) {
+        // At most 3 bytes per char: most messages are within the limit without counting.
+        text(text, 3L * text.length() > maxMessageBytes ? Utf8.length(text) : 0);
+    }
+
+    /**
+     * A whole text message, read in answer to {@link Reader#readNext()}, from a transport that
+     * knows its UTF-8 size (or that it is within the limit: then 0 will do).
+     */
+    public void text(String text, long bytes) {
+        if (bytes > maxMessageBytes) {
+            tooLarge(bytes);
+            return;
+        }
         message(new Text(text));
     }
 
@@ -154,7 +183,31 @@ public final class InboundPipeline {
      * once the listener is done with the buffer, or the message was dropped.
      */
     public void binary(ByteBuffer data, Runnable release) {
-        message(new Binary(data, release == null ? NOTHING_TO_RELEASE : release));
+        Runnable r = release == null ? NOTHING_TO_RELEASE : release;
+        if (data.remaining() > maxMessageBytes) {
+            r.run();
+            tooLarge(data.remaining());
+            return;
+        }
+        message(new Binary(data, r));
+    }
+
+    /**
+     * For a transport that assembles a message from frames, after each frame: whether the message,
+     * grown to this many bytes, is still within the limit. When it is not, the message is refused
+     * (it answered the read, and the listener hears a {@link MessageTooLargeException}); the
+     * transport discards what it assembled and reports nothing more of it.
+     */
+    public boolean withinLimit(long messageBytesSoFar) {
+        if (messageBytesSoFar <= maxMessageBytes) {
+            return true;
+        }
+        tooLarge(messageBytesSoFar);
+        return false;
+    }
+
+    private void tooLarge(long bytes) {
+        message(new Failure(new MessageTooLargeException(bytes, maxMessageBytes)));
     }
 
     /** A ping (the transport answers it); it used up the read outstanding, which is renewed. */
@@ -213,11 +266,10 @@ public final class InboundPipeline {
             accepted = !closed;
             if (accepted) {
                 closed = event instanceof Close;
-                events.addLast(event);
             }
         }
         if (accepted) {
-            drain();
+            events.offer(event);
         } else {
             discard(event);
         }
@@ -258,34 +310,25 @@ public final class InboundPipeline {
         }
     }
 
-    private void drain() {
-        for (;;) {
-            Event event;
-            ConnectionListener l;
-            synchronized (this) {
-                if (listener == null || delivering) {
-                    return; // not open yet, or the delivering thread will find this event
-                }
-                event = events.pollFirst();
-                if (event == null) {
-                    return;
-                }
-                delivering = true;
-                l = listener;
-            }
-            try {
-                deliver(l, event);
-            } catch (RuntimeException e) {
-                log.error("a connection listener threw on {}; the SPI forbids it", event.getClass().getSimpleName(), e);
-            } finally {
-                synchronized (this) {
-                    delivering = false;
-                }
-            }
+    /**
+     * The events' consumer. Two threads may offer events in the other order than they were
+     * accepted, so a close can be offered ahead of an event accepted just before it: what follows
+     * the close in the queue is discarded here.
+     */
+    private void deliver(Event event) {
+        if (done) {
+            discard(event);
+            return;
+        }
+        done = event instanceof Close;
+        try {
+            deliverTo(listener, event);
+        } catch (RuntimeException e) {
+            log.error("a connection listener threw on {}; the SPI forbids it", event.getClass().getSimpleName(), e);
         }
     }
 
-    private static void deliver(ConnectionListener l, Event event) {
+    private static void deliverTo(ConnectionListener l, Event event) {
         if (event instanceof Text t) {
             l.onText(t.text());
         } else if (event instanceof Binary b) {

@@ -17,7 +17,8 @@ class InboundPipelineTest {
 
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
-    private final InboundPipeline inbound = new InboundPipeline(reads::incrementAndGet);
+    private static final long LIMIT = 8;
+    private final InboundPipeline inbound = new InboundPipeline(reads::incrementAndGet, LIMIT);
 
     private final ConnectionListener recorder = new ConnectionListener() {
         @Override
@@ -134,7 +135,7 @@ class InboundPipelineTest {
             if (next != null) {
                 self[0].text(next); // answers the read at once, as the in-memory transport does
             }
-        });
+        }, LIMIT);
         AtomicInteger delivered = new AtomicInteger();
         self[0].open(new ForwardingListener(recorder) {
             @Override
@@ -210,5 +211,44 @@ class InboundPipelineTest {
         inbound.abandon();
         inbound.binary(ByteBuffer.allocate(2), released::incrementAndGet);
         assertThat(released).hasValue(2);
+    }
+
+    // ---- the size limit ----
+
+    @Test
+    void aMessageOverTheLimitIsNotDeliveredTheListenerHearsWhyAndTheReadIsUsedUp() {
+        inbound.open(recorder);
+        inbound.demand();
+        inbound.demand();
+        inbound.text("12345678"); // exactly the limit
+        inbound.text("€€€"); // 3 chars, 9 bytes
+        AtomicInteger released = new AtomicInteger();
+        inbound.binary(ByteBuffer.allocate(9), released::incrementAndGet);
+
+        assertThat(seen).containsExactly("text 12345678", "error message of 9 bytes or more, the limit is 8");
+        assertThat(released).as("the refused buffer is given back").hasValue(1);
+        assertThat(reads).as("the first read, then one for the second demand; none after it").hasValue(2);
+    }
+
+    @Test
+    void aMessageAssembledFromFramesIsRefusedAsSoonAsItGrowsPastTheLimit() {
+        inbound.open(recorder);
+        inbound.demand();
+
+        assertThat(inbound.withinLimit(8)).isTrue();
+        assertThat(seen).isEmpty();
+        assertThat(inbound.withinLimit(9)).isFalse();
+
+        assertThat(seen).containsExactly("error message of 9 bytes or more, the limit is 8");
+    }
+
+    @Test
+    void aMessageOverTheLimitWhileReadingOnToTheCloseIsDroppedWithoutAWord() {
+        inbound.open(recorder);
+        inbound.readUntilClose();
+        inbound.text("far more than eight bytes");
+        inbound.closed(CloseStatus.NORMAL);
+
+        assertThat(seen).containsExactly("close 1000");
     }
 }

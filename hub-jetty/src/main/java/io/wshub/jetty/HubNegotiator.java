@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks origin,
  * authentication, the session id and the connection limit; a refusal becomes its HTTP status with
- * the reason as the body, an admission becomes a {@link HubFrameHandler}. It also maps the hub's
+ * the reason as the body, an admission becomes a {@link JettyConnection}. It also maps the hub's
  * limits onto every session Jetty makes for it.
  */
 final class HubNegotiator implements WebSocketNegotiator {
@@ -63,7 +63,7 @@ final class HubNegotiator implements WebSocketNegotiator {
         if (!options.permessageDeflate()) {
             response.setExtensions(List.of());
         }
-        return new HubFrameHandler((Admission.Accepted) admission, handshake.remoteAddress(), hubOptions.maxMessageBytes());
+        return new JettyConnection((Admission.Accepted) admission, handshake.remoteAddress());
     }
 
     @Override

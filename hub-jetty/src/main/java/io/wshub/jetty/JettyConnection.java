@@ -2,40 +2,240 @@ package io.wshub.jetty;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
+import io.wshub.spi.Admission;
 import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.InboundPipeline;
 import io.wshub.spi.SendCallback;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.NetworkChannel;
 import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * A Jetty core WebSocket session as the hub's {@link Connection}.
+ * The Jetty side of one admitted connection, on Jetty's core WebSocket API: the
+ * {@link FrameHandler} Jetty reports frames to, and the hub's {@link Connection} the session
+ * writes through. It opens the hub session when the upgrade completes.
  *
- * <p>A text frame the hub encoded once is written as is (no second UTF-8 encoding per recipient),
- * and a batch of frames leaves in one write: every frame but the last is queued with
+ * <p><b>In.</b> Nothing is read on Jetty's own initiative: the connection's {@link InboundPipeline}
+ * asks Jetty for one message at a time when the hub demands, so a session whose reading is
+ * suspended pushes back on its peer through TCP. A message in one frame is handed on as it is (a
+ * binary payload without a copy, released when the hub is done with it); one in several frames is
+ * built by a {@link MessageAssembler}. A ping is answered here, at once, whatever the hub is doing.
+ *
+ * <p><b>Out.</b> A text message the hub encoded once is written as is (no second UTF-8 encoding
+ * per recipient), and a batch leaves in one write: every frame but the last is queued with
  * {@code batch=true}, and the last one flushes them all together. Each send gets its own view of
- * the shared payload, because Jetty consumes the buffer it writes.
+ * the shared payload, because Jetty consumes the buffer it writes. The hub has at most one write in
+ * flight per connection, so the connection itself is the {@link Callback} of its frames: nothing
+ * is allocated per write but the frames.
+ *
+ * <p>It sits directly on {@code websocket-core}, not on Jetty's annotated-endpoint layer: that
+ * layer keeps the whole upgrade exchange (request, response, HTTP parser) and a set of method
+ * handles alive for as long as the connection, several KB per idle connection. Here a connection
+ * keeps only what the hub needs.
  */
-final class JettyConnection implements Connection {
+final class JettyConnection implements FrameHandler, Connection, Callback {
 
-    private final CoreSession core;
-    private final InboundPipeline inbound;
+    private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
+    /** RFC 6455's code for a close frame that carries none. */
+    private static final int NO_STATUS_CODE = 1005;
+
+    private final Admission.Accepted admission;
     private final InetSocketAddress remoteAddress;
+    /** Demand, order, one at a time, the size limit, reading on until the close: one Jetty demand per message. */
+    private final InboundPipeline inbound;
+    /** Set once in onOpen, before the hub can demand; read by the pipeline's reads on any thread. */
+    private volatile CoreSession core;
+    /** Builds a message that arrives in several frames; made when first needed. Frame callbacks never overlap. */
+    private MessageAssembler assembler;
 
-    JettyConnection(CoreSession core, InboundPipeline inbound, InetSocketAddress remoteAddress) {
-        this.core = core;
-        this.inbound = inbound;
+    private static final AtomicIntegerFieldUpdater<JettyConnection> FRAMES_LEFT =
+            AtomicIntegerFieldUpdater.newUpdater(JettyConnection.class, "framesLeft");
+    /** Frames of the write in flight not yet written; far below zero once one failed. */
+    private volatile int framesLeft;
+    /** The hub's callback for the write in flight; set before its frames are sent, cleared when it completes. */
+    private volatile SendCallback writing;
+
+    JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress) {
+        this.admission = admission;
         this.remoteAddress = remoteAddress;
+        this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes());
     }
+
+    // ---- FrameHandler: Jetty's frames in ----
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        core = coreSession;
+        ConnectionListener listener;
+        try {
+            listener = admission.open(this);
+        } catch (RuntimeException e) {
+            log.error("the hub failed to open session {}; dropping the connection", admission.sessionId(), e);
+            inbound.abandon();
+            callback.succeeded();
+            coreSession.abort();
+            return;
+        }
+        inbound.open(listener);
+        callback.succeeded();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+        switch (frame.getOpCode()) {
+            case OpCode.TEXT, OpCode.BINARY -> onMessageStart(frame, callback);
+            case OpCode.CONTINUATION -> onContinuation(frame, callback);
+            case OpCode.PING -> onPing(frame, callback);
+            case OpCode.PONG -> onPong(frame, callback);
+            case OpCode.CLOSE -> onCloseFrame(frame, callback);
+            default -> callback.failed(new ProtocolException("Unknown opcode " + frame.getOpCode()));
+        }
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+        inbound.error(cause);
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus status, Callback callback) {
+        if (core == null) {
+            admission.abandon(); // the upgrade failed before the session opened
+        }
+        inbound.closed(closeStatus(status.getCode(), status.getReason()));
+        callback.succeeded();
+    }
+
+    private void onMessageStart(Frame frame, Callback callback) {
+        boolean text = frame.getOpCode() == OpCode.TEXT;
+        if (frame.isFin()) {
+            if (text) {
+                deliverText(frame.getPayload(), callback);
+            } else {
+                // no copy: the payload stays Jetty's until the hub is done with it
+                inbound.binary(frame.getPayload() == null ? BufferUtil.EMPTY_BUFFER : frame.getPayload(), callback::succeeded);
+            }
+            return;
+        }
+        if (assembler == null) {
+            assembler = new MessageAssembler(inbound::withinLimit);
+        }
+        try {
+            assembler.start(text, frame.getPayload());
+        } catch (RuntimeException e) {
+            callback.failed(e);
+            return;
+        }
+        completeOrReadOn(frame, callback);
+    }
+
+    /** A text message in one frame: decoded here; not UTF-8 fails the frame, and Jetty closes with 1007. */
+    private void deliverText(ByteBuffer payload, Callback callback) {
+        if (payload == null || !payload.hasRemaining()) {
+            callback.succeeded();
+            inbound.text("", 0);
+            return;
+        }
+        int bytes = payload.remaining();
+        Utf8StringBuilder chars = new Utf8StringBuilder(bytes);
+        chars.append(payload);
+        String text;
+        try {
+            text = chars.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+        } catch (RuntimeException e) {
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+        inbound.text(text, bytes);
+    }
+
+    private void onContinuation(Frame frame, Callback callback) {
+        if (assembler == null || !assembler.inProgress()) {
+            callback.failed(new ProtocolException("Continuation frame without a message to continue"));
+            return;
+        }
+        try {
+            assembler.append(frame.getPayload());
+        } catch (RuntimeException e) {
+            callback.failed(e); // over the limit (1009) or not UTF-8 (1007): Jetty closes with its code
+            return;
+        }
+        completeOrReadOn(frame, callback);
+    }
+
+    /** After a data frame was copied: hands on the message if it is whole, else reads its next frame. */
+    private void completeOrReadOn(Frame frame, Callback callback) {
+        if (!frame.isFin()) {
+            callback.succeeded();
+            core.demand(); // the next frame of this message; the pipeline's read still stands for it
+            return;
+        }
+        if (assembler.isText()) {
+            long bytes = assembler.size();
+            String text;
+            try {
+                text = assembler.takeText();
+            } catch (RuntimeException e) {
+                callback.failed(e); // not UTF-8: Jetty closes with 1007
+                return;
+            }
+            callback.succeeded();
+            inbound.text(text, bytes);
+        } else {
+            ByteBuffer data = assembler.takeBinary();
+            callback.succeeded();
+            inbound.binary(data, null);
+        }
+    }
+
+    private void onPing(Frame frame, Callback callback) {
+        ByteBuffer payload = copy(frame.getPayload());
+        core.sendFrame(new Frame(OpCode.PONG, payload.duplicate()), Callback.NOOP, false); // fails only once output is closed
+        callback.succeeded();
+        inbound.ping(payload);
+    }
+
+    private void onPong(Frame frame, Callback callback) {
+        ByteBuffer payload = copy(frame.getPayload());
+        callback.succeeded();
+        inbound.pong(payload);
+    }
+
+    /** The peer's close frame: reported now; Jetty answers it once the callback succeeds. */
+    private void onCloseFrame(Frame frame, Callback callback) {
+        org.eclipse.jetty.websocket.core.CloseStatus status = org.eclipse.jetty.websocket.core.CloseStatus.getCloseStatus(frame);
+        inbound.closed(status == null ? closeStatus(NO_STATUS_CODE, "") : closeStatus(status.getCode(), status.getReason()));
+        callback.succeeded();
+    }
+
+    private void demandFromJetty() {
+        try {
+            core.demand();
+        } catch (RuntimeException e) {
+            log.debug("demand refused on {}: the connection is ending", remoteAddress, e);
+        }
+    }
+
+    // ---- Connection: the hub's writes out ----
 
     @Override
     public void send(Message[] messages, int count, SendCallback callback) {
@@ -43,16 +243,52 @@ final class JettyConnection implements Connection {
             callback.succeeded();
             return;
         }
-        BatchCallback done = new BatchCallback(count, callback);
-        for (int i = 0; i < count && !done.isCompleted(); i++) { // after a failure the rest cannot be delivered
+        writing = callback;
+        framesLeft = count;
+        for (int i = 0; i < count && framesLeft > 0; i++) { // after a failure the rest cannot be delivered
             Message message = messages[i];
             byte opCode = message.isText() ? OpCode.TEXT : OpCode.BINARY;
             try {
-                core.sendFrame(new Frame(opCode, message.payload()), done, i < count - 1);
+                core.sendFrame(new Frame(opCode, message.payload()), this, i < count - 1);
             } catch (RuntimeException e) {
-                done.failed(e);
+                failed(e);
                 return;
             }
+        }
+    }
+
+    /** A frame of the write in flight was written; the last one completes the write. */
+    @Override
+    public void succeeded() {
+        if (FRAMES_LEFT.decrementAndGet(this) == 0) {
+            completeWrite(null);
+        }
+    }
+
+    /**
+     * A frame of the write in flight failed: the write fails at once, exactly once (the frames
+     * after it cannot be delivered anyway, and the hub drops the connection on a failure).
+     */
+    @Override
+    public void failed(Throwable cause) {
+        if (FRAMES_LEFT.getAndSet(this, Integer.MIN_VALUE / 2) > 0) {
+            completeWrite(cause);
+        }
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING; // the hub's writer never blocks in its callback
+    }
+
+    /** Hands the write back; the hub may start the next one inside its callback. */
+    private void completeWrite(Throwable failure) {
+        SendCallback done = writing;
+        writing = null;
+        if (failure == null) {
+            done.succeeded();
+        } else {
+            done.failed(failure);
         }
     }
 
@@ -98,5 +334,18 @@ final class JettyConnection implements Connection {
     @Override
     public String toString() {
         return "JettyConnection[" + remoteAddress + "]";
+    }
+
+    private static ByteBuffer copy(ByteBuffer payload) {
+        return payload == null || !payload.hasRemaining() ? BufferUtil.EMPTY_BUFFER : BufferUtil.copy(payload);
+    }
+
+    /** Jetty's close code and reason as a status the hub accepts; anything unreportable is 1006. */
+    static CloseStatus closeStatus(int code, String reason) {
+        try {
+            return new CloseStatus(code, reason == null ? "" : reason);
+        } catch (IllegalArgumentException e) {
+            return CloseStatus.ABNORMAL;
+        }
     }
 }

@@ -5,28 +5,30 @@ import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongPredicate;
 
 /**
  * Builds one connection's inbound messages from their frames: every text message (decoded, and
  * refused with 1007 when it is not UTF-8) and every binary message that arrives in several frames
- * (a binary message in one frame needs no assembling and does not come here). Jetty's parser
- * already refuses a single frame over the size limit and checks the order of the frames; this
- * class refuses a message whose frames add up to more than the limit (1009). It copies what it is
- * given, so each frame's buffer can be released at once.
+ * (a text or binary message in one frame needs no assembling and does not come here). Jetty's
+ * parser already refuses a single frame over the size limit and checks the order of the frames;
+ * this class asks the connection's {@link io.wshub.spi.InboundPipeline} whether the message is
+ * still within the limit as each frame arrives, and refuses it with 1009 when it is not. It copies
+ * what it is given, so each frame's buffer can be released at once.
  *
  * <p>Called only from Jetty's frame callbacks, which never overlap: not thread-safe.
  */
 final class MessageAssembler {
 
-    private final long maxBytes;
+    private final LongPredicate withinLimit;
     private boolean text;
     private Utf8StringBuilder chars;
     private ByteBuffer bytes;
     private long size;
 
-    /** @param maxBytes the largest message, all frames together */
-    MessageAssembler(long maxBytes) {
-        this.maxBytes = maxBytes;
+    /** @param withinLimit whether a message of this many bytes, all frames together, may grow on */
+    MessageAssembler(LongPredicate withinLimit) {
+        this.withinLimit = withinLimit;
     }
 
     /** Starts a message with its first frame's payload. */
@@ -45,6 +47,11 @@ final class MessageAssembler {
         return text;
     }
 
+    /** The bytes of the message so far (all of it once its last frame is in). */
+    long size() {
+        return size;
+    }
+
     /** Whether a message was started and not yet taken (nor refused). */
     boolean inProgress() {
         return chars != null || bytes != null;
@@ -53,15 +60,16 @@ final class MessageAssembler {
     /**
      * Adds the next frame's payload.
      *
-     * @throws MessageTooLargeException when the message grows past the limit
+     * @throws MessageTooLargeException when the message grows past the limit (the pipeline has
+     *                                   been told)
      * @throws BadPayloadException       when text is not UTF-8 so far
      */
     void append(ByteBuffer payload) {
         int n = payload == null ? 0 : payload.remaining();
         size += n;
-        if (size > maxBytes) {
+        if (!withinLimit.test(size)) {
             clear();
-            throw new MessageTooLargeException("Message larger than " + maxBytes + " bytes");
+            throw new MessageTooLargeException("Message of " + size + " bytes is over the limit");
         }
         if (n == 0) {
             return;
@@ -104,9 +112,9 @@ final class MessageAssembler {
         bytes = null;
     }
 
-    private ByteBuffer grown(ByteBuffer buffer, int needed) {
+    private static ByteBuffer grown(ByteBuffer buffer, int needed) {
         long capacity = Math.max((long) buffer.capacity() * 2, (long) buffer.position() + needed);
-        ByteBuffer larger = ByteBuffer.allocate((int) Math.min(capacity, Math.min(maxBytes, Integer.MAX_VALUE - 8)));
+        ByteBuffer larger = ByteBuffer.allocate((int) Math.min(capacity, Integer.MAX_VALUE - 8));
         return larger.put(buffer.flip());
     }
 }

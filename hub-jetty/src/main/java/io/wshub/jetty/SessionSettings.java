@@ -28,16 +28,15 @@ final class SessionSettings {
     }
 
     /**
-     * Applies the limits. The message size limit is Jetty's too, so a frame one byte over it is
-     * refused with 1009 while it is read, before it is assembled; a single frame may be as large as
-     * a message. Jetty sizes a connection's buffers from these settings when it makes the
-     * connection, which is why they are applied here and not once the session is open.
+     * Applies the limits. A message's size is measured by the connection's pipeline; the frame
+     * size is Jetty's, so that Jetty's parser refuses one frame over the limit with 1009 before
+     * reading it whole (a single frame may be as large as a message). Jetty's own message sizes
+     * apply only to its message sinks, which the hub does not use. Jetty sizes a connection's
+     * buffers from these settings when it makes the connection, which is why they are applied
+     * here and not once the session is open.
      */
     static void apply(Configuration session, HubOptions hub, JettyOptions jetty) {
-        long max = hub.maxMessageBytes();
-        session.setMaxTextMessageSize(max);
-        session.setMaxBinaryMessageSize(max);
-        session.setMaxFrameSize(max);
+        session.setMaxFrameSize(hub.maxMessageBytes());
         session.setIdleTimeout(idleTimeout(hub));
         session.setInputBufferSize(jetty.inputBufferSize());
         session.setOutputBufferSize(jetty.outputBufferSize());

@@ -38,6 +38,7 @@ class JettyAdapterTest {
     private WebSocketClient client;
 
     private void start(HubOptions hubOptions, JettyOptions jettyOptions) throws Exception {
+        acceptor.maxMessageBytes(hubOptions.maxMessageBytes()); // what a hub's admission says
         server = TestServer.start(s -> new WebSocketUpgradeHandler(handler ->
                 handler.addMapping("/ws", new HubNegotiator(acceptor, hubOptions, jettyOptions))));
         client = TestClient.newJettyClient();

@@ -6,11 +6,16 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MessageAssemblerTest {
+
+    private static LongPredicate upTo(long limit) {
+        return bytes -> bytes <= limit;
+    }
 
     private static ByteBuffer bytes(int... values) {
         return ByteBuffer.wrap(RawPeer.bytes(values));
@@ -18,7 +23,7 @@ class MessageAssemblerTest {
 
     @Test
     void aMessageIsInProgressFromItsStartUntilItIsTakenOrRefused() {
-        MessageAssembler m = new MessageAssembler(4);
+        MessageAssembler m = new MessageAssembler(upTo(4));
         assertThat(m.inProgress()).isFalse();
         m.start(false, bytes(1));
         assertThat(m.inProgress()).isTrue();
@@ -31,7 +36,7 @@ class MessageAssemblerTest {
 
     @Test
     void binaryFragmentsAreJoinedPastTheFirstBuffersCapacity() {
-        MessageAssembler m = new MessageAssembler(10_000);
+        MessageAssembler m = new MessageAssembler(upTo(10_000));
         m.start(false, bytes(1, 2));
         ByteBuffer large = ByteBuffer.allocate(1_000);
         m.append(large);
@@ -46,7 +51,7 @@ class MessageAssemblerTest {
     @Test
     void aCharacterSplitBetweenFragmentsIsDecoded() {
         byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-        MessageAssembler m = new MessageAssembler(100);
+        MessageAssembler m = new MessageAssembler(upTo(100));
         m.start(true, ByteBuffer.wrap(euro, 0, 1));
         m.append(ByteBuffer.wrap(euro, 1, 2));
         assertThat(m.isText()).isTrue();
@@ -55,7 +60,7 @@ class MessageAssemblerTest {
 
     @Test
     void textThatIsNotUtf8IsRefusedWith1007() {
-        MessageAssembler m = new MessageAssembler(100);
+        MessageAssembler m = new MessageAssembler(upTo(100));
         m.start(true, bytes('o', 'k'));
         m.append(bytes(0xC3)); // a lead byte with nothing after it
         assertThatThrownBy(m::takeText).isInstanceOf(BadPayloadException.class)
@@ -64,23 +69,23 @@ class MessageAssemblerTest {
 
     @Test
     void bytesThatCanNeverBeUtf8AreRefusedAsTheyArrive() {
-        MessageAssembler m = new MessageAssembler(100);
+        MessageAssembler m = new MessageAssembler(upTo(100));
         m.start(true, bytes('o', 'k'));
         assertThatThrownBy(() -> m.append(bytes(0xFF))).isInstanceOf(BadPayloadException.class);
     }
 
     @Test
     void aMessageGrowingPastTheLimitIsRefusedWith1009() {
-        MessageAssembler m = new MessageAssembler(4);
+        MessageAssembler m = new MessageAssembler(upTo(4));
         m.start(false, bytes(1, 2, 3));
         assertThatThrownBy(() -> m.append(bytes(4, 5))).isInstanceOf(MessageTooLargeException.class)
-                .hasMessageContaining("4 bytes")
+                .hasMessageContaining("5 bytes")
                 .satisfies(e -> assertThat(((MessageTooLargeException) e).getStatusCode()).isEqualTo(1009));
     }
 
     @Test
     void exactlyTheLimitIsAccepted() {
-        MessageAssembler m = new MessageAssembler(4);
+        MessageAssembler m = new MessageAssembler(upTo(4));
         m.start(false, bytes(1, 2));
         m.append(bytes(3, 4));
         assertThat(m.takeBinary().remaining()).isEqualTo(4);

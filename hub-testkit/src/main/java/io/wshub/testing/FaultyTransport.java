@@ -66,6 +66,11 @@ public final class FaultyTransport implements ConnectionAcceptor {
             }
 
             @Override
+            public long maxMessageBytes() {
+                return accepted.maxMessageBytes();
+            }
+
+            @Override
             public ConnectionListener open(Connection connection) {
                 FaultyConnection faulty = new FaultyConnection(accepted.sessionId(), connection, scheduler);
                 connections.add(faulty);

@@ -45,16 +45,17 @@ final class InMemoryConnection implements Connection {
 
     private final InMemoryClient client;
     private final InetSocketAddress remoteAddress;
-    private final InboundPipeline inbound = new InboundPipeline(this::readNext);
+    private final InboundPipeline inbound;
 
     // Guarded by "this".
     private final ArrayDeque<Event> sent = new ArrayDeque<>();
     /** The pipeline asked for the next event and none was there yet. */
     private boolean readPending;
 
-    InMemoryConnection(InMemoryClient client, InetSocketAddress remoteAddress) {
+    InMemoryConnection(InMemoryClient client, InetSocketAddress remoteAddress, long maxMessageBytes) {
         this.client = client;
         this.remoteAddress = remoteAddress;
+        this.inbound = new InboundPipeline(this::readNext, maxMessageBytes);
     }
 
     /** The hub opened the session: delivery may start. */

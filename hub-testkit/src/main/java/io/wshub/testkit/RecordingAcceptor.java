@@ -31,6 +31,7 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int refuseWith;
     private volatile boolean autoDemand = true;
+    private volatile long maxMessageBytes = 512 * 1024;
 
     /** Refuses the next upgrades with this HTTP status (0 to accept again). */
     public void refuseWith(int status) {
@@ -40,6 +41,11 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
     /** Whether new connections' listeners demand after each message (else only when told). */
     public void autoDemand(boolean on) {
         autoDemand = on;
+    }
+
+    /** The largest inbound message new connections take (512 KiB, the hub's default, until set). */
+    public void maxMessageBytes(long bytes) {
+        maxMessageBytes = bytes;
     }
 
     /** The handshakes of every upgrade so far, refused ones too, in order. */
@@ -61,10 +67,16 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
         }
         String id = "kit-" + ids.incrementAndGet();
         boolean demand = autoDemand;
+        long limit = maxMessageBytes;
         return new Admission.Accepted() {
             @Override
             public String sessionId() {
                 return id;
+            }
+
+            @Override
+            public long maxMessageBytes() {
+                return limit;
             }
 
             @Override

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * The promises of the server transport SPI ({@link Connection}, {@link io.wshub.spi.ConnectionListener},
  * {@link io.wshub.spi.Admission}), checked against a real transport: messages whole and in order,
  * only on demand, callbacks one at a time, every send completed once, one close and nothing after
- * it, aborts reported as 1006, pings answered, the handshake's facts passed on, refusals answered
+ * it, a message over the admitted size limit refused, aborts reported as 1006, pings answered, the handshake's facts passed on, refusals answered
  * with their HTTP status. The in-memory transport and hub-jetty's adapter pass it; so should yours.
  *
  * <p>A transport's test extends this class (a JUnit 5 test class) and says how to start its server
@@ -118,6 +118,23 @@ public abstract class TransportTestKit {
             assertThat(messages.get(2 * i).text()).isEqualTo("text-" + i);
             assertThat(messages.get(2 * i + 1).bytes()).containsExactly((byte) i, 1, 2, 3);
         }
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void aMessageOverTheAdmittedLimitReachesTheListenerAsWhyNotAsAMessage() throws Exception {
+        acceptor.maxMessageBytes(1024);
+        KitClient client = connect();
+        RecordingListener<Connection> server = listener(0);
+        client.sendText("a".repeat(1024));
+        await().atMost(TIMEOUT).until(() -> server.messages().size() == 1);
+
+        client.sendText("€".repeat(342)); // 1 026 bytes
+
+        await().atMost(TIMEOUT).until(() -> server.events().stream().anyMatch(e -> e.kind().equals("error")));
+        assertThat(server.events()).filteredOn(e -> e.kind().equals("error")).singleElement()
+                .satisfies(e -> assertThat(e.text()).contains("MessageTooLargeException", "1026 bytes", "limit is 1024"));
+        assertThat(server.messages()).hasSize(1);
         assertThat(server.violations()).isEmpty();
     }
 

@@ -20,7 +20,11 @@ import java.nio.ByteBuffer;
 public final class JettyEndpoint implements Session.Listener {
 
     private final ClientConnectRequest request;
-    private final InboundPipeline inbound = new InboundPipeline(this::demandFromJetty);
+    /**
+     * No limit of its own: Jetty's message sinks assemble every message and refuse one over the
+     * request's limit with 1009 as it grows (the session's sizes, set on open), so it is measured once.
+     */
+    private final InboundPipeline inbound = new InboundPipeline(this::demandFromJetty, Long.MAX_VALUE);
     // Set once on the Jetty thread that opens the session; read by the thread completing the connect.
     private volatile JettyClientConnection connection;
     private volatile Session session;

@@ -1,4 +1,4 @@
-package io.wshub.client;
+package io.wshub.internal;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SerialExecutorTest {
+class SerialQueueTest {
 
     @Test
     void tasksFromManyThreadsNeverOverlapAndEachThreadsRunInOrder() throws Exception {
-        SerialExecutor executor = new SerialExecutor();
+        SerialQueue<Runnable> executor = new SerialQueue<>(Runnable::run);
         int threads = 8;
         int perThread = 5_000;
         AtomicBoolean running = new AtomicBoolean();
@@ -34,7 +34,7 @@ class SerialExecutorTest {
                 }
                 for (int i = 1; i <= perThread; i++) {
                     int n = i;
-                    executor.execute(() -> {
+                    executor.offer(() -> {
                         if (!running.compareAndSet(false, true)) {
                             overlaps.incrementAndGet();
                         }
@@ -54,7 +54,7 @@ class SerialExecutorTest {
             worker.join(TimeUnit.SECONDS.toMillis(30));
         }
         CountDownLatch drained = new CountDownLatch(1);
-        executor.execute(drained::countDown);
+        executor.offer(drained::countDown);
         assertThat(drained.await(30, TimeUnit.SECONDS)).isTrue();
 
         assertThat(overlaps).hasValue(0);
@@ -64,11 +64,11 @@ class SerialExecutorTest {
 
     @Test
     void aTaskThatThrowsDoesNotStopTheTasksBehindIt() {
-        SerialExecutor executor = new SerialExecutor();
+        SerialQueue<Runnable> executor = new SerialQueue<>(Runnable::run);
         List<String> ran = new ArrayList<>();
 
-        executor.execute(() -> {
-            executor.execute(() -> ran.add("queued behind"));
+        executor.offer(() -> {
+            executor.offer(() -> ran.add("queued behind"));
             throw new IllegalStateException("task bug");
         });
 
@@ -76,13 +76,44 @@ class SerialExecutorTest {
     }
 
     @Test
-    void itKnowsWhetherTheCurrentThreadIsRunningOneOfItsTasks() {
-        SerialExecutor executor = new SerialExecutor();
+    void itKnowsWhetherTheCurrentThreadIsConsumingIt() {
+        SerialQueue<Runnable> executor = new SerialQueue<>(Runnable::run);
         AtomicBoolean inside = new AtomicBoolean();
 
-        executor.execute(() -> inside.set(executor.isRunningOnCurrentThread()));
+        executor.offer(() -> inside.set(executor.isConsumingOnCurrentThread()));
 
         assertThat(inside).isTrue();
-        assertThat(executor.isRunningOnCurrentThread()).isFalse();
+        assertThat(executor.isConsumingOnCurrentThread()).isFalse();
+    }
+
+    @Test
+    void aHeldQueueKeepsWhatIsOfferedUntilReleasedThenConsumesItInOrder() {
+        List<String> consumed = new ArrayList<>();
+        SerialQueue<String> queue = new SerialQueue<>(consumed::add, true);
+
+        queue.offer("a");
+        queue.offer("b");
+        assertThat(consumed).isEmpty();
+
+        queue.release();
+        queue.offer("c");
+        assertThat(consumed).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void anItemOfferedFromInsideTheConsumerIsConsumedAfterItNotNested() {
+        List<String> consumed = new ArrayList<>();
+        SerialQueue<String>[] self = new SerialQueue[1];
+        self[0] = new SerialQueue<>(item -> {
+            consumed.add("start " + item);
+            if (item.equals("first")) {
+                self[0].offer("second");
+            }
+            consumed.add("end " + item);
+        });
+
+        self[0].offer("first");
+
+        assertThat(consumed).containsExactly("start first", "end first", "start second", "end second");
     }
 }
