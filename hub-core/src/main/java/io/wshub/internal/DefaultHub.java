@@ -32,9 +32,11 @@ import java.util.concurrent.Executor;
 
 /**
  * The {@link Hub}: admission of upgrades, the session registry, hub-wide fan-out and private
- * messages, and the bridge to the broker. Rooms, the ticker and shutdown are its parts.
+ * messages, and the bridge to the broker. Rooms, the ticker and shutdown are its parts; each is
+ * given what it needs when it is made, and none calls back into the hub but through
+ * {@link SessionContext.Ends} and {@link Reservation}'s open and end.
  */
-final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
+final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, SessionContext.Ends {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultHub.class);
 
@@ -55,18 +57,17 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     private final HubHandler handler;
     private final Authenticator authenticator;
     private final OriginPolicy originPolicy;
-    private final Broker broker;
+    private final BrokerCalls broker;
     private final HubCounters counters;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
-    private final Executor flushExecutor;
     private final FlushLanes ownedFlushExecutor;
     private final SessionRegistry registry;
+    private final SessionContext sessions;
     private final RoomRegistry rooms;
     private final HubTicker ticker;
     private final ShutdownSequence shutdown;
     private final long startedNanos;
-    private final NanoClock clock;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
@@ -75,18 +76,17 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         this.handler = handler;
         this.authenticator = authenticator;
         this.originPolicy = originPolicy;
-        this.broker = broker;
+        this.broker = new BrokerCalls(broker, counters);
         this.counters = counters;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
-        this.flushExecutor = flushExecutor;
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
-        this.rooms = new RoomRegistry(this);
-        this.ticker = new HubTicker(this, scheduler, options);
-        this.shutdown = new ShutdownSequence(this);
+        this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this);
+        this.rooms = new RoomRegistry(this, this.broker);
+        this.ticker = new HubTicker(registry, scheduler, options);
+        this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
-        this.clock = scheduler::nanoTime;
     }
 
     void start() {
@@ -108,12 +108,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     @Override
     public Collection<Session> sessions() {
-        return registry.live.values().stream().filter(HubSession::isVisible).map(Session.class::cast).toList();
+        return registry.live().stream().filter(HubSession::isVisible).map(Session.class::cast).toList();
     }
 
     @Override
     public int sessionCount() {
-        return registry.live.size();
+        return registry.liveCount();
     }
 
     @Override
@@ -126,7 +126,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         Objects.requireNonNull(frame, "frame");
         String exceptId = except == null ? null : except.id();
         int queued = deliverLocal(frame, exceptId);
-        publish(() -> broker.publishBroadcast(frame, exceptId));
+        broker.publishBroadcast(frame, exceptId);
         return queued;
     }
 
@@ -140,12 +140,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         if (sessionId == null) {
             return SendResult.NOT_FOUND;
         }
-        try {
-            return broker.publishPrivate(sessionId, frame) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
-        } catch (RuntimeException e) {
-            counters.error(ErrorKind.BROKER, null, "publishPrivate: " + e);
-            return SendResult.NOT_FOUND;
-        }
+        return broker.publishPrivate(sessionId, frame) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
     }
 
     @Override
@@ -155,10 +150,10 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
 
     @Override
     public HubStats stats() {
-        return new HubStats(registry.live.size(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
+        return new HubStats(registry.liveCount(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
                 Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
-                counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), brokerUp(),
+                counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), broker.isUp(),
                 shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall());
     }
 
@@ -170,14 +165,6 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
             return timer.get();
         }
         return ownedFlushExecutor == null ? "" : ownedFlushExecutor.stall(System.nanoTime(), limit).orElse("");
-    }
-
-    private boolean brokerUp() {
-        try {
-            return broker.isUp();
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     @Override
@@ -233,9 +220,10 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         }
         for (;;) {
             String id = requested != null ? requested : SessionIds.generate();
-            Reservation r = new Reservation(this, id, handshake, auth.principal(), scheduler.nanoTime());
+            Reservation r = new Reservation(this, id, handshake, auth.principal(), scheduler.nanoTime(),
+                    options.maxMessageBytes());
             if (registry.claim(r)) {
-                if (claimAcrossCluster(id)) {
+                if (broker.claimSessionId(id)) {
                     return r;
                 }
                 registry.unclaim(r);
@@ -247,19 +235,9 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         }
     }
 
-    /** Asks the broker; when it fails, local uniqueness has to do (a broker outage never stops the node). */
-    private boolean claimAcrossCluster(String id) {
-        try {
-            return broker.claimSessionId(id);
-        } catch (RuntimeException e) {
-            counters.error(ErrorKind.BROKER, null, "claimSessionId: " + e);
-            return true;
-        }
-    }
-
     /** A reservation's connection opened. */
     ConnectionListener open(Reservation r, Connection connection) {
-        HubSession s = new HubSession(this, r.sessionId(), r.handshake, r.principal, connection);
+        HubSession s = new HubSession(sessions, r.sessionId(), r.handshake, r.principal, connection);
         registry.activate(r, s);
         counters.sessionOpened(s);
         if (isShuttingDown()) {
@@ -278,14 +256,15 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     /** A reservation ended without opening: frees its id, here and across the cluster, and its slot. */
     void reservationEnded(Reservation r) {
         registry.release(r);
-        publish(() -> broker.releaseSessionId(r.sessionId()));
+        broker.releaseSessionId(r.sessionId());
     }
 
     /** The transport reported a session's end. */
-    void sessionClosed(HubSession s, CloseStatus status) {
+    @Override
+    public void sessionEnded(HubSession s, CloseStatus status) {
         registry.remove(s);
         s.leftRooms(rooms.leaveAll(s));
-        publish(() -> broker.releaseSessionId(s.id()));
+        broker.releaseSessionId(s.id());
         counters.sessionClosed(s, status, Duration.ofNanos(scheduler.nanoTime() - s.openedNanos()));
         if (s.handlerOpened()) {
             s.runHandler(() -> handler.onClose(s, status));
@@ -328,11 +307,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
     // ---- parts ----
 
     private int deliverLocal(Message frame, String exceptId) {
-        boolean dispatch = registry.live.size() > DISPATCH_THRESHOLD;
+        boolean dispatch = registry.liveCount() > DISPATCH_THRESHOLD;
         int queued = 0;
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
-            for (HubSession s : registry.live.values()) {
+            for (HubSession s : registry.live()) {
                 if (s.isVisible() && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
                     queued++;
                 }
@@ -343,72 +322,19 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery {
         return queued;
     }
 
-    /** Calls the broker; a failure is counted, never thrown into the caller. */
-    void publish(Runnable brokerCall) {
-        try {
-            brokerCall.run();
-        } catch (RuntimeException e) {
-            counters.error(ErrorKind.BROKER, null, String.valueOf(e));
-        }
-    }
-
-    /** This hub's own session behind the public type. */
-    HubSession own(Session session) {
-        if (session instanceof HubSession s && s.hub() == this) {
-            return s;
-        }
-        throw new IllegalArgumentException("session " + session + " does not belong to this hub");
-    }
-
-    void stopInternals() {
+    /** Stops the ticker, the broker and the flush threads the hub made. */
+    private void stopParts() {
         ticker.stop();
-        try {
-            broker.stop();
-        } catch (RuntimeException e) {
-            log.warn("broker failed to stop", e);
-        }
+        broker.stop();
         if (ownedFlushExecutor != null) {
             ownedFlushExecutor.shutdown();
         }
     }
 
-    long nanoTime() {
-        return scheduler.nanoTime();
-    }
-
-    /** The scheduler's clock, one instance for every session's writer. */
-    NanoClock clock() {
-        return clock;
-    }
-
-    HubHandler handler() {
-        return handler;
-    }
-
-    HubCounters counters() {
-        return counters;
-    }
-
-    Executor flushExecutor() {
-        return flushExecutor;
-    }
-
-    Broker broker() {
-        return broker;
-    }
-
-    Scheduler scheduler() {
-        return scheduler;
-    }
-
     /** Stops the timer thread if the hub made it (a scheduler passed in belongs to its owner). */
-    void stopScheduler() {
+    private void stopScheduler() {
         if (ownsScheduler) {
             scheduler.shutdown();
         }
-    }
-
-    SessionRegistry registry() {
-        return registry;
     }
 }

@@ -38,7 +38,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private static final Logger log = LoggerFactory.getLogger(HubSession.class);
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-    private final DefaultHub hub;
+    private final SessionContext context;
     private final String id;
     private final Handshake handshake;
     private final Principal principal;
@@ -66,21 +66,21 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile long bytesIn;
     private volatile long rateLimited;
 
-    HubSession(DefaultHub hub, String id, Handshake handshake, Principal principal, Connection connection) {
-        this.hub = hub;
+    HubSession(SessionContext context, String id, Handshake handshake, Principal principal, Connection connection) {
+        this.context = context;
         this.id = id;
         this.handshake = handshake;
         this.principal = principal;
         this.connection = connection;
-        long now = hub.nanoTime();
+        long now = context.clock().nanoTime();
         this.openedNanos = now;
         this.lastInboundNanos = now;
         this.lastPingNanos = now;
         this.connectedAtMillis = System.currentTimeMillis();
-        var o = hub.options();
+        var o = context.options();
         this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
-                connection, hub.flushExecutor(), this, hub.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
-                hub.counters().queuedBytes);
+                connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
+                context.counters().queuedBytes);
         this.limiter = new RateLimiter(o.rateLimit(), now);
     }
 
@@ -93,7 +93,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public Hub hub() {
-        return hub;
+        return context.hub();
     }
 
     @Override
@@ -193,7 +193,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      */
     void open() {
         if (state.handlerOpening()) {
-            runHandler(() -> hub.handler().onOpen(this));
+            runHandler(() -> context.handler().onOpen(this));
         }
         state.opened();
     }
@@ -230,12 +230,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onText(String text) {
-        handle(Utf8.length(text), () -> hub.handler().onText(this, text));
+        handle(Utf8.length(text), () -> context.handler().onText(this, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        handle(data.remaining(), () -> hub.handler().onBinary(this, data));
+        handle(data.remaining(), () -> context.handler().onBinary(this, data));
     }
 
     /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
@@ -253,12 +253,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onPing(ByteBuffer payload) {
-        lastInboundNanos = hub.nanoTime();
+        lastInboundNanos = context.clock().nanoTime();
     }
 
     @Override
     public void onPong(ByteBuffer payload) {
-        lastInboundNanos = hub.nanoTime();
+        lastInboundNanos = context.clock().nanoTime();
     }
 
     /**
@@ -268,12 +268,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void onError(Throwable cause) {
         if (cause instanceof MessageTooLargeException tooLarge) {
-            hub.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, tooLarge.getMessage());
+            context.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, tooLarge.getMessage());
             beginClose(CloseStatus.MESSAGE_TOO_BIG, false);
             return;
         }
         log.debug("transport error on {}", this, cause);
-        hub.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
+        context.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
     }
 
     @Override
@@ -284,7 +284,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         }
         writer.terminate();
         // Leaving its rooms announces the end and may close others: never nested in other work.
-        Deferral.later(() -> hub.sessionClosed(this, status));
+        Deferral.later(() -> context.ends().sessionEnded(this, status));
     }
 
     /**
@@ -298,20 +298,20 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         if (phase == SessionState.Phase.CLOSED) {
             return false;
         }
-        long now = hub.nanoTime();
+        long now = context.clock().nanoTime();
         lastInboundNanos = now;
         messagesIn++;
         bytesIn += bytes;
-        hub.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
+        context.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
         if (phase == SessionState.Phase.CLOSING) {
             return false; // the transport reads on by itself until the peer's close frame arrives
         }
         if (!limiter.tryAcquire(now)) {
             rateLimited++;
-            hub.counters().rateLimited(this);
-            runHandler(() -> hub.handler().onRateLimited(this));
+            context.counters().rateLimited(this);
+            runHandler(() -> context.handler().onRateLimited(this));
             if (limiter.refusedIsFlood(now)) {
-                hub.counters().error(ErrorKind.RATE_LIMIT_FLOOD, this, "refused more than twice the burst");
+                context.counters().error(ErrorKind.RATE_LIMIT_FLOOD, this, "refused more than twice the burst");
                 beginClose(CloseStatus.RATE_LIMIT_EXCEEDED, true);
             }
             demandNext();
@@ -345,7 +345,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
                 handlerFailureLogged = true;
                 log.error("handler failed on {}; closing it with 1011", this, t);
             }
-            hub.counters().error(ErrorKind.HANDLER, this, String.valueOf(t));
+            context.counters().error(ErrorKind.HANDLER, this, String.valueOf(t));
             beginClose(CloseStatus.SERVER_ERROR, true);
             return false;
         }
@@ -359,7 +359,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return false if the session was already closing or closed
      */
     boolean beginClose(CloseStatus status, boolean drain) {
-        if (!state.close(status, hub.nanoTime())) {
+        if (!state.close(status, context.clock().nanoTime())) {
             return false;
         }
         if (drain) {
@@ -373,7 +373,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     /** Sends the close frame once the current work is done (see {@link Deferral}). */
     private void sendCloseFrame(CloseStatus status) {
-        state.closeSent(hub.nanoTime());
+        state.closeSent(context.clock().nanoTime());
         Deferral.later(() -> connection.close(status));
     }
 
@@ -385,7 +385,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * @return whether this ended an open session (false if it was closing or closed already)
      */
     boolean abort(CloseStatus status) {
-        SessionState.Abort decision = state.abort(status, hub.nanoTime());
+        SessionState.Abort decision = state.abort(status, context.clock().nanoTime());
         if (decision != SessionState.Abort.NOTHING) {
             writer.terminate();
             Deferral.later(connection::abort);
@@ -398,7 +398,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         if (!state.shutdownNotice()) {
             return; // not open (yet), or the shutdown sequence and the opening thread both got here
         }
-        runHandler(() -> hub.handler().onShutdown(this));
+        runHandler(() -> context.handler().onShutdown(this));
         beginClose(CloseStatus.SERVER_SHUTDOWN, true);
     }
 
@@ -413,12 +413,12 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         if (phase == SessionState.Phase.CLOSED) {
             return;
         }
-        var o = hub.options();
+        var o = context.options();
         long writeStarted = writer.writeStartedNanos();
         if (writeStarted != 0 && now - writeStarted > o.writeTimeout().toNanos()) {
             if (abort(CloseStatus.WRITE_TIMEOUT)) {
-                hub.counters().error(ErrorKind.WRITE_TIMEOUT, this, "write in flight longer than " + o.writeTimeout());
-                hub.counters().slowConsumer(this, CloseStatus.WRITE_TIMEOUT);
+                context.counters().error(ErrorKind.WRITE_TIMEOUT, this, "write in flight longer than " + o.writeTimeout());
+                context.counters().slowConsumer(this, CloseStatus.WRITE_TIMEOUT);
             }
             return;
         }
@@ -433,7 +433,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
             return;
         }
         if (now - lastInboundNanos > o.pongTimeout().toNanos()) {
-            hub.counters().error(ErrorKind.HEARTBEAT_TIMEOUT, this, "silent for " + o.pongTimeout());
+            context.counters().error(ErrorKind.HEARTBEAT_TIMEOUT, this, "silent for " + o.pongTimeout());
             beginClose(CloseStatus.HEARTBEAT_TIMEOUT, false);
             return;
         }
@@ -456,17 +456,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void written(int messages, long bytes) {
-        hub.counters().messagesWritten(this, messages, bytes);
+        context.counters().messagesWritten(this, messages, bytes);
     }
 
     @Override
     public void droppedOldest(int messages, long bytes) {
-        hub.counters().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
+        context.counters().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
     }
 
     @Override
     public void refusedNewest(long bytes) {
-        hub.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
+        context.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
     }
 
     /**
@@ -477,14 +477,14 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void overflowed() {
         if (abort(CloseStatus.SLOW_CONSUMER)) {
-            hub.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
+            context.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
         }
     }
 
     @Override
     public void writeFailed(Throwable cause) {
         log.debug("write failed on {}", this, cause);
-        hub.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
+        context.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
         abort(CloseStatus.ABNORMAL);
     }
 

@@ -22,7 +22,7 @@ final class HubTicker implements Runnable {
     /** Ticks that may be missed before the timer counts as stalled, whatever the limit. */
     private static final int STALL_PERIODS = 5;
 
-    private final DefaultHub hub;
+    private final SessionRegistry registry;
     private final Scheduler scheduler;
     private final Duration period;
     private final long handshakeTimeoutNanos;
@@ -31,8 +31,8 @@ final class HubTicker implements Runnable {
     /** When the last tick began, in the scheduler's clock; written by the tick, read by health checks. */
     private volatile long lastTickNanos;
 
-    HubTicker(DefaultHub hub, Scheduler scheduler, HubOptions options) {
-        this.hub = hub;
+    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options) {
+        this.registry = registry;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -91,10 +91,10 @@ final class HubTicker implements Runnable {
         try {
             long now = scheduler.nanoTime();
             lastTickNanos = now;
-            for (HubSession s : hub.registry().live.values()) {
+            for (HubSession s : registry.live()) {
                 s.tick(now);
             }
-            for (Reservation r : hub.registry().pending()) {
+            for (Reservation r : registry.pending()) {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }
         } catch (RuntimeException e) {

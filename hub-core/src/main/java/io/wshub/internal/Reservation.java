@@ -23,10 +23,13 @@ final class Reservation implements Admission.Accepted {
     final Handshake handshake;
     final Principal principal;
     final long createdNanos;
+    private final long maxMessageBytes;
     private final AtomicInteger state = new AtomicInteger(PENDING);
 
-    Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos) {
+    Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos,
+                long maxMessageBytes) {
         this.hub = hub;
+        this.maxMessageBytes = maxMessageBytes;
         this.id = id;
         this.handshake = handshake;
         this.principal = principal;
@@ -40,7 +43,7 @@ final class Reservation implements Admission.Accepted {
 
     @Override
     public long maxMessageBytes() {
-        return hub.options().maxMessageBytes();
+        return maxMessageBytes;
     }
 
     @Override

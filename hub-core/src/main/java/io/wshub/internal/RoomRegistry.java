@@ -1,11 +1,12 @@
 package io.wshub.internal;
 
-import io.wshub.ErrorKind;
+import io.wshub.Hub;
 import io.wshub.Message;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -30,14 +31,36 @@ import java.util.function.Function;
  * thread ever holds two rooms' locks. A close decided under a room's lock (a recipient whose queue
  * overflows) is carried out after the lock is released, by {@link Deferral}: no close, leave or
  * announcement runs under a room's lock.
+ *
+ * <p>A room is its lock and its member array: membership changes under the lock and publish a new
+ * array, so a fan-out reads one volatile array and allocates nothing. Later, a room's fan-out is
+ * where its messages get their place in the room's order (sequence numbers, history).
  */
 final class RoomRegistry implements Rooms {
 
-    private final DefaultHub hub;
+    private static final HubSession[] NO_MEMBERS = new HubSession[0];
+
+    /** One room: its monitor is the room's lock. */
+    private static final class Room {
+        final String name;
+        /** Copy-on-write; replaced under the lock, read without it. */
+        volatile HubSession[] members = NO_MEMBERS;
+        /** Set under the lock when the room emptied and left the registry; a removed room is never reused. */
+        boolean removed;
+
+        Room(String name) {
+            this.name = name;
+        }
+    }
+
+    private final Hub owner;
+    private final BrokerCalls broker;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
-    RoomRegistry(DefaultHub hub) {
-        this.hub = hub;
+    /** @param owner the hub whose sessions may join; anyone else's are refused */
+    RoomRegistry(Hub owner, BrokerCalls broker) {
+        this.owner = owner;
+        this.broker = broker;
     }
 
     @Override
@@ -47,7 +70,7 @@ final class RoomRegistry implements Rooms {
 
     @Override
     public boolean join(Session session, String name, Function<List<String>, Message> reply, Message announcement) {
-        HubSession s = hub.own(session);
+        HubSession s = own(session);
         requireName(name);
         Deferral.Scope scope = Deferral.enter();
         try {
@@ -65,7 +88,7 @@ final class RoomRegistry implements Rooms {
                 if (room.removed) {
                     continue; // it emptied under us: join its successor
                 }
-                joined = !s.isClosed() && room.add(s);
+                joined = !s.isClosed() && add(room, s);
                 if (joined) {
                     s.addRoom(name);
                     if (announcement != null) {
@@ -85,9 +108,9 @@ final class RoomRegistry implements Rooms {
                 leave(s, name);
                 return false;
             }
-            hub.publish(() -> hub.broker().roomJoined(name, s.id()));
+            broker.roomJoined(name, s.id());
             if (announcement != null) {
-                hub.publish(() -> hub.broker().publishRoom(name, announcement, s.id()));
+                broker.publishRoom(name, announcement, s.id());
             }
             return true;
         }
@@ -100,7 +123,7 @@ final class RoomRegistry implements Rooms {
 
     @Override
     public boolean leave(Session session, String name, Message announcement) {
-        HubSession s = hub.own(session);
+        HubSession s = own(session);
         requireName(name);
         Deferral.Scope scope = Deferral.enter();
         try {
@@ -116,20 +139,20 @@ final class RoomRegistry implements Rooms {
             return false;
         }
         synchronized (room) {
-            if (!room.remove(s)) {
+            if (!remove(room, s)) {
                 return false;
             }
             s.removeRoom(name);
-            if (room.isEmpty()) {
+            if (room.members.length == 0) {
                 room.removed = true;
                 rooms.remove(name, room);
             } else if (announcement != null) {
                 offerToMembers(room, announcement, null);
             }
         }
-        hub.publish(() -> hub.broker().roomLeft(name, s.id()));
+        broker.roomLeft(name, s.id());
         if (announcement != null) {
-            hub.publish(() -> hub.broker().publishRoom(name, announcement, s.id()));
+            broker.publishRoom(name, announcement, s.id());
         }
         return true;
     }
@@ -151,7 +174,7 @@ final class RoomRegistry implements Rooms {
         if (room == null) {
             return false;
         }
-        for (HubSession m : room.members()) {
+        for (HubSession m : room.members) {
             if (m == session) {
                 return true;
             }
@@ -168,25 +191,21 @@ final class RoomRegistry implements Rooms {
     /** The room's members here and on other nodes, sorted. */
     private List<String> members(Room room) {
         Set<String> ids = new TreeSet<>();
-        for (HubSession m : room.members()) {
+        for (HubSession m : room.members) {
             ids.add(m.id());
         }
         return remoteAnd(ids, room.name);
     }
 
     private List<String> remoteAnd(Set<String> ids, String name) {
-        try {
-            ids.addAll(hub.broker().remoteMembers(name));
-        } catch (RuntimeException e) {
-            hub.counters().error(ErrorKind.BROKER, null, "remoteMembers: " + e);
-        }
+        ids.addAll(broker.remoteMembers(name));
         return List.copyOf(ids);
     }
 
     @Override
     public Collection<Session> localMembers(String name) {
         Room room = rooms.get(name);
-        return room == null ? List.of() : List.of(room.members());
+        return room == null ? List.of() : List.of(room.members);
     }
 
     @Override
@@ -204,7 +223,7 @@ final class RoomRegistry implements Rooms {
         requireName(name);
         String exceptId = except == null ? null : except.id();
         int queued = deliverLocal(name, frame, exceptId);
-        hub.publish(() -> hub.broker().publishRoom(name, frame, exceptId));
+        broker.publishRoom(name, frame, exceptId);
         return queued;
     }
 
@@ -227,12 +246,49 @@ final class RoomRegistry implements Rooms {
     /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
     private static int offerToMembers(Room room, Message frame, String exceptId) {
         int queued = 0;
-        for (HubSession m : room.members()) {
+        for (HubSession m : room.members) {
             if (!m.id().equals(exceptId) && m.offer(frame, true) == SendResult.QUEUED) {
                 queued++;
             }
         }
         return queued;
+    }
+
+    /** Adds a member; the caller holds the room's lock. */
+    private static boolean add(Room room, HubSession s) {
+        HubSession[] current = room.members;
+        for (HubSession m : current) {
+            if (m == s) {
+                return false;
+            }
+        }
+        HubSession[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = s;
+        room.members = next;
+        return true;
+    }
+
+    /** Removes a member; the caller holds the room's lock. */
+    private static boolean remove(Room room, HubSession s) {
+        HubSession[] current = room.members;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == s) {
+                HubSession[] next = new HubSession[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                room.members = next;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This hub's own session behind the public type. */
+    private HubSession own(Session session) {
+        if (session instanceof HubSession s && s.hub() == owner) {
+            return s;
+        }
+        throw new IllegalArgumentException("session " + session + " does not belong to this hub");
     }
 
     private static void requireName(String name) {

@@ -1,5 +1,6 @@
 package io.wshub.internal;
 
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +15,7 @@ final class SessionRegistry {
     /** id → the Reservation or HubSession holding it. */
     private final ConcurrentHashMap<String, Object> claims = new ConcurrentHashMap<>();
     /** Open sessions, visible or not yet; what the ticker, broadcasts and shutdown visit. */
-    final ConcurrentHashMap<String, HubSession> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HubSession> live = new ConcurrentHashMap<>();
     private final Set<Reservation> pending = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
     private final int maxSlots;
@@ -84,5 +85,15 @@ final class SessionRegistry {
 
     Iterable<Reservation> pending() {
         return pending;
+    }
+
+    /** The open sessions, visible or not yet: a live view, safe to iterate while they come and go. */
+    Collection<HubSession> live() {
+        return live.values();
+    }
+
+    /** How many sessions are open. */
+    int liveCount() {
+        return live.size();
     }
 }

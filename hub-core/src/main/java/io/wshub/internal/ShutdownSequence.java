@@ -1,6 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
+import io.wshub.spi.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +19,21 @@ final class ShutdownSequence {
     /** After dropping connections, how long transports get to report their ends before we stop anyway. */
     private static final Duration ABORT_SETTLE = Duration.ofSeconds(1);
 
-    private final DefaultHub hub;
+    private final SessionRegistry registry;
+    private final Scheduler scheduler;
+    /** Stops the hub's parts (its ticker, broker and flush threads) once the sessions are gone. */
+    private final Runnable stopParts;
+    /** Stops the timer, last: the sequence's own steps run on it. */
+    private final Runnable stopTimer;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    ShutdownSequence(DefaultHub hub) {
-        this.hub = hub;
+    ShutdownSequence(SessionRegistry registry, Scheduler scheduler, Runnable stopParts, Runnable stopTimer) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.stopParts = stopParts;
+        this.stopTimer = stopTimer;
     }
 
     boolean isStarted() {
@@ -35,26 +44,26 @@ final class ShutdownSequence {
         if (!started.compareAndSet(false, true)) {
             return done;
         }
-        int sessions = hub.registry().live.size();
+        int sessions = registry.liveCount();
         log.info("shutting down: {} sessions, grace {}", sessions, grace);
-        for (HubSession s : hub.registry().live.values()) {
+        for (HubSession s : registry.live()) {
             if (s.isVisible()) {
                 s.shutdown();
             }
             // A session still opening may already have sent its welcome; the opening thread shuts
             // it down, notice included, as soon as it is visible (DefaultHub.open).
         }
-        if (hub.registry().live.isEmpty()) {
+        if (registry.liveCount() == 0) {
             finish();
         } else {
-            hub.scheduler().schedule(this::dropRemaining, grace);
+            scheduler.schedule(this::dropRemaining, grace);
         }
         return done;
     }
 
     /** A session closed; the last one ends the shutdown. */
     void sessionGone() {
-        if (started.get() && hub.registry().live.isEmpty()) {
+        if (started.get() && registry.liveCount() == 0) {
             finish();
         }
     }
@@ -63,27 +72,27 @@ final class ShutdownSequence {
         if (finished.get()) {
             return;
         }
-        int remaining = hub.registry().live.size();
+        int remaining = registry.liveCount();
         if (remaining > 0) {
             log.warn("shutdown grace period over: dropping {} connections whose queues did not drain", remaining);
-            for (HubSession s : hub.registry().live.values()) {
+            for (HubSession s : registry.live()) {
                 s.abort(CloseStatus.SERVER_SHUTDOWN);
             }
         }
-        hub.scheduler().schedule(this::finish, ABORT_SETTLE);
+        scheduler.schedule(this::finish, ABORT_SETTLE);
     }
 
     private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        int stragglers = hub.registry().live.size();
+        int stragglers = registry.liveCount();
         if (stragglers > 0) {
             log.warn("{} transports did not report their close after being dropped", stragglers);
         }
-        hub.stopInternals();
+        stopParts.run();
         log.info("shutdown complete");
         done.complete(null);
-        hub.stopScheduler();
+        stopTimer.run();
     }
 }

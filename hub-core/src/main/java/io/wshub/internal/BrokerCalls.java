@@ -1,0 +1,123 @@
+package io.wshub.internal;
+
+import io.wshub.ErrorKind;
+import io.wshub.Message;
+import io.wshub.spi.Broker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The hub's calls to its {@link Broker}: a broker that throws never stops the hub or its caller.
+ * Each failure is counted as {@link ErrorKind#BROKER} and answered with what keeps the node
+ * working on its own: an id claim succeeds (local uniqueness has to do), a private message to
+ * another node is not found, the remote members are none, the broker is down.
+ */
+final class BrokerCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(BrokerCalls.class);
+
+    private final Broker broker;
+    private final HubCounters counters;
+
+    BrokerCalls(Broker broker, HubCounters counters) {
+        this.broker = broker;
+        this.counters = counters;
+    }
+
+    void start(Broker.Delivery delivery) {
+        broker.start(delivery);
+    }
+
+    void stop() {
+        try {
+            broker.stop();
+        } catch (RuntimeException e) {
+            log.warn("broker failed to stop", e);
+        }
+    }
+
+    boolean isUp() {
+        try {
+            return broker.isUp();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    void publishBroadcast(Message message, String exceptSessionId) {
+        try {
+            broker.publishBroadcast(message, exceptSessionId);
+        } catch (RuntimeException e) {
+            failed("publishBroadcast", e);
+        }
+    }
+
+    void publishRoom(String room, Message message, String exceptSessionId) {
+        try {
+            broker.publishRoom(room, message, exceptSessionId);
+        } catch (RuntimeException e) {
+            failed("publishRoom", e);
+        }
+    }
+
+    /** Whether a node took the message for the session; false when none has it, or the broker failed. */
+    boolean publishPrivate(String sessionId, Message message) {
+        try {
+            return broker.publishPrivate(sessionId, message);
+        } catch (RuntimeException e) {
+            failed("publishPrivate", e);
+            return false;
+        }
+    }
+
+    /** Whether no other node holds the id; true when the broker fails (a broker outage never stops the node). */
+    boolean claimSessionId(String sessionId) {
+        try {
+            return broker.claimSessionId(sessionId);
+        } catch (RuntimeException e) {
+            failed("claimSessionId", e);
+            return true;
+        }
+    }
+
+    void releaseSessionId(String sessionId) {
+        try {
+            broker.releaseSessionId(sessionId);
+        } catch (RuntimeException e) {
+            failed("releaseSessionId", e);
+        }
+    }
+
+    void roomJoined(String room, String sessionId) {
+        try {
+            broker.roomJoined(room, sessionId);
+        } catch (RuntimeException e) {
+            failed("roomJoined", e);
+        }
+    }
+
+    void roomLeft(String room, String sessionId) {
+        try {
+            broker.roomLeft(room, sessionId);
+        } catch (RuntimeException e) {
+            failed("roomLeft", e);
+        }
+    }
+
+    /** The room's members on other nodes; none when the broker fails. */
+    Collection<String> remoteMembers(String room) {
+        try {
+            return broker.remoteMembers(room);
+        } catch (RuntimeException e) {
+            failed("remoteMembers", e);
+            return List.of();
+        }
+    }
+
+    private void failed(String call, RuntimeException e) {
+        counters.error(ErrorKind.BROKER, null, call + ": " + e);
+    }
+}

@@ -1,0 +1,27 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.Hub;
+import io.wshub.HubHandler;
+import io.wshub.HubOptions;
+
+import java.util.concurrent.Executor;
+
+/**
+ * What every session of one hub is built with, made once by the hub: its settings, the
+ * application's handler, the counters, the clock, the flush executor, and where a session reports
+ * its end. One instance per hub, so a session holds one reference for all of them.
+ *
+ * @param hub           the hub, for {@link io.wshub.Session#hub()}
+ * @param flushExecutor runs the writes of large fan-outs
+ * @param ends          hears that the transport ended a session
+ */
+record SessionContext(Hub hub, HubOptions options, HubHandler handler, HubCounters counters, NanoClock clock,
+                      Executor flushExecutor, Ends ends) {
+
+    /** Where a session reports its end, once, after the work that decided it (see {@link Deferral}). */
+    @FunctionalInterface
+    interface Ends {
+        void sessionEnded(HubSession session, CloseStatus status);
+    }
+}
