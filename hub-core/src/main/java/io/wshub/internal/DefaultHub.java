@@ -246,6 +246,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             return s;
         }
         s.open();
+        registry.shown(s);
         if (isShuttingDown()) {
             s.shutdown(); // shutdown began while it opened and may not have seen it
         }
@@ -311,9 +312,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         int queued = 0;
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
-            for (HubSession s : registry.live()) {
-                if (s.isVisible() && !s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
-                    queued++;
+            for (int i = 0; i < SessionRegistry.STRIPES; i++) {
+                for (HubSession s : registry.visibleStripe(i)) {
+                    if (!s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
+                        queued++;
+                    }
                 }
             }
         } finally {

@@ -6,7 +6,6 @@ import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -32,19 +31,17 @@ import java.util.function.Function;
  * overflows) is carried out after the lock is released, by {@link Deferral}: no close, leave or
  * announcement runs under a room's lock.
  *
- * <p>A room is its lock and its member array: membership changes under the lock and publish a new
- * array, so a fan-out reads one volatile array and allocates nothing. Later, a room's fan-out is
+ * <p>A room is its lock and its member array ({@link SessionArrays}): membership changes under the
+ * lock and publish a new array, so a fan-out reads one volatile array and allocates nothing. Later, a room's fan-out is
  * where its messages get their place in the room's order (sequence numbers, history).
  */
 final class RoomRegistry implements Rooms {
 
-    private static final HubSession[] NO_MEMBERS = new HubSession[0];
-
     /** One room: its monitor is the room's lock. */
-    private static final class Room {
+    static final class Room {
         final String name;
         /** Copy-on-write; replaced under the lock, read without it. */
-        volatile HubSession[] members = NO_MEMBERS;
+        volatile HubSession[] members = SessionArrays.NONE;
         /** Set under the lock when the room emptied and left the registry; a removed room is never reused. */
         boolean removed;
 
@@ -256,31 +253,18 @@ final class RoomRegistry implements Rooms {
 
     /** Adds a member; the caller holds the room's lock. */
     private static boolean add(Room room, HubSession s) {
-        HubSession[] current = room.members;
-        for (HubSession m : current) {
-            if (m == s) {
-                return false;
-            }
-        }
-        HubSession[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = s;
+        HubSession[] next = SessionArrays.with(room.members, s);
+        boolean added = next != room.members;
         room.members = next;
-        return true;
+        return added;
     }
 
     /** Removes a member; the caller holds the room's lock. */
     private static boolean remove(Room room, HubSession s) {
-        HubSession[] current = room.members;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == s) {
-                HubSession[] next = new HubSession[current.length - 1];
-                System.arraycopy(current, 0, next, 0, i);
-                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                room.members = next;
-                return true;
-            }
-        }
-        return false;
+        HubSession[] next = SessionArrays.without(room.members, s);
+        boolean removed = next != room.members;
+        room.members = next;
+        return removed;
     }
 
     /** This hub's own session behind the public type. */

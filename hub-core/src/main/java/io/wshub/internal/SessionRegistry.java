@@ -9,19 +9,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Who holds which id, and how many connection slots are taken. An id is claimed by a
  * {@link Reservation} at admission and passes to its {@link HubSession} at open; a slot is held
  * from admission until the session closes or the reservation ends.
+ *
+ * <p>The sessions a hub-wide fan-out reaches — visible from their {@code onOpen}'s return until
+ * their end — are also kept in copy-on-write stripes ({@link SessionArrays}): the fan-out reads
+ * arrays, not the map's nodes nor each session's state, and a session coming or going copies one
+ * stripe, a {@value #STRIPES}th of them.
  */
 final class SessionRegistry {
+
+    static final int STRIPES = 32;
+
+    /** One stripe of the visible sessions: its monitor guards changes. */
+    private static final class Stripe {
+        /** Copy-on-write; replaced under the lock, read without it. */
+        volatile HubSession[] sessions = SessionArrays.NONE;
+    }
 
     /** id → the Reservation or HubSession holding it. */
     private final ConcurrentHashMap<String, Object> claims = new ConcurrentHashMap<>();
     /** Open sessions, visible or not yet; what the ticker, broadcasts and shutdown visit. */
     private final ConcurrentHashMap<String, HubSession> live = new ConcurrentHashMap<>();
     private final Set<Reservation> pending = ConcurrentHashMap.newKeySet();
+    private final Stripe[] stripes = new Stripe[STRIPES];
     private final AtomicInteger slots = new AtomicInteger();
     private final int maxSlots;
 
     SessionRegistry(int maxSlots) {
         this.maxSlots = maxSlots;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
     }
 
     /** Takes a connection slot; false when all are taken. */
@@ -69,12 +86,38 @@ final class SessionRegistry {
         live.put(s.id(), s);
     }
 
-    /** The session closed: frees its id and slot. */
+    /** The session's {@code onOpen} returned: hub-wide fan-outs reach it from now on. */
+    void shown(HubSession s) {
+        Stripe stripe = stripeOf(s);
+        synchronized (stripe) {
+            if (s.isVisible()) { // not if its end was reported meanwhile
+                stripe.sessions = SessionArrays.with(stripe.sessions, s);
+            }
+        }
+    }
+
+    /** The session closed: frees its id and slot, and fan-outs no longer reach it. */
     void remove(HubSession s) {
+        Stripe stripe = stripeOf(s);
+        synchronized (stripe) {
+            stripe.sessions = SessionArrays.without(stripe.sessions, s);
+        }
         if (live.remove(s.id(), s)) {
             claims.remove(s.id(), s);
             releaseSlot();
         }
+    }
+
+    /**
+     * One stripe of the sessions a hub-wide fan-out reaches ({@code 0 <= i < STRIPES}). A session
+     * that just ended may still be in it: an offer to it is refused by its writer.
+     */
+    HubSession[] visibleStripe(int i) {
+        return stripes[i].sessions;
+    }
+
+    private Stripe stripeOf(HubSession s) {
+        return stripes[Math.floorMod(s.id().hashCode(), STRIPES)];
     }
 
     /** The open, visible session with this id, or null. */

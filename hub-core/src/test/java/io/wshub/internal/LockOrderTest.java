@@ -83,7 +83,7 @@ class LockOrderTest {
         void noteRoomLocks(String where) {
             for (MonitorInfo m : THREADS.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0]
                     .getLockedMonitors()) {
-                if (m.getClassName().equals(Room.class.getName())) {
+                if (m.getClassName().equals(RoomRegistry.Room.class.getName())) {
                     roomLocksHeld.add(where + " under a room's lock");
                 }
             }
