@@ -143,14 +143,14 @@ final class ClientMachine {
         // The transport's idle timeout is only a backstop: the heartbeat notices silence first.
         ClientConnectRequest request = new ClientConnectRequest(url, requestHeaders, options.handshakeTimeout(),
                 options.maxMessageBytes(), options.pongTimeout().multipliedBy(2));
-        l.handshakeTimer = schedule(options.handshakeTimeout(), () -> handshakeTimedOut(l));
+        Scheduler.Cancellable deadline = schedule(options.handshakeTimeout(), () -> handshakeTimedOut(l));
         CompletableFuture<ClientConnection> connecting;
         try {
             connecting = transport.connect(request, l);
         } catch (RuntimeException e) {
             connecting = CompletableFuture.failedFuture(e);
         }
-        l.connecting = connecting;
+        l.attempting(connecting, deadline);
         connecting.whenComplete((connection, error) -> post(() -> connected(l, connection, error)));
     }
 
@@ -169,16 +169,13 @@ final class ClientMachine {
             }
             return;
         }
-        Link.cancel(l.handshakeTimer);
-        l.handshakeTimer = null;
+        l.handshakeAnswered();
         if (error != null) {
             ended(l, connectFailure(l.url, error));
             return;
         }
-        l.connection = connection;
-        l.phase = Link.Phase.RESTORING;
+        l.upgraded(connection, schedule(options.restoreTimeout(), () -> restoreTimedOut(l)));
         inbound.start(l);
-        l.restoreTimer = schedule(options.restoreTimeout(), () -> restoreTimedOut(l));
         restore(l, 0);
     }
 
@@ -200,7 +197,7 @@ final class ClientMachine {
     }
 
     private void handshakeTimedOut(Link l) {
-        if (l == link && l.phase == Link.Phase.HANDSHAKING) {
+        if (l == link && l.phase() == Link.Phase.HANDSHAKING) {
             dropped(l, new ConnectFailedException(l.url, "handshake with " + l.url + " did not complete within "
                     + options.handshakeTimeout(), new TimeoutException()));
         }
@@ -242,17 +239,14 @@ final class ClientMachine {
     }
 
     private void restoreTimedOut(Link l) {
-        if (l == link && l.phase == Link.Phase.RESTORING) {
+        if (l == link && l.phase() == Link.Phase.RESTORING) {
             dropped(l, new ConnectFailedException(l.url, "restoring state on " + l.url + " did not complete within "
                     + options.restoreTimeout(), new TimeoutException()));
         }
     }
 
     private void opened(Link l) {
-        Link.cancel(l.restoreTimer);
-        l.restoreTimer = null;
-        l.phase = Link.Phase.OPEN;
-        l.openedAtNanos = scheduler.nanoTime();
+        l.opened(scheduler.nanoTime());
         everOpen = true;
         setState(ClientState.OPEN);
         openWaiters.forEach(f -> f.complete(null));
@@ -271,11 +265,8 @@ final class ClientMachine {
     }
 
     void closedByPeer(Link l, CloseStatus status) {
-        if (l.phase == Link.Phase.CLOSING) {
-            Link.cancel(l.closeTimer); // the close handshake finished: no need to drop the socket
-            l.phase = Link.Phase.ENDED;
-        } else if (l == link) {
-            ended(l, ConnectionLostException.closed(l.url, status, l.lastError));
+        if (!l.closeAnswered() && l == link) {
+            ended(l, ConnectionLostException.closed(l.url, status, l.lastError()));
         }
     }
 
@@ -283,19 +274,19 @@ final class ClientMachine {
 
     /** We give up on this attempt or connection: drop it and handle the ending. */
     void dropped(Link l, ClientException cause) {
-        if (l.connection != null) {
-            l.connection.abort();
-        } else if (l.connecting != null) {
-            l.connecting.cancel(true);
+        if (l.connection() != null) {
+            l.connection().abort();
+        } else if (l.connecting() != null) {
+            l.connecting().cancel(true);
         }
         ended(l, cause);
     }
 
     private void ended(Link l, ClientException cause) {
-        boolean wasOpen = l.phase == Link.Phase.OPEN;
+        boolean wasOpen = l.phase() == Link.Phase.OPEN;
         boolean stable = wasOpen
-                && scheduler.nanoTime() - l.openedAtNanos >= options.backoffResetAfter().toNanos();
-        l.phase = Link.Phase.ENDED;
+                && scheduler.nanoTime() - l.openedAtNanos() >= options.backoffResetAfter().toNanos();
+        l.end();
         link = null;
         l.cancelTimers();
         failLinkWaiters(l, cause); // the write in flight, if any, ends through its own callback
@@ -392,7 +383,7 @@ final class ClientMachine {
             rtt.completeExceptionally(closedException());
             return;
         }
-        if (l == null || l.phase != Link.Phase.OPEN) {
+        if (l == null || l.phase() != Link.Phase.OPEN) {
             rtt.completeExceptionally(new ClientException("not connected (" + state + ")", null));
             return;
         }
@@ -447,16 +438,15 @@ final class ClientMachine {
     }
 
     private void closeLink(Link l) {
-        if (l.connection == null) {
-            l.phase = Link.Phase.ENDED;
-            if (l.connecting != null) {
-                l.connecting.cancel(true);
+        ClientConnection connection = l.connection();
+        if (connection == null) {
+            l.end();
+            if (l.connecting() != null) {
+                l.connecting().cancel(true);
             }
             return;
         }
-        l.phase = Link.Phase.CLOSING;
-        ClientConnection connection = l.connection;
-        l.closeTimer = schedule(options.closeTimeout(), connection::abort); // a server that never answers the close
+        l.closing(schedule(options.closeTimeout(), connection::abort)); // a server that never answers the close
         connection.close(CloseStatus.NORMAL);
     }
 

@@ -44,17 +44,17 @@ final class Inbound {
     /** The connection is up: starts its heartbeat and asks for the first message. */
     void start(Link l) {
         long now = scheduler.nanoTime();
-        l.heartbeat = new Heartbeat(options.pingInterval().toNanos(), options.pongTimeout().toNanos(), now);
+        l.startHeartbeat(new Heartbeat(options.pingInterval().toNanos(), options.pongTimeout().toNanos(), now));
         scheduleHeartbeat(l, now);
         demand(l);
     }
 
     void message(Link l, Message frame) {
-        if (!machine.isCurrent(l) || l.heartbeat == null) {
+        if (!machine.isCurrent(l) || l.heartbeat() == null) {
             return;
         }
-        l.demanded = false;
-        l.heartbeat.heard(scheduler.nanoTime());
+        l.demandUsed();
+        l.heartbeat().heard(scheduler.nanoTime());
         replies.offer(frame);
         if (handler != null) {
             try {
@@ -63,19 +63,19 @@ final class Inbound {
                 log.warn("message handler failed", e);
             }
             demand(l);
-        } else if (mailbox.offer(frame) || l.phase == Link.Phase.RESTORING) {
+        } else if (mailbox.offer(frame) || l.phase() == Link.Phase.RESTORING) {
             demand(l); // while restoring, keep reading: a hook may be waiting for its reply
         } else {
-            l.paused = true;
+            l.pause();
         }
     }
 
     void pong(Link l) {
-        if (!machine.isCurrent(l) || l.heartbeat == null) {
+        if (!machine.isCurrent(l) || l.heartbeat() == null) {
             return;
         }
         long now = scheduler.nanoTime();
-        l.heartbeat.heard(now);
+        l.heartbeat().heard(now);
         for (Link.PingWaiter ping : l.pings) {
             ping.rtt().complete(Duration.ofNanos(now - ping.sentAtNanos()));
         }
@@ -84,7 +84,7 @@ final class Inbound {
 
     /** Sends a ping now. */
     void ping(Link l) {
-        l.connection.ping(NO_PAYLOAD.duplicate());
+        l.connection().ping(NO_PAYLOAD.duplicate());
     }
 
     /** The client closed: receivers get what is left, then the closed exception. */
@@ -95,23 +95,21 @@ final class Inbound {
     }
 
     private void demand(Link l) {
-        if (!l.demanded) {
-            l.demanded = true;
-            l.connection.demand();
+        if (l.claimDemand()) {
+            l.connection().demand();
         }
     }
 
     private void resumeReading() {
         Link l = machine.currentLink();
-        if (l != null && l.paused) {
-            l.paused = false;
-            l.heartbeat.heard(scheduler.nanoTime());
+        if (l != null && l.unpause()) {
+            l.heartbeat().heard(scheduler.nanoTime());
             demand(l);
         }
     }
 
     private void scheduleHeartbeat(Link l, long now) {
-        l.heartbeatTimer = machine.schedule(Duration.ofNanos(l.heartbeat.nanosUntilNextTick(now)), () -> heartbeatTick(l));
+        l.heartbeatTimer(machine.schedule(Duration.ofNanos(l.heartbeat().nanosUntilNextTick(now)), () -> heartbeatTick(l)));
     }
 
     private void heartbeatTick(Link l) {
@@ -119,10 +117,10 @@ final class Inbound {
             return;
         }
         long now = scheduler.nanoTime();
-        if (l.paused) {
-            l.heartbeat.heard(now); // we stopped reading: the silence is ours, not the peer's
+        if (l.isPaused()) {
+            l.heartbeat().heard(now); // we stopped reading: the silence is ours, not the peer's
         }
-        switch (l.heartbeat.tick(now)) {
+        switch (l.heartbeat().tick(now)) {
             case DEAD -> {
                 machine.dropped(l, new ConnectionLostException(l.url, CloseStatus.HEARTBEAT_TIMEOUT,
                         "no pong or other frame from " + l.url + " within " + options.pongTimeout(), null));

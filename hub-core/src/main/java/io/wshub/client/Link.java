@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * the client's serial executor, tagged with itself, so events of a connection the client has
  * already left behind are recognised and ignored.
  *
- * <p>Every field but the final ones is confined to the client's serial executor.
+ * <p>Its state is its own, changed only through its methods, each named for what happened; all
+ * of it is confined to the client's serial queue.
  */
 final class Link implements ClientConnectionListener {
 
@@ -44,29 +45,180 @@ final class Link implements ClientConnectionListener {
 
     final URI url;
     final boolean firstConnection;
+    /** Restore hooks' sends, written before anything else; the queue is the link's, filled and drained by the client. */
+    final ArrayDeque<PendingSend> restoreSends = new ArrayDeque<>();
+    /** Pings waiting for a pong; the list is the link's, filled and answered by the client. */
+    final List<PingWaiter> pings = new ArrayList<>();
     private final ClientMachine machine;
 
-    Phase phase = Phase.HANDSHAKING;
-    CompletableFuture<ClientConnection> connecting;
-    ClientConnection connection;
-    Scheduler.Cancellable handshakeTimer;
-    Scheduler.Cancellable restoreTimer;
-    Scheduler.Cancellable heartbeatTimer;
-    Scheduler.Cancellable closeTimer;
-    Heartbeat heartbeat;
-    final ArrayDeque<PendingSend> restoreSends = new ArrayDeque<>();
-    final List<PingWaiter> pings = new ArrayList<>();
-    PendingSend inFlight;
-    boolean writeFailed; // the connection is unusable; its close report is on the way
-    boolean demanded;   // a demand is outstanding: the transport may deliver one message
-    boolean paused;     // stopped reading because the receive queue is full
-    long openedAtNanos;
-    Throwable lastError;
+    private Phase phase = Phase.HANDSHAKING;
+    private CompletableFuture<ClientConnection> connecting;
+    private ClientConnection connection;
+    private Scheduler.Cancellable handshakeTimer;
+    private Scheduler.Cancellable restoreTimer;
+    private Scheduler.Cancellable heartbeatTimer;
+    private Scheduler.Cancellable closeTimer;
+    private Heartbeat heartbeat;
+    private PendingSend inFlight;
+    /** The connection is unusable; its close report is on the way. */
+    private boolean writeFailed;
+    /** A demand is outstanding: the transport may deliver one message. */
+    private boolean demanded;
+    /** Stopped reading because the receive queue is full. */
+    private boolean paused;
+    private long openedAtNanos;
+    private Throwable lastError;
 
     Link(ClientMachine machine, URI url, boolean firstConnection) {
         this.machine = machine;
         this.url = url;
         this.firstConnection = firstConnection;
+    }
+
+    // ---- its life: handshaking → restoring → open → closing → ended ----
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** The attempt is made: the transport's future and the deadline of its handshake. */
+    void attempting(CompletableFuture<ClientConnection> future, Scheduler.Cancellable handshakeDeadline) {
+        connecting = future;
+        handshakeTimer = handshakeDeadline;
+    }
+
+    /** The attempt was answered (upgraded or not): its handshake deadline is gone. */
+    void handshakeAnswered() {
+        cancel(handshakeTimer);
+        handshakeTimer = null;
+    }
+
+    /** Upgraded: the restore hooks run now, within the deadline. */
+    void upgraded(ClientConnection upgraded, Scheduler.Cancellable restoreDeadline) {
+        connection = upgraded;
+        phase = Phase.RESTORING;
+        restoreTimer = restoreDeadline;
+    }
+
+    /** Restored: buffered and new sends are written from now on. */
+    void opened(long nowNanos) {
+        cancel(restoreTimer);
+        restoreTimer = null;
+        phase = Phase.OPEN;
+        openedAtNanos = nowNanos;
+    }
+
+    /** Closed by the client: the peer has until the timer fires to answer the close frame. */
+    void closing(Scheduler.Cancellable closeDeadline) {
+        phase = Phase.CLOSING;
+        closeTimer = closeDeadline;
+    }
+
+    /**
+     * The peer's close arrived.
+     *
+     * @return whether it answered the client's own close (the link is over, nothing else to do)
+     */
+    boolean closeAnswered() {
+        if (phase != Phase.CLOSING) {
+            return false;
+        }
+        cancel(closeTimer); // the close handshake finished: no need to drop the socket
+        phase = Phase.ENDED;
+        return true;
+    }
+
+    /** Over: the client no longer listens to it. */
+    void end() {
+        phase = Phase.ENDED;
+    }
+
+    CompletableFuture<ClientConnection> connecting() {
+        return connecting;
+    }
+
+    /** The connection, once upgraded; null before. */
+    ClientConnection connection() {
+        return connection;
+    }
+
+    long openedAtNanos() {
+        return openedAtNanos;
+    }
+
+    /** What the transport last reported as an error, for the exception that ends the link. */
+    Throwable lastError() {
+        return lastError;
+    }
+
+    // ---- reading ----
+
+    /** The heartbeat, from the upgrade on; null before. */
+    Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    void startHeartbeat(Heartbeat h) {
+        heartbeat = h;
+    }
+
+    void heartbeatTimer(Scheduler.Cancellable next) {
+        heartbeatTimer = next;
+    }
+
+    /** @return whether to ask the transport for a message now (none is outstanding) */
+    boolean claimDemand() {
+        if (demanded) {
+            return false;
+        }
+        demanded = true;
+        return true;
+    }
+
+    /** A message arrived: it used up the demand. */
+    void demandUsed() {
+        demanded = false;
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    void pause() {
+        paused = true;
+    }
+
+    /** @return whether it was paused */
+    boolean unpause() {
+        boolean was = paused;
+        paused = false;
+        return was;
+    }
+
+    // ---- writing ----
+
+    /** Whether the next write may start: upgraded, nothing in flight, no write failed. */
+    boolean mayWrite() {
+        return connection != null && inFlight == null && !writeFailed;
+    }
+
+    /** The send being written, or null. */
+    PendingSend inFlight() {
+        return inFlight;
+    }
+
+    void writing(PendingSend send) {
+        inFlight = send;
+    }
+
+    /** The write of this send completed; a failure makes the link unusable (its close report is on the way). */
+    void written(PendingSend send, boolean failed) {
+        if (inFlight == send) {
+            inFlight = null;
+        }
+        if (failed) {
+            writeFailed = true;
+        }
     }
 
     boolean isCurrent() {

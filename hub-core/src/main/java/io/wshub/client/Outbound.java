@@ -66,13 +66,13 @@ final class Outbound {
 
     /** Starts the next write if the connection is free: restore sends first, then, once open, the buffer. */
     void pump(Link l) {
-        if (l.connection == null || l.inFlight != null || l.writeFailed) {
+        if (!l.mayWrite()) {
             return;
         }
         PendingSend next;
         do {
             next = l.restoreSends.poll();
-            if (next == null && l.phase == Link.Phase.OPEN) {
+            if (next == null && l.phase() == Link.Phase.OPEN) {
                 next = buffer.poll();
             }
             if (next == null) {
@@ -80,8 +80,8 @@ final class Outbound {
             }
         } while (next.future().isDone()); // cancelled by its sender: never written
         PendingSend send = next;
-        l.inFlight = send;
-        l.connection.send(send.frame(), new SendCallback() {
+        l.writing(send);
+        l.connection().send(send.frame(), new SendCallback() {
             @Override
             public void succeeded() {
                 machine.post(() -> written(l, send, null));
@@ -95,13 +95,10 @@ final class Outbound {
     }
 
     private void written(Link l, PendingSend send, Throwable error) {
-        if (l.inFlight == send) {
-            l.inFlight = null;
-        }
+        l.written(send, error != null);
         if (error == null) {
             send.future().complete(null);
         } else {
-            l.writeFailed = true; // unusable; its close report is on the way
             send.future().completeExceptionally(new ConnectionLostException(l.url, CloseStatus.ABNORMAL,
                     "the connection to " + l.url + " failed while the message was being written;"
                             + " it may or may not have arrived", error));
@@ -121,8 +118,8 @@ final class Outbound {
             earliest = head.deadlineNanos();
         }
         Link l = machine.currentLink();
-        if (l != null && l.inFlight != null) {
-            earliest = Math.min(earliest, l.inFlight.deadlineNanos());
+        if (l != null && l.inFlight() != null) {
+            earliest = Math.min(earliest, l.inFlight().deadlineNanos());
         }
         if (earliest != PendingSend.NO_DEADLINE) {
             long wait = Math.max(0, earliest - scheduler.nanoTime());
@@ -141,8 +138,8 @@ final class Outbound {
                     "not written within " + options.sendTimeout() + " of its send; it was never sent"));
         }
         Link l = machine.currentLink();
-        if (l != null && l.inFlight != null && l.inFlight.deadlineNanos() <= now) {
-            l.inFlight.future().completeExceptionally(new SendTimeoutException(
+        if (l != null && l.inFlight() != null && l.inFlight().deadlineNanos() <= now) {
+            l.inFlight().future().completeExceptionally(new SendTimeoutException(
                     "the write did not complete within " + options.sendTimeout() + "; the connection is dropped"));
             machine.dropped(l, new ConnectionLostException(l.url, WRITE_TIMEOUT,
                     "a write to " + l.url + " did not complete within " + options.sendTimeout(), null));
