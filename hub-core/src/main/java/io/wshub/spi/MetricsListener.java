@@ -15,9 +15,9 @@ import java.time.Duration;
  * <p>Methods are called on hot paths from many threads: they must be quick, thread-safe and must
  * not block. An exception thrown here is logged and otherwise ignored.
  *
- * <p>Where an event has a form with more detail (the message kind, say), the hub calls that form;
- * its default forwards to the plainer one, so a listener written against the plainer one still
- * hears it. Durations on hot paths are given in nanoseconds, so that no object is made per event.
+ * <p>Where an event has a form with more detail (the message kind, say), that form's default
+ * forwards to the plainer one, so a listener written against the plainer one hears it whichever
+ * form the hub calls. Durations on hot paths are given in nanoseconds, so that no object is made per event.
  */
 public interface MetricsListener {
 
