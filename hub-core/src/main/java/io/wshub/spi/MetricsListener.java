@@ -2,6 +2,7 @@ package io.wshub.spi;
 
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
+import io.wshub.Handshake;
 import io.wshub.OverflowPolicy;
 import io.wshub.Session;
 
@@ -13,6 +14,10 @@ import java.time.Duration;
  *
  * <p>Methods are called on hot paths from many threads: they must be quick, thread-safe and must
  * not block. An exception thrown here is logged and otherwise ignored.
+ *
+ * <p>Where an event has a form with more detail (the message kind, say), that form's default
+ * forwards to the plainer one, so a listener written against the plainer one hears it whichever
+ * form the hub calls. Durations on hot paths are given in nanoseconds, so that no object is made per event.
  */
 public interface MetricsListener {
 
@@ -50,5 +55,52 @@ public interface MetricsListener {
 
     /** An error happened; {@code session} is null when no session is involved. */
     default void error(ErrorKind kind, Session session, String detail) {
+    }
+
+    /** An upgrade request was refused with this HTTP status and reason, before any session existed. */
+    default void upgradeRefused(Handshake handshake, int status, String reason) {
+    }
+
+    /**
+     * An inbound message of this kind and size arrived; forwards to
+     * {@link #messageReceived(Session, int)} by default.
+     *
+     * @param binary whether it was a binary message (else text)
+     */
+    default void messageReceived(Session session, boolean binary, int bytes) {
+        messageReceived(session, bytes);
+    }
+
+    /**
+     * One write to the transport completed, carrying these messages of each kind and this many
+     * bytes in all; forwards to {@link #messagesWritten(Session, int, long)} by default.
+     */
+    default void messagesWritten(Session session, int textMessages, int binaryMessages, long bytes) {
+        messagesWritten(session, textMessages + binaryMessages, bytes);
+    }
+
+    /**
+     * The application's handler took this long with one inbound message.
+     *
+     * @param type  the message's type as the protocol names it ({@code join_room}, say), or null
+     *              when the message has none (a raw frame, one that did not parse)
+     * @param nanos how long the handler ran
+     */
+    default void messageHandled(Session session, String type, long nanos) {
+    }
+
+    /**
+     * How long the oldest message waiting in any of the hub's outbound queues has waited, 0 when
+     * every queue is empty; reported at each tick of the hub's timer.
+     */
+    default void oldestQueuedMessageAge(long nanos) {
+    }
+
+    /** A publish to the other nodes through the broker succeeded, or failed. */
+    default void brokerPublished(boolean succeeded) {
+    }
+
+    /** The broker's canary (a message the node sends itself through the broker) came back after this long. */
+    default void brokerCanaryAnswered(long roundTripNanos) {
     }
 }

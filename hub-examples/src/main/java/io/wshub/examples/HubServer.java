@@ -2,6 +2,8 @@ package io.wshub.examples;
 
 import io.wshub.Hub;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.micrometer.HubMetrics;
+import io.wshub.spi.MetricsListener;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -10,10 +12,12 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One running example server: a Jetty server with a hub per path of its {@link ExampleServer}, the
- * health endpoint on {@code /health} and, for the room server, the chat page on {@code /}.
+ * health endpoint on {@code /health}, Prometheus metrics on {@code metricsPath} (of the main port
+ * or of {@code metricsPort}) unless turned off and, for the room server, the chat page on {@code /}.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -26,11 +30,20 @@ final class HubServer implements AutoCloseable {
     private final ExampleServer kind;
     private final Server server;
     private final WshubHandler wshub;
+    /** The metrics, when served; closed after the server stopped. */
+    private final Optional<ServerMetrics> metrics;
+    /** Where the metrics are served, the main connector unless {@code metricsPort} is set. */
+    private final ServerConnector metricsConnector;
+    private final String metricsPath;
 
-    private HubServer(ExampleServer kind, Server server, WshubHandler wshub) {
+    private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
+                      ServerConnector metricsConnector, String metricsPath) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
+        this.metrics = metrics;
+        this.metricsConnector = metricsConnector;
+        this.metricsPath = metricsPath;
     }
 
     /**
@@ -39,31 +52,43 @@ final class HubServer implements AutoCloseable {
      * @throws ConfigException when the port cannot be bound
      */
     static HubServer start(ExampleServer kind, Settings settings) throws Exception {
+        if (settings.metrics() && (kind.endpoints.containsKey(settings.metricsPath()) || settings.metricsPath().equals(HEALTH_PATH))) {
+            throw new ConfigException("invalid settings: metricsPath " + settings.metricsPath() + " is taken by the "
+                    + kind.command + " server's own paths");
+        }
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
+        ServerConnector connector = connector(server, settings.host(), settings.port());
         connector.setAcceptQueueSize(settings.acceptQueueSize());
-        server.addConnector(connector);
+        ServerConnector metricsConnector = settings.metrics() && settings.metricsPort().isPresent()
+                ? connector(server, settings.host(), settings.metricsPort().getAsInt()) : connector;
 
+        Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
-        kind.endpoints.forEach((path, handler) -> builder.mount(path, Hub.builder()
-                .options(settings.hubOptions())
-                .originPolicy(settings.originPolicy())
-                .handler(handler.apply(settings))
-                .broker(RedisNode.broker(settings.redis(), path))
-                .build()));
+        kind.endpoints.forEach((path, handler) -> {
+            Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, kind.messageTypes(path)));
+            Hub hub = Hub.builder()
+                    .options(settings.hubOptions())
+                    .originPolicy(settings.originPolicy())
+                    .handler(handler.apply(settings))
+                    .broker(RedisNode.broker(settings.redis(), path))
+                    .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
+                    .build();
+            hubMetrics.ifPresent(m -> m.watch(hub));
+            builder.mount(path, hub);
+        });
+        metrics.ifPresent(m -> builder.metrics(settings.metricsPath(), ServerMetrics.CONTENT_TYPE, m::scrape));
         WshubHandler wshub = builder.build();
         if (kind.servesChatPage) {
             wshub.setHandler(new ChatPage());
         }
-        server.setHandler(wshub);
-        HubServer hubServer = new HubServer(kind, server, wshub);
+        server.setHandler(metricsConnector == connector ? wshub : new MetricsPort(metricsConnector, settings.metricsPath(), wshub));
+        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath());
         try {
             server.start();
         } catch (Exception e) {
             server.stop();
             wshub.shutdownHubs(); // they have no session yet: this only ends their threads
+            metrics.ifPresent(ServerMetrics::close);
             if (e instanceof BindException || e.getCause() instanceof BindException) {
                 throw new ConfigException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
             }
@@ -73,8 +98,21 @@ final class HubServer implements AutoCloseable {
         return hubServer;
     }
 
+    private static ServerConnector connector(Server server, String host, int port) {
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        return connector;
+    }
+
     int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The port the metrics are served on: the main one unless {@code metricsPort} is set. */
+    int metricsPort() {
+        return metricsConnector.getLocalPort();
     }
 
     /** The mounted hubs by path. */
@@ -100,7 +138,11 @@ final class HubServer implements AutoCloseable {
     /** Stops gracefully: the hubs shut down first, then Jetty. */
     @Override
     public void close() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            metrics.ifPresent(ServerMetrics::close);
+        }
     }
 
     private void logEndpoints() {
@@ -113,5 +155,8 @@ final class HubServer implements AutoCloseable {
             log.info("  chat page  http://{}/", base);
         }
         log.info("  health     http://{}{}", base, HEALTH_PATH);
+        if (metrics.isPresent()) {
+            log.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
+        }
     }
 }

@@ -59,6 +59,13 @@ enum Setting {
             "Bytes of each connection's read buffer (at least 512)."),
     OUTPUT_BUFFER_SIZE("outputBufferSize", "WSHUB_OUTPUT_BUFFER_SIZE", "--output-buffer-size", "SIZE", "4096", Values::intSize,
             "Bytes of the buffer that gathers small outgoing frames into one write (at least 512)."),
+    METRICS("metrics", "WSHUB_METRICS", "--metrics", "BOOLEAN", "true", Values::bool,
+            "Serve Prometheus metrics (the hubs', the JVM's and the process's); false turns them off."),
+    METRICS_PATH("metricsPath", "WSHUB_METRICS_PATH", "--metrics-path", "PATH", "/metrics", Values::path,
+            "Path the metrics are served on."),
+    METRICS_PORT("metricsPort", "WSHUB_METRICS_PORT", "--metrics-port", "PORT", "", Values::optionalPort,
+            "Serve the metrics on this port instead of the main one (where only the metrics path answers);"
+                    + " empty: the main port; 0 picks a free one."),
     REDIS("redis", "WSHUB_REDIS", "--redis", "URI", "", RedisNode::uri,
             "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
                     + " session ids span every node given the same Redis; empty: a single node."),

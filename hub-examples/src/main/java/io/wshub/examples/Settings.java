@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The resolved settings of an example server: every {@link Setting} with its parsed value, and the
@@ -48,6 +49,9 @@ final class Settings {
         if (acceptQueueSize() < 1) {
             throw new ConfigException("invalid settings: acceptQueueSize must be at least 1, was " + acceptQueueSize());
         }
+        if (metricsPort().isPresent() && metricsPort().getAsInt() != 0 && metricsPort().getAsInt() == port()) {
+            throw new ConfigException("invalid settings: metricsPort must differ from port, both were " + port());
+        }
         try {
             hubOptions();
             jettyOptions();
@@ -78,6 +82,21 @@ final class Settings {
     /** Whether the room server announces every arrival and departure to every session. */
     boolean announcePresence() {
         return (Boolean) values.get(Setting.ANNOUNCE_PRESENCE);
+    }
+
+    /** Whether the server serves metrics. */
+    boolean metrics() {
+        return (Boolean) values.get(Setting.METRICS);
+    }
+
+    String metricsPath() {
+        return (String) values.get(Setting.METRICS_PATH);
+    }
+
+    /** The port of its own that the metrics are served on, or empty to serve them on the main port. */
+    OptionalInt metricsPort() {
+        int port = (Integer) values.get(Setting.METRICS_PORT);
+        return port == Values.NO_PORT ? OptionalInt.empty() : OptionalInt.of(port);
     }
 
     String logLevel() {

@@ -20,6 +20,9 @@ final class Values {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib|gib)?");
 
+    /** What {@link #optionalPort} returns for a blank value. */
+    static final int NO_PORT = -1;
+
     private Values() {
     }
 
@@ -105,6 +108,20 @@ final class Values {
             throw new IllegalArgumentException("expected a port from 0 to 65535 (0 picks a free one)");
         }
         return p;
+    }
+
+    /** A port, or {@link #NO_PORT} when blank. */
+    static int optionalPort(String s) {
+        return s.isBlank() ? NO_PORT : port(s);
+    }
+
+    /** An absolute URL path without query: {@code /metrics}. */
+    static String path(String s) {
+        String v = s.trim();
+        if (!v.startsWith("/") || v.contains("?") || v.contains("#") || v.contains(" ")) {
+            throw new IllegalArgumentException("expected a path such as /metrics");
+        }
+        return v;
     }
 
     static boolean bool(String s) {

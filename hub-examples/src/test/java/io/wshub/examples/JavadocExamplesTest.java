@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JavadocExamplesTest {
 
-    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis");
+    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis", "hub-micrometer");
     private static final Pattern EXAMPLE = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*\\s*}</pre>", Pattern.DOTALL);
     private static final String PROLOGUE = """
             import io.wshub.*;
@@ -40,6 +40,7 @@ class JavadocExamplesTest {
             import io.wshub.client.jetty.*;
             import io.wshub.client.pool.*;
             import io.wshub.jetty.*;
+            import io.wshub.micrometer.*;
             import io.wshub.protocol.*;
             import io.wshub.redis.*;
             import io.wshub.spi.*;
@@ -48,6 +49,9 @@ class JavadocExamplesTest {
             import java.time.*;
             import java.util.*;
             import java.util.concurrent.*;
+            import io.micrometer.core.instrument.*;
+            import io.micrometer.core.instrument.simple.*;
+            import io.micrometer.prometheusmetrics.*;
             import org.eclipse.jetty.server.Handler;
             import org.eclipse.jetty.server.Server;
             """;

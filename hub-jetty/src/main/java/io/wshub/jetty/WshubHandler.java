@@ -1,6 +1,11 @@
 package io.wshub.jetty;
 
 import io.wshub.Hub;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -12,6 +17,8 @@ import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,10 +28,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Mounts hubs in an existing Jetty 12 {@link Server}: WebSocket upgrades to a hub's path become
- * sessions of that hub, an optional health path answers with the node's health, and every other
+ * sessions of that hub, an optional health path answers with the node's health, an optional
+ * metrics path with the text a metrics registry renders (Prometheus's, say), and every other
  * request goes on to the handler this one wraps (or, inside a {@link Handler.Sequence}, to the next
  * handler). So the hub shares its port with the rest of the application.
  *
@@ -69,6 +78,9 @@ public final class WshubHandler extends Handler.Wrapper {
     private final Map<String, HubNegotiator> negotiators;
     private final String healthPath;
     private final HealthHandler health;
+    private final String metricsPath;
+    private final HttpField metricsType;
+    private final Supplier<String> metricsText;
     private final JettyOptions options;
     private final Handshaker handshaker = Handshaker.newInstance();
     /** Jetty's WebSocket extensions and compression pools, on the server's buffers and threads. */
@@ -89,6 +101,9 @@ public final class WshubHandler extends Handler.Wrapper {
         this.negotiators = Map.copyOf(n);
         this.healthPath = b.healthPath;
         this.health = b.healthPath == null ? null : new HealthHandler(hubs);
+        this.metricsPath = b.metricsPath;
+        this.metricsType = b.metricsPath == null ? null : new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, b.metricsType);
+        this.metricsText = b.metricsText;
         this.components = new WebSocketComponents(null, null, server.getByteBufferPool(), null, null, server.getThreadPool());
         components.unmanage(server.getByteBufferPool()); // the server's own, started and stopped by it
         components.unmanage(server.getThreadPool());
@@ -112,11 +127,30 @@ public final class WshubHandler extends Handler.Wrapper {
         if (health != null && path.equals(healthPath)) {
             return health.handle(request, response, callback);
         }
+        if (metricsText != null && path.equals(metricsPath)) {
+            return serveMetrics(request, response, callback);
+        }
         HubNegotiator negotiator = negotiators.get(path);
         if (negotiator != null && handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
             return true;
         }
         return super.handle(request, response, callback);
+    }
+
+    /** Answers GET and HEAD with the metrics text, rendered for this request. */
+    private boolean serveMetrics(Request request, Response response, Callback callback) {
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        if (!head && !HttpMethod.GET.is(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            return true;
+        }
+        byte[] text = metricsText.get().getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().add(metricsType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, text.length);
+        response.write(true, head ? null : ByteBuffer.wrap(text), callback);
+        return true;
     }
 
     /**
@@ -157,6 +191,9 @@ public final class WshubHandler extends Handler.Wrapper {
         private final Server server;
         private final Map<String, Hub> hubs = new LinkedHashMap<>();
         private String healthPath;
+        private String metricsPath;
+        private String metricsType;
+        private Supplier<String> metricsText;
         private JettyOptions options = JettyOptions.DEFAULTS;
 
         private Builder(Server server) {
@@ -171,9 +208,7 @@ public final class WshubHandler extends Handler.Wrapper {
         public Builder mount(String path, Hub hub) {
             requirePath(path);
             Objects.requireNonNull(hub, "hub");
-            if (hubs.containsKey(path) || path.equals(healthPath)) {
-                throw new IllegalArgumentException("path " + path + " is already mounted");
-            }
+            requireFree(path, null);
             hubs.put(path, hub);
             return this;
         }
@@ -181,10 +216,33 @@ public final class WshubHandler extends Handler.Wrapper {
         /** Serves the {@link HealthHandler} on this exact path (e.g. {@code /health}); off by default. */
         public Builder health(String path) {
             requirePath(path);
-            if (hubs.containsKey(path)) {
-                throw new IllegalArgumentException("path " + path + " is already mounted");
-            }
+            requireFree(path, healthPath);
             this.healthPath = path;
+            return this;
+        }
+
+        /**
+         * Serves metrics on this exact path (e.g. {@code /metrics}): a GET answers with the text
+         * {@code text} renders at that moment, with this content type. Off by default. hub-jetty
+         * depends on no metrics library; with Micrometer's Prometheus registry:
+         *
+         * <pre>{@code
+         * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+         * WshubHandler.builder(new Server())
+         *         .mount("/ws", Hub.builder().build())
+         *         .metrics("/metrics", "text/plain; version=0.0.4; charset=utf-8", registry::scrape)
+         *         .build();
+         * }</pre>
+         *
+         * @param text renders the metrics; called on a Jetty thread for each request, so it must
+         *             not block for long
+         */
+        public Builder metrics(String path, String contentType, Supplier<String> text) {
+            requirePath(path);
+            requireFree(path, metricsPath);
+            this.metricsPath = path;
+            this.metricsType = Objects.requireNonNull(contentType, "contentType");
+            this.metricsText = Objects.requireNonNull(text, "text");
             return this;
         }
 
@@ -204,6 +262,14 @@ public final class WshubHandler extends Handler.Wrapper {
                 throw new IllegalStateException("mount at least one hub");
             }
             return new WshubHandler(this);
+        }
+
+        /** Throws when a hub or another endpoint than {@code replaced} (the one being set again) has the path. */
+        private void requireFree(String path, String replaced) {
+            boolean endpoint = path.equals(healthPath) || path.equals(metricsPath);
+            if (hubs.containsKey(path) || (endpoint && !path.equals(replaced))) {
+                throw new IllegalArgumentException("path " + path + " is already mounted");
+            }
         }
 
         private static void requirePath(String path) {

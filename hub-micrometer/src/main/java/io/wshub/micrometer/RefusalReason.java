@@ -1,0 +1,36 @@
+package io.wshub.micrometer;
+
+/**
+ * The {@code reason} label of a refused upgrade: a small fixed set, so that a reason text chosen by
+ * an authenticator can never become a label value. The hub's own reasons are told apart where an
+ * operator acts differently on them (a full node, a node shutting down); the rest go by status.
+ */
+enum RefusalReason {
+    INVALID_ID,
+    UNAUTHORIZED,
+    ORIGIN,
+    FORBIDDEN,
+    ID_TAKEN,
+    AUTHENTICATOR_FAILED,
+    FULL,
+    SHUTTING_DOWN,
+    UNAVAILABLE,
+    OTHER;
+
+    /** The label for an admission refused with this status and reason. */
+    static RefusalReason of(int status, String reason) {
+        return switch (status) {
+            case 400 -> INVALID_ID;
+            case 401 -> UNAUTHORIZED;
+            case 403 -> "Origin not allowed".equals(reason) ? ORIGIN : FORBIDDEN;
+            case 409 -> ID_TAKEN;
+            case 500 -> AUTHENTICATOR_FAILED;
+            case 503 -> switch (reason == null ? "" : reason) {
+                case "Too many connections" -> FULL;
+                case "Server is shutting down" -> SHUTTING_DOWN;
+                default -> UNAVAILABLE;
+            };
+            default -> OTHER;
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package io.wshub.micrometer;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wshub.testing.HubFixture;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The meters, as Prometheus shows them, have the names docs/operations.md and DESIGN.md give. */
+class PrometheusExpositionTest {
+
+    static final List<String> NAMES = List.of(
+            "wshub_sessions", "wshub_connections_total", "wshub_session_duration_seconds", "wshub_messages_total",
+            "wshub_message_size_bytes", "wshub_handler_duration_seconds", "wshub_errors_total", "wshub_rooms",
+            "wshub_room_members", "wshub_room_members_max", "wshub_queued_messages", "wshub_queued_bytes",
+            "wshub_queue_oldest_age_seconds", "wshub_dropped_total", "wshub_slow_consumer_disconnects_total",
+            "wshub_rate_limited_total", "wshub_broker_up", "wshub_broker_publish_total", "wshub_broker_canary_seconds");
+
+    @Test
+    void everyMeterHasItsDocumentedPrometheusName() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HubMetrics metrics = HubMetrics.builder(registry).path("/ws").build();
+        try (HubFixture server = HubFixture.with(b -> b.metrics(metrics))) {
+            metrics.watch(server.hub());
+            List<String> samples = registry.scrape().lines().filter(l -> !l.startsWith("#")).toList();
+
+            for (String name : NAMES) {
+                assertThat(samples).as(name).anySatisfy(line -> assertThat(line).matches(
+                        name + "(_bucket|_count|_sum|_max)?\\{.*path=\"/ws\".*} .*"));
+            }
+            assertThat(samples).as("nothing but the documented names").allSatisfy(line ->
+                    assertThat(NAMES).anySatisfy(name -> assertThat(line).startsWith(name)));
+        }
+    }
+}
