@@ -2,6 +2,7 @@ package io.wshub;
 
 import io.wshub.testing.HubFixture;
 import io.wshub.testing.Peer;
+import io.wshub.testing.UpgradeRefusedException;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.spi.MetricsListener;
@@ -16,6 +17,7 @@ import java.util.List;
 
 import static io.wshub.testing.Peer.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -175,6 +177,38 @@ class MetricsListenerTest {
         assertThat(recorder.bytesWritten).isEqualTo(1000);
         assertThat(server.hub().stats().bytesIn()).isEqualTo(1000);
         assertThat(server.hub().stats().bytesOut()).isEqualTo(1000);
+    }
+
+    @Test
+    void refusedUpgradesAndTheKindOfEachMessageAreHeard() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        MetricsListener kinds = new MetricsListener() {
+            @Override
+            public void upgradeRefused(Handshake handshake, int status, String reason) {
+                heard.add("refused " + status + " " + reason + " " + handshake.queryParameters().get("id"));
+            }
+
+            @Override
+            public void messageReceived(Session session, boolean binary, int bytes) {
+                heard.add((binary ? "binary in " : "text in ") + bytes);
+            }
+
+            @Override
+            public void messagesWritten(Session session, int textMessages, int binaryMessages, long bytes) {
+                heard.add("written " + textMessages + " text, " + binaryMessages + " binary, " + bytes + " bytes");
+            }
+        };
+        server = HubFixture.with(b -> b.handler(new RawEchoHandler()).metrics(kinds));
+        Peer peer = server.connect("p");
+
+        peer.client().sendText("hi");
+        assertThat(peer.client().nextText(WAIT)).isEqualTo("hi");
+        peer.client().sendBinary(new byte[3]);
+        assertThat(peer.client().nextBinary(WAIT)).hasSize(3);
+        assertThatThrownBy(() -> server.connect("p")).isInstanceOf(UpgradeRefusedException.class);
+
+        assertThat(heard).containsExactly("text in 2", "written 1 text, 0 binary, 2 bytes",
+                "binary in 3", "written 0 text, 1 binary, 3 bytes", "refused 409 Session id taken [p]");
     }
 
     @Test

@@ -187,6 +187,14 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public Admission admit(Handshake handshake) {
+        Admission admission = decide(handshake);
+        if (admission instanceof Admission.Refused refused) {
+            counters.upgradeRefused(handshake, refused.status(), refused.reason());
+        }
+        return admission;
+    }
+
+    private Admission decide(Handshake handshake) {
         if (isShuttingDown()) {
             return new Admission.Refused(503, "Server is shutting down");
         }

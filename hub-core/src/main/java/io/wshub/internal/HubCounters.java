@@ -2,6 +2,7 @@ package io.wshub.internal;
 
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
+import io.wshub.Handshake;
 import io.wshub.OverflowPolicy;
 import io.wshub.Session;
 import io.wshub.spi.MetricsListener;
@@ -32,6 +33,7 @@ final class HubCounters {
     final LongAdder droppedOldest = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
+    final LongAdder upgradesRefused = new LongAdder();
     private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
     private final MetricsListener listener;
     private volatile boolean listenerFailureLogged;
@@ -61,21 +63,30 @@ final class HubCounters {
         }
     }
 
-    void messageReceived(Session session, int bytes) {
+    void messageReceived(Session session, boolean binary, int bytes) {
         messagesIn.increment();
         bytesIn.add(bytes);
         try {
-            listener.messageReceived(session, bytes);
+            listener.messageReceived(session, binary, bytes);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }
     }
 
-    void messagesWritten(Session session, int messages, long bytes) {
-        messagesOut.add(messages);
+    void messagesWritten(Session session, int textMessages, int binaryMessages, long bytes) {
+        messagesOut.add(textMessages + binaryMessages);
         bytesOut.add(bytes);
         try {
-            listener.messagesWritten(session, messages, bytes);
+            listener.messagesWritten(session, textMessages, binaryMessages, bytes);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void upgradeRefused(Handshake handshake, int status, String reason) {
+        upgradesRefused.increment();
+        try {
+            listener.upgradeRefused(handshake, status, reason);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }

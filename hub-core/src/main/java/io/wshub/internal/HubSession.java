@@ -230,19 +230,19 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onText(String text) {
-        handle(Utf8.length(text), () -> context.handler().onText(this, text));
+        handle(false, Utf8.length(text), () -> context.handler().onText(this, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        handle(data.remaining(), () -> context.handler().onBinary(this, data));
+        handle(true, data.remaining(), () -> context.handler().onBinary(this, data));
     }
 
     /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
-    private void handle(long bytes, Runnable handlerCall) {
+    private void handle(boolean binary, long bytes, Runnable handlerCall) {
         Deferral.Scope scope = Deferral.enter();
         try {
-            if (admitInbound(bytes)) {
+            if (admitInbound(binary, bytes)) {
                 runHandler(handlerCall);
                 demandNext();
             }
@@ -293,7 +293,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      *
      * @return whether the application should see it; when not, demand has been handled here
      */
-    private boolean admitInbound(long bytes) {
+    private boolean admitInbound(boolean binary, long bytes) {
         SessionState.Phase phase = state.phase();
         if (phase == SessionState.Phase.CLOSED) {
             return false;
@@ -302,7 +302,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         lastInboundNanos = now;
         messagesIn++;
         bytesIn += bytes;
-        context.counters().messageReceived(this, (int) Math.min(bytes, Integer.MAX_VALUE));
+        context.counters().messageReceived(this, binary, (int) Math.min(bytes, Integer.MAX_VALUE));
         if (phase == SessionState.Phase.CLOSING) {
             return false; // the transport reads on by itself until the peer's close frame arrives
         }
@@ -455,8 +455,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     // ---- SessionWriter.Events ----
 
     @Override
-    public void written(int messages, long bytes) {
-        context.counters().messagesWritten(this, messages, bytes);
+    public void written(int textMessages, int binaryMessages, long bytes) {
+        context.counters().messagesWritten(this, textMessages, binaryMessages, bytes);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class SessionWriter implements SendCallback, Runnable {
 
     /** What the writer tells its session. Called without the writer's lock held. */
     interface Events {
-        void written(int messages, long bytes);
+        void written(int textMessages, int binaryMessages, long bytes);
 
         void droppedOldest(int messages, long bytes);
 
@@ -59,6 +59,7 @@ final class SessionWriter implements SendCallback, Runnable {
     // All fields below are guarded by "this".
     private Message[] batch;
     private int batchCount;
+    private int batchTexts;
     private long batchBytes;
     /** A flush is scheduled or running, or a write is in flight. */
     private boolean active;
@@ -273,10 +274,15 @@ final class SessionWriter implements SendCallback, Runnable {
                 } else {
                     batchCount = count;
                     long b = 0;
+                    int texts = 0;
                     for (int i = 0; i < count; i++) {
                         b += batch[i].size();
+                        if (batch[i].isText()) {
+                            texts++;
+                        }
                     }
                     batchBytes = b;
+                    batchTexts = texts;
                     hubQueuedBytes.add(-b);
                     updateWritable();
                     inFlight = true;
@@ -354,6 +360,7 @@ final class SessionWriter implements SendCallback, Runnable {
      */
     private boolean finishWrite(Throwable cause) {
         int messages;
+        int texts;
         long bytes;
         synchronized (this) {
             if (!inFlight) {
@@ -361,6 +368,7 @@ final class SessionWriter implements SendCallback, Runnable {
             }
             inFlight = false;
             messages = batchCount;
+            texts = batchTexts;
             bytes = batchBytes;
             if (batch != null) {
                 Arrays.fill(batch, 0, batchCount, null);
@@ -380,7 +388,7 @@ final class SessionWriter implements SendCallback, Runnable {
             events.writeFailed(cause);
             return false;
         }
-        events.written(messages, bytes);
+        events.written(texts, messages - texts, bytes);
         return true;
     }
 

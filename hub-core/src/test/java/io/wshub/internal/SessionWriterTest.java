@@ -84,8 +84,8 @@ class SessionWriterTest {
         final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
-        public void written(int messages, long bytes) {
-            events.add("written " + messages);
+        public void written(int textMessages, int binaryMessages, long bytes) {
+            events.add("written " + (textMessages + binaryMessages));
         }
 
         @Override

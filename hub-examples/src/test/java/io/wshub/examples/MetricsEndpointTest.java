@@ -59,13 +59,20 @@ class MetricsEndpointTest {
         assertJson(bob.nextText(), "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hi\",\"from\":\"alice\"}");
         bob.sendText("{\"type\":\"no_such_type\"}");
         bob.nextText(); // its error
+        assertThat(fixture.refusal("/ws?id=alice", Map.of())).isEqualTo(409);
+        assertThat(fixture.refusal("/ws?id=bad%20id", Map.of())).isEqualTo(400);
         // in: 2 joins, 1 room message, 1 unknown type; out: 2 welcomes, 2 room_joined, 1 user_joined_room,
         // 1 room message, 1 error
         awaitMetric(m -> m.sum("wshub_messages_total", "path", "/ws", "direction", "out"), 7);
 
         PrometheusText after = scrape(fixture.http("/metrics"));
         assertThat(delta(before, after, "wshub_connections_total", "path", "/ws", "outcome", "accepted")).isEqualTo(2);
-        assertThat(delta(before, after, "wshub_messages_total", "path", "/ws", "direction", "in")).isEqualTo(4);
+        assertThat(delta(before, after, "wshub_connections_total", "path", "/ws", "outcome", "refused", "reason", "id_taken"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "wshub_connections_total", "path", "/ws", "outcome", "refused", "reason", "invalid_id"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "wshub_messages_total", "path", "/ws", "direction", "in", "kind", "text")).isEqualTo(4);
+        assertThat(delta(before, after, "wshub_messages_total", "path", "/ws", "direction", "out", "kind", "text")).isEqualTo(7);
         assertThat(delta(before, after, "wshub_message_size_bytes_count", "path", "/ws", "direction", "in")).isEqualTo(4);
         assertThat(delta(before, after, "wshub_errors_total", "path", "/ws", "kind", "invalid_message")).isEqualTo(1);
         assertThat(after.sum("wshub_sessions", "path", "/ws")).isEqualTo(2);
