@@ -1,5 +1,6 @@
 package io.wshub;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,8 @@ import java.time.Instant;
  * @param rateLimited      inbound messages refused by the rate limit
  * @param queuedMessages   messages waiting in the outbound queue now
  * @param queuedBytes      bytes waiting in the outbound queue now
+ * @param oldestQueuedAge  how long the message that has waited longest in the outbound queue has
+ *                         waited (zero when none waits): how far behind the peer is
  */
 public record SessionStats(
         Instant connectedAt,
@@ -24,5 +27,6 @@ public record SessionStats(
         long messagesDropped,
         long rateLimited,
         int queuedMessages,
-        long queuedBytes) {
+        long queuedBytes,
+        Duration oldestQueuedAge) {
 }

@@ -83,8 +83,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this);
-        this.rooms = new RoomRegistry(this, this.broker);
-        this.ticker = new HubTicker(registry, scheduler, options);
+        this.rooms = new RoomRegistry(this, this.broker, sessions.clock());
+        this.ticker = new HubTicker(registry, scheduler, options, counters);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
     }
@@ -317,12 +317,13 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     private int deliverLocal(Message frame, String exceptId) {
         boolean dispatch = registry.liveCount() > DISPATCH_THRESHOLD;
+        long now = scheduler.nanoTime();
         int queued = 0;
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
             for (int i = 0; i < SessionRegistry.STRIPES; i++) {
                 for (HubSession s : registry.visibleStripe(i)) {
-                    if (!s.id().equals(exceptId) && s.offer(frame, dispatch) == SendResult.QUEUED) {
+                    if (!s.id().equals(exceptId) && s.offer(frame, dispatch, now) == SendResult.QUEUED) {
                         queued++;
                     }
                 }

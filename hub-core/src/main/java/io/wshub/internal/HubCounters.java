@@ -92,6 +92,14 @@ final class HubCounters {
         }
     }
 
+    void oldestQueuedMessageAge(long nanos) {
+        try {
+            listener.oldestQueuedMessageAge(nanos);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
     void dropped(Session session, OverflowPolicy policy, int messages) {
         (policy == OverflowPolicy.DROP_OLDEST ? droppedOldest : droppedNewest).add(messages);
         try {

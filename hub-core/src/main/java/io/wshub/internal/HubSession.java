@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -158,12 +159,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public SendResult send(Message frame) {
-        return writer.offer(frame, false);
+        return writer.offer(frame, false, context.clock().nanoTime());
     }
 
-    /** A fan-out's offer: a large one hands the write to the flush executor. */
-    SendResult offer(Message frame, boolean dispatch) {
-        return writer.offer(frame, dispatch);
+    /** A fan-out's offer, at the fan-out's time: a large one hands the write to the flush executor. */
+    SendResult offer(Message frame, boolean dispatch, long nowNanos) {
+        return writer.offer(frame, dispatch, nowNanos);
+    }
+
+    /** How long the oldest message in its queue has waited, in nanos; 0 when none waits. */
+    long oldestQueuedAge(long nowNanos) {
+        return writer.oldestQueuedAge(nowNanos);
     }
 
     @Override
@@ -218,7 +224,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public SessionStats stats() {
         return new SessionStats(Instant.ofEpochMilli(connectedAtMillis), messagesIn, bytesIn, writer.messagesOut(), writer.bytesOut(),
-                writer.dropped(), rateLimited, writer.queuedMessages(), writer.queuedBytes());
+                writer.dropped(), rateLimited, writer.queuedMessages(), writer.queuedBytes(),
+                Duration.ofNanos(writer.oldestQueuedAge(context.clock().nanoTime())));
     }
 
     @Override

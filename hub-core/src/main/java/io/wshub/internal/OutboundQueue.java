@@ -10,8 +10,9 @@ import java.util.HashMap;
  * bytes, and the one place where the {@link OverflowPolicy} is applied. Not thread-safe: its
  * {@link SessionWriter} guards it.
  *
- * <p>Frames are shared between every recipient of a broadcast, so an entry costs one slot; the
- * ring starts small and doubles up to the count limit, so an idle session holds little memory.
+ * <p>Frames are shared between every recipient of a broadcast, so an entry costs one slot (and the
+ * time it was queued, for the age of the oldest); the ring starts small and doubles up to the
+ * count limit, so an idle session holds little memory.
  *
  * <p>Presence announcements ({@link Message#asPresence}) are coalesced once the queue is half full:
  * a new one for a key that already waits replaces it in place, or, when it says the opposite,
@@ -47,6 +48,8 @@ final class OutboundQueue {
 
     /** Null until the first frame, and again after a large ring drains. Empty slots are cancelled announcements. */
     private Message[] ring;
+    /** When each slot's frame was queued (clock nanos), beside the ring; a coalesced slot keeps its first time. */
+    private long[] queuedAt;
     private int head;
     /** Slots in use from head on, empty ones included. */
     private int used;
@@ -68,8 +71,12 @@ final class OutboundQueue {
         this.policy = policy;
     }
 
-    /** Offers a frame, coalescing an announcement or applying the overflow policy when it does not fit. */
-    Outcome offer(Message frame) {
+    /**
+     * Offers a frame, coalescing an announcement or applying the overflow policy when it does not fit.
+     *
+     * @param nowNanos the clock's time, kept with the frame for {@link #oldestQueuedAt()}
+     */
+    Outcome offer(Message frame, long nowNanos) {
         lastDropped = 0;
         lastDroppedBytes = 0;
         if (frame.presenceKey() != null && isFilling() && coalesce(frame)) {
@@ -88,13 +95,13 @@ final class OutboundQueue {
                         lastDropped++;
                         lastDroppedBytes += old.size();
                     }
-                    add(frame);
+                    add(frame, nowNanos);
                     return Outcome.QUEUED_AFTER_DROPPING_OLDEST;
                 default:
                     throw new AssertionError(policy);
             }
         }
-        add(frame);
+        add(frame, nowNanos);
         return Outcome.QUEUED;
     }
 
@@ -131,10 +138,17 @@ final class OutboundQueue {
         return n;
     }
 
+    /** When the frame that has waited longest was queued, in clock nanos; only while one waits. */
+    long oldestQueuedAt() {
+        skipEmptySlots();
+        return queuedAt[head];
+    }
+
     /** Discards everything; returns the bytes discarded. */
     long clear() {
         long discarded = bytes;
         ring = null;
+        queuedAt = null;
         head = 0;
         used = 0;
         size = 0;
@@ -150,10 +164,6 @@ final class OutboundQueue {
 
     long bytes() {
         return bytes;
-    }
-
-    boolean isEmpty() {
-        return size == 0;
     }
 
     /** The ring's length: what the queue holds in memory, empty slots included (for tests). */
@@ -215,14 +225,17 @@ final class OutboundQueue {
         return frame.presenceKey() != null || size - presence < maxMessages;
     }
 
-    private void add(Message frame) {
+    private void add(Message frame, long nowNanos) {
         if (ring == null) {
             ring = new Message[INITIAL_CAPACITY];
+            queuedAt = new long[INITIAL_CAPACITY];
             head = 0;
         } else if (used == ring.length) {
             makeRoom();
         }
-        ring[(head + used) & (ring.length - 1)] = frame;
+        int at = (head + used) & (ring.length - 1);
+        ring[at] = frame;
+        queuedAt[at] = nowNanos;
         if (frame.presenceKey() != null) {
             presence++;
             if (announced != null) {
@@ -274,6 +287,7 @@ final class OutboundQueue {
         announced = null;
         if (ring != null && ring.length > KEEP_WHEN_EMPTY) {
             ring = null;
+            queuedAt = null;
         }
     }
 
@@ -285,10 +299,13 @@ final class OutboundQueue {
     private void makeRoom() {
         boolean pack = used - size >= ring.length / 2;
         Message[] next = new Message[pack ? ring.length : ring.length * 2];
+        long[] nextTimes = new long[next.length];
         int n = 0;
         for (int i = 0; i < used; i++) {
-            Message f = ring[(head + i) & (ring.length - 1)];
+            int at = (head + i) & (ring.length - 1);
+            Message f = ring[at];
             if (f != null || !pack) {
+                nextTimes[n] = queuedAt[at];
                 next[n++] = f;
             }
         }
@@ -297,6 +314,7 @@ final class OutboundQueue {
             announced = null;
         }
         ring = next;
+        queuedAt = nextTimes;
         head = 0;
         used = n;
     }

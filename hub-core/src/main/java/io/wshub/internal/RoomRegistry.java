@@ -52,12 +52,14 @@ final class RoomRegistry implements Rooms {
 
     private final Hub owner;
     private final BrokerCalls broker;
+    private final NanoClock clock;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
     /** @param owner the hub whose sessions may join; anyone else's are refused */
-    RoomRegistry(Hub owner, BrokerCalls broker) {
+    RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock) {
         this.owner = owner;
         this.broker = broker;
+        this.clock = clock;
     }
 
     @Override
@@ -93,7 +95,7 @@ final class RoomRegistry implements Rooms {
                     }
                 }
                 if (reply != null && !s.isClosed()) {
-                    s.offer(reply.apply(members(room)), true);
+                    s.offer(reply.apply(members(room)), true, clock.nanoTime());
                 }
             }
             if (!joined) {
@@ -241,10 +243,11 @@ final class RoomRegistry implements Rooms {
     }
 
     /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
-    private static int offerToMembers(Room room, Message frame, String exceptId) {
+    private int offerToMembers(Room room, Message frame, String exceptId) {
         int queued = 0;
+        long now = clock.nanoTime();
         for (HubSession m : room.members) {
-            if (!m.id().equals(exceptId) && m.offer(frame, true) == SendResult.QUEUED) {
+            if (!m.id().equals(exceptId) && m.offer(frame, true, now) == SendResult.QUEUED) {
                 queued++;
             }
         }

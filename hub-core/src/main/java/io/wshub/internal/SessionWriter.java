@@ -99,8 +99,10 @@ final class SessionWriter implements SendCallback, Runnable {
     /**
      * Offers a frame. When the writer was idle it starts: here, or on the flush executor when
      * {@code dispatch} is set (a large fan-out spreads its writes over the cores that way).
+     *
+     * @param nowNanos the clock's time (a fan-out reads it once for all its recipients)
      */
-    SendResult offer(Message frame, boolean dispatch) {
+    SendResult offer(Message frame, boolean dispatch, long nowNanos) {
         OutboundQueue.Outcome outcome;
         boolean start = false;
         int droppedOld = 0;
@@ -110,7 +112,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 return SendResult.CLOSED;
             }
             long bytesBefore = queue.bytes();
-            outcome = queue.offer(frame);
+            outcome = queue.offer(frame, nowNanos);
             switch (outcome) {
                 case OVERFLOW -> terminated = true;
                 case REFUSED -> dropped++;
@@ -219,6 +221,11 @@ final class SessionWriter implements SendCallback, Runnable {
 
     synchronized long queuedBytes() {
         return queue.bytes();
+    }
+
+    /** How long the frame that has waited longest has waited, in nanos; 0 when none waits. */
+    synchronized long oldestQueuedAge(long nowNanos) {
+        return queue.size() == 0 ? 0 : Math.max(0, nowNanos - queue.oldestQueuedAt());
     }
 
     private void dispatch() {

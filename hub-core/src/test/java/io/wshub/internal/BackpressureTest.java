@@ -54,6 +54,36 @@ class BackpressureTest {
     }
 
     @Test
+    void theAgeOfTheOldestQueuedMessageShowsHowFarBehindAReaderIsAndTheMetricsHearTheHubsLargest() {
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        MetricsListener ages = new MetricsListener() {
+            @Override
+            public void oldestQueuedMessageAge(long nanos) {
+                heard.add(nanos);
+            }
+        };
+        try (HubFixture t = HubFixture.with(b -> b.handler(NO_HANDLER).metrics(ages))) {
+            InMemoryClient slow = t.client("slow");
+            slow.pauseReading();
+            Session session = t.session("slow");
+            assertThat(session.stats().oldestQueuedAge()).isZero();
+
+            sendNumbered(session, 2); // m0 in flight, m1 waits
+            t.advance(Duration.ofSeconds(3));
+            session.send("m2");
+            t.advance(Duration.ofSeconds(2));
+
+            assertThat(session.stats().oldestQueuedAge()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(heard).as("at each tick").isNotEmpty();
+            assertThat(heard.get(heard.size() - 1)).isEqualTo(Duration.ofSeconds(5).toNanos());
+
+            slow.resumeReading();
+            assertThat(texts(slow)).containsExactly("m0", "m1", "m2");
+            assertThat(session.stats().oldestQueuedAge()).isZero();
+        }
+    }
+
+    @Test
     void dropNewestRefusesWhatNoLongerFitsAndKeepsTheQueue() {
         try (HubFixture t = HubFixture.of(queueOf(4, OverflowPolicy.DROP_NEWEST), NO_HANDLER)) {
             InMemoryClient slow = t.client("slow");

@@ -29,7 +29,7 @@ class OutboundQueueTest {
         int next = 0;
         for (int round = 0; round < 20; round++) {
             for (int i = 0; i < 7; i++) {
-                assertThat(q.offer(Message.text("f" + next))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+                assertThat(q.offer(Message.text("f" + next), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
                 expected.add("f" + next++);
             }
             int n = q.drainTo(two, Long.MAX_VALUE);
@@ -38,26 +38,26 @@ class OutboundQueueTest {
             assertThat(two[1].text()).isEqualTo(expected.remove(0));
         }
         assertThat(drainAll(q)).isEqualTo(expected);
-        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.size()).isZero();
         assertThat(q.bytes()).isZero();
     }
 
     @Test
     void dropNewestRefusesOnceFullByCount() {
         OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Message.text("a"));
-        q.offer(Message.text("b"));
-        assertThat(q.offer(Message.text("c"))).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        q.offer(Message.text("a"), 0);
+        q.offer(Message.text("b"), 0);
+        assertThat(q.offer(Message.text("c"), 0)).isEqualTo(OutboundQueue.Outcome.REFUSED);
         assertThat(drainAll(q)).containsExactly("a", "b");
     }
 
     @Test
     void dropOldestDiscardsAsManyAsNeededForTheBytes() {
         OutboundQueue q = new OutboundQueue(100, 10, OverflowPolicy.DROP_OLDEST);
-        q.offer(Message.text("aaa"));
-        q.offer(Message.text("bbb"));
-        q.offer(Message.text("ccc"));
-        assertThat(q.offer(Message.text("dddddd"))).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        q.offer(Message.text("aaa"), 0);
+        q.offer(Message.text("bbb"), 0);
+        q.offer(Message.text("ccc"), 0);
+        assertThat(q.offer(Message.text("dddddd"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
         assertThat(q.lastDropped()).isEqualTo(2);
         assertThat(q.lastDroppedBytes()).isEqualTo(6);
         assertThat(drainAll(q)).containsExactly("ccc", "dddddd");
@@ -66,23 +66,55 @@ class OutboundQueueTest {
     @Test
     void disconnectReportsOverflowAndChangesNothing() {
         OutboundQueue q = new OutboundQueue(1, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
-        q.offer(Message.text("a"));
-        assertThat(q.offer(Message.text("b"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        q.offer(Message.text("a"), 0);
+        assertThat(q.offer(Message.text("b"), 0)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         assertThat(drainAll(q)).containsExactly("a");
+    }
+
+    @Test
+    void theOldestQueuedTimeIsTheHeadsAcrossDrainsDropsGrowthAndCancelledAnnouncements() {
+        OutboundQueue q = new OutboundQueue(100, 20, OverflowPolicy.DROP_OLDEST);
+        q.offer(Message.text("aaa"), 10);
+        q.offer(Message.text("bbb"), 20);
+        assertThat(q.oldestQueuedAt()).isEqualTo(10);
+
+        q.drainTo(new Message[1], Long.MAX_VALUE);
+        assertThat(q.oldestQueuedAt()).as("after a drain").isEqualTo(20);
+
+        for (int i = 0; i < 5; i++) {
+            q.offer(Message.text("c" + i), 30 + i); // grows the ring past its first 4 slots
+        }
+        assertThat(q.oldestQueuedAt()).as("across growth").isEqualTo(20);
+
+        q.offer(Message.text("dddddddddd"), 40); // 10 bytes: the oldest go to make room
+        assertThat(q.oldestQueuedAt()).as("after dropping the oldest (bbb)").isEqualTo(30);
+    }
+
+    @Test
+    void aCancelledAnnouncementAtTheHeadLeavesTheNextOneOldest() {
+        OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        q.offer(Message.text("m1"), 1);
+        q.offer(arrived("ann"), 2);
+        q.offer(Message.text("m3"), 3);
+        q.drainTo(new Message[1], Long.MAX_VALUE); // m1: the arrival is at the head
+        assertThat(q.offer(left("ann"), 4)).as("half full: cancels the waiting arrival")
+                .isEqualTo(OutboundQueue.Outcome.COALESCED);
+
+        assertThat(q.oldestQueuedAt()).isEqualTo(3);
     }
 
     @Test
     void anEmptyQueueTakesAnyFrame() {
         OutboundQueue q = new OutboundQueue(1, 1, OverflowPolicy.DISCONNECT);
-        assertThat(q.offer(Message.text("far more than one byte"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("far more than one byte"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
     }
 
     @Test
     void aDrainStopsAtTheByteBudgetButAlwaysTakesOneFrame() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Message.text("x".repeat(50)));
-        q.offer(Message.text("y".repeat(50)));
-        q.offer(Message.text("z".repeat(50)));
+        q.offer(Message.text("x".repeat(50)), 0);
+        q.offer(Message.text("y".repeat(50)), 0);
+        q.offer(Message.text("z".repeat(50)), 0);
         Message[] batch = new Message[10];
         assertThat(q.drainTo(batch, 20)).isEqualTo(1);
         assertThat(q.drainTo(batch, 100)).isEqualTo(2);
@@ -91,8 +123,8 @@ class OutboundQueueTest {
     @Test
     void clearReturnsTheBytesItDiscarded() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
-        q.offer(Message.text("12345"));
-        q.offer(Message.text("678"));
+        q.offer(Message.text("12345"), 0);
+        q.offer(Message.text("678"), 0);
         assertThat(q.clear()).isEqualTo(8);
         assertThat(q.size()).isZero();
     }
@@ -109,15 +141,15 @@ class OutboundQueueTest {
 
     private static void fillHalf(OutboundQueue q, int maxMessages) {
         for (int i = 0; i < maxMessages / 2; i++) {
-            assertThat(q.offer(Message.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+            assertThat(q.offer(Message.text("m" + i), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
     }
 
     @Test
     void belowHalfFullEveryAnnouncementIsQueuedAsItCame() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
-        assertThat(q.offer(arrived("ann"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
-        assertThat(q.offer(left("ann"))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(arrived("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(left("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
         assertThat(drainAll(q)).containsExactly("joined ann", "left ann");
     }
 
@@ -125,9 +157,9 @@ class OutboundQueueTest {
     void onceHalfFullAnArrivalAndADepartureNotYetSeenCancelOut() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         fillHalf(q, 10);
-        q.offer(arrived("ann"));
-        q.offer(arrived("bob"));
-        assertThat(q.offer(left("ann"))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        q.offer(arrived("ann"), 0);
+        q.offer(arrived("bob"), 0);
+        assertThat(q.offer(left("ann"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(q.size()).isEqualTo(6);
         assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4", "joined bob");
     }
@@ -135,9 +167,9 @@ class OutboundQueueTest {
     @Test
     void aPairThatWaitedSinceBeforeTheQueueFilledCancelsToo() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
-        q.offer(left("ann"));
+        q.offer(left("ann"), 0);
         fillHalf(q, 10);
-        assertThat(q.offer(arrived("ann"))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.offer(arrived("ann"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4");
     }
 
@@ -145,9 +177,9 @@ class OutboundQueueTest {
     void theLatestStateOfAKeyReplacesTheOneWaitingInItsPlace() {
         OutboundQueue q = new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         fillHalf(q, 10);
-        q.offer(Message.text("away ann").asPresence("ann", true));
-        q.offer(Message.text("after"));
-        assertThat(q.offer(Message.text("back ann").asPresence("ann", true))).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        q.offer(Message.text("away ann").asPresence("ann", true), 0);
+        q.offer(Message.text("after"), 0);
+        assertThat(q.offer(Message.text("back ann").asPresence("ann", true), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(q.bytes()).isEqualTo(5 * 2 + "back ann".length() + "after".length());
         assertThat(drainAll(q)).containsExactly("m0", "m1", "m2", "m3", "m4", "back ann", "after");
     }
@@ -156,19 +188,19 @@ class OutboundQueueTest {
     void announcementsCountAgainstTheBytesButNotTheMessageLimit() {
         OutboundQueue q = new OutboundQueue(4, 10_000, OverflowPolicy.DISCONNECT);
         for (int i = 0; i < 500; i++) {
-            assertThat(q.offer(arrived("user" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+            assertThat(q.offer(arrived("user" + i), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
         for (int i = 0; i < 4; i++) {
-            assertThat(q.offer(Message.text("m" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED);
+            assertThat(q.offer(Message.text("m" + i), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
         }
-        assertThat(q.offer(Message.text("one too many"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        assertThat(q.offer(Message.text("one too many"), 0)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         assertThat(q.size()).isEqualTo(504);
 
         OutboundQueue small = new OutboundQueue(4, 100, OverflowPolicy.DISCONNECT);
         for (int i = 0; i < 11; i++) {
-            assertThat(small.offer(arrived("u" + i))).isEqualTo(OutboundQueue.Outcome.QUEUED); // 9 bytes each
+            assertThat(small.offer(arrived("u" + i), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED); // 9 bytes each
         }
-        assertThat(small.offer(arrived("u11"))).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        assertThat(small.offer(arrived("u11"), 0)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
     }
 
     @Test
@@ -177,8 +209,8 @@ class OutboundQueueTest {
         fillHalf(q, 8);
         int slotsBefore = -1;
         for (int i = 0; i < 100_000; i++) {
-            q.offer(arrived("ann"));
-            q.offer(left("ann"));
+            q.offer(arrived("ann"), 0);
+            q.offer(left("ann"), 0);
             if (i == 10) {
                 slotsBefore = q.slots();
             }
@@ -194,9 +226,9 @@ class OutboundQueueTest {
         List<String> seen = new ArrayList<>();
         fillHalf(q, 8);
         for (int round = 0; round < 50; round++) {
-            q.offer(arrived("a" + round));
-            q.offer(Message.text("r" + round));
-            q.offer(left("a" + round));
+            q.offer(arrived("a" + round), 0);
+            q.offer(Message.text("r" + round), 0);
+            q.offer(left("a" + round), 0);
             assertThat(q.drainTo(one, Long.MAX_VALUE)).isEqualTo(1);
             seen.add(one[0].text());
         }
@@ -206,6 +238,6 @@ class OutboundQueueTest {
             expected.add("r" + round);
         }
         assertThat(seen).isEqualTo(expected);
-        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.size()).isZero();
     }
 }

@@ -126,9 +126,9 @@ class SessionWriterTest {
     @Test
     void onlyOneWriteIsEverInFlightAndTheNextCarriesEverythingQueued() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false);
-        w.offer(Message.text("b"), false);
-        w.offer(Message.text("c"), false);
+        w.offer(Message.text("a"), false, 0);
+        w.offer(Message.text("b"), false, 0);
+        w.offer(Message.text("c"), false, 0);
         assertThat(connection.writes).containsExactly(List.of("a"));
         assertThat(w.writeStartedNanos()).isNotZero();
 
@@ -145,9 +145,9 @@ class SessionWriterTest {
     @Test
     void aBatchHoldsAtMostItsFrameLimit() {
         SessionWriter w = writer(1000);
-        w.offer(Message.text("first"), false);
+        w.offer(Message.text("first"), false, 0);
         for (int i = 0; i < SessionWriter.MAX_BATCH_FRAMES + 10; i++) {
-            w.offer(Message.text("q" + i), false);
+            w.offer(Message.text("q" + i), false, 0);
         }
         connection.completeNext();
         connection.completeNext();
@@ -166,11 +166,11 @@ class SessionWriterTest {
             depth.incrementAndGet();
             // A producer racing the writer: every write sees a new frame arrive, then completes at once.
             if (remaining.decrementAndGet() > 0) {
-                w.offer(Message.text("more"), false);
+                w.offer(Message.text("more"), false, 0);
             }
             callback.succeeded();
         };
-        w.offer(Message.text("start"), false);
+        w.offer(Message.text("start"), false, 0);
 
         assertThat(depth.get()).isEqualTo(20_000);
         assertThat(maxDepth.get()).isLessThan(200); // a recursive writer would be ~20 000 frames deep
@@ -180,12 +180,12 @@ class SessionWriterTest {
     @Test
     void aFailedWriteStopsTheWriterForGood() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false);
-        w.offer(Message.text("b"), false);
+        w.offer(Message.text("a"), false, 0);
+        w.offer(Message.text("b"), false, 0);
         connection.pending.remove(0).failed(new IOException("reset"));
 
         assertThat(events.events).containsExactly("writeFailed reset");
-        assertThat(w.offer(Message.text("c"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("c"), false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(w.queuedMessages()).isZero();
         assertThat(hubQueuedBytes.sum()).isZero();
         assertThat(connection.writes).hasSize(1);
@@ -194,10 +194,10 @@ class SessionWriterTest {
     @Test
     void theCloseFrameFollowsWhatWasQueued() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false);
-        w.offer(Message.text("b"), false);
+        w.offer(Message.text("a"), false, 0);
+        w.offer(Message.text("b"), false, 0);
         assertThat(w.closeAfterDrain(CloseStatus.NORMAL)).isTrue();
-        assertThat(w.offer(Message.text("late"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("late"), false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(events.events).isEmpty();
 
         connection.completeNext();
@@ -218,8 +218,8 @@ class SessionWriterTest {
         List<Runnable> tasks = new ArrayList<>();
         SessionWriter w = new SessionWriter(new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
                 connection, tasks::add, events, () -> 1L, 10, Long.MAX_VALUE, hubQueuedBytes);
-        w.offer(Message.text("a"), true);
-        w.offer(Message.text("b"), true);
+        w.offer(Message.text("a"), true, 0);
+        w.offer(Message.text("b"), true, 0);
         assertThat(connection.writes).isEmpty();
         assertThat(tasks).hasSize(1); // scheduled once, however many frames arrive
         tasks.get(0).run();
@@ -229,12 +229,12 @@ class SessionWriterTest {
     @Test
     void terminateDiscardsTheQueueAndItsBytes() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("in flight"), false);
-        w.offer(Message.text("12345"), false);
+        w.offer(Message.text("in flight"), false, 0);
+        w.offer(Message.text("12345"), false, 0);
         assertThat(hubQueuedBytes.sum()).isEqualTo(5);
         assertThat(w.terminate()).isEqualTo(5);
         assertThat(hubQueuedBytes.sum()).isZero();
-        assertThat(w.offer(Message.text("x"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("x"), false, 0)).isEqualTo(SendResult.CLOSED);
     }
 
     /** A transport that reads every frame of the batch it was given, whatever it does meanwhile. */
@@ -264,13 +264,13 @@ class SessionWriterTest {
         SessionWriter w = new SessionWriter(new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
                 failing, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
         for (String text : List.of("b", "c", "d")) {
-            w.offer(Message.text(text), true); // the first hands the writer to the executor; the others wait
+            w.offer(Message.text(text), true, 0); // the first hands the writer to the executor; the others wait
         }
         parked.forEach(Runnable::run); // one batch of three, failed by the transport at its second frame
 
         assertThat(failing.read).doesNotContainNull().extracting(Message::text).containsExactly("b", "c", "d");
         assertThat(events.events).containsExactly("writeFailed connection reset");
-        assertThat(w.offer(Message.text("e"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("e"), false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(hubQueuedBytes.sum()).isZero();
     }
 
@@ -280,15 +280,15 @@ class SessionWriterTest {
             throw new IllegalStateException("transport bug");
         };
         SessionWriter w = writer(100);
-        assertThat(w.offer(Message.text("a"), false)).isEqualTo(SendResult.QUEUED);
+        assertThat(w.offer(Message.text("a"), false, 0)).isEqualTo(SendResult.QUEUED);
         assertThat(events.events).containsExactly("writeFailed transport bug");
-        assertThat(w.offer(Message.text("b"), false)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("b"), false, 0)).isEqualTo(SendResult.CLOSED);
     }
 
     @Test
     void aSecondCompletionOfTheSameWriteIsIgnored() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false);
+        w.offer(Message.text("a"), false, 0);
         SendCallback first = connection.pending.remove(0);
         first.succeeded();
         first.succeeded();
@@ -306,9 +306,9 @@ class SessionWriterTest {
                         throw new StackOverflowError("nested too deep");
                     }
                 }, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
-        w.offer(Message.text("a"), true);
+        w.offer(Message.text("a"), true, 0);
         parked.forEach(Runnable::run); // returns normally: nothing reaches the executor's thread
         assertThat(events.events).containsExactly("writeFailed nested too deep");
-        assertThat(w.offer(Message.text("b"), true)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("b"), true, 0)).isEqualTo(SendResult.CLOSED);
     }
 }
