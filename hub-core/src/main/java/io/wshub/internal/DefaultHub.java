@@ -52,6 +52,9 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
      * 10 000 sessions), well within the time a load balancer's health checks give a node.
      */
     static final Duration STALL_LIMIT = Duration.ofSeconds(10);
+    /** Refused upgrades and session ends are logged at INFO up to this many per {@link #LOG_WINDOW}. */
+    static final int LOGGED_PER_WINDOW = 10;
+    static final Duration LOG_WINDOW = Duration.ofSeconds(10);
 
     private final HubOptions options;
     private final HubHandler handler;
@@ -68,6 +71,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final HubTicker ticker;
     private final ShutdownSequence shutdown;
     private final long startedNanos;
+    private final SampledLog refusals;
+    private final SampledLog ends;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
@@ -87,6 +92,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.ticker = new HubTicker(registry, scheduler, options, counters);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
+        this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
+        this.ends = new SampledLog(log, "session ends", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
     }
 
     void start() {
@@ -190,6 +197,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         Admission admission = decide(handshake);
         if (admission instanceof Admission.Refused refused) {
             counters.upgradeRefused(handshake, refused.status(), refused.reason());
+            refusals.info(scheduler.nanoTime(), "refused an upgrade from {} to {}: {} {}", handshake.remoteAddress(),
+                    handshake.path(), refused.status(), refused.reason());
         }
         return admission;
     }
@@ -274,7 +283,10 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         registry.remove(s);
         s.leftRooms(rooms.leaveAll(s));
         broker.releaseSessionId(s.id());
-        counters.sessionClosed(s, status, Duration.ofNanos(scheduler.nanoTime() - s.openedNanos()));
+        Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());
+        counters.sessionClosed(s, status, connectedFor);
+        ends.info(scheduler.nanoTime(), "session {} from {} ended: {} {} after {} ms", s.id(),
+                s.handshake().remoteAddress(), status.code(), status.reason(), connectedFor.toMillis());
         if (s.handlerOpened()) {
             s.runHandler(() -> handler.onClose(s, status));
         }

@@ -23,7 +23,8 @@ import java.util.Optional;
  */
 final class HubServer implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(HubServer.class);
+    /** The start-up lines: logged whatever the level (see {@link Logging}). */
+    private static final Logger banner = LoggerFactory.getLogger(Logging.BANNER);
 
     static final String HEALTH_PATH = "/health";
 
@@ -149,14 +150,14 @@ final class HubServer implements AutoCloseable {
         String host = ((ServerConnector) server.getConnectors()[0]).getHost();
         String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         String base = shown + ":" + port();
-        log.info("{} listening on port {}", kind.description, port());
-        kind.endpoints.keySet().forEach(path -> log.info("  WebSocket  ws://{}{}", base, path));
+        banner.info("{} listening on port {}", kind.description, port());
+        kind.endpoints.keySet().forEach(path -> banner.info("  WebSocket  ws://{}{}", base, path));
         if (kind.servesChatPage) {
-            log.info("  chat page  http://{}/", base);
+            banner.info("  chat page  http://{}/", base);
         }
-        log.info("  health     http://{}{}", base, HEALTH_PATH);
+        banner.info("  health     http://{}{}", base, HEALTH_PATH);
         if (metrics.isPresent()) {
-            log.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
+            banner.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
         }
     }
 }

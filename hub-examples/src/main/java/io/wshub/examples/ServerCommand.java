@@ -55,7 +55,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         Settings settings = SettingsLoader.load(spec.findOption("--config").getValue(), env, flags);
-        Logging.configure(settings.logLevel());
+        Logging.configure(settings.logLevel(), settings.logFormat());
         try (HubServer server = HubServer.start(kind, settings).stopOnExit()) {
             server.join();
         }

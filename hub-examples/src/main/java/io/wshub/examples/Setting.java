@@ -70,7 +70,10 @@ enum Setting {
             "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
                     + " session ids span every node given the same Redis; empty: a single node."),
     LOG_LEVEL("logLevel", "WSHUB_LOG_LEVEL", "--log-level", "LEVEL", "info", Values::logLevel,
-            "trace, debug, info, warn, error or off.");
+            "trace, debug, info, warn, error or off; the start-up lines with the server's URLs are printed whatever"
+                    + " the level, and debug adds every session's end and every refused upgrade (info samples them)."),
+    LOG_FORMAT("logFormat", "WSHUB_LOG_FORMAT", "--log-format", "FORMAT", "text", Values::logFormat,
+            "text (one readable line per event) or json (one JSON object per line, for a log collector).");
 
     final String key;
     final String env;

@@ -99,6 +99,10 @@ final class Settings {
         return port == Values.NO_PORT ? OptionalInt.empty() : OptionalInt.of(port);
     }
 
+    String logFormat() {
+        return (String) values.get(Setting.LOG_FORMAT);
+    }
+
     String logLevel() {
         return (String) values.get(Setting.LOG_LEVEL);
     }

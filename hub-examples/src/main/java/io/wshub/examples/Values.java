@@ -141,6 +141,14 @@ final class Values {
         }
     }
 
+    static String logFormat(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("text", "json").contains(v)) {
+            throw new IllegalArgumentException("expected text or json");
+        }
+        return v;
+    }
+
     static String logLevel(String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         if (!List.of("trace", "debug", "info", "warn", "error", "off").contains(v)) {

@@ -6,6 +6,7 @@ import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
 import io.wshub.client.RoomClient;
 import io.wshub.client.jetty.WsHubClient;
+import io.wshub.examples.Logging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -184,11 +185,8 @@ public final class ClientCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The examples log through slf4j-simple; here state changes are printed, so the library stays quiet. */
+    /** Here state changes are printed, so the library's own lines stay quiet. */
     private static void quietLibraryLogging() {
-        String level = "org.slf4j.simpleLogger.defaultLogLevel";
-        if (System.getProperty(level) == null) {
-            System.setProperty(level, "warn");
-        }
+        Logging.configure("warn", "text");
     }
 }
