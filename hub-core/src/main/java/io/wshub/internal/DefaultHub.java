@@ -205,10 +205,10 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     private Admission decide(Handshake handshake) {
         if (isShuttingDown()) {
-            return new Admission.Refused(503, "Server is shutting down");
+            return new Admission.Refused(503, Admission.Refused.SHUTTING_DOWN);
         }
         if (!originPolicy.allows(handshake)) {
-            return new Admission.Refused(403, "Origin not allowed");
+            return new Admission.Refused(403, Admission.Refused.ORIGIN_NOT_ALLOWED);
         }
         Authenticator.Result auth;
         try {
@@ -233,7 +233,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             }
         }
         if (!registry.takeSlot()) {
-            return new Admission.Refused(503, "Too many connections");
+            return new Admission.Refused(503, Admission.Refused.TOO_MANY_CONNECTIONS);
         }
         for (;;) {
             String id = requested != null ? requested : SessionIds.generate();

@@ -39,5 +39,12 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
      * @param reason why, for the response body
      */
     record Refused(int status, String reason) implements Admission {
+
+        /** The hub's reason for a 503 while it shuts down. */
+        public static final String SHUTTING_DOWN = "Server is shutting down";
+        /** The hub's reason for a 403 from its origin policy. */
+        public static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
+        /** The hub's reason for a 503 at its connection limit. */
+        public static final String TOO_MANY_CONNECTIONS = "Too many connections";
     }
 }

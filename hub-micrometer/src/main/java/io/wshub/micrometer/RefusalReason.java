@@ -1,5 +1,7 @@
 package io.wshub.micrometer;
 
+import io.wshub.spi.Admission;
+
 /**
  * The {@code reason} label of a refused upgrade: a small fixed set, so that a reason text chosen by
  * an authenticator can never become a label value. The hub's own reasons are told apart where an
@@ -22,12 +24,12 @@ enum RefusalReason {
         return switch (status) {
             case 400 -> INVALID_ID;
             case 401 -> UNAUTHORIZED;
-            case 403 -> "Origin not allowed".equals(reason) ? ORIGIN : FORBIDDEN;
+            case 403 -> Admission.Refused.ORIGIN_NOT_ALLOWED.equals(reason) ? ORIGIN : FORBIDDEN;
             case 409 -> ID_TAKEN;
             case 500 -> AUTHENTICATOR_FAILED;
             case 503 -> switch (reason == null ? "" : reason) {
-                case "Too many connections" -> FULL;
-                case "Server is shutting down" -> SHUTTING_DOWN;
+                case Admission.Refused.TOO_MANY_CONNECTIONS -> FULL;
+                case Admission.Refused.SHUTTING_DOWN -> SHUTTING_DOWN;
                 default -> UNAVAILABLE;
             };
             default -> OTHER;
