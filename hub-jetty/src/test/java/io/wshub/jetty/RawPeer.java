@@ -80,10 +80,15 @@ final class RawPeer implements AutoCloseable {
         int maskBit = mask ? 0x80 : 0;
         if (payload.length < 126) {
             f.write(maskBit | payload.length);
-        } else {
+        } else if (payload.length <= 0xFFFF) {
             f.write(maskBit | 126);
             f.write(payload.length >>> 8);
             f.write(payload.length & 0xFF);
+        } else {
+            f.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                f.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
         }
         byte[] body = payload.clone();
         if (mask) {
@@ -98,6 +103,33 @@ final class RawPeer implements AutoCloseable {
         out.write(f.toByteArray());
         out.flush();
         return this;
+    }
+
+    /** Writes these bytes as they are: a frame cut short, a header that lies about its length. */
+    RawPeer sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** A masked frame's header (mask key included) declaring this payload length, whatever follows it. */
+    static byte[] header(int firstByte, long declaredLength) {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(firstByte);
+        if (declaredLength < 126) {
+            f.write(0x80 | (int) declaredLength);
+        } else if (declaredLength <= 0xFFFF) {
+            f.write(0x80 | 126);
+            f.write((int) (declaredLength >>> 8));
+            f.write((int) (declaredLength & 0xFF));
+        } else {
+            f.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                f.write((int) (declaredLength >>> shift) & 0xFF);
+            }
+        }
+        f.writeBytes(new byte[4]); // a zero mask key: the payload goes as it is
+        return f.toByteArray();
     }
 
     /** Writes one whole, masked frame of this opcode. */
@@ -135,6 +167,11 @@ final class RawPeer implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return new Ending(null, "timed out", frames);
         }
+    }
+
+    /** Sends nothing more: the server reads the end of the stream after what was sent. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
     }
 
     @Override
