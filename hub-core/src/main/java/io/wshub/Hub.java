@@ -5,6 +5,7 @@ import io.wshub.spi.Broker;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
+import io.wshub.spi.Tracing;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -74,6 +75,15 @@ public interface Hub {
     /** Counts an error in the stats and tells the metrics listener; for handlers and protocols. */
     void reportError(ErrorKind kind, Session session, String detail);
 
+    /**
+     * Names the type of the inbound message the session's handler is handling now ({@code join_room},
+     * say), for the handler-time metric ({@link MetricsListener#messageHandled}) and the message's
+     * span; protocols call it from the handler, on its thread. Called anywhere else, or with a
+     * session of another hub, it does nothing.
+     */
+    default void reportMessageType(Session session, String type) {
+    }
+
     /** A snapshot of the counters. */
     HubStats stats();
 
@@ -109,6 +119,7 @@ public interface Hub {
         OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         Broker broker;
         MetricsListener metrics = MetricsListener.NONE;
+        Tracing tracing = Tracing.NONE;
         Scheduler scheduler;
         Executor flushExecutor;
 
@@ -152,6 +163,15 @@ public interface Hub {
         }
 
         /**
+         * Who traces upgrades, handled messages, fan-outs and broker hops ({@code hub-opentelemetry});
+         * defaults to no one, which costs the hub's hot paths nothing.
+         */
+        public Builder tracing(Tracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
+        }
+
+        /**
          * The clock and timer of heartbeats, write timeouts and rate limits; defaults to a daemon
          * thread on the system clock. Tests pass a manual one.
          */
@@ -173,7 +193,7 @@ public interface Hub {
         /** Builds and starts the hub (its timer and broker). */
         public Hub build() {
             return HubFactory.create(options, handler, authenticator, originPolicy, broker, metrics,
-                    scheduler, flushExecutor);
+                    tracing, scheduler, flushExecutor);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.wshub.spi.Broker;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * standalone one (a cluster of one node, so publishing reaches no one else). Hubs given brokers of
  * the same {@link Cluster} behave as the nodes of a real cluster would: broadcasts, room messages
  * and private messages cross between them, and session ids and room member lists are
- * cluster-wide. Useful to test multi-node behaviour without a Redis server.
+ * cluster-wide, and a publication's trace context reaches the other nodes with it. Useful to test
+ * multi-node behaviour without a Redis server.
  */
 public final class InProcessBroker implements Broker {
 
@@ -57,26 +59,41 @@ public final class InProcessBroker implements Broker {
 
     @Override
     public void publishBroadcast(Message frame, String exceptSessionId) {
-        for (InProcessBroker node : cluster.nodes) {
-            if (node != this) {
-                node.delivery.deliverBroadcast(frame, exceptSessionId);
-            }
-        }
+        publishBroadcast(frame, exceptSessionId, null);
     }
 
     @Override
     public void publishRoom(String room, Message frame, String exceptSessionId) {
+        publishRoom(room, frame, exceptSessionId, null);
+    }
+
+    @Override
+    public boolean publishPrivate(String sessionId, Message frame) {
+        return publishPrivate(sessionId, frame, null);
+    }
+
+    @Override
+    public void publishBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
         for (InProcessBroker node : cluster.nodes) {
-            if (node != this && node.localRooms.containsKey(room)) {
-                node.delivery.deliverRoom(room, frame, exceptSessionId);
+            if (node != this) {
+                node.delivery.deliverBroadcast(frame, exceptSessionId, traceContext);
             }
         }
     }
 
     @Override
-    public boolean publishPrivate(String sessionId, Message frame) {
+    public void publishRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
         for (InProcessBroker node : cluster.nodes) {
-            if (node != this && node.delivery.deliverPrivate(sessionId, frame)) {
+            if (node != this && node.localRooms.containsKey(room)) {
+                node.delivery.deliverRoom(room, frame, exceptSessionId, traceContext);
+            }
+        }
+    }
+
+    @Override
+    public boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        for (InProcessBroker node : cluster.nodes) {
+            if (node != this && node.delivery.deliverPrivate(sessionId, frame, traceContext)) {
                 return true;
             }
         }

@@ -43,14 +43,14 @@ public class OutboundQueueBenchmark {
     private OutboundQueue full(OverflowPolicy policy) {
         OutboundQueue q = new OutboundQueue(MAX_MESSAGES, MAX_BYTES, policy);
         for (int i = 0; i < MAX_MESSAGES; i++) {
-            q.offer(frame);
+            q.offer(frame, 0);
         }
         return q;
     }
 
     @Benchmark
     public int offerOneDrainOne() {
-        queue.offer(frame);
+        queue.offer(frame, 0);
         return queue.drainTo(batch, SessionWriter.MAX_BATCH_BYTES);
     }
 
@@ -58,18 +58,18 @@ public class OutboundQueueBenchmark {
     @OperationsPerInvocation(BURST)
     public int offerBurstDrainAsOneBatch() {
         for (int i = 0; i < BURST; i++) {
-            queue.offer(frame);
+            queue.offer(frame, 0);
         }
         return queue.drainTo(batch, SessionWriter.MAX_BATCH_BYTES);
     }
 
     @Benchmark
     public OutboundQueue.Outcome offerToFullQueueDropNewest() {
-        return fullDropNewest.offer(frame);
+        return fullDropNewest.offer(frame, 0);
     }
 
     @Benchmark
     public OutboundQueue.Outcome offerToFullQueueDropOldest() {
-        return fullDropOldest.offer(frame);
+        return fullDropOldest.offer(frame, 0);
     }
 }

@@ -3,6 +3,7 @@ package io.wshub.internal;
 import io.wshub.ErrorKind;
 import io.wshub.Message;
 import io.wshub.spi.Broker;
+import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,8 @@ import java.util.List;
  * The hub's calls to its {@link Broker}: a broker that throws never stops the hub or its caller.
  * Each failure is counted as {@link ErrorKind#BROKER} and answered with what keeps the node
  * working on its own: an id claim succeeds (local uniqueness has to do), a private message to
- * another node is not found, the remote members are none, the broker is down.
+ * another node is not found, the remote members are none, the broker is down. Each publication is
+ * the span of its hop, whose trace context the broker carries to the other nodes.
  */
 final class BrokerCalls {
 
@@ -21,10 +23,12 @@ final class BrokerCalls {
 
     private final Broker broker;
     private final HubCounters counters;
+    private final Tracing tracing;
 
-    BrokerCalls(Broker broker, HubCounters counters) {
+    BrokerCalls(Broker broker, HubCounters counters, Tracing tracing) {
         this.broker = broker;
         this.counters = counters;
+        this.tracing = tracing;
     }
 
     void start(Broker.Delivery delivery) {
@@ -48,28 +52,37 @@ final class BrokerCalls {
     }
 
     void publishBroadcast(Message message, String exceptSessionId) {
+        Tracing.Span span = tracing.publish(Tracing.BrokerHop.BROADCAST, null);
         try {
-            broker.publishBroadcast(message, exceptSessionId);
+            broker.publishBroadcast(message, exceptSessionId, span.context());
         } catch (RuntimeException e) {
             failed("publishBroadcast", e);
+        } finally {
+            span.end();
         }
     }
 
     void publishRoom(String room, Message message, String exceptSessionId) {
+        Tracing.Span span = tracing.publish(Tracing.BrokerHop.ROOM, room);
         try {
-            broker.publishRoom(room, message, exceptSessionId);
+            broker.publishRoom(room, message, exceptSessionId, span.context());
         } catch (RuntimeException e) {
             failed("publishRoom", e);
+        } finally {
+            span.end();
         }
     }
 
     /** Whether a node took the message for the session; false when none has it, or the broker failed. */
     boolean publishPrivate(String sessionId, Message message) {
+        Tracing.Span span = tracing.publish(Tracing.BrokerHop.PRIVATE, sessionId);
         try {
-            return broker.publishPrivate(sessionId, message);
+            return broker.publishPrivate(sessionId, message, span.context());
         } catch (RuntimeException e) {
             failed("publishPrivate", e);
             return false;
+        } finally {
+            span.end();
         }
     }
 

@@ -19,12 +19,14 @@ import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.Scheduler;
+import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +64,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final OriginPolicy originPolicy;
     private final BrokerCalls broker;
     private final HubCounters counters;
+    private final Tracing tracing;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final FlushLanes ownedFlushExecutor;
@@ -75,20 +78,22 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SampledLog ends;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
-               Broker broker, HubCounters counters, Scheduler scheduler, boolean ownsScheduler,
+               Broker broker, HubCounters counters, Tracing tracing, Scheduler scheduler, boolean ownsScheduler,
                Executor flushExecutor, FlushLanes ownedFlushExecutor) {
         this.options = options;
         this.handler = handler;
         this.authenticator = authenticator;
         this.originPolicy = originPolicy;
-        this.broker = new BrokerCalls(broker, counters);
+        this.broker = new BrokerCalls(broker, counters, tracing);
         this.counters = counters;
+        this.tracing = tracing;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
-        this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this);
-        this.rooms = new RoomRegistry(this, this.broker, sessions.clock());
+        this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
+                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
+        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing);
         this.ticker = new HubTicker(registry, scheduler, options, counters);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
@@ -156,6 +161,13 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     }
 
     @Override
+    public void reportMessageType(Session session, String type) {
+        if (session instanceof HubSession s && s.hub() == this) {
+            s.handledType(type);
+        }
+    }
+
+    @Override
     public HubStats stats() {
         return new HubStats(registry.liveCount(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
@@ -194,13 +206,21 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public Admission admit(Handshake handshake) {
-        Admission admission = decide(handshake);
-        if (admission instanceof Admission.Refused refused) {
-            counters.upgradeRefused(handshake, refused.status(), refused.reason());
-            refusals.info(scheduler.nanoTime(), "refused an upgrade from {} to {}: {} {}", handshake.remoteAddress(),
-                    handshake.path(), refused.status(), refused.reason());
+        Tracing.Span span = tracing.upgrade(handshake);
+        try {
+            Admission admission = decide(handshake);
+            if (admission instanceof Admission.Refused refused) {
+                counters.upgradeRefused(handshake, refused.status(), refused.reason());
+                refusals.info(scheduler.nanoTime(), "refused an upgrade from {} to {}: {} {}", handshake.remoteAddress(),
+                        handshake.path(), refused.status(), refused.reason());
+                span.refused(refused.status(), refused.reason());
+            } else {
+                span.accepted(((Admission.Accepted) admission).sessionId());
+            }
+            return admission;
+        } finally {
+            span.end();
         }
-        return admission;
     }
 
     private Admission decide(Handshake handshake) {
@@ -297,21 +317,51 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public void deliverBroadcast(Message frame, String exceptSessionId) {
-        deliverLocal(frame, exceptSessionId);
+        deliverBroadcast(frame, exceptSessionId, null);
     }
 
     @Override
     public void deliverRoom(String room, Message frame, String exceptSessionId) {
-        rooms.deliverLocal(room, frame, exceptSessionId);
+        deliverRoom(room, frame, exceptSessionId, null);
     }
 
     @Override
     public boolean deliverPrivate(String sessionId, Message frame) {
+        return deliverPrivate(sessionId, frame, null);
+    }
+
+    @Override
+    public void deliverBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        Tracing.Span span = tracing.received(Tracing.BrokerHop.BROADCAST, null, traceContext);
+        try {
+            deliverLocal(frame, exceptSessionId);
+        } finally {
+            span.end();
+        }
+    }
+
+    @Override
+    public void deliverRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        Tracing.Span span = tracing.received(Tracing.BrokerHop.ROOM, room, traceContext);
+        try {
+            rooms.deliverLocal(room, frame, exceptSessionId);
+        } finally {
+            span.end();
+        }
+    }
+
+    @Override
+    public boolean deliverPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
         HubSession s = registry.visible(sessionId);
         if (s == null) {
             return false;
         }
-        s.send(frame);
+        Tracing.Span span = tracing.received(Tracing.BrokerHop.PRIVATE, sessionId, traceContext);
+        try {
+            s.send(frame);
+        } finally {
+            span.end();
+        }
         return true;
     }
 
@@ -331,6 +381,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         boolean dispatch = registry.liveCount() > DISPATCH_THRESHOLD;
         long now = scheduler.nanoTime();
         int queued = 0;
+        Tracing.Span span = tracing.fanOut(null);
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
             for (int i = 0; i < SessionRegistry.STRIPES; i++) {
@@ -342,6 +393,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             }
         } finally {
             scope.exit();
+            span.recipients(queued);
+            span.end();
         }
         return queued;
     }

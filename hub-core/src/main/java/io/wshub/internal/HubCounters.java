@@ -138,6 +138,19 @@ final class HubCounters {
         }
     }
 
+    /** Whether anyone listens: the hub reads no clock for an event nobody hears. */
+    boolean listens() {
+        return listener != MetricsListener.NONE;
+    }
+
+    void messageHandled(Session session, String type, long nanos) {
+        try {
+            listener.messageHandled(session, type, nanos);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
     Map<ErrorKind, Long> errorCounts() {
         Map<ErrorKind, Long> counts = new EnumMap<>(ErrorKind.class);
         errors.forEach((k, v) -> counts.put(k, v.sum()));

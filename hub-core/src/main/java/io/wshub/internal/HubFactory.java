@@ -10,6 +10,7 @@ import io.wshub.OriginPolicy;
 import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
+import io.wshub.spi.Tracing;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,7 @@ public final class HubFactory {
     /** Creates and starts a hub; null collaborators get their defaults. */
     public static Hub create(HubOptions options, HubHandler handler, Authenticator authenticator,
                              OriginPolicy originPolicy, Broker broker, MetricsListener metrics,
-                             Scheduler scheduler, Executor flushExecutor) {
+                             Tracing tracing, Scheduler scheduler, Executor flushExecutor) {
         int n = HUB_NUMBER.incrementAndGet();
         boolean ownsScheduler = scheduler == null;
         Scheduler sched = ownsScheduler ? new SystemScheduler("wshub-" + n + "-timer") : scheduler;
@@ -41,7 +42,7 @@ public final class HubFactory {
             flush = owned;
         }
         DefaultHub hub = new DefaultHub(options, handler, authenticator, originPolicy,
-                broker == null ? new InProcessBroker() : broker, counters, sched, ownsScheduler,
+                broker == null ? new InProcessBroker() : broker, counters, tracing, sched, ownsScheduler,
                 flush, owned);
         hub.start();
         return hub;

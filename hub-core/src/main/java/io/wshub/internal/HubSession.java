@@ -66,6 +66,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile long messagesIn;
     private volatile long bytesIn;
     private volatile long rateLimited;
+    /** The type the protocol named for the message being handled; only the inbound callbacks use it. */
+    private String handledType;
 
     HubSession(SessionContext context, String id, Handshake handshake, Principal principal, Connection connection) {
         this.context = context;
@@ -250,12 +252,24 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         Deferral.Scope scope = Deferral.enter();
         try {
             if (admitInbound(binary, bytes)) {
-                runHandler(handlerCall);
+                context.handling().run(this, binary, bytes, handlerCall);
                 demandNext();
             }
         } finally {
             scope.exit();
         }
+    }
+
+    /** The protocol named the type of the message being handled (see {@link Hub#reportMessageType}). */
+    void handledType(String type) {
+        handledType = type;
+    }
+
+    /** The type named for the message just handled, or null; cleared for the next one. */
+    String takeHandledType() {
+        String type = handledType;
+        handledType = null;
+        return type;
     }
 
     @Override
@@ -469,11 +483,13 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void droppedOldest(int messages, long bytes) {
         context.counters().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
+        context.tracing().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
     }
 
     @Override
     public void refusedNewest(long bytes) {
         context.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
+        context.tracing().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
     }
 
     /**
@@ -485,6 +501,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     public void overflowed() {
         if (abort(CloseStatus.SLOW_CONSUMER)) {
             context.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
+            context.tracing().slowConsumer(this);
         }
     }
 

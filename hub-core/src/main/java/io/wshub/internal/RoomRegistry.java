@@ -5,6 +5,7 @@ import io.wshub.Message;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
+import io.wshub.spi.Tracing;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -53,13 +54,15 @@ final class RoomRegistry implements Rooms {
     private final Hub owner;
     private final BrokerCalls broker;
     private final NanoClock clock;
+    private final Tracing tracing;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
     /** @param owner the hub whose sessions may join; anyone else's are refused */
-    RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock) {
+    RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock, Tracing tracing) {
         this.owner = owner;
         this.broker = broker;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     @Override
@@ -232,13 +235,18 @@ final class RoomRegistry implements Rooms {
         if (room == null) {
             return 0;
         }
+        Tracing.Span span = tracing.fanOut(name);
+        int queued = 0;
         Deferral.Scope scope = Deferral.enter();
         try {
             synchronized (room) {
-                return offerToMembers(room, frame, exceptId);
+                queued = offerToMembers(room, frame, exceptId);
             }
+            return queued;
         } finally {
             scope.exit();
+            span.recipients(queued);
+            span.end();
         }
     }
 

@@ -4,6 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.spi.Tracing;
 
 import java.util.concurrent.Executor;
 
@@ -15,9 +16,11 @@ import java.util.concurrent.Executor;
  * @param hub           the hub, for {@link io.wshub.Session#hub()}
  * @param flushExecutor runs the writes of large fan-outs
  * @param ends          hears that the transport ended a session
+ * @param tracing       hears of the drops and slow consumers inside the current span
+ * @param handling      runs the handler with each inbound message, timed and traced
  */
 record SessionContext(Hub hub, HubOptions options, HubHandler handler, HubCounters counters, NanoClock clock,
-                      Executor flushExecutor, Ends ends) {
+                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling) {
 
     /** Where a session reports its end, once, after the work that decided it (see {@link Deferral}). */
     @FunctionalInterface

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * error frames ({@link Envelope#INVALID_FORMAT} for non-objects and binary frames,
  * {@link Envelope#MISSING_TYPE}, {@code Unknown message type: X}, and
  * {@link Envelope#RATE_LIMIT_EXCEEDED} for messages the rate limit refused). Bad input never
- * closes the connection.
+ * closes the connection. It tells the hub each registered type it dispatches
+ * ({@link io.wshub.Hub#reportMessageType}), for the handler-time metric and the message's span.
  *
  * <pre>{@code
  * HubHandler handler = RoomProtocol.router()
@@ -68,6 +69,7 @@ public final class MessageRouter implements HubHandler {
             if (handler == null) {
                 throw new ProtocolError(Envelope.unknownType(type));
             }
+            session.hub().reportMessageType(session, type); // only registered types: a client's own would be unbounded
             handler.handle(session, message);
         } catch (ProtocolError e) {
             refuse(session, e.getMessage());

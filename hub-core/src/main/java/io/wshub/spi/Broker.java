@@ -4,6 +4,7 @@ import io.wshub.Message;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Carries hub-wide broadcasts, room messages and private messages to the other nodes of a
@@ -17,6 +18,10 @@ import java.util.List;
  * block on the network:
  * publish asynchronously, answer queries from local state (a cache kept current in the
  * background), and report failures by counting them and through {@link #isUp()}.
+ *
+ * <p>A publication may come with a trace context ({@link Tracing.Span#context()}): text fields a
+ * broker carries unchanged to the other nodes and hands to their {@link Delivery}'s forms that take
+ * it. A broker that does not carry them implements only the plain forms and traces end at the node.
  */
 public interface Broker {
 
@@ -38,6 +43,30 @@ public interface Broker {
      * @return true if, as far as the broker knows, another node holds that session
      */
     boolean publishPrivate(String sessionId, Message frame);
+
+    /**
+     * Publishes a hub-wide broadcast with the trace context to carry (null: none); forwards to
+     * {@link #publishBroadcast(Message, String)} by default.
+     */
+    default void publishBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        publishBroadcast(frame, exceptSessionId);
+    }
+
+    /**
+     * Publishes a room message with the trace context to carry (null: none); forwards to
+     * {@link #publishRoom(String, Message, String)} by default.
+     */
+    default void publishRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        publishRoom(room, frame, exceptSessionId);
+    }
+
+    /**
+     * Publishes a private message with the trace context to carry (null: none); forwards to
+     * {@link #publishPrivate(String, Message)} by default.
+     */
+    default boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, frame);
+    }
 
     /**
      * Claims a session id across the cluster before a session may use it. The one call that may
@@ -92,6 +121,30 @@ public interface Broker {
          * @return whether that session is here
          */
         boolean deliverPrivate(String sessionId, Message frame);
+
+        /**
+         * A broadcast from another node with the trace context it carried (null: none); forwards to
+         * {@link #deliverBroadcast(Message, String)} by default.
+         */
+        default void deliverBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
+            deliverBroadcast(frame, exceptSessionId);
+        }
+
+        /**
+         * A room message from another node with the trace context it carried (null: none); forwards
+         * to {@link #deliverRoom(String, Message, String)} by default.
+         */
+        default void deliverRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
+            deliverRoom(room, frame, exceptSessionId);
+        }
+
+        /**
+         * A private message from another node with the trace context it carried (null: none);
+         * forwards to {@link #deliverPrivate(String, Message)} by default.
+         */
+        default boolean deliverPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+            return deliverPrivate(sessionId, frame);
+        }
 
         /** Whether a session with this id is open on this node. */
         boolean hasSession(String sessionId);

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * One running example server: a Jetty server with a hub per path of its {@link ExampleServer}, the
  * health endpoint on {@code /health}, Prometheus metrics on {@code metricsPath} (of the main port
- * or of {@code metricsPort}) unless turned off and, for the room server, the chat page on {@code /}.
+ * or of {@code metricsPort}) unless turned off, traces when {@code tracing} is on and, for the room
+ * server, the chat page on {@code /}.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -36,15 +37,18 @@ final class HubServer implements AutoCloseable {
     /** Where the metrics are served, the main connector unless {@code metricsPort} is set. */
     private final ServerConnector metricsConnector;
     private final String metricsPath;
+    /** Closed after the server stopped, so that the last spans are exported. */
+    private final ServerTracing tracing;
 
     private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
-                      ServerConnector metricsConnector, String metricsPath) {
+                      ServerConnector metricsConnector, String metricsPath, ServerTracing tracing) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
         this.metrics = metrics;
         this.metricsConnector = metricsConnector;
         this.metricsPath = metricsPath;
+        this.tracing = tracing;
     }
 
     /**
@@ -53,7 +57,13 @@ final class HubServer implements AutoCloseable {
      * @throws ConfigException when the port cannot be bound
      */
     static HubServer start(ExampleServer kind, Settings settings) throws Exception {
+        return start(kind, settings, ServerTracing.of(settings, kind));
+    }
+
+    /** Builds and starts the server with this tracing, which it closes when it stops (or fails to start). */
+    static HubServer start(ExampleServer kind, Settings settings, ServerTracing tracing) throws Exception {
         if (settings.metrics() && (kind.endpoints.containsKey(settings.metricsPath()) || settings.metricsPath().equals(HEALTH_PATH))) {
+            tracing.close();
             throw new ConfigException("invalid settings: metricsPath " + settings.metricsPath() + " is taken by the "
                     + kind.command + " server's own paths");
         }
@@ -73,6 +83,7 @@ final class HubServer implements AutoCloseable {
                     .handler(handler.apply(settings))
                     .broker(RedisNode.broker(settings.redis(), path))
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
+                    .tracing(tracing.forHub())
                     .build();
             hubMetrics.ifPresent(m -> m.watch(hub));
             builder.mount(path, hub);
@@ -83,13 +94,14 @@ final class HubServer implements AutoCloseable {
             wshub.setHandler(new ChatPage());
         }
         server.setHandler(metricsConnector == connector ? wshub : new MetricsPort(metricsConnector, settings.metricsPath(), wshub));
-        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath());
+        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(), tracing);
         try {
             server.start();
         } catch (Exception e) {
             server.stop();
             wshub.shutdownHubs(); // they have no session yet: this only ends their threads
             metrics.ifPresent(ServerMetrics::close);
+            tracing.close();
             if (e instanceof BindException || e.getCause() instanceof BindException) {
                 throw new ConfigException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
             }
@@ -143,6 +155,7 @@ final class HubServer implements AutoCloseable {
             server.stop();
         } finally {
             metrics.ifPresent(ServerMetrics::close);
+            tracing.close();
         }
     }
 

@@ -66,6 +66,10 @@ enum Setting {
     METRICS_PORT("metricsPort", "WSHUB_METRICS_PORT", "--metrics-port", "PORT", "", Values::optionalPort,
             "Serve the metrics on this port instead of the main one (where only the metrics path answers);"
                     + " empty: the main port; 0 picks a free one."),
+    TRACING("tracing", "WSHUB_TRACING", "--tracing", "BOOLEAN", "false", Values::bool,
+            "Trace upgrades, messages, fan-outs and broker hops with OpenTelemetry, its SDK configured by the OTEL_*"
+                    + " variables (OTEL_TRACES_EXPORTER otlp or logging, OTEL_EXPORTER_OTLP_ENDPOINT, ...); false: no"
+                    + " tracing at all."),
     REDIS("redis", "WSHUB_REDIS", "--redis", "URI", "", RedisNode::uri,
             "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
                     + " session ids span every node given the same Redis; empty: a single node."),

@@ -89,6 +89,11 @@ final class Settings {
         return (Boolean) values.get(Setting.METRICS);
     }
 
+    /** Whether the server traces through OpenTelemetry. */
+    boolean tracing() {
+        return (Boolean) values.get(Setting.TRACING);
+    }
+
     String metricsPath() {
         return (String) values.get(Setting.METRICS_PATH);
     }

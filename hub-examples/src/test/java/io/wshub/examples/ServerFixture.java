@@ -29,11 +29,18 @@ final class ServerFixture implements AutoCloseable {
 
     /** Starts the server with these settings on top of the defaults (and 127.0.0.1, a free port). */
     static ServerFixture start(ExampleServer kind, Map<Setting, Object> overrides) throws Exception {
+        return start(kind, overrides, null);
+    }
+
+    /** Starts the server with this tracing (null: as the settings say), which it closes when it stops. */
+    static ServerFixture start(ExampleServer kind, Map<Setting, Object> overrides, ServerTracing tracing) throws Exception {
         Map<Setting, Object> values = new EnumMap<>(Setting.class);
         values.put(Setting.HOST, "127.0.0.1");
         values.put(Setting.PORT, 0);
         values.putAll(overrides);
-        return new ServerFixture(HubServer.start(kind, Settings.with(values)), TestClient.newJettyClient());
+        Settings settings = Settings.with(values);
+        HubServer server = tracing == null ? HubServer.start(kind, settings) : HubServer.start(kind, settings, tracing);
+        return new ServerFixture(server, TestClient.newJettyClient());
     }
 
     static ServerFixture start(ExampleServer kind) throws Exception {

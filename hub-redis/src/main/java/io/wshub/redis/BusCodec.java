@@ -7,13 +7,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The binary form of a {@link BusMessage}: a format byte, a kind byte, the sending node, then the
- * kind's fields. Strings are a 4-byte length and UTF-8; a frame is a text flag and the rest of the
- * message, so its bytes cross unchanged. Decoding checks every length and refuses anything else
- * with {@link MalformedMessageException}, so a stray publisher on our channels cannot break a node.
+ * kind's fields. Strings are a 4-byte length and UTF-8; a frame is a flag byte and the rest of the
+ * message, so its bytes cross unchanged. The flag's low bit says text (else binary); its next bit
+ * says that a trace context comes first (a count, then that many name-value pairs of strings).
+ * That bit is the one addition to format 1: a message without a trace context is byte for byte what
+ * nodes before it send and read. Decoding checks every length and refuses anything else with
+ * {@link MalformedMessageException}, so a stray publisher on our channels cannot break a node.
  */
 final class BusCodec {
 
@@ -29,6 +35,8 @@ final class BusCodec {
 
     private static final byte TEXT = 1;
     private static final byte BINARY = 0;
+    /** Set in a frame's flag when a trace context precedes the payload. */
+    private static final byte TRACED = 2;
 
     private BusCodec() {
     }
@@ -43,11 +51,11 @@ final class BusCodec {
     static byte[] encode(BusMessage message) {
         Writer w = new Writer(message);
         if (message instanceof BusMessage.Broadcast m) {
-            w.header(BROADCAST, m.node()).string(nullToEmpty(m.except())).frame(m.frame());
+            w.header(BROADCAST, m.node()).string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.RoomMessage m) {
-            w.header(ROOM, m.node()).string(m.room()).string(nullToEmpty(m.except())).frame(m.frame());
+            w.header(ROOM, m.node()).string(m.room()).string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            w.header(PRIVATE, m.node()).string(m.target()).frame(m.frame());
+            w.header(PRIVATE, m.node()).string(m.target()).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.Membership m) {
             w.header(MEMBERSHIP, m.node()).stamp(m.stamp()).integer(m.ops().size());
             for (MembershipOp op : m.ops()) {
@@ -84,9 +92,10 @@ final class BusCodec {
         byte kind = r.kind();
         String node = r.string();
         BusMessage message = switch (kind) {
-            case BROADCAST -> new BusMessage.Broadcast(node, emptyToNull(r.string()), r.frame());
-            case ROOM -> new BusMessage.RoomMessage(node, r.string(), emptyToNull(r.string()), r.frame());
-            case PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame());
+            // Arguments are evaluated left to right: the trace is the one the frame just read carried.
+            case BROADCAST -> new BusMessage.Broadcast(node, emptyToNull(r.string()), r.frame(), r.trace);
+            case ROOM -> new BusMessage.RoomMessage(node, r.string(), emptyToNull(r.string()), r.frame(), r.trace);
+            case PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame(), r.trace);
             case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
             case REGISTERED -> new BusMessage.Registered(node, r.stamp());
             case BYE -> new BusMessage.Bye(node, r.longValue());
@@ -149,9 +158,16 @@ final class BusCodec {
             return longValue(s.incarnation()).longValue(s.version());
         }
 
-        Writer frame(Message f) {
-            ensure(1 + f.size());
-            buf.put(f.isText() ? TEXT : BINARY).put(f.payload());
+        Writer frame(Message f, Map<String, String> trace) {
+            boolean traced = trace != null && !trace.isEmpty();
+            ensure(1);
+            buf.put((byte) ((f.isText() ? TEXT : BINARY) | (traced ? TRACED : 0)));
+            if (traced) {
+                integer(trace.size());
+                trace.forEach((name, value) -> string(name).string(value));
+            }
+            ensure(f.size());
+            buf.put(f.payload());
             return this;
         }
 
@@ -171,6 +187,8 @@ final class BusCodec {
     /** Reads a message, refusing anything out of bounds. */
     private static final class Reader {
         private final ByteBuffer buf;
+        /** The trace context the last frame read carried, or null. */
+        Map<String, String> trace;
 
         Reader(byte[] bytes) {
             this.buf = ByteBuffer.wrap(bytes);
@@ -216,15 +234,26 @@ final class BusCodec {
             return ops;
         }
 
-        /** The rest of the message as a frame: one copy, out of the message. */
+        /** The rest of the message as a frame: one copy, out of the message; its trace context goes to {@link #trace}. */
         Message frame() {
             byte flag = byteValue();
-            if (flag != TEXT && flag != BINARY) {
+            if ((flag & ~(TEXT | TRACED)) != 0) {
                 throw new MalformedMessageException("bad frame flag " + flag);
             }
+            trace = (flag & TRACED) != 0 ? pairs() : null;
             byte[] payload = new byte[buf.remaining()];
             buf.get(payload);
-            return flag == TEXT ? Message.utf8(payload) : Message.binary(payload);
+            return (flag & TEXT) != 0 ? Message.utf8(payload) : Message.binary(payload);
+        }
+
+        /** A count, then that many name-value pairs of strings, in order. */
+        private Map<String, String> pairs() {
+            int n = count();
+            Map<String, String> pairs = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                pairs.put(string(), string());
+            }
+            return Collections.unmodifiableMap(pairs);
         }
 
         void end() {

@@ -3,11 +3,13 @@ package io.wshub.redis;
 import io.wshub.Message;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What nodes tell each other over Redis pub/sub. Every message names the node that sent it, so a
  * node can skip its own publications (Redis sends them back to every subscriber, the sender
- * included).
+ * included). The messages that carry a frame may carry the trace context of their publication too
+ * ({@code trace}: text fields such as {@code traceparent}; null when the sender sent none).
  */
 sealed interface BusMessage {
 
@@ -15,15 +17,25 @@ sealed interface BusMessage {
     String node();
 
     /** A hub-wide broadcast; {@code except} is the sender's session id, or null. */
-    record Broadcast(String node, String except, Message frame) implements BusMessage {
+    record Broadcast(String node, String except, Message frame, Map<String, String> trace) implements BusMessage {
+        Broadcast(String node, String except, Message frame) {
+            this(node, except, frame, null);
+        }
     }
 
     /** A room message for the room's members; {@code except} is the sender's session id, or null. */
-    record RoomMessage(String node, String room, String except, Message frame) implements BusMessage {
+    record RoomMessage(String node, String room, String except, Message frame, Map<String, String> trace)
+            implements BusMessage {
+        RoomMessage(String node, String room, String except, Message frame) {
+            this(node, room, except, frame, null);
+        }
     }
 
     /** A private message for one session, sent to the node that holds it. */
-    record PrivateMessage(String node, String target, Message frame) implements BusMessage {
+    record PrivateMessage(String node, String target, Message frame, Map<String, String> trace) implements BusMessage {
+        PrivateMessage(String node, String target, Message frame) {
+            this(node, target, frame, null);
+        }
     }
 
     /** Changes to the publishing node's session ids and memberships, with its stamp after them. */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node skips its own. Frames keep their kind (text or binary) and their exact bytes.</li>
  *   <li>Messages published by one node arrive at every other node in the order it published
  *       them: per sender, per room, in order.</li>
+ *   <li>A publication's trace context crosses with it, unchanged, to the other nodes' delivery.
+ *       Nodes of an earlier version cannot read a message that carries one: turn tracing on once
+ *       every node runs this one.</li>
  *   <li>Member lists and private-message targets are answered from a local view that
  *       announcements keep current and a refresh every {@code refreshInterval} repairs; a crashed
  *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
@@ -136,12 +140,27 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void publishBroadcast(Message frame, String exceptSessionId) {
-        publish(busChannel, new BusMessage.Broadcast(nodeId, exceptSessionId, frame));
+        publishBroadcast(frame, exceptSessionId, null);
     }
 
     @Override
     public void publishRoom(String room, Message frame, String exceptSessionId) {
-        publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame));
+        publishRoom(room, frame, exceptSessionId, null);
+    }
+
+    @Override
+    public boolean publishPrivate(String sessionId, Message frame) {
+        return publishPrivate(sessionId, frame, null);
+    }
+
+    @Override
+    public void publishBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        publish(busChannel, new BusMessage.Broadcast(nodeId, exceptSessionId, frame, traceContext));
+    }
+
+    @Override
+    public void publishRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
+        publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame, traceContext));
     }
 
     /**
@@ -151,12 +170,13 @@ public final class RedisBroker implements Broker {
      *         once (it is unreachable): the sender learns that it was not delivered
      */
     @Override
-    public boolean publishPrivate(String sessionId, Message frame) {
+    public boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
         String holder = view.nodeOf(sessionId);
         if (holder == null) {
             return false;
         }
-        RedisFuture<Long> sent = publish(inboxPrefix + holder, new BusMessage.PrivateMessage(nodeId, sessionId, frame));
+        RedisFuture<Long> sent = publish(inboxPrefix + holder,
+                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext));
         return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
     }
 
@@ -292,11 +312,11 @@ public final class RedisBroker implements Broker {
     private void dispatch(BusMessage message) {
         Delivery d = delivery;
         if (message instanceof BusMessage.Broadcast m) {
-            d.deliverBroadcast(m.frame(), m.except());
+            d.deliverBroadcast(m.frame(), m.except(), m.trace());
         } else if (message instanceof BusMessage.RoomMessage m) {
-            d.deliverRoom(m.room(), m.frame(), m.except());
+            d.deliverRoom(m.room(), m.frame(), m.except(), m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            d.deliverPrivate(m.target(), m.frame()); // gone meanwhile: dropped, as a closed session's would be
+            d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
         } else if (message instanceof BusMessage.Membership m) {
             if (view.apply(m.node(), m.stamp(), m.ops(), System.nanoTime())) {
                 sync.wantSnapshot(m.node());

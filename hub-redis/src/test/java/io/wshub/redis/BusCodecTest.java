@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +45,29 @@ class BusCodecTest {
 
         assertThat(m.target()).isEqualTo("bob");
         assertThat(m.frame().size()).isZero();
+    }
+
+    @Test
+    void aTraceContextCrossesWithTheFrameAndAMessageWithoutOneIsTheFormatNodesBeforeItRead() {
+        Map<String, String> trace = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        byte[] data = {7, 8};
+
+        BusMessage.RoomMessage traced = (BusMessage.RoomMessage) roundTrip(
+                new BusMessage.RoomMessage("n1", "lobby", "alice", Message.text("{}"), trace));
+        BusMessage.Broadcast broadcast = (BusMessage.Broadcast) roundTrip(
+                new BusMessage.Broadcast("n1", null, Message.binary(data), trace));
+        BusMessage.PrivateMessage untraced = (BusMessage.PrivateMessage) roundTrip(
+                new BusMessage.PrivateMessage("n1", "bob", Message.text("{}")));
+
+        assertThat(traced.trace()).isEqualTo(trace);
+        assertThat(bytes(traced.frame())).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(broadcast.trace()).isEqualTo(trace);
+        assertThat(broadcast.frame().isText()).isFalse();
+        assertThat(bytes(broadcast.frame())).isEqualTo(data);
+        assertThat(untraced.trace()).isNull();
+        // format 1 as it was: format, kind, node, target, then the text flag and the payload
+        assertThat(BusCodec.encode(new BusMessage.PrivateMessage("n", "b", Message.text("x"))))
+                .containsExactly(1, 'P', 0, 0, 0, 1, 'n', 0, 0, 0, 1, 'b', 1, 'x');
     }
 
     @Test

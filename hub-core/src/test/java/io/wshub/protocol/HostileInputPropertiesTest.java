@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exception; through a hub, every message gets an answer of the protocol (a reply or an error
  * frame), no handler throws, and the connection stays usable.
  */
-class HostileInputProperties {
+class HostileInputPropertiesTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> TYPES = List.of("join_room", "leave_room", "room_message",
