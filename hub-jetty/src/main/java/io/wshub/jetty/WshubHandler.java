@@ -131,6 +131,9 @@ public final class WshubHandler extends Handler.Wrapper {
             return serveMetrics(request, response, callback);
         }
         HubNegotiator negotiator = negotiators.get(path);
+        if (negotiator != null && UpgradeChecks.refuseMalformed(request, response, callback)) {
+            return true;
+        }
         if (negotiator != null && handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
             return true;
         }
