@@ -59,13 +59,18 @@ final class RawPeer implements AutoCloseable {
     }
 
     private String readHead() throws IOException {
+        return readHead(in);
+    }
+
+    /** Reads an HTTP response's head, up to the blank line, or what came before the stream ended. */
+    static String readHead(java.io.InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
         while (matched < end.length) {
             int b = in.read();
             if (b < 0) {
-                throw new IOException("connection ended in the upgrade response: " + head);
+                break;
             }
             head.write(b);
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
