@@ -198,6 +198,9 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         if (isShuttingDown()) {
             return new Admission.Refused(503, "Server is shutting down");
         }
+        if (!broker.isJoined()) {
+            return new Admission.Refused(503, "Node is joining its cluster");
+        }
         if (!originPolicy.allows(handshake)) {
             return new Admission.Refused(403, "Origin not allowed");
         }
@@ -311,6 +314,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     @Override
     public void reportFailure(String detail) {
         counters.error(ErrorKind.BROKER, null, detail);
+    }
+
+    @Override
+    public void reportPublished(boolean succeeded) {
+        counters.brokerPublished(succeeded);
+    }
+
+    @Override
+    public void reportCanaryAnswered(long roundTripNanos) {
+        counters.brokerCanaryAnswered(roundTripNanos);
     }
 
     // ---- parts ----

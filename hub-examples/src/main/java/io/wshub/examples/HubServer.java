@@ -3,6 +3,7 @@ package io.wshub.examples;
 import io.wshub.Hub;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.micrometer.HubMetrics;
+import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -11,13 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One running example server: a Jetty server with a hub per path of its {@link ExampleServer}, the
- * health endpoint on {@code /health}, Prometheus metrics on {@code metricsPath} (of the main port
- * or of {@code metricsPort}) unless turned off and, for the room server, the chat page on {@code /}.
+ * health endpoint on {@code /health} (with the probes {@code /health/live} and {@code /health/ready}
+ * and, with Redis, the broker's checks), Prometheus metrics on {@code metricsPath} (of the main port
+ * or of {@code metricsPort}) unless turned off, the admin endpoint on {@code adminPath} when set
+ * and, for the room server, the chat page on {@code /}.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -35,15 +40,20 @@ final class HubServer implements AutoCloseable {
     /** Where the metrics are served, the main connector unless {@code metricsPort} is set. */
     private final ServerConnector metricsConnector;
     private final String metricsPath;
+    /** The admin endpoint's path, empty when off. */
+    private final String adminPath;
+    private final boolean adminOnMetricsPort;
 
     private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
-                      ServerConnector metricsConnector, String metricsPath) {
+                      ServerConnector metricsConnector, String metricsPath, String adminPath, boolean adminOnMetricsPort) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
         this.metrics = metrics;
         this.metricsConnector = metricsConnector;
         this.metricsPath = metricsPath;
+        this.adminPath = adminPath;
+        this.adminOnMetricsPort = adminOnMetricsPort;
     }
 
     /**
@@ -52,9 +62,14 @@ final class HubServer implements AutoCloseable {
      * @throws ConfigException when the port cannot be bound
      */
     static HubServer start(ExampleServer kind, Settings settings) throws Exception {
-        if (settings.metrics() && (kind.endpoints.containsKey(settings.metricsPath()) || settings.metricsPath().equals(HEALTH_PATH))) {
-            throw new ConfigException("invalid settings: metricsPath " + settings.metricsPath() + " is taken by the "
-                    + kind.command + " server's own paths");
+        if (settings.metrics()) {
+            requireOwnPath(kind, "metricsPath", settings.metricsPath());
+        }
+        if (!settings.adminPath().isEmpty()) {
+            requireOwnPath(kind, "adminPath", settings.adminPath());
+            if (settings.metrics() && settings.adminPath().equals(settings.metricsPath())) {
+                throw new ConfigException("invalid settings: adminPath and metricsPath are both " + settings.adminPath());
+            }
         }
         Server server = new Server();
         ServerConnector connector = connector(server, settings.host(), settings.port());
@@ -64,25 +79,38 @@ final class HubServer implements AutoCloseable {
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
+        Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
             Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, kind.messageTypes(path)));
+            Broker broker = RedisNode.broker(settings.redis(), path, settings.startupTimeout());
+            brokers.put(path, broker);
             Hub hub = Hub.builder()
                     .options(settings.hubOptions())
                     .originPolicy(settings.originPolicy())
                     .handler(handler.apply(settings))
-                    .broker(RedisNode.broker(settings.redis(), path))
+                    .broker(broker)
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
                     .build();
             hubMetrics.ifPresent(m -> m.watch(hub));
             builder.mount(path, hub);
         });
         metrics.ifPresent(m -> builder.metrics(settings.metricsPath(), ServerMetrics.CONTENT_TYPE, m::scrape));
+        if (!settings.adminPath().isEmpty()) {
+            if (settings.adminToken().isEmpty()) { // Settings allow this only on the metrics port
+                builder.adminWithoutToken(settings.adminPath());
+            } else {
+                builder.admin(settings.adminPath(), settings.adminToken());
+            }
+        }
         WshubHandler wshub = builder.build();
+        brokers.forEach((path, broker) -> RedisNode.addChecks(wshub, path, broker));
         if (kind.servesChatPage) {
             wshub.setHandler(new ChatPage());
         }
-        server.setHandler(metricsConnector == connector ? wshub : new MetricsPort(metricsConnector, settings.metricsPath(), wshub));
-        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath());
+        server.setHandler(metricsConnector == connector ? wshub
+                : new MetricsPort(metricsConnector, metricsPortPaths(settings), wshub));
+        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(),
+                settings.adminPath(), settings.adminOnMetricsPort());
         try {
             server.start();
         } catch (Exception e) {
@@ -96,6 +124,20 @@ final class HubServer implements AutoCloseable {
         }
         hubServer.logEndpoints();
         return hubServer;
+    }
+
+    /** Throws when one of the server's own paths (its hubs', the health path and its probes) has this one. */
+    private static void requireOwnPath(ExampleServer kind, String setting, String path) {
+        if (kind.endpoints.containsKey(path) || path.equals(HEALTH_PATH) || path.startsWith(HEALTH_PATH + "/")) {
+            throw new ConfigException("invalid settings: " + setting + " " + path + " is taken by the " + kind.command
+                    + " server's own paths");
+        }
+    }
+
+    /** The paths that answer on the metrics port of its own: the metrics, and the admin endpoint when set. */
+    private static Set<String> metricsPortPaths(Settings settings) {
+        return settings.adminPath().isEmpty() ? Set.of(settings.metricsPath())
+                : Set.of(settings.metricsPath(), settings.adminPath());
     }
 
     private static ServerConnector connector(Server server, String host, int port) {
@@ -154,9 +196,12 @@ final class HubServer implements AutoCloseable {
         if (kind.servesChatPage) {
             log.info("  chat page  http://{}/", base);
         }
-        log.info("  health     http://{}{}", base, HEALTH_PATH);
+        log.info("  health     http://{}{} (probes {}/live, {}/ready)", base, HEALTH_PATH, HEALTH_PATH, HEALTH_PATH);
         if (metrics.isPresent()) {
             log.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
+        }
+        if (!adminPath.isEmpty()) {
+            log.info("  admin      http://{}:{}{}", shown, adminOnMetricsPort ? metricsPort() : port(), adminPath);
         }
     }
 }
