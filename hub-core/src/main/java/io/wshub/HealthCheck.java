@@ -9,7 +9,8 @@ import java.util.Objects;
  * appears here, so a broker or an application adds checks without depending on the server adapter.
  *
  * <p>{@link #check()} may block, but no longer than the timeout it was added with: past it the
- * check is reported down, and it is not started again until the run under way has returned.
+ * check is reported down, and it is not started again until the run under way has returned. A
+ * check that never blocks (it reads state kept in memory) is a {@link NonBlocking} one.
  */
 @FunctionalInterface
 public interface HealthCheck {
@@ -21,6 +22,16 @@ public interface HealthCheck {
      * @throws Exception when the check fails
      */
     Result check() throws Exception;
+
+    /**
+     * A check that never blocks and returns at once (it reads state kept in memory, such as a
+     * canary's last round trip): {@link HealthChecks} runs it on the calling thread, sparing a
+     * thread hop that a loaded node would feel. It must keep that promise: one that blocks, blocks
+     * its caller (a server's I/O thread).
+     */
+    @FunctionalInterface
+    interface NonBlocking extends HealthCheck {
+    }
 
     /**
      * What one check found.

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What a run promises:
  * <ul>
  *   <li>every check runs on this object's own daemon threads, never on the caller's, so a
- *       server's I/O threads never wait for one;</li>
+ *       server's I/O threads never wait for one; the threads end when idle, so there is nothing
+ *       to close. A {@link HealthCheck.NonBlocking} check is the exception: it runs on the
+ *       caller's thread, having promised never to block;</li>
  *   <li>the run completes by the longest timeout of its checks at the latest: a check not done
  *       by its own timeout is reported down ({@code timed out after N ms});</li>
  *   <li>a check still running (from an earlier run, say, past its timeout) is not started again:
@@ -53,8 +55,12 @@ public final class HealthChecks {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    /** Idle threads go after a minute; there are never more than checks running at once. */
-    private final Executor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+    /**
+     * Never more threads than checks running at once; an idle one ends after two seconds, so a
+     * stopped server leaves none behind and nothing needs closing (a probe every few seconds costs
+     * a thread start, next to nothing).
+     */
+    private final Executor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS,
             new SynchronousQueue<>(), task -> {
                 Thread t = new Thread(task, "wshub-health-" + THREADS.incrementAndGet());
                 t.setDaemon(true);
@@ -141,6 +147,9 @@ public final class HealthChecks {
 
         /** This check's outcome within its timeout: of the run under way, or of a new one. */
         synchronized CompletableFuture<Outcome> run(Executor executor) {
+            if (check instanceof HealthCheck.NonBlocking) {
+                return CompletableFuture.completedFuture(checkOnce());
+            }
             long now = System.nanoTime();
             if (running == null || running.isDone()) {
                 startedNanos = now;

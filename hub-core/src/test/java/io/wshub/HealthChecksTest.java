@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,6 +105,21 @@ class HealthChecksTest {
         run();
 
         assertThat(thread.get()).startsWith("wshub-health-").isNotEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aNonBlockingCheckRunsOnTheCallersThread() throws Exception {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        checks.add("memory", LONG, (HealthCheck.NonBlocking) () -> {
+            thread.set(Thread.currentThread());
+            return HealthCheck.Result.up();
+        });
+
+        CompletableFuture<List<HealthChecks.Outcome>> run = checks.run();
+
+        assertThat(run).as("done before run() returned").isDone();
+        assertThat(thread.get()).isSameAs(Thread.currentThread());
+        assertThat(run.get().get(0).healthy()).isTrue();
     }
 
     @Test

@@ -20,8 +20,8 @@ final class HubChecks {
     /** Checks holding one {@code hub:PATH} check per hub. */
     static HealthChecks of(Map<String, Hub> hubs) {
         HealthChecks checks = new HealthChecks();
-        hubs.forEach((path, hub) -> checks.add("hub:" + path, TIMEOUT, () -> {
-            HubStats s = hub.stats();
+        hubs.forEach((path, hub) -> checks.add("hub:" + path, TIMEOUT, (HealthCheck.NonBlocking) () -> {
+            HubStats s = hub.stats(); // counters and timestamps: never blocks
             return s.isStalled() ? HealthCheck.Result.down(s.stall()) : HealthCheck.Result.up(Map.of("sessions", s.sessions()));
         }));
         return checks;

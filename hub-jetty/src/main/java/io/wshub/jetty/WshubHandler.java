@@ -34,9 +34,8 @@ import java.util.function.Supplier;
  * sessions of that hub, an optional health path answers with the node's health (and its
  * {@code /live} and {@code /ready} probes), an optional metrics path with the text a metrics
  * registry renders (Prometheus's, say), an optional admin path with the sessions furthest behind,
- * and every other
- * request goes on to the handler this one wraps (or, inside a {@link Handler.Sequence}, to the next
- * handler). So the hub shares its port with the rest of the application.
+ * and every other request goes on to the handler this one wraps (or, inside a
+ * {@link Handler.Sequence}, to the next handler). So the hub shares its port with the rest of the application.
  *
  * <pre>{@code
  * Server server = new Server(8080);
@@ -245,7 +244,7 @@ public final class WshubHandler extends Handler.Wrapper {
          * Liveness answers 200 while the process works (503 only while a hub's own threads are
          * stalled); readiness answers 200 only while the node should get traffic (503 while a hub
          * shuts down or is stalled, its broker is down or has not joined its cluster, or any of
-         * {@link #healthChecks()} is down). Both answer JSON: {@code status} and {@code reasons}.
+         * {@link WshubHandler#healthChecks()} is down). Both answer JSON: {@code status} and {@code reasons}.
          */
         public Builder health(String path) {
             requirePath(path);

@@ -213,7 +213,7 @@ public final class RedisBroker implements Broker {
      * {@code PING}. Never blocks.
      */
     public HealthCheck canaryCheck() {
-        return () -> canary.result(System.nanoTime());
+        return (HealthCheck.NonBlocking) () -> canary.result(System.nanoTime());
     }
 
     /**
@@ -221,7 +221,7 @@ public final class RedisBroker implements Broker {
      * {@code startupTimeout} while it serves without having joined (its error says why). Never blocks.
      */
     public HealthCheck joinCheck() {
-        return () -> {
+        return (HealthCheck.NonBlocking) () -> {
             if (sync.hasJoined()) {
                 return HealthCheck.Result.up();
             }
