@@ -51,6 +51,15 @@ final class BrokerCalls {
         }
     }
 
+    /** Whether the node may take sessions; true when the broker fails (a broker outage never stops the node). */
+    boolean isJoined() {
+        try {
+            return broker.isJoined();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     void publishBroadcast(Message message, String exceptSessionId) {
         Tracing.Span span = tracing.publish(Tracing.BrokerHop.BROADCAST, null);
         try {

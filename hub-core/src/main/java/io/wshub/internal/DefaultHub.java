@@ -227,6 +227,9 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         if (isShuttingDown()) {
             return new Admission.Refused(503, Admission.Refused.SHUTTING_DOWN);
         }
+        if (!broker.isJoined()) {
+            return new Admission.Refused(503, "Node is joining its cluster");
+        }
         if (!originPolicy.allows(handshake)) {
             return new Admission.Refused(403, Admission.Refused.ORIGIN_NOT_ALLOWED);
         }
@@ -373,6 +376,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     @Override
     public void reportFailure(String detail) {
         counters.error(ErrorKind.BROKER, null, detail);
+    }
+
+    @Override
+    public void reportPublished(boolean succeeded) {
+        counters.brokerPublished(succeeded);
+    }
+
+    @Override
+    public void reportCanaryAnswered(long roundTripNanos) {
+        counters.brokerCanaryAnswered(roundTripNanos);
     }
 
     // ---- parts ----

@@ -151,6 +151,22 @@ final class HubCounters {
         }
     }
 
+    void brokerPublished(boolean succeeded) {
+        try {
+            listener.brokerPublished(succeeded);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void brokerCanaryAnswered(long roundTripNanos) {
+        try {
+            listener.brokerCanaryAnswered(roundTripNanos);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
     Map<ErrorKind, Long> errorCounts() {
         Map<ErrorKind, Long> counts = new EnumMap<>(ErrorKind.class);
         errors.forEach((k, v) -> counts.put(k, v.sum()));

@@ -106,6 +106,19 @@ public interface Broker {
         return true;
     }
 
+    /**
+     * Whether the node may take sessions as a member of its cluster: true once it has joined (its
+     * subscription confirmed and its first sync with the other nodes done), and true too once the
+     * broker has stopped waiting for that (a startup timeout of its own, after which the node
+     * serves degraded: {@link #isUp()} stays false until it joins). Until then the hub refuses
+     * upgrades with 503, so no early client misses what the other nodes already hold. Once true it
+     * stays true: an outage later is {@link #isUp()}'s business, and never stops the node. Must not
+     * block; a single node is always joined.
+     */
+    default boolean isJoined() {
+        return true;
+    }
+
     /** How a broker hands other nodes' publications to the local hub. */
     interface Delivery {
 
@@ -151,5 +164,19 @@ public interface Broker {
 
         /** Counts a failed publish or subscription in the hub's stats. */
         void reportFailure(String detail);
+
+        /**
+         * A publish to the other nodes completed, or failed (at once or later); for the metrics.
+         * Called once per publish, on whichever thread learnt it: quick, and allocating nothing.
+         */
+        default void reportPublished(boolean succeeded) {
+        }
+
+        /**
+         * The broker's canary (a message the node publishes to itself through the broker, to see
+         * that its subscription still delivers) came back after this long; for the metrics.
+         */
+        default void reportCanaryAnswered(long roundTripNanos) {
+        }
     }
 }

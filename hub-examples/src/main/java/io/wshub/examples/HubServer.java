@@ -3,6 +3,7 @@ package io.wshub.examples;
 import io.wshub.Hub;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.micrometer.HubMetrics;
+import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -11,14 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One running example server: a Jetty server with a hub per path of its {@link ExampleServer}, the
- * health endpoint on {@code /health}, Prometheus metrics on {@code metricsPath} (of the main port
- * or of {@code metricsPort}) unless turned off, traces when {@code tracing} is on and, for the room
- * server, the chat page on {@code /}.
+ * health endpoint on {@code /health} (with the probes {@code /health/live} and {@code /health/ready}
+ * and, with Redis, the broker's checks), Prometheus metrics on {@code metricsPath} (of the main port
+ * or of {@code metricsPort}) unless turned off, the admin endpoint on {@code adminPath} when set,
+ * traces when {@code tracing} is on and, for the room server, the chat page on {@code /}.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -39,9 +43,13 @@ final class HubServer implements AutoCloseable {
     private final String metricsPath;
     /** Closed after the server stopped, so that the last spans are exported. */
     private final ServerTracing tracing;
+    /** The admin endpoint's path, empty when off. */
+    private final String adminPath;
+    private final boolean adminOnMetricsPort;
 
     private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
-                      ServerConnector metricsConnector, String metricsPath, ServerTracing tracing) {
+                      ServerConnector metricsConnector, String metricsPath, String adminPath, boolean adminOnMetricsPort,
+                      ServerTracing tracing) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
@@ -49,6 +57,8 @@ final class HubServer implements AutoCloseable {
         this.metricsConnector = metricsConnector;
         this.metricsPath = metricsPath;
         this.tracing = tracing;
+        this.adminPath = adminPath;
+        this.adminOnMetricsPort = adminOnMetricsPort;
     }
 
     /**
@@ -62,10 +72,11 @@ final class HubServer implements AutoCloseable {
 
     /** Builds and starts the server with this tracing, which it closes when it stops (or fails to start). */
     static HubServer start(ExampleServer kind, Settings settings, ServerTracing tracing) throws Exception {
-        if (settings.metrics() && (kind.endpoints.containsKey(settings.metricsPath()) || settings.metricsPath().equals(HEALTH_PATH))) {
+        try {
+            requireOwnPaths(kind, settings);
+        } catch (ConfigException e) {
             tracing.close();
-            throw new ConfigException("invalid settings: metricsPath " + settings.metricsPath() + " is taken by the "
-                    + kind.command + " server's own paths");
+            throw e;
         }
         Server server = new Server();
         ServerConnector connector = connector(server, settings.host(), settings.port());
@@ -75,13 +86,16 @@ final class HubServer implements AutoCloseable {
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
+        Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
             Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, kind.messageTypes(path)));
+            Broker broker = RedisNode.broker(settings.redis(), path, settings.startupTimeout());
+            brokers.put(path, broker);
             Hub hub = Hub.builder()
                     .options(settings.hubOptions())
                     .originPolicy(settings.originPolicy())
                     .handler(handler.apply(settings))
-                    .broker(RedisNode.broker(settings.redis(), path))
+                    .broker(broker)
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
                     .tracing(tracing.forHub())
                     .build();
@@ -89,12 +103,22 @@ final class HubServer implements AutoCloseable {
             builder.mount(path, hub);
         });
         metrics.ifPresent(m -> builder.metrics(settings.metricsPath(), ServerMetrics.CONTENT_TYPE, m::scrape));
+        if (!settings.adminPath().isEmpty()) {
+            if (settings.adminToken().isEmpty()) { // Settings allow this only on the metrics port
+                builder.adminWithoutToken(settings.adminPath());
+            } else {
+                builder.admin(settings.adminPath(), settings.adminToken());
+            }
+        }
         WshubHandler wshub = builder.build();
+        brokers.forEach((path, broker) -> RedisNode.addChecks(wshub, path, broker));
         if (kind.servesChatPage) {
             wshub.setHandler(new ChatPage());
         }
-        server.setHandler(metricsConnector == connector ? wshub : new MetricsPort(metricsConnector, settings.metricsPath(), wshub));
-        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(), tracing);
+        server.setHandler(metricsConnector == connector ? wshub
+                : new MetricsPort(metricsConnector, metricsPortPaths(settings), wshub));
+        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(),
+                settings.adminPath(), settings.adminOnMetricsPort(), tracing);
         try {
             server.start();
         } catch (Exception e) {
@@ -109,6 +133,33 @@ final class HubServer implements AutoCloseable {
         }
         hubServer.logEndpoints();
         return hubServer;
+    }
+
+    /** Throws when one of the server's own paths (its hubs', the health path and its probes) has this one. */
+    /** The metrics and admin paths must not be the server's own, nor each other. */
+    private static void requireOwnPaths(ExampleServer kind, Settings settings) {
+        if (settings.metrics()) {
+            requireOwnPath(kind, "metricsPath", settings.metricsPath());
+        }
+        if (!settings.adminPath().isEmpty()) {
+            requireOwnPath(kind, "adminPath", settings.adminPath());
+            if (settings.metrics() && settings.adminPath().equals(settings.metricsPath())) {
+                throw new ConfigException("invalid settings: adminPath and metricsPath are both " + settings.adminPath());
+            }
+        }
+    }
+
+    private static void requireOwnPath(ExampleServer kind, String setting, String path) {
+        if (kind.endpoints.containsKey(path) || path.equals(HEALTH_PATH) || path.startsWith(HEALTH_PATH + "/")) {
+            throw new ConfigException("invalid settings: " + setting + " " + path + " is taken by the " + kind.command
+                    + " server's own paths");
+        }
+    }
+
+    /** The paths that answer on the metrics port of its own: the metrics, and the admin endpoint when set. */
+    private static Set<String> metricsPortPaths(Settings settings) {
+        return settings.adminPath().isEmpty() ? Set.of(settings.metricsPath())
+                : Set.of(settings.metricsPath(), settings.adminPath());
     }
 
     private static ServerConnector connector(Server server, String host, int port) {
@@ -168,9 +219,12 @@ final class HubServer implements AutoCloseable {
         if (kind.servesChatPage) {
             banner.info("  chat page  http://{}/", base);
         }
-        banner.info("  health     http://{}{}", base, HEALTH_PATH);
+        banner.info("  health     http://{}{} (probes {}/live, {}/ready)", base, HEALTH_PATH, HEALTH_PATH, HEALTH_PATH);
         if (metrics.isPresent()) {
             banner.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
+        }
+        if (!adminPath.isEmpty()) {
+            banner.info("  admin      http://{}:{}{}", shown, adminOnMetricsPort ? metricsPort() : port(), adminPath);
         }
     }
 }

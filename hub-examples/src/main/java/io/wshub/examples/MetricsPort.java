@@ -7,27 +7,33 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Set;
+
 /**
- * With {@code metricsPort} set, the metrics answer on their own connector and nowhere else, and
- * nothing else answers there: a scraper's port can be opened to the monitoring network alone.
+ * With {@code metricsPort} set, the metrics (and the admin endpoint, when set) answer on their own
+ * connector and nowhere else, and nothing else answers there: a scraper's port can be opened to the
+ * monitoring network alone.
  */
 final class MetricsPort extends Handler.Wrapper {
 
     private final Connector connector;
-    private final String metricsPath;
+    private final Set<String> ownPaths;
 
-    /** @param server the server's handler, which serves the metrics path itself */
-    MetricsPort(Connector connector, String metricsPath, Handler server) {
+    /**
+     * @param ownPaths the paths of this port alone
+     * @param server   the server's handler, which serves those paths itself
+     */
+    MetricsPort(Connector connector, Set<String> ownPaths, Handler server) {
         super(server);
         this.connector = connector;
-        this.metricsPath = metricsPath;
+        this.ownPaths = Set.copyOf(ownPaths);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         boolean onMetricsPort = request.getConnectionMetaData().getConnector() == connector;
-        boolean forMetrics = Request.getPathInContext(request).equals(metricsPath);
-        if (onMetricsPort != forMetrics) {
+        boolean forThisPort = ownPaths.contains(Request.getPathInContext(request));
+        if (onMetricsPort != forThisPort) {
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             return true;
         }

@@ -1,9 +1,12 @@
 package io.wshub.examples;
 
 import io.wshub.InProcessBroker;
+import io.wshub.jetty.WshubHandler;
 import io.wshub.redis.RedisBroker;
 import io.wshub.redis.RedisBrokerOptions;
 import io.wshub.spi.Broker;
+
+import java.time.Duration;
 
 /**
  * The example servers as nodes of a cluster ({@code --redis redis://HOST:PORT}): each hub gets a
@@ -28,11 +31,27 @@ final class RedisNode {
         return v;
     }
 
-    /** The broker of the hub on this path: Redis when a URI is given, else a node of its own. */
-    static Broker broker(String uri, String path) {
+    /** How long a health check of the broker may take: Redis' command timeout (1 s) and a margin. */
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The broker of the hub on this path: Redis when a URI is given (refusing clients until it has
+     * joined, at most {@code startupTimeout}), else a node of its own.
+     */
+    static Broker broker(String uri, String path, Duration startupTimeout) {
         if (uri.isEmpty()) {
             return new InProcessBroker();
         }
-        return new RedisBroker(RedisBrokerOptions.builder(uri).keyPrefix("wshub:" + path + ":").build());
+        return new RedisBroker(RedisBrokerOptions.builder(uri).keyPrefix("wshub:" + path + ":")
+                .startupTimeout(startupTimeout).build());
+    }
+
+    /** Adds a Redis broker's checks for this path: {@code redis:PATH}, {@code canary:PATH}, {@code cluster:PATH}. */
+    static void addChecks(WshubHandler wshub, String path, Broker broker) {
+        if (broker instanceof RedisBroker redis) {
+            wshub.healthChecks().add("redis:" + path, CHECK_TIMEOUT, redis.pingCheck())
+                    .add("canary:" + path, CHECK_TIMEOUT, redis.canaryCheck())
+                    .add("cluster:" + path, CHECK_TIMEOUT, redis.joinCheck());
+        }
     }
 }

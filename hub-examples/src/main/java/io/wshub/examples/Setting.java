@@ -70,9 +70,18 @@ enum Setting {
             "Trace upgrades, messages, fan-outs and broker hops with OpenTelemetry, its SDK configured by the OTEL_*"
                     + " variables (OTEL_TRACES_EXPORTER otlp or logging, OTEL_EXPORTER_OTLP_ENDPOINT, ...); false: no"
                     + " tracing at all."),
+    ADMIN_PATH("adminPath", "WSHUB_ADMIN_PATH", "--admin-path", "PATH", "", Values::optionalPath,
+            "Serve the admin endpoint (the sessions furthest behind) on this path; empty: off. On the metrics port"
+                    + " when metricsPort is set, else on the main port, where adminToken is required."),
+    ADMIN_TOKEN("adminToken", "WSHUB_ADMIN_TOKEN", "--admin-token", "TOKEN", "", s -> s.trim(),
+            "Bearer token the admin endpoint asks for (Authorization: Bearer TOKEN); prefer the environment"
+                    + " variable, a flag shows in the process list."),
     REDIS("redis", "WSHUB_REDIS", "--redis", "URI", "", RedisNode::uri,
             "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
                     + " session ids span every node given the same Redis; empty: a single node."),
+    STARTUP_TIMEOUT("startupTimeout", "WSHUB_STARTUP_TIMEOUT", "--startup-timeout", "DURATION", "10s", Values::duration,
+            "With redis: how long the node refuses clients (HTTP 503) while it joins its cluster; after it, it"
+                    + " serves them degraded and logs why."),
     LOG_LEVEL("logLevel", "WSHUB_LOG_LEVEL", "--log-level", "LEVEL", "info", Values::logLevel,
             "trace, debug, info, warn, error or off; the start-up lines with the server's URLs are printed whatever"
                     + " the level, and debug adds every session's end and every refused upgrade (info samples them)."),

@@ -52,6 +52,13 @@ final class Settings {
         if (metricsPort().isPresent() && metricsPort().getAsInt() != 0 && metricsPort().getAsInt() == port()) {
             throw new ConfigException("invalid settings: metricsPort must differ from port, both were " + port());
         }
+        if (!adminPath().isEmpty() && !adminOnMetricsPort() && adminToken().isEmpty()) {
+            throw new ConfigException("invalid settings: adminPath " + adminPath() + " would be served on the main port"
+                    + " without a token: set adminToken (WSHUB_ADMIN_TOKEN), or metricsPort to serve it there");
+        }
+        if (startupTimeout().isNegative() || startupTimeout().isZero()) {
+            throw new ConfigException("invalid settings: startupTimeout must be positive, was " + startupTimeout());
+        }
         try {
             hubOptions();
             jettyOptions();
@@ -106,6 +113,26 @@ final class Settings {
 
     String logFormat() {
         return (String) values.get(Setting.LOG_FORMAT);
+    }
+
+    /** The admin endpoint's path, or empty when it is off. */
+    String adminPath() {
+        return (String) values.get(Setting.ADMIN_PATH);
+    }
+
+    /** The admin endpoint's bearer token, or empty for none. */
+    String adminToken() {
+        return (String) values.get(Setting.ADMIN_TOKEN);
+    }
+
+    /** Whether the admin endpoint goes on the metrics port of its own (else on the main port). */
+    boolean adminOnMetricsPort() {
+        return metrics() && metricsPort().isPresent();
+    }
+
+    /** With Redis, how long the node refuses clients while it joins its cluster. */
+    Duration startupTimeout() {
+        return duration(Setting.STARTUP_TIMEOUT);
     }
 
     String logLevel() {

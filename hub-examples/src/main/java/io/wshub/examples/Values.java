@@ -124,6 +124,11 @@ final class Values {
         return v;
     }
 
+    /** A path as {@link #path} reads it, or empty for none. */
+    static String optionalPath(String s) {
+        return s.isBlank() ? "" : path(s);
+    }
+
     static boolean bool(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;

@@ -7,7 +7,6 @@ import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
-import io.wshub.spi.Scheduler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.wshub.jetty.TestClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,24 +129,13 @@ class WshubHandlerTest {
 
     @Test
     void healthIs503WithTheReasonWhenAHubsTimerStopsMakingProgress() throws Exception {
-        AtomicLong clock = new AtomicLong(System.nanoTime());
-        Scheduler deadTimer = new Scheduler() { // its clock moves, its thread never runs anything
-            @Override
-            public long nanoTime() {
-                return clock.get();
-            }
-
-            @Override
-            public Cancellable schedule(Runnable task, Duration delay) {
-                return () -> { };
-            }
-        };
+        DeadTimer deadTimer = new DeadTimer();
         Hub wedged = Hub.builder().handler(RoomProtocol.router().build()).scheduler(deadTimer).build();
         try {
             server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", wedged).health("/health").build());
             assertThat(get("/health", "GET").statusCode()).isEqualTo(200);
 
-            clock.addAndGet(Duration.ofSeconds(30).toNanos());
+            deadTimer.advance(Duration.ofSeconds(30));
             HttpResponse<String> response = get("/health", "GET");
 
             assertThat(response.statusCode()).isEqualTo(503);

@@ -32,6 +32,7 @@ final class BusCodec {
     private static final byte MEMBERSHIP = 'M';
     private static final byte REGISTERED = 'G';
     private static final byte BYE = 'Q';
+    private static final byte CANARY = 'C';
 
     private static final byte TEXT = 1;
     private static final byte BINARY = 0;
@@ -65,6 +66,8 @@ final class BusCodec {
             w.header(REGISTERED, m.node()).stamp(m.stamp());
         } else if (message instanceof BusMessage.Bye m) {
             w.header(BYE, m.node()).longValue(m.incarnation());
+        } else if (message instanceof BusMessage.Canary m) {
+            w.header(CANARY, m.node()).longValue(m.sentNanos());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -80,6 +83,11 @@ final class BusCodec {
         Reader r = new Reader(bytes);
         r.kind();
         return r.string();
+    }
+
+    /** Whether an encoded message whose header {@link #origin} read is a canary. */
+    static boolean isCanary(byte[] bytes) {
+        return bytes.length > 1 && bytes[1] == CANARY;
     }
 
     /**
@@ -99,6 +107,7 @@ final class BusCodec {
             case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
             case REGISTERED -> new BusMessage.Registered(node, r.stamp());
             case BYE -> new BusMessage.Bye(node, r.longValue());
+            case CANARY -> new BusMessage.Canary(node, r.longValue());
             default -> throw new MalformedMessageException("unknown message kind " + kind);
         };
         r.end();

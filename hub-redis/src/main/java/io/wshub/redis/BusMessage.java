@@ -46,6 +46,13 @@ sealed interface BusMessage {
     record Registered(String node, Stamp stamp) implements BusMessage {
     }
 
+    /**
+     * A node's canary to itself: it must come back through its own subscription within a bound.
+     * {@code sentNanos} is the sender's clock; other nodes ignore it.
+     */
+    record Canary(String node, long sentNanos) implements BusMessage {
+    }
+
     /** The node left the cluster on purpose; its entries are gone. */
     record Bye(String node, long incarnation) implements BusMessage {
     }

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,10 @@ final class ClusterSync {
 
     /** Registered and the view refreshed since the last drop; written by any thread, read by the hub. */
     private final AtomicBoolean up = new AtomicBoolean();
+    /** Up at least once since start: the node has joined its cluster. */
+    private final AtomicBoolean joined = new AtomicBoolean();
+    /** Why the node was last down, for the health checks and the startup timeout's log; any thread. */
+    private volatile String lastProblem = "not connected to Redis yet";
     /** Counts connection drops, so a resync begun before a drop cannot declare the node up after it. */
     private final AtomicLong drops = new AtomicLong();
     /** Nodes whose entries should be read again; added to by the pub/sub thread, drained by the timer. */
@@ -88,6 +93,32 @@ final class ClusterSync {
 
     boolean isUp() {
         return up.get();
+    }
+
+    /** Whether the node has been up once: subscribed, registered, and its view of the others read. */
+    boolean hasJoined() {
+        return joined.get();
+    }
+
+    /** Why the node was down last (it may be up again by now). */
+    String lastProblem() {
+        return lastProblem;
+    }
+
+    /** Runs the task on the timer thread every {@code interval}; one that throws is logged, and runs again. */
+    void every(Duration interval, Runnable task) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("node {}: a periodic task failed", options.nodeId(), e);
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs the task once on the timer thread after {@code delay}, unless stopped first. */
+    void after(Duration delay, Runnable task) {
+        timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A connection (re)connected: resync now rather than at the next tick. Any thread. */
@@ -165,7 +196,7 @@ final class ClusterSync {
                 forgetOthersIfCutOffTooLong();
             }
             if (!link.isConnected()) {
-                markDown("not connected to Redis");
+                markDown("not connected to Redis" + link.lastConnectFailure());
                 link.connect();
             } else if (up.get()) {
                 heartbeat();
@@ -303,12 +334,14 @@ final class ClusterSync {
     }
 
     private void markUp() {
+        joined.set(true);
         if (!up.getAndSet(true)) {
             log.info("node {} is up: registered in Redis, cross-node delivery on", options.nodeId());
         }
     }
 
     private void markDown(String reason) {
+        lastProblem = reason;
         if (up.getAndSet(false)) {
             log.warn("node {} is degraded: {}; local delivery goes on, cross-node delivery waits for Redis",
                     options.nodeId(), reason);

@@ -1,6 +1,7 @@
 package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
+import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.wshub.Message;
 import io.wshub.spi.Broker;
@@ -47,7 +48,25 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ({@code ErrorKind.BROKER}), {@link #isUp()} is false (the node reports itself degraded),
  *       local delivery goes on, and when Redis is back the node subscribes again, writes its ids
  *       and memberships again, and is up again by itself.</li>
+ *   <li>Until the node has joined its cluster (subscribed, registered, the others' entries read)
+ *       {@link #isJoined()} is false and the hub refuses clients with 503, for at most
+ *       {@code startupTimeout}; after that the node serves them degraded and logs why.</li>
+ *   <li>Every {@code canaryInterval} the node publishes a canary to itself on its bus; its health
+ *       checks ({@link #pingCheck()}, {@link #canaryCheck()}, {@link #joinCheck()}) tell whether
+ *       Redis answers, whether the subscription still delivers, and whether the node has joined.</li>
  * </ul>
+ *
+ * <p>Served by hub-jetty's health path and its readiness probe:
+ *
+ * <pre>{@code
+ * RedisBroker broker = new RedisBroker(RedisBrokerOptions.of("redis://redis.internal:6379"));
+ * Hub hub = Hub.builder().handler(RoomProtocol.router().build()).broker(broker).build();
+ * WshubHandler wshub = WshubHandler.builder(new Server()).mount("/ws", hub).health("/health").build();
+ * wshub.healthChecks()
+ *         .add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
+ *         .add("canary:/ws", Duration.ofSeconds(2), broker.canaryCheck())
+ *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck());
+ * }</pre>
  *
  * <p>Redis pub/sub delivers at most once: what is published while a node is cut off never
  * reaches it (docs/scaling.md says what is lost during an outage). Redis is trusted like a
@@ -83,6 +102,11 @@ public final class RedisBroker implements Broker {
     private final AtomicLong unansweredBytes = new AtomicLong();
     /** Set once by {@link #start} before the hub uses the broker; read by Lettuce's threads. */
     private volatile Delivery delivery;
+    private final Canary canary;
+    /** When {@link #start} ran (nanoTime); written once before the timer starts. */
+    private volatile long startedNanos;
+    /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
+    private volatile String gaveUpJoining = "";
 
     /** A broker for one node; the hub starts it (connecting to Redis) and stops it. */
     public RedisBroker(RedisBrokerOptions options) {
@@ -110,6 +134,7 @@ public final class RedisBroker implements Broker {
             }
         }, busChannel, inboxPrefix + nodeId);
         this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
+        this.canary = new Canary(options.canaryTimeout());
     }
 
     /** The options it was built with. */
@@ -120,7 +145,10 @@ public final class RedisBroker implements Broker {
     @Override
     public void start(Delivery delivery) {
         this.delivery = Objects.requireNonNull(delivery, "delivery");
+        startedNanos = System.nanoTime();
         sync.start();
+        sync.every(options.canaryInterval(), this::sendCanary);
+        sync.after(options.startupTimeout(), this::startupTimedOut);
         log.info("node {} joining the cluster at {} (prefix {})", nodeId, RedisBrokerOptions.redacted(options.uri()),
                 options.keyPrefix());
     }
@@ -136,6 +164,93 @@ public final class RedisBroker implements Broker {
         return sync.isUp();
     }
 
+    /** True once the node has joined its cluster, or once {@code startupTimeout} passed without that. */
+    @Override
+    public boolean isJoined() {
+        return sync.hasJoined() || !gaveUpJoining.isEmpty();
+    }
+
+    /** Runs once, on the timer, {@code startupTimeout} after start. */
+    private void startupTimedOut() {
+        if (sync.hasJoined()) {
+            return;
+        }
+        gaveUpJoining = "not joined within the startup timeout of " + options.startupTimeout().toMillis() + " ms ("
+                + sync.lastProblem() + "): it serves clients degraded, unseen by the other nodes, and joins when"
+                + " Redis answers";
+        log.warn("node {} {}", nodeId, gaveUpJoining);
+        failed(gaveUpJoining);
+    }
+
+    // ---- health ----
+
+    /**
+     * A check that Redis answers a {@code PING} on the command connection within
+     * {@code commandTimeout}; it blocks its health thread that long at most.
+     */
+    public HealthCheck pingCheck() {
+        return () -> {
+            RedisAsyncCommands<String, byte[]> redis = link.commands();
+            if (redis == null || !link.isConnected()) {
+                return HealthCheck.Result.down("not connected to Redis" + link.lastConnectFailure());
+            }
+            long sent = System.nanoTime();
+            String pong;
+            try {
+                pong = redis.ping().get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return HealthCheck.Result.down("no PONG within " + options.commandTimeout().toMillis() + " ms");
+            } catch (ExecutionException e) {
+                return HealthCheck.Result.down("PING failed: " + e.getCause());
+            }
+            if (!"PONG".equals(pong)) {
+                return HealthCheck.Result.down("PING answered '" + pong + "'");
+            }
+            return HealthCheck.Result.up(Map.of("roundTripMillis", (System.nanoTime() - sent) / 1_000 / 1_000.0));
+        };
+    }
+
+    /**
+     * A check that this node's canaries come back through its own subscription within
+     * {@code canaryTimeout}: red while pub/sub delivers nothing, even when Redis answers
+     * {@code PING}. Never blocks.
+     */
+    public HealthCheck canaryCheck() {
+        return (HealthCheck.NonBlocking) () -> canary.result(System.nanoTime());
+    }
+
+    /**
+     * A check that the node has joined its cluster: red while it joins, and red after
+     * {@code startupTimeout} while it serves without having joined (its error says why). Never blocks.
+     */
+    public HealthCheck joinCheck() {
+        return (HealthCheck.NonBlocking) () -> {
+            if (sync.hasJoined()) {
+                return HealthCheck.Result.up();
+            }
+            String gaveUp = gaveUpJoining;
+            if (!gaveUp.isEmpty()) {
+                return HealthCheck.Result.down(gaveUp);
+            }
+            return HealthCheck.Result.down("joining its cluster for " + (System.nanoTime() - startedNanos) / 1_000_000
+                    + " ms: " + sync.lastProblem());
+        };
+    }
+
+    /** Publishes a canary on this node's bus, or counts it lost when there is no connection to Redis. Timer thread. */
+    private void sendCanary() {
+        long now = System.nanoTime();
+        if (!canary.due(now)) {
+            return;
+        }
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis == null) {
+            canary.notSent(now);
+            return;
+        }
+        canary.sent(now);
+        redis.publish(busChannel, BusCodec.encode(new BusMessage.Canary(nodeId, now))); // lost or not, the answer tells
+    }
     // ---- publishing ----
 
     @Override
@@ -188,18 +303,21 @@ public final class RedisBroker implements Broker {
     private RedisFuture<Long> publish(String channel, BusMessage message) {
         RedisAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
+            published(false);
             failed("publish: not connected to Redis");
             return null;
         }
         byte[] bytes = BusCodec.encode(message);
         if (unansweredBytes.addAndGet(bytes.length) > MAX_UNANSWERED_BYTES) {
             unansweredBytes.addAndGet(-bytes.length);
+            published(false);
             failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
             return null;
         }
         RedisFuture<Long> sent = redis.publish(channel, bytes);
         sent.whenComplete((receivers, error) -> {
             unansweredBytes.addAndGet(-bytes.length);
+            published(error == null);
             if (error != null) {
                 failed("publish to " + channel + " failed: " + error);
             }
@@ -298,6 +416,9 @@ public final class RedisBroker implements Broker {
     private void received(String channel, byte[] bytes) {
         try {
             if (nodeId.equals(BusCodec.origin(bytes))) {
+                if (BusCodec.isCanary(bytes)) {
+                    canaryCameBack((BusMessage.Canary) BusCodec.decode(bytes));
+                }
                 return; // our own publication, echoed by Redis: delivered locally already
             }
             dispatch(BusCodec.decode(bytes));
@@ -309,6 +430,15 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    private void canaryCameBack(BusMessage.Canary m) {
+        long roundTrip = canary.answered(m.sentNanos(), System.nanoTime());
+        Delivery d = delivery;
+        if (roundTrip >= 0 && d != null) {
+            d.reportCanaryAnswered(roundTrip);
+        }
+    }
+
+    /** Other nodes' canaries are theirs: {@link #dispatch} ignores them. */
     private void dispatch(BusMessage message) {
         Delivery d = delivery;
         if (message instanceof BusMessage.Broadcast m) {
@@ -325,6 +455,13 @@ public final class RedisBroker implements Broker {
             sync.wantSnapshot(m.node());
         } else if (message instanceof BusMessage.Bye m) {
             view.remove(m.node(), m.incarnation());
+        }
+    }
+
+    private void published(boolean succeeded) {
+        Delivery d = delivery;
+        if (d != null) {
+            d.reportPublished(succeeded);
         }
     }
 

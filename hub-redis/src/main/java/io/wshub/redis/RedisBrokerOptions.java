@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code expiry}</td><td>15 s: how long a node's ids and memberships outlive its last heartbeat</td></tr>
  *   <tr><td>{@code refreshInterval}</td><td>5 s: the heartbeat, and the refresh of the cluster-wide view</td></tr>
  *   <tr><td>{@code commandTimeout}</td><td>1 s: the longest any Redis command may take, connecting included</td></tr>
+ *   <tr><td>{@code startupTimeout}</td><td>10 s: how long the node refuses clients (503) while it joins its cluster;
+ *       after it, it serves them degraded and logs why it has not joined</td></tr>
+ *   <tr><td>{@code canaryInterval}</td><td>1 s: how often the node sends itself a canary through its own subscription</td></tr>
+ *   <tr><td>{@code canaryTimeout}</td><td>2 s: how soon a canary must come back before the canary check turns red</td></tr>
  * </table>
  *
  * <p>A crashed node's sessions disappear from the other nodes' member lists and private-message
@@ -32,6 +36,9 @@ import java.util.regex.Pattern;
  * @param expiry          how long this node's entries live in Redis without a heartbeat
  * @param refreshInterval how often this node beats and refreshes its view of the others
  * @param commandTimeout  the longest a Redis command may take before it fails
+ * @param startupTimeout  how long the hub refuses clients while the node joins its cluster
+ * @param canaryInterval  how often the node publishes a canary to itself
+ * @param canaryTimeout   how soon a canary must come back for the canary check to stay healthy
  */
 public record RedisBrokerOptions(
         String uri,
@@ -39,13 +46,18 @@ public record RedisBrokerOptions(
         String keyPrefix,
         Duration expiry,
         Duration refreshInterval,
-        Duration commandTimeout) {
+        Duration commandTimeout,
+        Duration startupTimeout,
+        Duration canaryInterval,
+        Duration canaryTimeout) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Keys and channels stay readable in {@code redis-cli}: printable ASCII, no spaces. */
     private static final Pattern KEY_PREFIX = Pattern.compile("[!-~]{1,64}");
     /** Below this, heartbeats of a busy cluster would cost Redis more than the messages. */
     private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMillis(100);
+    /** Below this, canaries would be most of a quiet node's traffic. */
+    private static final Duration MIN_CANARY_INTERVAL = Duration.ofMillis(100);
 
     /** Validates every field; prefer {@link #builder(String)}. */
     public RedisBrokerOptions {
@@ -82,6 +94,20 @@ public record RedisBrokerOptions(
             throw new IllegalArgumentException("commandTimeout must be positive and at most refreshInterval ("
                     + refreshInterval + "), was " + commandTimeout);
         }
+        requirePositive("startupTimeout", startupTimeout);
+        requirePositive("canaryTimeout", canaryTimeout);
+        Objects.requireNonNull(canaryInterval, "canaryInterval");
+        if (canaryInterval.compareTo(MIN_CANARY_INTERVAL) < 0) {
+            throw new IllegalArgumentException("canaryInterval must be at least " + MIN_CANARY_INTERVAL + ", was "
+                    + canaryInterval);
+        }
+    }
+
+    private static void requirePositive(String field, Duration value) {
+        Objects.requireNonNull(value, field);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive, was " + value);
+        }
     }
 
     /** The URI without its password, fit for an error message or a log. */
@@ -116,6 +142,9 @@ public record RedisBrokerOptions(
         private Duration expiry = Duration.ofSeconds(15);
         private Duration refreshInterval = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(1);
+        private Duration startupTimeout = Duration.ofSeconds(10);
+        private Duration canaryInterval = Duration.ofSeconds(1);
+        private Duration canaryTimeout = Duration.ofSeconds(2);
 
         private Builder(String uri) {
             this.uri = uri;
@@ -152,12 +181,35 @@ public record RedisBrokerOptions(
         }
 
         /**
+         * How long the hub refuses clients with 503 while this node joins its cluster (subscribes,
+         * registers and reads the others' entries); after it the node serves them degraded, joins
+         * as soon as Redis answers, and the log says why it had not.
+         */
+        public Builder startupTimeout(Duration v) {
+            startupTimeout = v;
+            return this;
+        }
+
+        /** How often this node publishes a canary to itself through Redis. */
+        public Builder canaryInterval(Duration v) {
+            canaryInterval = v;
+            return this;
+        }
+
+        /** How soon a canary must come back through this node's subscription for the canary check to pass. */
+        public Builder canaryTimeout(Duration v) {
+            canaryTimeout = v;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the field and the value that is wrong
          */
         public RedisBrokerOptions build() {
-            return new RedisBrokerOptions(uri, nodeId, keyPrefix, expiry, refreshInterval, commandTimeout);
+            return new RedisBrokerOptions(uri, nodeId, keyPrefix, expiry, refreshInterval, commandTimeout, startupTimeout,
+                    canaryInterval, canaryTimeout);
         }
     }
 }

@@ -89,6 +89,8 @@ final class RedisLink {
     // Set once by the first successful connect (on a Lettuce thread), read by any thread.
     private volatile StatefulRedisConnection<String, byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    /** Why the last connect attempt failed, as ": cause", or "" when none has; any thread. */
+    private volatile String lastConnectFailure = "";
     /** Connect attempts under way; touched only by the broker's timer thread. */
     private CompletableFuture<?> connecting = CompletableFuture.completedFuture(null);
 
@@ -159,6 +161,8 @@ final class RedisLink {
                 .thenAccept(this::pubsubOpened) : CompletableFuture.completedFuture(null);
         connecting = CompletableFuture.allOf(c, p).whenComplete((ok, error) -> {
             if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                lastConnectFailure = " (" + RedisBrokerOptions.redacted(uri.toString()) + "): " + cause.getMessage();
                 log.debug("connecting to Redis at {} failed: {}", RedisBrokerOptions.redacted(uri.toString()), error.toString());
             }
         });
@@ -194,6 +198,11 @@ final class RedisLink {
                 listener.disconnected();
             }
         };
+    }
+
+    /** Why the last connect attempt failed, as {@code " (URI): cause"}, or "" when none has. */
+    String lastConnectFailure() {
+        return lastConnectFailure;
     }
 
     /** Whether both connections stand now. */

@@ -83,6 +83,11 @@ class BusCodecTest {
     }
 
     @Test
+    void aCanaryCarriesItsSendTime() {
+        assertThat(roundTrip(new BusMessage.Canary("n1", -123456789L))).isEqualTo(new BusMessage.Canary("n1", -123456789L));
+    }
+
+    @Test
     void theSenderIsReadWithoutDecodingTheRest() {
         byte[] encoded = BusCodec.encode(new BusMessage.Broadcast("node-7", null, Message.text("x")));
 

@@ -61,4 +61,19 @@ class RedisBrokerOptionsTest {
         assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).expiry(null).build())
                 .isInstanceOf(NullPointerException.class).hasMessage("expiry");
     }
+
+    @Test
+    void theNodeWaitsTenSecondsToJoinAndItsCanaryComesBackWithinTwo() {
+        RedisBrokerOptions o = RedisBrokerOptions.of(URI);
+
+        assertThat(o.startupTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.canaryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.canaryTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).startupTimeout(Duration.ZERO).build())
+                .hasMessage("startupTimeout must be positive, was PT0S");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).canaryTimeout(Duration.ofMillis(-1)).build())
+                .hasMessage("canaryTimeout must be positive, was PT-0.001S");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).canaryInterval(Duration.ofMillis(50)).build())
+                .hasMessage("canaryInterval must be at least PT0.1S, was PT0.05S");
+    }
 }

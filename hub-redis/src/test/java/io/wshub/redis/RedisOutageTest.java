@@ -160,10 +160,11 @@ class RedisOutageTest {
     }
 
     @Test
-    void aNodeStartedWhileRedisIsDownServesLocallyAndJoinsTheClusterWhenRedisComesUp() throws Exception {
+    void aNodeStartedWhileRedisIsDownServesLocallyAfterItsStartupTimeoutAndJoinsTheClusterWhenRedisComesUp() throws Exception {
         redis.kill();
         String prefix = TestNode.freshPrefix();
         try (TestNode late = new TestNode(redis.uri(), prefix, "late")) {
+            await("the startup timeout").atMost(TestNode.WAIT).until(late.broker::isJoined);
             Peer x = late.connect("x");
             Peer y = late.connect("y");
             x.sendJson("broadcast", "content", "alone");

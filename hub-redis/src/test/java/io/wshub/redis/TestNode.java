@@ -23,6 +23,8 @@ final class TestNode implements AutoCloseable {
     /** Generous for a loaded 2-core machine, and still at most the refresh interval. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(300);
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** A node that cannot reach Redis takes clients after this, degraded. */
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(1);
 
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
@@ -45,7 +47,7 @@ final class TestNode implements AutoCloseable {
 
     static RedisBrokerOptions options(String redisUri, String keyPrefix, String nodeId) {
         return RedisBrokerOptions.builder(redisUri).nodeId(nodeId).keyPrefix(keyPrefix)
-                .refreshInterval(REFRESH).expiry(EXPIRY).commandTimeout(COMMAND_TIMEOUT).build();
+                .refreshInterval(REFRESH).expiry(EXPIRY).commandTimeout(COMMAND_TIMEOUT).startupTimeout(STARTUP_TIMEOUT).build();
     }
 
     /** Waits until the node is registered in Redis. */
