@@ -46,7 +46,8 @@ class FrameFuzzTest {
     private static final int CONTINUATION = 0x0;
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
-    private static final int CONNECTIONS = 400;
+    /** Connections of garbage: 400 in the suite, more in a soak run (-Dwshub.fuzz.connections=N). */
+    private static final int CONNECTIONS = Integer.getInteger("wshub.fuzz.connections", 400);
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     /**
