@@ -18,7 +18,7 @@ import java.util.Optional;
  * One running example server: a Jetty server with a hub per path of its {@link ExampleServer}, the
  * health endpoint on {@code /health}, Prometheus metrics on {@code metricsPath} (of the main port
  * or of {@code metricsPort}) unless turned off, traces when {@code tracing} is on and, for the room
- * server, the chat page on {@code /}.
+ * server, the chat page on {@code /}; with a JWT key, every path takes only clients with a valid token.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -39,9 +39,11 @@ final class HubServer implements AutoCloseable {
     private final String metricsPath;
     /** Closed after the server stopped, so that the last spans are exported. */
     private final ServerTracing tracing;
+    /** Its expiry timer is stopped after the server stopped. */
+    private final ServerAuth auth;
 
     private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
-                      ServerConnector metricsConnector, String metricsPath, ServerTracing tracing) {
+                      ServerConnector metricsConnector, String metricsPath, ServerTracing tracing, ServerAuth auth) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
@@ -49,6 +51,7 @@ final class HubServer implements AutoCloseable {
         this.metricsConnector = metricsConnector;
         this.metricsPath = metricsPath;
         this.tracing = tracing;
+        this.auth = auth;
     }
 
     /**
@@ -74,13 +77,15 @@ final class HubServer implements AutoCloseable {
                 ? connector(server, settings.host(), settings.metricsPort().getAsInt()) : connector;
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
+        ServerAuth auth = ServerAuth.of(settings);
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
         kind.endpoints.forEach((path, handler) -> {
             Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, kind.messageTypes(path)));
             Hub hub = Hub.builder()
                     .options(settings.hubOptions())
                     .originPolicy(settings.originPolicy())
-                    .handler(handler.apply(settings))
+                    .authenticator(auth.authenticator())
+                    .handler(handler.apply(settings, auth))
                     .broker(RedisNode.broker(settings.redis(), path))
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
                     .tracing(tracing.forHub())
@@ -94,7 +99,8 @@ final class HubServer implements AutoCloseable {
             wshub.setHandler(new ChatPage());
         }
         server.setHandler(metricsConnector == connector ? wshub : new MetricsPort(metricsConnector, settings.metricsPath(), wshub));
-        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(), tracing);
+        HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(), tracing,
+                auth);
         try {
             server.start();
         } catch (Exception e) {
@@ -102,6 +108,7 @@ final class HubServer implements AutoCloseable {
             wshub.shutdownHubs(); // they have no session yet: this only ends their threads
             metrics.ifPresent(ServerMetrics::close);
             tracing.close();
+            auth.close();
             if (e instanceof BindException || e.getCause() instanceof BindException) {
                 throw new ConfigException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
             }
@@ -156,6 +163,7 @@ final class HubServer implements AutoCloseable {
         } finally {
             metrics.ifPresent(ServerMetrics::close);
             tracing.close();
+            auth.close();
         }
     }
 
