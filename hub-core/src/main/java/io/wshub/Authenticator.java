@@ -22,18 +22,28 @@ public interface Authenticator {
 
     /**
      * The outcome: a principal (possibly none, for an anonymous but accepted peer) or a refusal
-     * with HTTP status 401 or 403.
+     * with HTTP status 401 or 403. An acceptance may also fix the session's id (a token's
+     * subject): the hub then uses that id, refuses a {@code ?id=} naming another with 403, and a
+     * malformed one (not 1–64 of {@code [A-Za-z0-9_.-]}) with 403 too.
      *
      * @param accepted  whether the peer may connect
      * @param principal who it is, or null when accepted anonymously or refused
      * @param status    0 when accepted, else 401 or 403
      * @param reason    why it was refused, empty when accepted
+     * @param sessionId the id the session must have, or null to let the peer ask ({@code ?id=})
+     *                  or the hub choose
      */
-    record Result(boolean accepted, Principal principal, int status, String reason) {
+    record Result(boolean accepted, Principal principal, int status, String reason, String sessionId) {
 
-        /** Validates that a refusal carries 401 or 403 and an acceptance carries neither. */
+        /**
+         * Validates that a refusal carries 401 or 403 and an acceptance carries neither, and that
+         * only an acceptance fixes a session id.
+         */
         public Result {
             Objects.requireNonNull(reason, "reason");
+            if (!accepted && sessionId != null) {
+                throw new IllegalArgumentException("a refusal fixes no session id");
+            }
             if (accepted && status != 0) {
                 throw new IllegalArgumentException("an accepted result has no status, was " + status);
             }
@@ -42,9 +52,20 @@ public interface Authenticator {
             }
         }
 
+        /** A result that fixes no session id. */
+        public Result(boolean accepted, Principal principal, int status, String reason) {
+            this(accepted, principal, status, reason, null);
+        }
+
         /** Accepts the peer as this principal. */
         public static Result accept(Principal principal) {
             return new Result(true, Objects.requireNonNull(principal, "principal"), 0, "");
+        }
+
+        /** Accepts the peer as this principal, whose session must have this id. */
+        public static Result accept(Principal principal, String sessionId) {
+            return new Result(true, Objects.requireNonNull(principal, "principal"), 0, "",
+                    Objects.requireNonNull(sessionId, "sessionId"));
         }
 
         /** Accepts the peer without a principal. */

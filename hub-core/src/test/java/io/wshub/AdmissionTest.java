@@ -262,6 +262,43 @@ class AdmissionTest {
     }
 
     @Test
+    void theSessionIdTheAuthenticatorFixesIsTheSessionsId() {
+        Principal dave = () -> "dave";
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build())
+                .authenticator(h -> Authenticator.Result.accept(dave, "dave")));
+
+        assertAccepted(withId("dave")); // asking for the same id is fine
+        Peer unasked = new Peer(server.transport().connect(upgrade().build()));
+
+        assertThat(unasked.id()).isEqualTo("dave");
+        assertThat(server.hub().session("dave")).isPresent();
+    }
+
+    @Test
+    void aRequestedIdOtherThanTheOneTheAuthenticatorFixesIsRefusedWith403() {
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build())
+                .authenticator(h -> Authenticator.Result.accept(() -> "dave", "dave")));
+
+        assertThat(admit(withId("mallory"))).isEqualTo(
+                new Admission.Refused(403, "Session id does not match the credentials"));
+    }
+
+    @Test
+    void aMalformedIdFromTheAuthenticatorIsRefusedWith403() {
+        server = HubFixture.with(b -> b.handler(RoomProtocol.router().build())
+                .authenticator(h -> Authenticator.Result.accept(() -> "x", "no spaces allowed")));
+
+        assertThat(admit(upgrade().build())).isEqualTo(
+                new Admission.Refused(403, "Invalid session id in the credentials"));
+    }
+
+    @Test
+    void aRefusalCannotFixASessionId() {
+        assertThatThrownBy(() -> new Authenticator.Result(false, null, 401, "no", "dave"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("session id");
+    }
+
+    @Test
     void anAnonymousSessionHasNoPrincipal() {
         server = HubFixture.rooms();
 

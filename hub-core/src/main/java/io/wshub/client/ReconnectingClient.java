@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A WebSocket client that stays connected: it reconnects with exponential backoff and full jitter,
@@ -277,6 +278,14 @@ public final class ReconnectingClient implements AutoCloseable {
         public Builder headers(ClientHeaders headers) {
             this.headers = Objects.requireNonNull(headers, "headers");
             return this;
+        }
+
+        /**
+         * Sends {@code Authorization: Bearer T} with a token asked of {@code token} for every
+         * attempt; the same as {@code headers(ClientHeaders.bearer(token))}.
+         */
+        public Builder token(Supplier<String> token) {
+            return headers(ClientHeaders.bearer(token));
         }
 
         /** Hears state changes and failures. */

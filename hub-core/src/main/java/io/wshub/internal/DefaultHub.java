@@ -255,6 +255,15 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 requested = values.get(0);
             }
         }
+        if (auth.sessionId() != null) {
+            if (!SessionIds.isValid(auth.sessionId())) {
+                return new Admission.Refused(403, "Invalid session id in the credentials");
+            }
+            if (requested != null && !requested.equals(auth.sessionId())) {
+                return new Admission.Refused(403, "Session id does not match the credentials");
+            }
+            requested = auth.sessionId();
+        }
         if (!registry.takeSlot()) {
             return new Admission.Refused(503, Admission.Refused.TOO_MANY_CONNECTIONS);
         }

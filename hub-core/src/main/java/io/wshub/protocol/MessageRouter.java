@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link HubHandler} for the JSON envelope protocol: parses each text message, dispatches it by
@@ -122,6 +123,20 @@ public final class MessageRouter implements HubHandler {
             }
             handlers.put(type, Objects.requireNonNull(handler, "handler"));
             return this;
+        }
+
+        /**
+         * Wraps the handler registered for this type, e.g. with a permission check that throws
+         * {@link ProtocolError} before calling the handler it was given.
+         *
+         * @throws IllegalStateException if no handler is registered for the type
+         */
+        public Builder around(String type, UnaryOperator<MessageHandler> wrapper) {
+            MessageHandler current = handlers.get(type);
+            if (current == null) {
+                throw new IllegalStateException("no handler for message type " + type + " to wrap");
+            }
+            return on(type, Objects.requireNonNull(wrapper, "wrapper").apply(current));
         }
 
         /** Runs this when a session opens, after the hooks added before it. */

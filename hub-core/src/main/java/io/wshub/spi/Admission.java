@@ -34,8 +34,9 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
     /**
      * Refuse the upgrade with this HTTP status and reason.
      *
-     * @param status the HTTP status: 400 (malformed id), 401 or 403 (origin, authentication),
-     *               409 (id taken), 500 (authenticator failed) or 503 (full, shutting down)
+     * @param status the HTTP status: 400 (malformed id), 401 or 403 (origin, authentication, an
+     *               id the credentials do not give), 409 (id taken), 500 (authenticator failed) or
+     *               503 (full, shutting down)
      * @param reason why, for the response body
      */
     record Refused(int status, String reason) implements Admission {

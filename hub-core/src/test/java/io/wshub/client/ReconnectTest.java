@@ -279,6 +279,28 @@ class ReconnectTest {
     }
 
     @Test
+    void aTokenSupplierIsAskedForEveryAttemptAndSentAsABearerToken() {
+        AtomicInteger token = new AtomicInteger();
+        f.transport.downAt(PRIMARY);
+        f.builder().token(() -> "t" + token.incrementAndGet()).connect();
+
+        f.advance(f.events.lastFailure().retryIn());
+
+        assertThat(f.transport.attempts()).extracting(a -> a.request.headers().get("Authorization"))
+                .containsExactly(List.of("Bearer t1"), List.of("Bearer t2"));
+    }
+
+    @Test
+    void anEmptyTokenFailsTheAttempt() {
+        f.transport.openAt(PRIMARY);
+        f.builder().token(() -> "").connect();
+
+        assertThat(f.events.lastFailure().cause()).isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("no token");
+        assertThat(f.transport.attempts()).isEmpty();
+    }
+
+    @Test
     void anAttemptWhoseHeadersCannotBeComputedFailsAndIsRetried() {
         AtomicInteger calls = new AtomicInteger();
         f.transport.openAt(PRIMARY);

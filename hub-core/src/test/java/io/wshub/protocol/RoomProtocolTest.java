@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 
 import static io.wshub.testing.Peer.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The room server's protocol (DESIGN.md, "Wire protocol"), row by row: presence, rooms, room,
@@ -59,6 +60,30 @@ class RoomProtocolTest {
     }
 
     // ---- presence ----
+
+    @Test
+    void aWrappedJoinCanRefuseWithAnErrorAndOtherwiseJoinsAsBefore() {
+        server = HubFixture.of(io.wshub.HubOptions.defaults(), RoomProtocol.router()
+                .around("join_room", join -> (session, msg) -> {
+                    if (RoomProtocol.room(msg).startsWith("secret")) {
+                        throw new ProtocolError("Not allowed");
+                    }
+                    join.handle(session, msg);
+                }).build());
+        Peer alice = server.settledPeers("alice").get(0);
+
+        alice.sendJson("join_room", "room", "secret-1");
+        alice.expectError("Not allowed");
+        assertThat(alice.join("lobby").get("members")).hasSize(1);
+    }
+
+    @Test
+    void wrappingATypeWithoutAHandlerIsAProgrammerError() {
+        MessageRouter.Builder router = MessageRouter.builder();
+
+        assertThatThrownBy(() -> router.around("join_room", h -> h))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("join_room");
+    }
 
     @Test
     void theWelcomeIsTheFirstFrameAndNamesTheRequestedId() {

@@ -9,25 +9,25 @@ import io.wshub.protocol.RoomProtocol;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** The three example servers: what each serves on which path (DESIGN.md, "Wire protocol"). */
 enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
     ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true,
-            Map.of("/ws", settings -> RoomProtocol.router(settings.announcePresence()).build())),
+            Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence())).build())),
     /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
     ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false,
-            ordered("/ws", settings -> EchoProtocol.router().build(), "/echo", settings -> new RawEchoHandler())),
+            ordered("/ws", (settings, auth) -> EchoProtocol.router().build(), "/echo", (settings, auth) -> new RawEchoHandler())),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
     BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false,
-            Map.of("/broadcast", settings -> new RawRelayHandler()));
+            Map.of("/broadcast", (settings, auth) -> new RawRelayHandler()));
 
     final String command;
     final String description;
     final boolean servesChatPage;
-    /** Path to a fresh handler for its hub, made from the settings, in mount order. */
-    final Map<String, Function<Settings, HubHandler>> endpoints;
+    /** Path to a fresh handler for its hub, made from the settings and the server's authentication, in mount order. */
+    final Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints;
 
     /** The room protocol's message types, whose handler time the metrics tell apart. */
     private static final List<String> ROOM_TYPES =
@@ -36,7 +36,7 @@ enum ExampleServer {
     private static final List<String> ECHO_TYPES = List.of("echo", "ping");
 
     ExampleServer(String command, String description, boolean servesChatPage,
-                  Map<String, Function<Settings, HubHandler>> endpoints) {
+                  Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints) {
         this.command = command;
         this.description = description;
         this.servesChatPage = servesChatPage;
@@ -51,9 +51,9 @@ enum ExampleServer {
         return this == ROOM ? ROOM_TYPES : ECHO_TYPES;
     }
 
-    private static Map<String, Function<Settings, HubHandler>> ordered(String p1, Function<Settings, HubHandler> h1,
-                                                                      String p2, Function<Settings, HubHandler> h2) {
-        Map<String, Function<Settings, HubHandler>> m = new LinkedHashMap<>();
+    private static Map<String, BiFunction<Settings, ServerAuth, HubHandler>> ordered(
+            String p1, BiFunction<Settings, ServerAuth, HubHandler> h1, String p2, BiFunction<Settings, ServerAuth, HubHandler> h2) {
+        Map<String, BiFunction<Settings, ServerAuth, HubHandler>> m = new LinkedHashMap<>();
         m.put(p1, h1);
         m.put(p2, h2);
         return m;

@@ -22,7 +22,8 @@ import java.util.Set;
  * health endpoint on {@code /health} (with the probes {@code /health/live} and {@code /health/ready}
  * and, with Redis, the broker's checks), Prometheus metrics on {@code metricsPath} (of the main port
  * or of {@code metricsPort}) unless turned off, the admin endpoint on {@code adminPath} when set,
- * traces when {@code tracing} is on and, for the room server, the chat page on {@code /}.
+ * traces when {@code tracing} is on and, for the room server, the chat page on {@code /}; with a JWT
+ * key, every path takes only clients with a valid token.
  * Stopping it shuts the hubs down gracefully first (every client gets the shutdown notice where its
  * protocol has one, then close 1001).
  */
@@ -46,10 +47,12 @@ final class HubServer implements AutoCloseable {
     /** The admin endpoint's path, empty when off. */
     private final String adminPath;
     private final boolean adminOnMetricsPort;
+    /** Its expiry timer is stopped after the server stopped. */
+    private final ServerAuth auth;
 
     private HubServer(ExampleServer kind, Server server, WshubHandler wshub, Optional<ServerMetrics> metrics,
                       ServerConnector metricsConnector, String metricsPath, String adminPath, boolean adminOnMetricsPort,
-                      ServerTracing tracing) {
+                      ServerTracing tracing, ServerAuth auth) {
         this.kind = kind;
         this.server = server;
         this.wshub = wshub;
@@ -59,6 +62,7 @@ final class HubServer implements AutoCloseable {
         this.tracing = tracing;
         this.adminPath = adminPath;
         this.adminOnMetricsPort = adminOnMetricsPort;
+        this.auth = auth;
     }
 
     /**
@@ -85,6 +89,7 @@ final class HubServer implements AutoCloseable {
                 ? connector(server, settings.host(), settings.metricsPort().getAsInt()) : connector;
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
+        ServerAuth auth = ServerAuth.of(settings);
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
         Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
@@ -94,7 +99,8 @@ final class HubServer implements AutoCloseable {
             Hub hub = Hub.builder()
                     .options(settings.hubOptions())
                     .originPolicy(settings.originPolicy())
-                    .handler(handler.apply(settings))
+                    .authenticator(auth.authenticator())
+                    .handler(handler.apply(settings, auth))
                     .broker(broker)
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
                     .tracing(tracing.forHub())
@@ -118,7 +124,7 @@ final class HubServer implements AutoCloseable {
         server.setHandler(metricsConnector == connector ? wshub
                 : new MetricsPort(metricsConnector, metricsPortPaths(settings), wshub));
         HubServer hubServer = new HubServer(kind, server, wshub, metrics, metricsConnector, settings.metricsPath(),
-                settings.adminPath(), settings.adminOnMetricsPort(), tracing);
+                settings.adminPath(), settings.adminOnMetricsPort(), tracing, auth);
         try {
             server.start();
         } catch (Exception e) {
@@ -126,6 +132,7 @@ final class HubServer implements AutoCloseable {
             wshub.shutdownHubs(); // they have no session yet: this only ends their threads
             metrics.ifPresent(ServerMetrics::close);
             tracing.close();
+            auth.close();
             if (e instanceof BindException || e.getCause() instanceof BindException) {
                 throw new ConfigException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
             }
@@ -207,6 +214,7 @@ final class HubServer implements AutoCloseable {
         } finally {
             metrics.ifPresent(ServerMetrics::close);
             tracing.close();
+            auth.close();
         }
     }
 

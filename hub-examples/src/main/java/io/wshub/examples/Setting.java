@@ -53,6 +53,22 @@ enum Setting {
             "Query parameter a client names its session id with (?id=alice); empty: the server always assigns ids."),
     ALLOWED_ORIGINS("allowedOrigins", "WSHUB_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS", "", Values::list,
             "Browser origins allowed besides the server's own, comma-separated (https://app.example.com); * allows all."),
+    JWT_SECRET("jwtSecret", "WSHUB_JWT_SECRET", "--jwt-secret", "SECRET", "", s -> s,
+            "HMAC secret (at least 32 bytes) that clients' JWTs are signed with (HS256, HS384 or HS512); giving it"
+                    + " requires a token of every client."),
+    JWT_PUBLIC_KEY("jwtPublicKey", "WSHUB_JWT_PUBLIC_KEY", "--jwt-public-key", "FILE", "", s -> s.trim(),
+            "PEM file of the public key that clients' JWTs are signed with (RS256 for RSA, ES256 for EC P-256);"
+                    + " giving it requires a token of every client."),
+    JWT_ISSUER("jwtIssuer", "WSHUB_JWT_ISSUER", "--jwt-issuer", "ISSUER", "", s -> s.trim(),
+            "The iss a token must have; empty: any."),
+    JWT_AUDIENCE("jwtAudience", "WSHUB_JWT_AUDIENCE", "--jwt-audience", "AUDIENCE", "", s -> s.trim(),
+            "An aud a token must name; empty: any."),
+    JWT_LEEWAY("jwtLeeway", "WSHUB_JWT_LEEWAY", "--jwt-leeway", "DURATION", "0s", Values::duration,
+            "How far the server's and the token issuer's clocks may disagree: exp and nbf are taken this much late or"
+                    + " early."),
+    REQUIRE_AUTH("requireAuth", "WSHUB_REQUIRE_AUTH", "--require-auth", "BOOLEAN", "false", Values::bool,
+            "Require a JWT of every client; on whenever jwtSecret or jwtPublicKey is given, and an error without"
+                    + " either."),
     PERMESSAGE_DEFLATE("permessageDeflate", "WSHUB_PERMESSAGE_DEFLATE", "--permessage-deflate", "BOOLEAN", "false", Values::bool,
             "Accept permessage-deflate when a client offers it (costs one compression per recipient)."),
     INPUT_BUFFER_SIZE("inputBufferSize", "WSHUB_INPUT_BUFFER_SIZE", "--input-buffer-size", "SIZE", "4096", Values::intSize,

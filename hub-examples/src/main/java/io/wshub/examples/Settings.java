@@ -5,11 +5,13 @@ import io.wshub.OriginPolicy;
 import io.wshub.OverflowPolicy;
 import io.wshub.RateLimit;
 import io.wshub.jetty.JettyOptions;
+import io.wshub.jwt.JwtAuthenticator;
 
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -19,9 +21,12 @@ import java.util.OptionalInt;
 final class Settings {
 
     private final Map<Setting, Object> values;
+    /** Built once, as it reads the key file: the authenticator the settings ask for, if any. */
+    private final Optional<JwtAuthenticator> jwt;
 
     private Settings(Map<Setting, Object> values) {
         this.values = values;
+        this.jwt = JwtSettings.authenticator(this);
     }
 
     /** Every setting at its default. */
@@ -137,6 +142,11 @@ final class Settings {
 
     String logLevel() {
         return (String) values.get(Setting.LOG_LEVEL);
+    }
+
+    /** The JWT authenticator when a key is given (then every client needs a token), else empty. */
+    Optional<JwtAuthenticator> jwt() {
+        return jwt;
     }
 
     /** The value of one setting, parsed. */

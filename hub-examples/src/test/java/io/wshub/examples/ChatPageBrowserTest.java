@@ -50,7 +50,11 @@ class ChatPageBrowserTest {
 
     /** Opens the chat page, connects under this name (typed, then a click) and joins the room (typed, then Enter). */
     private void openPageAndJoin(String name, String room) throws Exception {
-        browser = HeadlessChromium.open(fixture.http("/"));
+        openPageAndJoin("/", name, room);
+    }
+
+    private void openPageAndJoin(String page, String name, String room) throws Exception {
+        browser = HeadlessChromium.open(fixture.http(page));
         await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
         browser.type("name", name);
         browser.click("connect");
@@ -100,6 +104,18 @@ class ChatPageBrowserTest {
         fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
         waitForPage("#status", "Connected as ada.");
         await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+    }
+
+    @Test
+    void thePagePassesItsTokenToAServerThatRequiresOne() throws Exception {
+        String secret = "a browser test secret of 32 bytes or more";
+        fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.JWT_SECRET, secret));
+        String token = com.auth0.jwt.JWT.create().withSubject("ada")
+                .withExpiresAt(java.time.Instant.now().plusSeconds(600)).sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(secret));
+
+        openPageAndJoin("/?token=" + token, "ada", "lobby");
+
+        assertThat(fixture.server.hubs().get("/ws").rooms().members("lobby")).containsExactly("ada");
     }
 
     /** JSON string literals, which are also valid JavaScript string literals. */

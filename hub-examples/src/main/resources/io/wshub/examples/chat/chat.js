@@ -64,7 +64,17 @@
     clearTimeout(state.retryTimer);
     const name = ui.name.value.trim();
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const url = scheme + location.host + '/ws' + (name ? '?id=' + encodeURIComponent(name) : '');
+    const query = new URLSearchParams();
+    if (name) {
+      query.set('id', name);
+    }
+    // A server that requires a JWT takes it as ?token= (a browser cannot set headers on a WebSocket):
+    // pass the page's own ?token= on.
+    const token = new URLSearchParams(location.search).get('token');
+    if (token) {
+      query.set('token', token);
+    }
+    const url = scheme + location.host + '/ws' + (query.toString() ? '?' + query : '');
     setStatus('Connecting…');
     let socket;
     try {

@@ -1,0 +1,128 @@
+package io.wshub.jwt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wshub.CloseStatus;
+import io.wshub.Session;
+import io.wshub.protocol.Envelope;
+import io.wshub.protocol.MessageRouter;
+import io.wshub.protocol.ProtocolError;
+import io.wshub.protocol.RoomProtocol;
+import io.wshub.spi.Scheduler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a session's token means after the upgrade, added to a room-protocol router: a
+ * {@code join_room} of a room the {@code rooms} claim does not match is answered with error
+ * {@code Not allowed}; at {@code exp} (plus the leeway) the session is closed with
+ * {@link #TOKEN_EXPIRED}, unless the client sent {@code {"type":"refresh","token":T}} with a
+ * valid token for the same subject that expires later, which is answered
+ * {@code {"type":"refreshed","exp":SECONDS}} and replaces the token (its {@code rooms} claim
+ * governs later joins; rooms already joined are kept). A refresh that does not pass is answered
+ * with error {@code Invalid token} and changes nothing. Sessions whose principal is no
+ * {@link JwtPrincipal} are left alone (and cannot refresh).
+ */
+public final class JwtSessions {
+
+    /** The close at expiry: 4001 {@code Token expired}. */
+    public static final CloseStatus TOKEN_EXPIRED = new CloseStatus(4001, "Token expired");
+    /** The error answering a join the token does not allow. */
+    public static final String NOT_ALLOWED = "Not allowed";
+    /** The error answering a refresh that does not pass. */
+    public static final String INVALID_TOKEN = "Invalid token";
+
+    private static final String ATTRIBUTE = SessionToken.class.getName();
+
+    private final JwtAuthenticator jwt;
+    private final Scheduler scheduler;
+    private final Clock clock;
+
+    private JwtSessions(JwtAuthenticator jwt, Scheduler scheduler) {
+        this.jwt = jwt;
+        this.scheduler = scheduler;
+        this.clock = jwt.clock();
+    }
+
+    /**
+     * Adds the room limits, the expiry and {@code refresh} to this router, which must have
+     * {@code join_room} ({@link RoomProtocol#router()}).
+     *
+     * @param jwt       the hub's authenticator, which checks refreshed tokens too
+     * @param scheduler the timer of the expiry checks (the hub's own, in tests a manual one)
+     * @return the router, to go on configuring
+     */
+    public static MessageRouter.Builder install(MessageRouter.Builder router, JwtAuthenticator jwt, Scheduler scheduler) {
+        JwtSessions sessions = new JwtSessions(Objects.requireNonNull(jwt, "jwt"), Objects.requireNonNull(scheduler, "scheduler"));
+        return router
+                .onOpen(sessions::opened)
+                .onClose((session, status) -> {
+                    if (session.attributes().get(ATTRIBUTE) instanceof SessionToken t) {
+                        t.cancel();
+                    }
+                })
+                .around("join_room", join -> (session, message) -> {
+                    if (!token(session).map(t -> t.current().mayJoin(RoomProtocol.room(message))).orElse(true)) {
+                        throw new ProtocolError(NOT_ALLOWED);
+                    }
+                    join.handle(session, message);
+                })
+                .on("refresh", sessions::refresh);
+    }
+
+    private static Optional<SessionToken> token(Session session) {
+        return session.attributes().get(ATTRIBUTE) instanceof SessionToken t ? Optional.of(t) : Optional.empty();
+    }
+
+    private void opened(Session session) {
+        if (session.principal().orElse(null) instanceof JwtPrincipal principal) {
+            SessionToken t = new SessionToken(principal);
+            session.attributes().put(ATTRIBUTE, t);
+            watch(session, t);
+        }
+    }
+
+    /** Checks the session when its current token is due to expire. */
+    private void watch(Session session, SessionToken t) {
+        t.current().expiresAt().ifPresent(exp -> {
+            Duration delay = Duration.between(clock.instant(), exp.plus(jwt.leeway()));
+            t.checking(scheduler.schedule(() -> check(session, t), delay.isNegative() ? Duration.ZERO : delay));
+        });
+    }
+
+    private void check(Session session, SessionToken t) {
+        if (!session.isOpen()) {
+            return;
+        }
+        Instant deadline = t.current().expiresAt().map(exp -> exp.plus(jwt.leeway())).orElse(null);
+        if (deadline != null && !clock.instant().isBefore(deadline)) {
+            session.close(TOKEN_EXPIRED);
+        } else {
+            watch(session, t); // refreshed meanwhile (or the timer ran early against the wall clock)
+        }
+    }
+
+    private void refresh(Session session, ObjectNode message) {
+        SessionToken t = token(session).orElseThrow(() -> new ProtocolError(INVALID_TOKEN));
+        JsonNode token = message.get("token");
+        if (token == null || !token.isTextual()) {
+            throw new ProtocolError(INVALID_TOKEN);
+        }
+        JwtPrincipal next;
+        try {
+            next = jwt.verify(token.textValue());
+        } catch (InvalidTokenException e) {
+            throw new ProtocolError(INVALID_TOKEN);
+        }
+        if (!next.subject().equals(t.current().subject()) || !t.refresh(next)) {
+            throw new ProtocolError(INVALID_TOKEN);
+        }
+        ObjectNode reply = Envelope.message("refreshed");
+        next.expiresAt().ifPresent(exp -> reply.put("exp", exp.getEpochSecond()));
+        session.send(Envelope.encode(reply));
+    }
+}

@@ -1,0 +1,151 @@
+package io.wshub.jwt;
+
+import io.wshub.CloseStatus;
+import io.wshub.Handshake;
+import io.wshub.protocol.RoomProtocol;
+import io.wshub.testing.HubFixture;
+import io.wshub.testing.ManualScheduler;
+import io.wshub.testing.Peer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.wshub.jwt.Tokens.T0;
+import static io.wshub.jwt.Tokens.hs256;
+import static io.wshub.jwt.Tokens.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A token's meaning after the upgrade: its rooms, the close at its expiry, and the refresh that prevents it. */
+class JwtSessionsTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    private final ManualScheduler time = new ManualScheduler();
+    private HubFixture server;
+
+    @BeforeEach
+    void startHub() {
+        start(Duration.ZERO);
+    }
+
+    private void start(Duration leeway) {
+        if (server != null) {
+            server.close();
+        }
+        JwtAuthenticator jwt = Tokens.authenticator(time).leeway(leeway).build();
+        server = HubFixture.with(b -> b.scheduler(time).authenticator(jwt)
+                .handler(JwtSessions.install(RoomProtocol.router(), jwt, time).build()));
+    }
+
+    @AfterEach
+    void closeHub() {
+        server.close();
+    }
+
+    private Peer connect(String token) {
+        Peer peer = new Peer(server.transport().connect(Handshake.builder().path("/ws")
+                .header("Authorization", "Bearer " + token).build()));
+        peer.next("welcome");
+        return peer;
+    }
+
+    @Test
+    void theRoomsClaimLimitsWhichRoomsMayBeJoined() {
+        Peer alice = connect(hs256(valid("alice", MINUTE).withArrayClaim("rooms", new String[] {"lobby", "team-*"})));
+
+        alice.sendJson("join_room", "room", "admins");
+        alice.expectError(JwtSessions.NOT_ALLOWED);
+        assertThat(alice.join("team-red").get("room").textValue()).isEqualTo("team-red");
+        assertThat(alice.join("lobby").get("room").textValue()).isEqualTo("lobby");
+        assertThat(server.session("alice").rooms()).containsExactlyInAnyOrder("team-red", "lobby");
+    }
+
+    @Test
+    void withoutARoomsClaimEveryRoomMayBeJoined() {
+        Peer bob = connect(hs256(valid("bob", MINUTE)));
+
+        assertThat(bob.join("admins").get("members")).hasSize(1);
+    }
+
+    @Test
+    void theSessionIsClosedWith4001AtItsTokensExpiry() {
+        Peer alice = connect(hs256(valid("alice", MINUTE)));
+
+        time.advance(MINUTE.minusMillis(1));
+        assertThat(alice.client().isClosed()).isFalse();
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(new CloseStatus(4001, "Token expired"));
+    }
+
+    @Test
+    void theLeewayDelaysTheCloseAsItDelaysTheRefusal() {
+        start(Duration.ofSeconds(30));
+        Peer alice = connect(hs256(valid("alice", MINUTE)));
+
+        time.advance(MINUTE.plusSeconds(29));
+        assertThat(alice.client().isClosed()).isFalse();
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(JwtSessions.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void aRefreshWithANewerTokenPreventsTheCloseUntilItsOwnExpiry() {
+        Peer alice = connect(hs256(valid("alice", MINUTE)));
+        time.advance(Duration.ofSeconds(50));
+
+        alice.sendJson("refresh", "token", hs256(valid("alice", Duration.ofMinutes(5))));
+        alice.expectJson("{\"type\":\"refreshed\",\"exp\":" + T0.plus(Duration.ofMinutes(5)).getEpochSecond() + "}");
+        time.advance(Duration.ofMinutes(4).plusSeconds(9));
+        assertThat(alice.client().isClosed()).as("open past the first token's expiry").isFalse();
+        alice.expectOnlyPong();
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(JwtSessions.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void aRefreshThatDoesNotPassIsAnsweredInvalidTokenAndChangesNothing() {
+        Peer alice = connect(hs256(valid("alice", MINUTE)));
+
+        alice.sendJson("refresh", "token", "garbage");
+        alice.expectError(JwtSessions.INVALID_TOKEN);
+        alice.sendJson("refresh", "token", hs256(valid("mallory", Duration.ofHours(1))));
+        alice.expectError(JwtSessions.INVALID_TOKEN);
+        alice.sendJson("refresh", "token", hs256(valid("alice", Duration.ofSeconds(30))));
+        alice.expectError(JwtSessions.INVALID_TOKEN); // expires sooner: not newer
+        alice.send("{\"type\":\"refresh\",\"token\":42}");
+        alice.expectError(JwtSessions.INVALID_TOKEN);
+        alice.sendJson("refresh", "token", hs256(valid("alice", Duration.ofHours(1)).withIssuer("https://evil.example")));
+        alice.expectError(JwtSessions.INVALID_TOKEN);
+        time.advance(MINUTE);
+
+        assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(JwtSessions.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void aRefreshedTokensRoomsClaimGovernsLaterJoins() {
+        Peer alice = connect(hs256(valid("alice", MINUTE).withArrayClaim("rooms", new String[] {"lobby"})));
+
+        alice.sendJson("refresh", "token", hs256(valid("alice", Duration.ofMinutes(2)).withArrayClaim("rooms", new String[] {"ops"})));
+        alice.next("refreshed");
+        alice.sendJson("join_room", "room", "lobby");
+        alice.expectError(JwtSessions.NOT_ALLOWED);
+
+        assertThat(alice.join("ops").get("room").textValue()).isEqualTo("ops");
+    }
+
+    @Test
+    void aClosedSessionLeavesNoExpiryCheckBehind() {
+        Peer alice = connect(hs256(valid("alice", Duration.ofHours(1))));
+        int before = time.pendingTasks();
+
+        alice.close();
+        alice.client().awaitClose(HubFixture.WAIT);
+
+        assertThat(time.pendingTasks()).isLessThan(before);
+    }
+}
