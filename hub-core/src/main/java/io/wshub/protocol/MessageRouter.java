@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -47,6 +48,11 @@ public final class MessageRouter implements HubHandler {
         this.openHooks = List.copyOf(b.openHooks);
         this.closeHooks = List.copyOf(b.closeHooks);
         this.shutdownNotice = b.shutdownNotice;
+    }
+
+    /** The message types it has a handler for (a metrics binding tells these apart, the rest is "other"). */
+    public Set<String> types() {
+        return handlers.keySet();
     }
 
     /** An empty router: every type is unknown until registered. */

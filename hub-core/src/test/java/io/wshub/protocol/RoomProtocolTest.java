@@ -62,6 +62,13 @@ class RoomProtocolTest {
     // ---- presence ----
 
     @Test
+    void theRouterSaysWhichTypesItHandles() {
+        assertThat(RoomProtocol.router().on("refresh", (session, message) -> { }).build().types())
+                .containsExactlyInAnyOrder("join_room", "leave_room", "room_message", "private_message", "broadcast",
+                        "ping", "refresh");
+    }
+
+    @Test
     void aWrappedJoinCanRefuseWithAnErrorAndOtherwiseJoinsAsBefore() {
         server = HubFixture.of(io.wshub.HubOptions.defaults(), RoomProtocol.router()
                 .around("join_room", join -> (session, msg) -> {

@@ -7,7 +7,6 @@ import io.wshub.protocol.RawRelayHandler;
 import io.wshub.protocol.RoomProtocol;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -29,26 +28,12 @@ enum ExampleServer {
     /** Path to a fresh handler for its hub, made from the settings and the server's authentication, in mount order. */
     final Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints;
 
-    /** The room protocol's message types, whose handler time the metrics tell apart. */
-    private static final List<String> ROOM_TYPES =
-            List.of("join_room", "leave_room", "room_message", "private_message", "broadcast", "ping");
-    /** The JSON echo protocol's. */
-    private static final List<String> ECHO_TYPES = List.of("echo", "ping");
-
     ExampleServer(String command, String description, boolean servesChatPage,
                   Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints) {
         this.command = command;
         this.description = description;
         this.servesChatPage = servesChatPage;
         this.endpoints = endpoints;
-    }
-
-    /** The message types the protocol on this path knows; none for the raw paths. */
-    List<String> messageTypes(String path) {
-        if (!path.equals("/ws")) {
-            return List.of();
-        }
-        return this == ROOM ? ROOM_TYPES : ECHO_TYPES;
     }
 
     private static Map<String, BiFunction<Settings, ServerAuth, HubHandler>> ordered(

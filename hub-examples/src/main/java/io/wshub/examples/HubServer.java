@@ -1,8 +1,10 @@
 package io.wshub.examples;
 
 import io.wshub.Hub;
+import io.wshub.HubHandler;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.micrometer.HubMetrics;
+import io.wshub.protocol.MessageRouter;
 import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.eclipse.jetty.server.Handler;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -93,14 +96,17 @@ final class HubServer implements AutoCloseable {
         WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
         Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
-            Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, kind.messageTypes(path)));
+            HubHandler hubHandler = handler.apply(settings, auth);
+            // The protocol's own types are told apart in the metrics; a raw handler has none.
+            List<String> types = hubHandler instanceof MessageRouter router ? List.copyOf(router.types()) : List.of();
+            Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, types));
             Broker broker = RedisNode.broker(settings.redis(), path, settings.startupTimeout());
             brokers.put(path, broker);
             Hub hub = Hub.builder()
                     .options(settings.hubOptions())
                     .originPolicy(settings.originPolicy())
                     .authenticator(auth.authenticator())
-                    .handler(handler.apply(settings, auth))
+                    .handler(hubHandler)
                     .broker(broker)
                     .metrics(hubMetrics.<MetricsListener>map(m -> m).orElse(MetricsListener.NONE))
                     .tracing(tracing.forHub())
