@@ -57,6 +57,11 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Join this room (again after every reconnect) and send each line to it as a room_message.")
     private String room;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:WSHUB_TOKEN}",
+            description = "A token (a JWT) sent as 'Authorization: Bearer TOKEN' on every attempt, for a server that"
+                    + " requires one; WSHUB_TOKEN when not given (a flag shows in the process list).")
+    private String token;
+
     @Spec
     private CommandSpec spec;
 
@@ -90,6 +95,10 @@ public final class ClientCommand implements Callable<Integer> {
             builder = WsHubClient.builder(url.toString());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
+        }
+        if (token != null && !token.isBlank()) {
+            String bearer = token.trim();
+            builder.token(() -> bearer);
         }
         if (room != null && !RoomClient.isValidRoomName(room)) {
             throw new ParameterException(spec.commandLine(),

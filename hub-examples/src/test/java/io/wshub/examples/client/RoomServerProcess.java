@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -24,11 +26,14 @@ final class RoomServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path log;
+    private final List<String> extraArgs;
     private Process process;
 
-    RoomServerProcess(int port, Path log) {
+    /** @param extraArgs more flags for the room server ({@code --jwt-secret S}, say) */
+    RoomServerProcess(int port, Path log, String... extraArgs) {
         this.port = port;
         this.log = log;
+        this.extraArgs = List.of(extraArgs);
     }
 
     URI ws() {
@@ -39,8 +44,10 @@ final class RoomServerProcess implements AutoCloseable {
     RoomServerProcess start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        process = new ProcessBuilder(java, "-cp", classPath, "io.wshub.examples.Main",
-                "room", "--host", "127.0.0.1", "--port", Integer.toString(port), "--shutdown-grace", "2s")
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "io.wshub.examples.Main",
+                "room", "--host", "127.0.0.1", "--port", Integer.toString(port), "--shutdown-grace", "2s"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -1,5 +1,7 @@
 package io.wshub.examples.client;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wshub.client.ClientOptions;
@@ -22,6 +24,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -140,6 +143,37 @@ class TerminalClientTest {
         keyboard.close();
         assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
         assertThat(peerHeard.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aTokenGoesWithEveryAttemptAndAWrongOneIsNotRetried() throws Exception {
+        String secret = "a secret of the terminal test, 32 bytes or more";
+        server = new RoomServerProcess(freePort(), logs.resolve("jwt-server.log"), "--jwt-secret", secret).start();
+        String url = server.ws().toString();
+        String good = JWT.create().withSubject("terminal").withExpiresAt(Instant.now().plusSeconds(600))
+                .sign(Algorithm.HMAC256(secret));
+        String forged = JWT.create().withSubject("terminal").withExpiresAt(Instant.now().plusSeconds(600))
+                .sign(Algorithm.HMAC256(secret + "?"));
+
+        Lines refusedErr = new Lines();
+        ClientCommand refused = new ClientCommand(new PipedInputStream(new PipedOutputStream()), new Lines().printStream(),
+                refusedErr.printStream()).customize(builder -> builder.options(QUICK));
+        int refusedExit = CompletableFuture.supplyAsync(() -> new CommandLine(refused).execute("--url", url, "--token", forged))
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(refusedExit).as("a 401 is not retried").isEqualTo(ClientCommand.GAVE_UP);
+        assertThat(refusedErr.all()).anyMatch(line -> line.contains("401"));
+
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Lines stdout = new Lines();
+        Lines stderr = new Lines();
+        ClientCommand accepted = new ClientCommand(new PipedInputStream(keyboard), stdout.printStream(), stderr.printStream())
+                .customize(builder -> builder.options(QUICK));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> new CommandLine(accepted).execute("--url", url, "--token", good));
+        stdout.awaitLine(0, line -> json(line).path("type").asText().equals("welcome"), WAIT);
+        assertThat(json(stdout.all().get(0)).path("id").asText()).as("the token's sub").isEqualTo("terminal");
+        keyboard.close();
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
     }
 
     @Test
