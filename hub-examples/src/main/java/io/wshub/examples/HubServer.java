@@ -2,12 +2,14 @@ package io.wshub.examples;
 
 import io.wshub.Hub;
 import io.wshub.HubHandler;
+import io.wshub.jetty.HandshakeDeadline;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.micrometer.HubMetrics;
 import io.wshub.protocol.MessageRouter;
 import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -88,6 +90,7 @@ final class HubServer implements AutoCloseable {
         Server server = new Server();
         ServerConnector connector = connector(server, settings.host(), settings.port());
         connector.setAcceptQueueSize(settings.acceptQueueSize());
+        limitRequestHeads(connector, settings);
         ServerConnector metricsConnector = settings.metrics() && settings.metricsPort().isPresent()
                 ? connector(server, settings.host(), settings.metricsPort().getAsInt()) : connector;
 
@@ -173,6 +176,13 @@ final class HubServer implements AutoCloseable {
     private static Set<String> metricsPortPaths(Settings settings) {
         return settings.adminPath().isEmpty() ? Set.of(settings.metricsPath())
                 : Set.of(settings.metricsPath(), settings.adminPath());
+    }
+
+    /** Slow and oversized request heads: cut at the deadline, refused past the size (431). */
+    private static void limitRequestHeads(ServerConnector connector, Settings settings) {
+        HandshakeDeadline.install(connector, settings.requestHeadTimeout());
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+                .setRequestHeaderSize(settings.maxHeaderBytes());
     }
 
     private static ServerConnector connector(Server server, String host, int port) {

@@ -16,6 +16,11 @@ enum Setting {
             "Connections the kernel holds until the server accepts them (the listen backlog; Linux caps it at"
                     + " net.core.somaxconn). Sized for thousands of clients reconnecting at once after a restart;"
                     + " too small, and their connects wait for SYN retries."),
+    REQUEST_HEAD_TIMEOUT("requestHeadTimeout", "WSHUB_REQUEST_HEAD_TIMEOUT", "--request-head-timeout", "DURATION", "15s",
+            Values::duration, "Time a new connection has to send its whole first request head (the upgrade request);"
+                    + " one that has not is cut, so clients dribbling their headers hold nothing for long."),
+    MAX_HEADER_BYTES("maxHeaderBytes", "WSHUB_MAX_HEADER_BYTES", "--max-header-bytes", "SIZE", "8KiB", Values::intSize,
+            "Largest request head (request line and headers); a larger one is refused with 431."),
     MAX_MESSAGE_BYTES("maxMessageBytes", "WSHUB_MAX_MESSAGE_BYTES", "--max-message-bytes", "SIZE", "512KiB", Values::bytes,
             "Largest inbound message (after decompression); one byte more closes with 1009."),
     MAX_QUEUED_MESSAGES("maxQueuedMessages", "WSHUB_MAX_QUEUED_MESSAGES", "--max-queued-messages", "N", "256", Values::integer,

@@ -51,6 +51,12 @@ final class Settings {
     }
 
     private void validate() {
+        if (requestHeadTimeout().isNegative() || requestHeadTimeout().isZero()) {
+            throw new ConfigException("invalid settings: requestHeadTimeout must be positive, was " + requestHeadTimeout());
+        }
+        if (maxHeaderBytes() < 1024) {
+            throw new ConfigException("invalid settings: maxHeaderBytes must be at least 1KiB, was " + maxHeaderBytes());
+        }
         if (acceptQueueSize() < 1) {
             throw new ConfigException("invalid settings: acceptQueueSize must be at least 1, was " + acceptQueueSize());
         }
@@ -87,6 +93,16 @@ final class Settings {
     }
 
     /** The listen backlog: connections the kernel holds until Jetty accepts them. */
+    /** How long a new connection may take to send its first request head. */
+    Duration requestHeadTimeout() {
+        return duration(Setting.REQUEST_HEAD_TIMEOUT);
+    }
+
+    /** The largest request head. */
+    int maxHeaderBytes() {
+        return (Integer) values.get(Setting.MAX_HEADER_BYTES);
+    }
+
     int acceptQueueSize() {
         return (Integer) values.get(Setting.ACCEPT_QUEUE_SIZE);
     }

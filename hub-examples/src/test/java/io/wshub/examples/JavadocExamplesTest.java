@@ -27,12 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * block of Java (shell commands are left out) becomes the body of a method in a class that imports
  * the public packages and offers the few names examples may take as given: {@code transport} (a
  * client transport), {@code myHandler} (the application's handler), {@code yourOtherHandler} (the
- * application's Jetty handler), {@code currentToken()} and {@code assertEquals}. This module
+ * application's Jetty handler), {@code currentToken()}, {@code openTelemetry} (the application's
+ * SDK), {@code secret} (a JWT secret), {@code scheduler} (a hub {@code Scheduler}) and
+ * {@code assertEquals}. This module
  * depends on every published module, so its test classpath is the whole API.
  */
 class JavadocExamplesTest {
 
-    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis", "hub-micrometer");
+    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis", "hub-micrometer",
+            "hub-opentelemetry", "hub-jwt");
     private static final Pattern EXAMPLE = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*\\s*}</pre>", Pattern.DOTALL);
     private static final String PROLOGUE = """
             import io.wshub.*;
@@ -40,7 +43,9 @@ class JavadocExamplesTest {
             import io.wshub.client.jetty.*;
             import io.wshub.client.pool.*;
             import io.wshub.jetty.*;
+            import io.wshub.jwt.*;
             import io.wshub.micrometer.*;
+            import io.wshub.opentelemetry.*;
             import io.wshub.protocol.*;
             import io.wshub.redis.*;
             import io.wshub.spi.*;
@@ -54,6 +59,8 @@ class JavadocExamplesTest {
             import io.micrometer.prometheusmetrics.*;
             import org.eclipse.jetty.server.Handler;
             import org.eclipse.jetty.server.Server;
+            import org.eclipse.jetty.server.ServerConnector;
+            import io.opentelemetry.api.OpenTelemetry;
             """;
 
     /** One example: where it is and its code. */
@@ -111,6 +118,9 @@ class JavadocExamplesTest {
                 + "    HubHandler myHandler;\n"
                 + "    Handler yourOtherHandler;\n"
                 + "    String currentToken() { return \"\"; }\n"
+                + "    OpenTelemetry openTelemetry;\n"
+                + "    String secret;\n"
+                + "    Scheduler scheduler;\n"
                 + "    static void assertEquals(Object expected, Object actual) { }\n"
                 + "    void example() throws Exception {\n" + example.code() + "\n    }\n}\n";
         return new SimpleJavaFileObject(URI.create("string:///" + className + ".java"), JavaFileObject.Kind.SOURCE) {

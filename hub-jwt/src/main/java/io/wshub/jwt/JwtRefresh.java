@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * never closes the session with 4001. Tokens without {@code exp} are never refreshed.
  *
  * <pre>{@code
- * JwtRefresh refresh = JwtRefresh.of(tokenService::currentToken, scheduler);
+ * JwtRefresh refresh = JwtRefresh.of(this::currentToken, scheduler);
  * ReconnectingClient client = refresh.configure(WsHubClient.builder("wss://chat.example/ws")).connect();
  * }</pre>
  */

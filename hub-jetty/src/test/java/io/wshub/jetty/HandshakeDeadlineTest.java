@@ -1,0 +1,102 @@
+package io.wshub.jetty;
+
+import io.wshub.Hub;
+import io.wshub.protocol.RawEchoHandler;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Clients that dribble their upgrade request are cut at the deadline; everyone else is served meanwhile. */
+class HandshakeDeadlineTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
+    private static final int SLOW = 1_000;
+    private static final byte[] REQUEST = ("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void aThousandSlowHandshakesAreCutAtTheDeadlineWhileAFreshClientIsServed() throws Exception {
+        Hub echo = Hub.builder().handler(new RawEchoHandler()).build();
+        try (TestServer server = TestServer.start(s -> WshubHandler.builder(s).mount("/echo", echo).build())) {
+            HandshakeDeadline.install((ServerConnector) server.server().getConnectors()[0], DEADLINE);
+            List<Socket> slow = new ArrayList<>();
+            ScheduledExecutorService dribble = Executors.newScheduledThreadPool(4);
+            AtomicInteger cut = new AtomicInteger();
+            try {
+                for (int i = 0; i < SLOW; i++) {
+                    Socket socket = new Socket("127.0.0.1", server.port());
+                    slow.add(socket);
+                    OutputStream out = socket.getOutputStream();
+                    AtomicInteger sent = new AtomicInteger();
+                    // a byte every 100 ms: the whole request would take 17 s, far past the deadline
+                    dribble.scheduleAtFixedRate(() -> {
+                        int next = sent.getAndIncrement();
+                        if (next < REQUEST.length && !socket.isClosed()) {
+                            try {
+                                out.write(REQUEST[next]);
+                            } catch (IOException e) {
+                                sent.set(REQUEST.length); // cut: stop writing
+                            }
+                        }
+                    }, 0, 100, TimeUnit.MILLISECONDS);
+                }
+
+                WebSocketClient jetty = TestClient.newJettyClient();
+                try {
+                    TestClient fresh = TestClient.connect(jetty, server.ws("/echo"));
+                    fresh.sendText("served while they dribble");
+                    assertThat(fresh.nextText()).isEqualTo("served while they dribble");
+                    fresh.close(1000, "done");
+                } finally {
+                    jetty.stop();
+                }
+
+                for (Socket socket : slow) {
+                    socket.setSoTimeout((int) (DEADLINE.toMillis() * 5)); // long cut by then, or never
+                    InputStream in = socket.getInputStream();
+                    try {
+                        if (in.read() < 0) {
+                            cut.incrementAndGet(); // the server closed it
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // still open: not cut
+                    } catch (IOException e) {
+                        cut.incrementAndGet(); // reset: closed with our bytes unread
+                    }
+                }
+            } finally {
+                dribble.shutdownNow();
+                for (Socket socket : slow) {
+                    socket.close();
+                }
+            }
+            assertThat(cut).as("slow handshakes cut by the deadline").hasValue(SLOW);
+            await().atMost(Duration.ofSeconds(10)).until(() -> echo.sessionCount() == 0);
+        }
+    }
+
+    @Test
+    void theDeadlineMustBePositive() {
+        ServerConnector connector = new ServerConnector(new org.eclipse.jetty.server.Server());
+        assertThatThrownBy(() -> HandshakeDeadline.install(connector, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive");
+    }
+}
