@@ -1,6 +1,7 @@
 package io.wshub;
 
 import io.wshub.spi.Broker;
+import io.wshub.spi.TracedBroker;
 
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * cluster-wide, and a publication's trace context reaches the other nodes with it. Useful to test
  * multi-node behaviour without a Redis server.
  */
-public final class InProcessBroker implements Broker {
+public final class InProcessBroker extends TracedBroker {
 
     /** A group of in-process nodes. */
     public static final class Cluster {
@@ -55,21 +56,6 @@ public final class InProcessBroker implements Broker {
     @Override
     public void stop() {
         cluster.nodes.remove(this);
-    }
-
-    @Override
-    public void publishBroadcast(Message frame, String exceptSessionId) {
-        publishBroadcast(frame, exceptSessionId, null);
-    }
-
-    @Override
-    public void publishRoom(String room, Message frame, String exceptSessionId) {
-        publishRoom(room, frame, exceptSessionId, null);
-    }
-
-    @Override
-    public boolean publishPrivate(String sessionId, Message frame) {
-        return publishPrivate(sessionId, frame, null);
     }
 
     @Override

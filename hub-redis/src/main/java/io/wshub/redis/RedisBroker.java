@@ -5,6 +5,7 @@ import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.wshub.Message;
 import io.wshub.spi.Broker;
+import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reaches it (docs/scaling.md says what is lost during an outage). Redis is trusted like a
  * database: anyone who can write to it can send to any session.
  */
-public final class RedisBroker implements Broker {
+public final class RedisBroker extends TracedBroker {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
@@ -252,21 +253,6 @@ public final class RedisBroker implements Broker {
         redis.publish(busChannel, BusCodec.encode(new BusMessage.Canary(nodeId, now))); // lost or not, the answer tells
     }
     // ---- publishing ----
-
-    @Override
-    public void publishBroadcast(Message frame, String exceptSessionId) {
-        publishBroadcast(frame, exceptSessionId, null);
-    }
-
-    @Override
-    public void publishRoom(String room, Message frame, String exceptSessionId) {
-        publishRoom(room, frame, exceptSessionId, null);
-    }
-
-    @Override
-    public boolean publishPrivate(String sessionId, Message frame) {
-        return publishPrivate(sessionId, frame, null);
-    }
 
     @Override
     public void publishBroadcast(Message frame, String exceptSessionId, Map<String, String> traceContext) {
