@@ -7,7 +7,7 @@ import static io.wshub.internal.Checks.positive;
 
 /**
  * The hub's limits and timings. Immutable; build with {@link #builder()}, which validates every
- * field and names the field and the value in its error. Defaults follow common practice (DESIGN.md):
+ * field and names the field and the value in its error. Defaults follow common practice (docs/configuration.md):
  *
  * <table>
  *   <caption>Defaults</caption>

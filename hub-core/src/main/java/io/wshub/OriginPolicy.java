@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which browser origins may open a WebSocket. The default rule, from DESIGN.md:
+ * Which browser origins may open a WebSocket. The default rule (docs/configuration.md):
  * <ul>
  *   <li>a handshake without an {@code Origin} header (a non-browser client) passes;</li>
  *   <li>one whose origin's host and port equal the request's {@code Host} header passes;</li>

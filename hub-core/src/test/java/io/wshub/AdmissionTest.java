@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the hub decides before any WebSocket frame (DESIGN.md): origin, authentication, the
+ * What the hub decides before any WebSocket frame (docs/protocol.md): origin, authentication, the
  * {@code ?id=} rules, the connection limit, shutdown, and the handshake timeout.
  */
 class AdmissionTest {

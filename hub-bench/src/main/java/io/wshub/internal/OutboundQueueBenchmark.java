@@ -30,7 +30,7 @@ public class OutboundQueueBenchmark {
 
     /** The writer's batch size, so that a burst drains in one write. */
     static final int BURST = SessionWriter.MAX_BATCH_FRAMES;
-    /** The default queue limits (DESIGN.md). */
+    /** The default queue limits (docs/configuration.md). */
     static final int MAX_MESSAGES = 256;
     static final long MAX_BYTES = 4L * 1024 * 1024;
 

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public final class RoomClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The room server's rule for room names (DESIGN.md). */
+    /** The room server's rule for room names (docs/protocol.md). */
     private static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private final ReconnectingClient client;

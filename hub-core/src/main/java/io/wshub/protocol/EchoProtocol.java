@@ -3,7 +3,7 @@ package io.wshub.protocol;
 import io.wshub.Message;
 
 /**
- * The echo server's JSON protocol on {@code /ws} (DESIGN.md): a welcome without an id, {@code echo}
+ * The echo server's JSON protocol on {@code /ws} (docs/protocol.md): a welcome without an id, {@code echo}
  * answered with the same object, {@code ping} with {@code pong}, anything else with the
  * protocol's errors.
  */

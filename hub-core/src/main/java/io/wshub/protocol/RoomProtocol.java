@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The room server's protocol (DESIGN.md): welcome and presence, rooms with member lists, room,
+ * The room server's protocol (docs/protocol.md): welcome and presence, rooms with member lists, room,
  * private and broadcast messages, and ping. Relayed messages keep every field the client sent,
  * with {@code from} set by the server (a client cannot spoof it).
  *

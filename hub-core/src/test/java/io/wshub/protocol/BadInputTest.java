@@ -20,15 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Bad input never escapes as an exception into the transport (issue 2): each kind gets its error
- * frame from DESIGN.md, is counted as an invalid message, and leaves the connection usable. Only
+ * Bad input never escapes as an exception into the transport: each kind gets its error
+ * frame from docs/protocol.md, is counted as an invalid message, and leaves the connection usable. Only
  * a message over the size limit ends the connection, with 1009.
  */
 class BadInputTest {
 
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
-    /** The default largest message (DESIGN.md): 512 KiB. */
+    /** The default largest message (docs/protocol.md): 512 KiB. */
     private static final int MAX_MESSAGE = 512 * KIB;
 
     private HubFixture server;

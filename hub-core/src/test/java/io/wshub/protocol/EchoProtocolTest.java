@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The echo server's {@code /ws} JSON protocol, its raw {@code /echo}, and the broadcast server's
- * raw {@code /broadcast} relay (DESIGN.md, "Wire protocol").
+ * raw {@code /broadcast} relay (docs/protocol.md).
  */
 class EchoProtocolTest {
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The room server's protocol (DESIGN.md, "Wire protocol"), row by row: presence, rooms, room,
+ * The room server's protocol (docs/protocol.md), row by row: presence, rooms, room,
  * private and broadcast messages, ping, disconnects, and every error, over the in-memory transport.
  */
 class RoomProtocolTest {

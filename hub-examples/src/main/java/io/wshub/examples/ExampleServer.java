@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
-/** The three example servers: what each serves on which path (DESIGN.md, "Wire protocol"). */
+/** The three example servers: what each serves on which path (docs/protocol.md). */
 enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
     ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true,

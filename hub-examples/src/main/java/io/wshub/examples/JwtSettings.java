@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The JWT settings, read into an authenticator (DESIGN.md, "Authentication on the example servers"). */
+/** The JWT settings, read into an authenticator (docs/security.md, "Authentication (JWT)"). */
 final class JwtSettings {
 
     private JwtSettings() {

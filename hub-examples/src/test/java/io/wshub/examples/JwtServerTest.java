@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The room server with a JWT secret (DESIGN.md, "Authentication on the example servers"), over real sockets. */
+/** The room server with a JWT secret (docs/security.md, "Authentication (JWT)"), over real sockets. */
 class JwtServerTest {
 
     private static final String SECRET = "an example secret of at least 32 bytes";

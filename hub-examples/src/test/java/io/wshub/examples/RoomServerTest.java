@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The room server speaks DESIGN.md's protocol over real sockets: every row of the table and every
+ * The room server speaks the protocol of docs/protocol.md over real sockets: every row of the table and every
  * error, the upgrade refusals, the limits and shutdown. JSON is written with single quotes here
  * for readability ({@link #j}).
  */

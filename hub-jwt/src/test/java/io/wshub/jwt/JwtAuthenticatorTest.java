@@ -31,7 +31,7 @@ import static io.wshub.jwt.Tokens.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Who gets in with which token (DESIGN.md, "Authentication on the example servers"): all decided before the upgrade. */
+/** Who gets in with which token (docs/security.md, "Authentication (JWT)"): all decided before the upgrade. */
 class JwtAuthenticatorTest {
 
     private static final Duration HOUR = Duration.ofHours(1);

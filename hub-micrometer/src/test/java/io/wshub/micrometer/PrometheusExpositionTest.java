@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The meters, as Prometheus shows them, have the names docs/operations.md and DESIGN.md give. */
+/** The meters, as Prometheus shows them, have the names docs/operations.md gives. */
 class PrometheusExpositionTest {
 
     static final List<String> NAMES = List.of(

@@ -1,4 +1,4 @@
-// The wshub chat page: speaks the room protocol of DESIGN.md on /ws of the server that served it.
+// The wshub chat page: speaks the room protocol of docs/protocol.md on /ws of the server that served it.
 // Everything shown is set with textContent, never innerHTML: names and messages come from others.
 (function () {
   'use strict';
