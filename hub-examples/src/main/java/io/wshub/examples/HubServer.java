@@ -5,6 +5,7 @@ import io.wshub.HubHandler;
 import io.wshub.jetty.HandshakeDeadline;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.micrometer.HubMetrics;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.MessageRouter;
 import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
@@ -96,7 +97,7 @@ final class HubServer implements AutoCloseable {
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         ServerAuth auth = ServerAuth.of(settings);
-        WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).health(HEALTH_PATH);
+        WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions());
         Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
             HubHandler hubHandler = handler.apply(settings, auth);
@@ -117,18 +118,12 @@ final class HubServer implements AutoCloseable {
             hubMetrics.ifPresent(m -> m.watch(hub));
             builder.mount(path, hub);
         });
-        metrics.ifPresent(m -> builder.metrics(settings.metricsPath(), ServerMetrics.CONTENT_TYPE, m::scrape));
-        if (!settings.adminPath().isEmpty()) {
-            if (settings.adminToken().isEmpty()) { // Settings allow this only on the metrics port
-                builder.adminWithoutToken(settings.adminPath());
-            } else {
-                builder.admin(settings.adminPath(), settings.adminToken());
-            }
-        }
         WshubHandler wshub = builder.build();
-        brokers.forEach((path, broker) -> RedisNode.addChecks(wshub, path, broker));
+        OperationsHandler operations = operations(wshub, settings, metrics);
+        brokers.forEach((path, broker) -> RedisNode.addChecks(operations, path, broker));
+        wshub.setHandler(operations);
         if (kind.servesChatPage) {
-            wshub.setHandler(new ChatPage());
+            operations.setHandler(new ChatPage());
         }
         server.setHandler(metricsConnector == connector ? wshub
                 : new MetricsPort(metricsConnector, metricsPortPaths(settings), wshub));
@@ -151,7 +146,20 @@ final class HubServer implements AutoCloseable {
         return hubServer;
     }
 
-    /** Throws when one of the server's own paths (its hubs', the health path and its probes) has this one. */
+    /** The health path and its probes, the metrics when on, the admin endpoint when set. */
+    private static OperationsHandler operations(WshubHandler wshub, Settings settings, Optional<ServerMetrics> metrics) {
+        OperationsHandler.Builder b = OperationsHandler.builder(wshub.hubs()).health(HEALTH_PATH);
+        metrics.ifPresent(m -> b.metrics(settings.metricsPath(), ServerMetrics.CONTENT_TYPE, m::scrape));
+        if (!settings.adminPath().isEmpty()) {
+            if (settings.adminToken().isEmpty()) { // Settings allow this only on the metrics port
+                b.adminWithoutToken(settings.adminPath());
+            } else {
+                b.admin(settings.adminPath(), settings.adminToken());
+            }
+        }
+        return b.build();
+    }
+
     /** The metrics and admin paths must not be the server's own, nor each other. */
     private static void requireOwnPaths(ExampleServer kind, Settings settings) {
         if (settings.metrics()) {

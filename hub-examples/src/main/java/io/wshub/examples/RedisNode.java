@@ -1,7 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.InProcessBroker;
-import io.wshub.jetty.WshubHandler;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.redis.RedisBroker;
 import io.wshub.redis.RedisBrokerOptions;
 import io.wshub.spi.Broker;
@@ -47,9 +47,9 @@ final class RedisNode {
     }
 
     /** Adds a Redis broker's checks for this path: {@code redis:PATH}, {@code canary:PATH}, {@code cluster:PATH}. */
-    static void addChecks(WshubHandler wshub, String path, Broker broker) {
+    static void addChecks(OperationsHandler operations, String path, Broker broker) {
         if (broker instanceof RedisBroker redis) {
-            wshub.healthChecks().add("redis:" + path, CHECK_TIMEOUT, redis.pingCheck())
+            operations.healthChecks().add("redis:" + path, CHECK_TIMEOUT, redis.pingCheck())
                     .add("canary:" + path, CHECK_TIMEOUT, redis.canaryCheck())
                     .add("cluster:" + path, CHECK_TIMEOUT, redis.joinCheck());
         }

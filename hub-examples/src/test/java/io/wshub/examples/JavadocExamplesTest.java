@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JavadocExamplesTest {
 
-    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-client", "hub-redis", "hub-micrometer",
+    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-operations", "hub-client", "hub-redis", "hub-micrometer",
             "hub-opentelemetry", "hub-jwt");
     private static final Pattern EXAMPLE = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*\\s*}</pre>", Pattern.DOTALL);
     private static final String PROLOGUE = """
@@ -45,6 +45,7 @@ class JavadocExamplesTest {
             import io.wshub.jetty.*;
             import io.wshub.jwt.*;
             import io.wshub.micrometer.*;
+            import io.wshub.operations.*;
             import io.wshub.opentelemetry.*;
             import io.wshub.protocol.*;
             import io.wshub.redis.*;

@@ -1,11 +1,6 @@
 package io.wshub.jetty;
 
-import io.wshub.HealthChecks;
 import io.wshub.Hub;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,7 +12,6 @@ import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,22 +21,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Mounts hubs in an existing Jetty 12 {@link Server}: WebSocket upgrades to a hub's path become
- * sessions of that hub, an optional health path answers with the node's health (and its
- * {@code /live} and {@code /ready} probes), an optional metrics path with the text a metrics
- * registry renders (Prometheus's, say), an optional admin path with the sessions furthest behind,
- * and every other request goes on to the handler this one wraps (or, inside a
- * {@link Handler.Sequence}, to the next handler). So the hub shares its port with the rest of the application.
+ * sessions of that hub, and every other request goes on to the handler this one wraps (or, inside
+ * a {@link Handler.Sequence}, to the next handler). So the hub shares its port with the rest of the
+ * application. The health, metrics and admin endpoints are hub-operations' {@code OperationsHandler}.
  *
  * <pre>{@code
  * Server server = new Server(8080);
  * Hub chat = Hub.builder().handler(RoomProtocol.router().build()).build();
  * WshubHandler wshub = WshubHandler.builder(server)
  *         .mount("/ws", chat)
- *         .health("/health")
  *         .build();
  * server.setHandler(new Handler.Sequence(wshub, yourOtherHandler));
  * server.start();
@@ -72,24 +62,10 @@ public final class WshubHandler extends Handler.Wrapper {
      * connections left at the end of the grace period and waits up to a second for them to report.
      */
     static final long SHUTDOWN_SLACK_MILLIS = 3_000;
-    /** The liveness probe's path below the health path. */
-    static final String LIVE = "/live";
-    /** The readiness probe's path below the health path. */
-    static final String READY = "/ready";
 
     private final Server server;
     private final Map<String, Hub> hubs;
     private final Map<String, HubNegotiator> negotiators;
-    private final String healthPath;
-    private final HealthChecks healthChecks;
-    private final HealthHandler health;
-    private final HealthHandler live;
-    private final HealthHandler ready;
-    private final String adminPath;
-    private final SlowSessionsHandler admin;
-    private final String metricsPath;
-    private final HttpField metricsType;
-    private final Supplier<String> metricsText;
     private final JettyOptions options;
     private final Handshaker handshaker = Handshaker.newInstance();
     /** Jetty's WebSocket extensions and compression pools, on the server's buffers and threads. */
@@ -108,16 +84,6 @@ public final class WshubHandler extends Handler.Wrapper {
         Map<String, HubNegotiator> n = new LinkedHashMap<>();
         hubs.forEach((path, hub) -> n.put(path, new HubNegotiator(hub.acceptor(), hub.options(), options)));
         this.negotiators = Map.copyOf(n);
-        this.healthPath = b.healthPath;
-        this.healthChecks = HubChecks.of(hubs);
-        this.health = new HealthHandler(hubs, healthChecks, HealthHandler.Probe.REPORT);
-        this.live = new HealthHandler(hubs, healthChecks, HealthHandler.Probe.LIVE);
-        this.ready = new HealthHandler(hubs, healthChecks, HealthHandler.Probe.READY);
-        this.adminPath = b.adminPath;
-        this.admin = b.adminPath == null ? null : new SlowSessionsHandler(hubs, b.adminToken);
-        this.metricsPath = b.metricsPath;
-        this.metricsType = b.metricsPath == null ? null : new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, b.metricsType);
-        this.metricsText = b.metricsText;
         this.components = new WebSocketComponents(null, null, server.getByteBufferPool(), null, null, server.getThreadPool());
         components.unmanage(server.getByteBufferPool()); // the server's own, started and stopped by it
         components.unmanage(server.getThreadPool());
@@ -135,32 +101,9 @@ public final class WshubHandler extends Handler.Wrapper {
         return hubs;
     }
 
-    /**
-     * The named checks the health path and its readiness probe run: one {@code hub:PATH} per
-     * mounted hub to begin with; add a broker's or the application's own, or remove them, at any
-     * time.
-     */
-    public HealthChecks healthChecks() {
-        return healthChecks;
-    }
-
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
-        if (healthPath != null && path.startsWith(healthPath)) {
-            HealthHandler probe = path.length() == healthPath.length() ? health
-                    : path.equals(healthPath + LIVE) ? live : path.equals(healthPath + READY) ? ready : null;
-            if (probe != null) {
-                return probe.handle(request, response, callback);
-            }
-        }
-        if (admin != null && path.equals(adminPath)) {
-            return admin.handle(request, response, callback);
-        }
-        if (metricsText != null && path.equals(metricsPath)) {
-            return serveMetrics(request, response, callback);
-        }
-        HubNegotiator negotiator = negotiators.get(path);
+        HubNegotiator negotiator = negotiators.get(Request.getPathInContext(request));
         if (negotiator != null && UpgradeChecks.refuseMalformed(request, response, callback)) {
             return true;
         }
@@ -168,15 +111,6 @@ public final class WshubHandler extends Handler.Wrapper {
             return true;
         }
         return super.handle(request, response, callback);
-    }
-
-    /** Answers GET and HEAD with the metrics text, rendered for this request. */
-    private boolean serveMetrics(Request request, Response response, Callback callback) {
-        if (!HttpAnswers.refusedUnlessRead(request, response, callback)) {
-            HttpAnswers.write(request, response, callback, HttpStatus.OK_200, metricsType,
-                    metricsText.get().getBytes(StandardCharsets.UTF_8));
-        }
-        return true;
     }
 
     /**
@@ -216,12 +150,6 @@ public final class WshubHandler extends Handler.Wrapper {
     public static final class Builder {
         private final Server server;
         private final Map<String, Hub> hubs = new LinkedHashMap<>();
-        private String healthPath;
-        private String metricsPath;
-        private String adminPath;
-        private String adminToken;
-        private String metricsType;
-        private Supplier<String> metricsText;
         private JettyOptions options = JettyOptions.DEFAULTS;
 
         private Builder(Server server) {
@@ -236,88 +164,9 @@ public final class WshubHandler extends Handler.Wrapper {
         public Builder mount(String path, Hub hub) {
             requirePath(path);
             Objects.requireNonNull(hub, "hub");
-            requireFree(path, null);
-            hubs.put(path, hub);
-            return this;
-        }
-
-        /**
-         * Serves the {@link HealthHandler} on this exact path (e.g. {@code /health}), the liveness
-         * probe on {@code PATH/live} and the readiness probe on {@code PATH/ready}; off by default.
-         * Liveness answers 200 while the process works (503 only while a hub's own threads are
-         * stalled); readiness answers 200 only while the node should get traffic (503 while a hub
-         * shuts down or is stalled, its broker is down or has not joined its cluster, or any of
-         * {@link WshubHandler#healthChecks()} is down). Both answer JSON: {@code status} and {@code reasons}.
-         */
-        public Builder health(String path) {
-            requirePath(path);
-            requireFree(path, healthPath);
-            requireFree(path + LIVE, healthPath == null ? null : healthPath + LIVE);
-            requireFree(path + READY, healthPath == null ? null : healthPath + READY);
-            this.healthPath = path;
-            return this;
-        }
-
-        /**
-         * Serves the admin endpoint on this exact path, behind this bearer token: a GET with
-         * {@code Authorization: Bearer TOKEN} answers with the sessions furthest behind over all
-         * hubs (most bytes queued first, then most messages; {@code ?n=} of them, 1 to 1000,
-         * default 10) as JSON: hub, id, remote address, rooms, queued messages and bytes,
-         * messages dropped, time connected. A missing or wrong token gets 401, a bad {@code n}
-         * 400. Off by default. The answer names clients and their addresses: keep the token secret.
-         *
-         * @throws IllegalArgumentException when the token is blank
-         */
-        public Builder admin(String path, String token) {
-            Objects.requireNonNull(token, "token");
-            if (token.isBlank()) {
-                throw new IllegalArgumentException("the admin token must not be blank");
+            if (hubs.putIfAbsent(path, hub) != null) {
+                throw new IllegalArgumentException("path " + path + " is already mounted");
             }
-            setAdmin(path);
-            this.adminToken = token;
-            return this;
-        }
-
-        /**
-         * Serves the admin endpoint (see {@link #admin(String, String)}) on this path without a
-         * token, to anyone who reaches the path. Only for a port of its own that the public cannot
-         * reach (the metrics port of a private network, say): route the path to that connector
-         * alone.
-         */
-        public Builder adminWithoutToken(String path) {
-            setAdmin(path);
-            this.adminToken = null;
-            return this;
-        }
-
-        private void setAdmin(String path) {
-            requirePath(path);
-            requireFree(path, adminPath);
-            this.adminPath = path;
-        }
-
-        /**
-         * Serves metrics on this exact path (e.g. {@code /metrics}): a GET answers with the text
-         * {@code text} renders at that moment, with this content type. Off by default. hub-jetty
-         * depends on no metrics library; with Micrometer's Prometheus registry:
-         *
-         * <pre>{@code
-         * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-         * WshubHandler.builder(new Server())
-         *         .mount("/ws", Hub.builder().build())
-         *         .metrics("/metrics", "text/plain; version=0.0.4; charset=utf-8", registry::scrape)
-         *         .build();
-         * }</pre>
-         *
-         * @param text renders the metrics; called on a Jetty thread for each request, so it must
-         *             not block for long
-         */
-        public Builder metrics(String path, String contentType, Supplier<String> text) {
-            requirePath(path);
-            requireFree(path, metricsPath);
-            this.metricsPath = path;
-            this.metricsType = Objects.requireNonNull(contentType, "contentType");
-            this.metricsText = Objects.requireNonNull(text, "text");
             return this;
         }
 
@@ -337,15 +186,6 @@ public final class WshubHandler extends Handler.Wrapper {
                 throw new IllegalStateException("mount at least one hub");
             }
             return new WshubHandler(this);
-        }
-
-        /** Throws when a hub or another endpoint than {@code replaced} (the one being set again) has the path. */
-        private void requireFree(String path, String replaced) {
-            boolean endpoint = path.equals(healthPath) || path.equals(metricsPath) || path.equals(adminPath)
-                    || (healthPath != null && (path.equals(healthPath + LIVE) || path.equals(healthPath + READY)));
-            if (hubs.containsKey(path) || (endpoint && !path.equals(replaced))) {
-                throw new IllegalArgumentException("path " + path + " is already mounted");
-            }
         }
 
         private static void requirePath(String path) {

@@ -1,13 +1,10 @@
 package io.wshub.jetty;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.wshub.CloseStatus;
 import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RoomProtocol;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
@@ -24,10 +21,8 @@ import static io.wshub.jetty.TestClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Mounting hubs in a Jetty server: routing, health, and shutdown wiring. */
+/** Mounting hubs in a Jetty server: routing and shutdown wiring. */
 class WshubHandlerTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Hub chat = Hub.builder().handler(RoomProtocol.router().build())
             .options(HubOptions.builder().shutdownGrace(Duration.ofSeconds(5)).build()).build();
@@ -37,7 +32,7 @@ class WshubHandlerTest {
     private WebSocketClient client;
 
     private void start() throws Exception {
-        server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", chat).mount("/echo", echo).health("/health").build());
+        server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", chat).mount("/echo", echo).build());
         client = TestClient.newJettyClient();
     }
 
@@ -73,78 +68,6 @@ class WshubHandlerTest {
         start();
         assertThat(get("/ws", "GET").statusCode()).isEqualTo(404);
         assertThat(get("/elsewhere", "GET").statusCode()).isEqualTo(404);
-    }
-
-    @Test
-    void healthReportsTheHubsTheHeapAndTheThreads() throws Exception {
-        start();
-        TestClient.connect(client, server.ws("/ws?id=alice")).nextText();
-        TestClient.connect(client, server.ws("/echo"));
-
-        HttpResponse<String> response = get("/health", "GET");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
-        JsonNode health = JSON.readTree(response.body());
-        assertThat(health.get("status").asText()).isEqualTo("up");
-        assertThat(health.get("shuttingDown").asBoolean()).isFalse();
-        assertThat(health.get("sessions").asInt()).isEqualTo(2);
-        assertThat(health.get("rooms").asInt()).isZero();
-        assertThat(health.get("uptimeSeconds").isIntegralNumber()).isTrue();
-        assertThat(health.get("heap").get("usedBytes").asLong()).isPositive();
-        assertThat(health.get("heap").get("maxBytes").asLong()).isPositive();
-        assertThat(health.get("threads").get("live").asInt()).isPositive();
-        assertThat(health.get("hubs").get("/ws").get("sessions").asInt()).isEqualTo(1);
-        assertThat(health.get("hubs").get("/ws").get("connects").asLong()).isEqualTo(1);
-        assertThat(health.get("hubs").get("/ws").get("errors").has("HANDLER")).isTrue();
-        assertThat(health.get("hubs").get("/echo").get("brokerUp").asBoolean()).isTrue();
-    }
-
-    @Test
-    void healthAnswersHeadWithoutABodyAndRefusesOtherMethods() throws Exception {
-        start();
-        HttpResponse<String> head = get("/health", "HEAD");
-        assertThat(head.statusCode()).isEqualTo(200);
-        assertThat(head.body()).isEmpty();
-        HttpResponse<String> post = get("/health", "POST");
-        assertThat(post.statusCode()).isEqualTo(405);
-        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
-    }
-
-    @Test
-    void healthIs503WhileAHubShutsDown() throws Exception {
-        start();
-        TestClient alice = TestClient.connect(client, server.ws("/ws"));
-        alice.nextText();
-        chat.shutdown();
-
-        HttpResponse<String> response = get("/health", "GET");
-
-        assertThat(response.statusCode()).isEqualTo(503);
-        JsonNode health = JSON.readTree(response.body());
-        assertThat(health.get("status").asText()).isEqualTo("shutting_down");
-        assertThat(health.get("shuttingDown").asBoolean()).isTrue();
-    }
-
-    @Test
-    void healthIs503WithTheReasonWhenAHubsTimerStopsMakingProgress() throws Exception {
-        DeadTimer deadTimer = new DeadTimer();
-        Hub wedged = Hub.builder().handler(RoomProtocol.router().build()).scheduler(deadTimer).build();
-        try {
-            server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", wedged).health("/health").build());
-            assertThat(get("/health", "GET").statusCode()).isEqualTo(200);
-
-            deadTimer.advance(Duration.ofSeconds(30));
-            HttpResponse<String> response = get("/health", "GET");
-
-            assertThat(response.statusCode()).isEqualTo(503);
-            JsonNode health = JSON.readTree(response.body());
-            assertThat(health.get("status").asText()).isEqualTo("stalled");
-            assertThat(health.get("hubs").get("/ws").get("stall").asText()).startsWith("the hub's timer has not ticked for 30000 ms");
-        } finally {
-            wedged.shutdown(Duration.ZERO);
-        }
     }
 
     @Test
@@ -194,8 +117,6 @@ class WshubHandlerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("path must start with / and have no query, was 'ws'");
         assertThatThrownBy(() -> WshubHandler.builder(s).mount("/ws", chat).mount("/ws", echo))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("path /ws is already mounted");
-        assertThatThrownBy(() -> WshubHandler.builder(s).mount("/ws", chat).health("/ws"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("path /ws is already mounted");
         assertThatThrownBy(() -> WshubHandler.builder(s).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("mount at least one hub");
     }
@@ -204,6 +125,5 @@ class WshubHandlerTest {
     void jettyOptionsAreValidated() {
         assertThatThrownBy(() -> new JettyOptions(false, 100, 4096))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("inputBufferSize must be >= 512, was 100");
-        assertThat(Handler.class).isNotNull();
     }
 }

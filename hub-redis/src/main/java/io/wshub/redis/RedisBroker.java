@@ -57,13 +57,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Redis answers, whether the subscription still delivers, and whether the node has joined.</li>
  * </ul>
  *
- * <p>Served by hub-jetty's health path and its readiness probe:
+ * <p>Served by hub-operations' health path and its readiness probe:
  *
  * <pre>{@code
  * RedisBroker broker = new RedisBroker(RedisBrokerOptions.of("redis://redis.internal:6379"));
  * Hub hub = Hub.builder().handler(RoomProtocol.router().build()).broker(broker).build();
- * WshubHandler wshub = WshubHandler.builder(new Server()).mount("/ws", hub).health("/health").build();
- * wshub.healthChecks()
+ * WshubHandler wshub = WshubHandler.builder(new Server()).mount("/ws", hub).build();
+ * OperationsHandler operations = OperationsHandler.builder(wshub.hubs()).health("/health").build();
+ * operations.healthChecks()
  *         .add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
  *         .add("canary:/ws", Duration.ofSeconds(2), broker.canaryCheck())
  *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck());

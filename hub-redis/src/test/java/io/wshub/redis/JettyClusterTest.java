@@ -7,6 +7,7 @@ import io.wshub.Hub;
 import io.wshub.jetty.TestClient;
 import io.wshub.jetty.TestServer;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,11 @@ class JettyClusterTest {
         for (String id : List.of("a", "b", "c")) {
             Hub hub = Hub.builder().handler(RoomProtocol.router().build())
                     .broker(new RedisBroker(TestNode.options(redis.uri(), prefix, id))).build();
-            TestServer server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", hub).health("/health").build());
+            TestServer server = TestServer.start(s -> {
+                WshubHandler wshub = WshubHandler.builder(s).mount("/ws", hub).build();
+                wshub.setHandler(OperationsHandler.builder(wshub.hubs()).health("/health").build());
+                return wshub;
+            });
             nodes.add(new JettyNode(server, hub));
         }
         for (JettyNode n : nodes) {

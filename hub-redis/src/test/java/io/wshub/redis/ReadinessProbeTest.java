@@ -6,6 +6,7 @@ import io.wshub.Hub;
 import io.wshub.jetty.TestClient;
 import io.wshub.jetty.TestServer;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +43,10 @@ class ReadinessProbeTest {
         RedisBroker broker = new RedisBroker(BrokerHealthTest.options(proxy.uri()).startupTimeout(Duration.ofMinutes(1)).build());
         hub = Hub.builder().handler(RoomProtocol.router().build()).broker(broker).build();
         server = TestServer.start(s -> {
-            WshubHandler wshub = WshubHandler.builder(s).mount("/ws", hub).health("/health").build();
-            wshub.healthChecks().add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
+            WshubHandler wshub = WshubHandler.builder(s).mount("/ws", hub).build();
+            OperationsHandler operations = OperationsHandler.builder(wshub.hubs()).health("/health").build();
+            wshub.setHandler(operations);
+            operations.healthChecks().add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
                     .add("canary:/ws", Duration.ofSeconds(1), broker.canaryCheck())
                     .add("cluster:/ws", Duration.ofSeconds(1), broker.joinCheck());
             return wshub;

@@ -5,6 +5,7 @@ import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.bench.RawJettyServer;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RawRelayHandler;
 import org.eclipse.jetty.server.Server;
@@ -41,11 +42,12 @@ enum ServerUnderTest {
             ServerConnector connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
             server.addConnector(connector);
-            server.setHandler(WshubHandler.builder(server)
+            WshubHandler wshub = WshubHandler.builder(server)
                     .mount("/echo", Hub.builder().options(options).handler(new RawEchoHandler()).build())
                     .mount("/broadcast", Hub.builder().options(options).handler(new RawRelayHandler()).build())
-                    .health("/health")
-                    .build());
+                    .build();
+            wshub.setHandler(OperationsHandler.builder(wshub.hubs()).health("/health").build());
+            server.setHandler(wshub);
             server.start();
             port = connector.getLocalPort();
             return server::stop; // stopping the server shuts its hubs down first

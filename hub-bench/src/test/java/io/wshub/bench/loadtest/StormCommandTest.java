@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wshub.Hub;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -135,10 +136,11 @@ class StormCommandTest {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(WshubHandler.builder(server)
+        WshubHandler wshub = WshubHandler.builder(server)
                 .mount("/ws", Hub.builder().handler(RoomProtocol.router().build()).build())
-                .health("/health")
-                .build());
+                .build();
+        wshub.setHandler(OperationsHandler.builder(wshub.hubs()).health("/health").build());
+        server.setHandler(wshub);
         server.start();
         return server;
     }

@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import io.wshub.HealthCheck;
 import io.wshub.HealthChecks;

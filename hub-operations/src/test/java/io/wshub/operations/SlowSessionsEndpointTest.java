@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -7,7 +7,6 @@ import io.wshub.Message;
 import io.wshub.Session;
 import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.InMemoryTransport;
-import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ class SlowSessionsEndpointTest {
     private final InMemoryTransport transport = new InMemoryTransport(hub.acceptor());
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<InMemoryClient> clients = new ArrayList<>();
-    private TestServer server;
+    private OperationsServer server;
 
     @AfterEach
     void stop() throws Exception {
@@ -47,10 +46,8 @@ class SlowSessionsEndpointTest {
     }
 
     private void start(boolean withToken) throws Exception {
-        server = TestServer.start(s -> {
-            WshubHandler.Builder b = WshubHandler.builder(s).mount("/ws", hub);
-            return (withToken ? b.admin("/admin/sessions", TOKEN) : b.adminWithoutToken("/admin/sessions")).build();
-        });
+        server = OperationsServer.start(Map.of("/ws", hub),
+                b -> withToken ? b.admin("/admin/sessions", TOKEN) : b.adminWithoutToken("/admin/sessions"));
     }
 
     /** A session whose reader stopped, with these many messages of this size queued behind the one in flight. */
@@ -162,13 +159,10 @@ class SlowSessionsEndpointTest {
     }
 
     @Test
-    void aBlankTokenOrATakenPathIsRefusedWhenBuilding() {
-        Server s = new Server();
-        assertThatThrownBy(() -> WshubHandler.builder(s).mount("/ws", hub).admin("/admin", " "))
+    void aBlankTokenIsRefusedWhenBuilding() {
+        assertThatThrownBy(() -> OperationsHandler.builder(Map.of("/ws", hub)).admin("/admin", " "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the admin token must not be blank");
-        assertThatThrownBy(() -> WshubHandler.builder(s).mount("/ws", hub).admin("/admin", null))
+        assertThatThrownBy(() -> OperationsHandler.builder(Map.of("/ws", hub)).admin("/admin", null))
                 .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> WshubHandler.builder(s).mount("/ws", hub).health("/health").admin("/health/ready", TOKEN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("path /health/ready is already mounted");
     }
 }

@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,12 +26,11 @@ class HealthProbesTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final CountDownLatch release = new CountDownLatch(1);
     private Hub hub;
-    private TestServer server;
-    private WshubHandler wshub;
+    private OperationsServer server;
 
     private void start(Hub h) throws Exception {
         hub = h;
-        server = TestServer.start(s -> wshub = WshubHandler.builder(s).mount("/ws", hub).health("/health").build());
+        server = OperationsServer.start(Map.of("/ws", hub), b -> b.health("/health"));
     }
 
     @AfterEach
@@ -76,7 +75,7 @@ class HealthProbesTest {
     @Test
     void aCheckPastItsTimeoutMakesTheNodeDegradedAndNotReadyAndHealthStillAnswers() throws Exception {
         start(Hub.builder().build());
-        wshub.healthChecks().add("db", Duration.ofMillis(200), () -> {
+        server.operations().healthChecks().add("db", Duration.ofMillis(200), () -> {
             release.await();
             return HealthCheck.Result.up();
         });
@@ -99,14 +98,14 @@ class HealthProbesTest {
     @Test
     void checksAddedAndRemovedAtRunTimeDecideReadiness() throws Exception {
         start(Hub.builder().build());
-        wshub.healthChecks().add("cache", Duration.ofSeconds(1), () -> HealthCheck.Result.down("cold", Map.of("hits", 0)));
+        server.operations().healthChecks().add("cache", Duration.ofSeconds(1), () -> HealthCheck.Result.down("cold", Map.of("hits", 0)));
 
         JsonNode ready = json(get("/health/ready"));
         assertThat(ready.get("status").asText()).isEqualTo("not_ready");
         assertThat(ready.get("reasons").toString()).isEqualTo("[\"cache: cold\"]");
         assertThat(json(get("/health")).get("checks").get(1).get("metadata").get("hits").asInt()).isZero();
 
-        wshub.healthChecks().remove("cache");
+        server.operations().healthChecks().remove("cache");
 
         assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     }

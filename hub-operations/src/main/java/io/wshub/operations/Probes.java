@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

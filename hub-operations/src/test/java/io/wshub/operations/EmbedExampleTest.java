@@ -1,6 +1,8 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import io.wshub.Hub;
+import io.wshub.jetty.TestClient;
+import io.wshub.jetty.WshubHandler;
 import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Response;
@@ -36,11 +38,13 @@ class EmbedExampleTest {
 
         WshubHandler wshub = WshubHandler.builder(server)
                 .mount("/ws", chat)    // WebSocket upgrades to /ws become chat sessions
-                .health("/health")     // JSON health for your load balancer
+                .build();
+        OperationsHandler operations = OperationsHandler.builder(wshub.hubs())
+                .health("/health")     // JSON health and probes for your load balancer
                 .build();
 
         // Everything that is not /ws or /health goes on to your handler, on the same port.
-        server.setHandler(new Handler.Sequence(wshub, yourApplicationHandler));
+        server.setHandler(new Handler.Sequence(wshub, operations, yourApplicationHandler));
         server.start();
         return server;
     }
@@ -72,6 +76,9 @@ class EmbedExampleTest {
                     .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"sessions\":1");
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
         } finally {
             ws.stop();
             server.stop();
@@ -80,7 +87,7 @@ class EmbedExampleTest {
 
     @Test
     void theReadmeShowsExactlyThisCode() throws Exception {
-        String test = Files.readString(Path.of("src/test/java/io/wshub/jetty/EmbedExampleTest.java"));
+        String test = Files.readString(Path.of("src/test/java/io/wshub/operations/EmbedExampleTest.java"));
         Matcher inTest = Pattern.compile("// README:begin\\n(.*?)\\n\\s*// README:end", Pattern.DOTALL).matcher(test);
         assertThat(inTest.find()).isTrue();
         String readme = Files.readString(Path.of("../README.md"));

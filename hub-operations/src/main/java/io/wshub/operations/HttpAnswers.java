@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
 
-/** The answers the handler's own endpoints (health, probes, admin, metrics) share: read-only, never cached. */
+/** The answers the operations endpoints (health, probes, admin, metrics) share: read-only, never cached. */
 final class HttpAnswers {
 
     static final JsonMapper JSON = JsonMapper.builder().build();

@@ -1,4 +1,4 @@
-package io.wshub.jetty;
+package io.wshub.operations;
 
 import io.wshub.HealthChecks;
 import io.wshub.Hub;
@@ -22,7 +22,7 @@ import java.util.Map;
  * makes the node {@code degraded} (200 here, 503 on the readiness probe).
  *
  * <p>The checks run on their own threads, never on Jetty's: the answer is written when they are
- * done, by the longest check's timeout at the latest. {@link WshubHandler} serves this on its
+ * done, by the longest check's timeout at the latest. {@link OperationsHandler} serves this on its
  * health path, and beside it the probes {@code /live} and {@code /ready}; mount it yourself to
  * serve the report elsewhere (an admin port, say).
  */
