@@ -1,0 +1,650 @@
+// @wshub/client: the wshub room protocol (docs/protocol.md) for browsers and Node, with
+// reconnection, resume, acknowledgements and rooms. No dependency, no build step: this file is
+// what a browser imports.
+
+const ROOM = /^[A-Za-z0-9_.:-]{1,64}$/;
+const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Close codes after which trying again cannot help: the server refused what this client did. */
+const FINAL_CLOSES = new Set([1002, 1003, 1007, 1008, 1009]);
+/** The server's "token expired": come back at once with a fresh token. */
+const TOKEN_EXPIRED = 4001;
+
+const DEFAULTS = Object.freeze({
+  initialDelay: 500,      // ms: the first reconnect waits up to this (full jitter)
+  maxDelay: 30000,        // ms: the ceiling the doubling stops at
+  stableAfter: 10000,     // ms: a connection open this long resets the backoff
+  sendTimeout: 30000,     // ms: a send not acknowledged by then rejects (and is not re-sent)
+  maxBuffered: 1000,      // sends waiting for a connection; one more rejects at once
+  pingInterval: 25000,    // ms: an application ping when nothing came for this long
+  pongTimeout: 10000      // ms: no frame this long after that ping: the connection is dead
+});
+
+/**
+ * A client of a wshub room server. See README.md for the whole contract.
+ *
+ *   const c = new WshubClient('wss://chat.example.com/ws', { id: 'alice', token: () => currentToken() });
+ *   await c.connected;
+ *   const members = await c.join('lobby');
+ *   const seq = await c.send('lobby', 'hello');
+ */
+export class WshubClient {
+  /**
+   * @param {string} url the room server's WebSocket URL (ws:// or wss://), without id, token or resume
+   * @param {object} [options] see README.md
+   */
+  constructor(url, options = {}) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new TypeError('url must start with ws:// or wss://, was ' + url);
+    }
+    if (options.id !== undefined && !ID.test(options.id)) {
+      throw new TypeError('id must be 1-64 of [A-Za-z0-9_.-], was ' + JSON.stringify(options.id));
+    }
+    this._url = parsed;
+    this._WebSocket = options.WebSocket || globalThis.WebSocket;
+    if (typeof this._WebSocket !== 'function') {
+      throw new TypeError('no WebSocket implementation: pass options.WebSocket (in Node < 22, the "ws" package or --experimental-websocket)');
+    }
+    this._token = options.token;
+    this._opts = { ...DEFAULTS, ...pick(options, Object.keys(DEFAULTS)) };
+    this._random = options.random || Math.random;
+    this._timers = options.timers || globalThis;
+    this._storage = options.storage || null;
+    this._storageKey = options.storageKey || 'wshub:' + parsed.href;
+
+    this._listeners = new Map();          // type -> Set of functions
+    this._state = 'connecting';
+    this._ws = null;
+    this._ready = false;                  // welcomed and restored: sends go out at once
+    this._attempts = 0;
+    this._retryTimer = null;
+    this._stableTimer = null;
+    this._pingTimer = null;
+    this._pongTimer = null;
+    this._refs = 0;
+    this._refPrefix = Math.floor(this._random() * 2 ** 32).toString(36) + '-';
+
+    // What resuming needs, kept across connections (and, with storage, across page loads).
+    this._session = { id: options.id || null, resume: null, rooms: {}, inbox: null };
+    this._wanted = new Set();             // rooms to be in
+    this._joins = new Map();              // room -> [{resolve, reject}] waiting for room_joined
+    this._pending = new Map();            // ref -> {frame, resolve, reject, timer}: sent or to send, not acknowledged
+    this._restore(options.id);
+
+    this.connected = this._nextOpen();
+    this._connect();
+  }
+
+  /** 'connecting', 'open', 'reconnecting' or 'closed'. */
+  get state() {
+    return this._state;
+  }
+
+  /** The session id the server gave (null until the first welcome). */
+  get id() {
+    return this._session.id;
+  }
+
+  /** The rooms this client is in, or will be in again after a reconnect. */
+  get rooms() {
+    return [...this._wanted];
+  }
+
+  /**
+   * Listens: a server message type ('room_message', 'private_message', 'user_joined_room', ...,
+   * 'error' for an error not tied to a send), or 'state', 'recovered', 'welcome', 'close'.
+   * @returns {() => void} removes the listener
+   */
+  on(type, fn) {
+    if (typeof fn !== 'function') {
+      throw new TypeError('listener must be a function');
+    }
+    if (!this._listeners.has(type)) {
+      this._listeners.set(type, new Set());
+    }
+    this._listeners.get(type).add(fn);
+    return () => this._listeners.get(type).delete(fn);
+  }
+
+  /**
+   * Joins a room, now or as soon as connected, and again after every reconnect.
+   * @returns {Promise<string[]>} the members, this client included
+   */
+  join(room) {
+    checkRoom(room);
+    if (this._state === 'closed') {
+      return Promise.reject(new Error('client closed'));
+    }
+    const answered = new Promise((resolve, reject) => {
+      const waiting = this._joins.get(room) || [];
+      waiting.push({ resolve, reject });
+      this._joins.set(room, waiting);
+    });
+    const already = this._wanted.has(room);
+    this._wanted.add(room);
+    // Offline, the restore after the next welcome joins every wanted room: sending now too would join twice.
+    if (this._ready && !already) {
+      this._write(this._joinFrame(room));
+    } else if (this._ready) {
+      this._write({ type: 'join_room', room }); // joined already: the server answers room_joined again
+    }
+    return answered;
+  }
+
+  /** Leaves a room: it is not joined again after a reconnect. */
+  leave(room) {
+    checkRoom(room);
+    this._wanted.delete(room);
+    delete this._session.rooms[room];
+    this._save();
+    this._failJoins(room, new Error('left ' + room));
+    if (this._ready) {
+      this._write({ type: 'leave_room', room });
+    }
+  }
+
+  /**
+   * Sends a room message.
+   * @returns {Promise<number|undefined>} the message's seq in its room, once the server has handled it
+   */
+  send(room, content, data) {
+    checkRoom(room);
+    const frame = { type: 'room_message', room, content };
+    if (data !== undefined) {
+      frame.data = data;
+    }
+    return this._request(frame).then((ack) => ack.seq);
+  }
+
+  /** Sends a private message; resolves when the server has handled it. */
+  sendTo(id, content) {
+    if (typeof id !== 'string' || !ID.test(id)) {
+      return Promise.reject(new TypeError('id must be 1-64 of [A-Za-z0-9_.-], was ' + JSON.stringify(id)));
+    }
+    return this._request({ type: 'private_message', to: id, content }).then(() => undefined);
+  }
+
+  /** Sends to every other session of the server; resolves when the server has handled it. */
+  broadcast(content) {
+    return this._request({ type: 'broadcast', content }).then(() => undefined);
+  }
+
+  /** Closes for good (1000: the server ends the session at once and keeps nothing for a resume). */
+  close() {
+    if (this._state === 'closed') {
+      return;
+    }
+    const ws = this._ws;
+    this._shutDown(new Error('client closed'), true);
+    if (ws) {
+      try {
+        ws.close(1000);
+      } catch (e) {
+        // already closing
+      }
+    }
+  }
+
+  // ---- the connection ----
+
+  async _connect() {
+    let token;
+    try {
+      token = typeof this._token === 'function' ? await this._token() : this._token;
+    } catch (e) {
+      this._emit('close', { code: 0, reason: 'the token function failed: ' + e, willRetry: true });
+      this._retry();
+      return;
+    }
+    if (this._state === 'closed') {
+      return;
+    }
+    const url = new URL(this._url.href);
+    if (this._session.resume) {
+      url.searchParams.set('resume', this._session.resume);
+    }
+    if (this._session.id && ID.test(this._session.id)) {
+      url.searchParams.set('id', this._session.id); // the same id again (a valid resume token wins over it)
+    }
+    if (token) {
+      url.searchParams.set('token', token);
+    }
+    let ws;
+    try {
+      ws = new this._WebSocket(url.href);
+    } catch (e) {
+      this._emit('close', { code: 0, reason: String(e), willRetry: false });
+      this._shutDown(e, false);
+      return;
+    }
+    this._ws = ws;
+    ws.onopen = () => this._alive(); // a server that never welcomes is found out by the ping
+    ws.onmessage = (event) => this._frame(ws, event.data);
+    ws.onclose = (event) => this._closed(ws, event.code, event.reason);
+    ws.onerror = () => {}; // a close event follows every error
+  }
+
+  _frame(ws, data) {
+    if (ws !== this._ws) {
+      return;
+    }
+    this._alive();
+    let message;
+    try {
+      message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    } catch (e) {
+      return; // not the room protocol: ignored
+    }
+    if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+      return;
+    }
+    switch (message.type) {
+      case 'welcome': return this._welcomed(message);
+      case 'resumed': return this._resumed(message);
+      case 'room_joined': return this._joined(message);
+      case 'room_message': return this._roomMessage(message);
+      case 'private_message': return this._privateMessage(message);
+      case 'ack': return this._acked(message);
+      case 'error': return this._error(message);
+      case 'pong': return undefined;
+      default: return this._emit(message.type, message);
+    }
+  }
+
+  _welcomed(message) {
+    const resumed = message.resumed === true;
+    if (typeof message.id === 'string') {
+      this._session.id = message.id;
+    }
+    this._session.resume = typeof message.resume === 'string' ? message.resume : null;
+    if (!resumed) {
+      // A fresh session: its inbox starts again; room positions still let joins recover.
+      this._session.inbox = message.inbox ? { ...message.inbox } : null;
+    }
+    this._save();
+    // The backoff resets only once the connection has proved stable.
+    this._stableTimer = this._timers.setTimeout(() => { this._attempts = 0; }, this._opts.stableAfter);
+    this._emit('welcome', message);
+    if (resumed) {
+      this._resume(message.rooms || []);
+    } else {
+      for (const room of this._wanted) {
+        this._write(this._joinFrame(room));
+      }
+    }
+    this._ready = true;
+    for (const send of this._pending.values()) {
+      this._write(send.frame);
+    }
+    this._setState('open');
+    this._resolveOpen();
+  }
+
+  /**
+   * After a resumed welcome: `resume` with the positions of the rooms the server kept, then
+   * leaves for the rooms given up meanwhile and joins for the ones the server no longer has.
+   */
+  _resume(serverRooms) {
+    const kept = new Set(serverRooms);
+    const rooms = {};
+    for (const room of kept) {
+      if (this._wanted.has(room) && this._session.rooms[room]) {
+        rooms[room] = this._session.rooms[room];
+      }
+    }
+    const inbox = this._session.inbox;
+    this._write(inbox && inbox.seq !== null ? { type: 'resume', rooms, inbox } : { type: 'resume', rooms });
+    for (const room of kept) {
+      if (!this._wanted.has(room)) {
+        this._write({ type: 'leave_room', room });
+      }
+    }
+    for (const room of this._wanted) {
+      if (!kept.has(room)) {
+        this._write(this._joinFrame(room));
+      }
+    }
+  }
+
+  _resumed(message) {
+    const rooms = message.rooms || {};
+    for (const room of Object.keys(rooms)) {
+      if (this._wanted.has(room)) {
+        if (rooms[room] !== true) {
+          // Nothing replayed: join again (the server answers room_joined, telling no one) for the current position.
+          delete this._session.rooms[room];
+          this._write({ type: 'join_room', room });
+        }
+        this._emit('recovered', { room, recovered: rooms[room] === true });
+      }
+    }
+    if (message.inbox !== true && this._session.inbox) {
+      this._session.inbox.seq = null; // same inbox, position unknown: the next private message gives it
+    }
+    this._save();
+    this._emit('resumed', message);
+  }
+
+  _joined(message) {
+    const room = message.room;
+    if (typeof message.epoch === 'string') {
+      const before = this._session.rooms[room];
+      const recovering = 'recovered' in message;
+      if (!recovering || message.recovered !== true || !before || before.epoch !== message.epoch) {
+        // A new position: what follows starts after the join (recovered joins keep theirs and replay).
+        this._session.rooms[room] = { seq: message.seq, epoch: message.epoch };
+      }
+      this._save();
+    }
+    if ('recovered' in message && this._wanted.has(room)) {
+      this._emit('recovered', { room, recovered: message.recovered === true });
+    }
+    const waiting = this._joins.get(room) || [];
+    this._joins.delete(room);
+    waiting.forEach((w) => w.resolve(message.members || []));
+    this._emit('room_joined', message);
+  }
+
+  _roomMessage(message) {
+    const position = this._session.rooms[message.room];
+    if (typeof message.seq === 'number' && position) {
+      if (message.seq <= position.seq) {
+        return; // already delivered (a replay overlapping what came live)
+      }
+      position.seq = message.seq;
+      this._save();
+    }
+    if (message.from === this._session.id) {
+      // Own room messages come back only in replays: the application has them already, and one
+      // whose ack the cut swallowed is acknowledged by its replay.
+      if (message.ref !== undefined) {
+        this._settle(message.ref, { type: 'ack', ref: message.ref, seq: message.seq });
+      }
+      return;
+    }
+    this._emit('room_message', message);
+  }
+
+  _privateMessage(message) {
+    const inbox = this._session.inbox;
+    if (typeof message.seq === 'number' && inbox) {
+      if (inbox.seq !== null && message.seq <= inbox.seq) {
+        return; // already delivered
+      }
+      inbox.seq = message.seq;
+      this._save();
+    }
+    this._emit('private_message', message);
+  }
+
+  _acked(message) {
+    if (typeof message.seq === 'number') {
+      const send = this._pending.get(message.ref);
+      const room = send && send.frame.type === 'room_message' ? send.frame.room : null;
+      const position = room ? this._session.rooms[room] : null;
+      if (position && message.seq > position.seq) {
+        position.seq = message.seq; // our own message: never delivered back to us live
+        this._save();
+      }
+    }
+    this._settle(message.ref, message);
+  }
+
+  _error(message) {
+    if (message.ref !== undefined && this._pending.has(message.ref)) {
+      const send = this._pending.get(message.ref);
+      this._pending.delete(message.ref);
+      this._timers.clearTimeout(send.timer);
+      send.reject(new ServerError(message.error, message));
+      return;
+    }
+    if (message.error === 'Not allowed' || message.error === 'Invalid room name') {
+      // A join the server refused: its waiters learn why (the error names no room, so all of them).
+      for (const room of [...this._joins.keys()]) {
+        this._failJoins(room, new ServerError(message.error, message));
+      }
+    }
+    this._emit('error', message);
+  }
+
+  _settle(ref, ack) {
+    const send = this._pending.get(ref);
+    if (!send) {
+      return false;
+    }
+    this._pending.delete(ref);
+    this._timers.clearTimeout(send.timer);
+    send.resolve(ack);
+    return true;
+  }
+
+  _closed(ws, code, reason) {
+    if (ws !== this._ws) {
+      return;
+    }
+    this._ws = null;
+    this._ready = false;
+    this._stopTimers();
+    if (this._state === 'closed') {
+      return;
+    }
+    const final = FINAL_CLOSES.has(code) || code === 1000;
+    this._emit('close', { code, reason, willRetry: !final });
+    if (final) {
+      // 1000 from the server: another connection took this session over (or it ended it); the
+      // others: it refused what this client did, and would again.
+      this._shutDown(new Error('closed by the server: ' + code + (reason ? ' ' + reason : '')), false);
+      return;
+    }
+    this._retry(code === TOKEN_EXPIRED);
+  }
+
+  _retry(now = false) {
+    this._setState(this._session.resume || this._everOpen ? 'reconnecting' : 'connecting');
+    const ceiling = Math.min(this._opts.maxDelay, this._opts.initialDelay * 2 ** this._attempts);
+    this._attempts += 1;
+    const delay = now ? 0 : Math.floor(this._random() * ceiling);
+    this._retryTimer = this._timers.setTimeout(() => {
+      this._retryTimer = null;
+      this._connect();
+    }, delay);
+  }
+
+  // ---- liveness: an application ping when the line is quiet ----
+
+  _alive() {
+    this._timers.clearTimeout(this._pingTimer);
+    this._timers.clearTimeout(this._pongTimer);
+    this._pongTimer = null;
+    this._pingTimer = this._timers.setTimeout(() => {
+      this._write({ type: 'ping' });
+      this._pongTimer = this._timers.setTimeout(() => this._dead(), this._opts.pongTimeout);
+    }, this._opts.pingInterval);
+  }
+
+  _dead() {
+    const ws = this._ws;
+    if (!ws) {
+      return;
+    }
+    try {
+      ws.close(4000, 'no answer to ping');
+    } catch (e) {
+      // closing anyway
+    }
+    this._closed(ws, 1006, 'no answer to ping'); // do not wait for a close the dead line never brings
+  }
+
+  // ---- sending ----
+
+  _request(frame) {
+    if (this._state === 'closed') {
+      return Promise.reject(new Error('client closed'));
+    }
+    if (!this._ready && this._pending.size >= this._opts.maxBuffered) {
+      return Promise.reject(new Error('send buffer full: ' + this._opts.maxBuffered + ' messages wait for a connection'));
+    }
+    frame.ref = this._refPrefix + ++this._refs;
+    return new Promise((resolve, reject) => {
+      const timer = this._timers.setTimeout(() => {
+        if (this._pending.delete(frame.ref)) {
+          reject(new Error('no acknowledgement within ' + this._opts.sendTimeout + ' ms'));
+        }
+      }, this._opts.sendTimeout);
+      this._pending.set(frame.ref, { frame, resolve, reject, timer });
+      if (this._ready) {
+        this._write(frame);
+      }
+    });
+  }
+
+  _write(frame) {
+    try {
+      this._ws.send(JSON.stringify(frame));
+    } catch (e) {
+      // the close event follows; pending sends go out again after the reconnect
+    }
+  }
+
+  _joinFrame(room) {
+    const position = this._session.rooms[room];
+    return position ? { type: 'join_room', room, since: { seq: position.seq, epoch: position.epoch } } : { type: 'join_room', room };
+  }
+
+  // ---- state ----
+
+  _setState(state) {
+    if (state === 'open') {
+      this._everOpen = true;
+    }
+    if (this._state !== state) {
+      this._state = state;
+      this._emit('state', state);
+    }
+  }
+
+  _nextOpen() {
+    return new Promise((resolve, reject) => {
+      this._resolveOpen = resolve;
+      this._rejectOpen = reject;
+    });
+  }
+
+  _shutDown(error, byUs) {
+    this._stopTimers();
+    this._timers.clearTimeout(this._retryTimer);
+    this._ws = null;
+    this._ready = false;
+    for (const send of this._pending.values()) {
+      this._timers.clearTimeout(send.timer);
+      send.reject(error);
+    }
+    this._pending.clear();
+    for (const room of [...this._joins.keys()]) {
+      this._failJoins(room, error);
+    }
+    if (byUs && this._storage) {
+      this._storage.removeItem(this._storageKey); // a closed session cannot be resumed
+    }
+    if (!this._everOpen) {
+      this._rejectOpen(error);
+      this.connected.catch(() => {}); // nobody may be waiting
+    }
+    this._setState('closed');
+  }
+
+  _stopTimers() {
+    this._timers.clearTimeout(this._pingTimer);
+    this._timers.clearTimeout(this._pongTimer);
+    this._timers.clearTimeout(this._stableTimer);
+  }
+
+  _failJoins(room, error) {
+    const waiting = this._joins.get(room) || [];
+    this._joins.delete(room);
+    waiting.forEach((w) => w.reject(error));
+  }
+
+  _emit(type, value) {
+    for (const fn of this._listeners.get(type) || []) {
+      try {
+        fn(value);
+      } catch (e) {
+        // one listener's failure is not the client's
+        this._timers.setTimeout(() => { throw e; }, 0);
+      }
+    }
+  }
+
+  // ---- persistence (optional: sessionStorage in browsers) ----
+
+  _save() {
+    if (!this._storage) {
+      return;
+    }
+    try {
+      this._storage.setItem(this._storageKey, JSON.stringify({
+        id: this._session.id, resume: this._session.resume, rooms: this._session.rooms,
+        inbox: this._session.inbox, wanted: [...this._wanted]
+      }));
+    } catch (e) {
+      // storage full or refused: resuming after a reload is a convenience
+    }
+  }
+
+  _restore(requestedId) {
+    if (!this._storage) {
+      return;
+    }
+    let saved;
+    try {
+      saved = JSON.parse(this._storage.getItem(this._storageKey));
+    } catch (e) {
+      return;
+    }
+    if (!saved || typeof saved !== 'object' || (requestedId && saved.id !== requestedId)) {
+      return;
+    }
+    this._session = {
+      id: typeof saved.id === 'string' ? saved.id : null,
+      resume: typeof saved.resume === 'string' ? saved.resume : null,
+      rooms: saved.rooms && typeof saved.rooms === 'object' ? saved.rooms : {},
+      inbox: saved.inbox && typeof saved.inbox === 'object' ? saved.inbox : null
+    };
+    (Array.isArray(saved.wanted) ? saved.wanted : []).filter((r) => ROOM.test(r)).forEach((r) => this._wanted.add(r));
+  }
+}
+
+/** An error the server answered a send with: `message` is its text, `frame` the whole error. */
+export class ServerError extends Error {
+  constructor(message, frame) {
+    super(message);
+    this.name = 'ServerError';
+    this.frame = frame;
+  }
+}
+
+/** Whether the room server accepts this room name: 1-64 of [A-Za-z0-9_.:-]. */
+export function isValidRoomName(room) {
+  return typeof room === 'string' && ROOM.test(room);
+}
+
+function checkRoom(room) {
+  if (!isValidRoomName(room)) {
+    throw new TypeError('room must be 1-64 of [A-Za-z0-9_.:-], was ' + JSON.stringify(room));
+  }
+}
+
+function pick(object, keys) {
+  const out = {};
+  for (const key of keys) {
+    if (object[key] !== undefined) {
+      if (typeof object[key] !== 'number' || !(object[key] >= 0)) {
+        throw new TypeError(key + ' must be a number >= 0, was ' + object[key]);
+      }
+      out[key] = object[key];
+    }
+  }
+  return out;
+}
