@@ -89,11 +89,11 @@ final class HubServer implements AutoCloseable {
             throw e;
         }
         Server server = new Server();
-        ServerConnector connector = connector(server, settings.host(), settings.port());
+        ServerConnector connector = connector(ServerTls.connector(server, settings.tls()), settings.host(), settings.port());
         connector.setAcceptQueueSize(settings.acceptQueueSize());
         limitRequestHeads(connector, settings);
         ServerConnector metricsConnector = settings.metrics() && settings.metricsPort().isPresent()
-                ? connector(server, settings.host(), settings.metricsPort().getAsInt()) : connector;
+                ? connector(new ServerConnector(server), settings.host(), settings.metricsPort().getAsInt()) : connector;
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         ServerAuth auth = ServerAuth.of(settings);
@@ -193,11 +193,10 @@ final class HubServer implements AutoCloseable {
                 .setRequestHeaderSize(settings.maxHeaderBytes());
     }
 
-    private static ServerConnector connector(Server server, String host, int port) {
-        ServerConnector connector = new ServerConnector(server);
+    private static ServerConnector connector(ServerConnector connector, String host, int port) {
         connector.setHost(host);
         connector.setPort(port);
-        server.addConnector(connector);
+        connector.getServer().addConnector(connector);
         return connector;
     }
 
@@ -246,17 +245,22 @@ final class HubServer implements AutoCloseable {
         String host = ((ServerConnector) server.getConnectors()[0]).getHost();
         String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         String base = shown + ":" + port();
+        boolean tls = ServerTls.isSecure(server.getConnectors()[0]);
+        String ws = tls ? "wss" : "ws";
+        String http = tls ? "https" : "http";
         banner.info("{} listening on port {}", kind.description, port());
-        kind.endpoints.keySet().forEach(path -> banner.info("  WebSocket  ws://{}{}", base, path));
+        kind.endpoints.keySet().forEach(path -> banner.info("  WebSocket  {}://{}{}", ws, base, path));
         if (kind.servesChatPage) {
-            banner.info("  chat page  http://{}/", base);
+            banner.info("  chat page  {}://{}/", http, base);
         }
-        banner.info("  health     http://{}{} (probes {}/live, {}/ready)", base, HEALTH_PATH, HEALTH_PATH, HEALTH_PATH);
+        banner.info("  health     {}://{}{} (probes {}/live, {}/ready)", http, base, HEALTH_PATH, HEALTH_PATH, HEALTH_PATH);
         if (metrics.isPresent()) {
-            banner.info("  metrics    http://{}:{}{}", shown, metricsPort(), metricsPath);
+            banner.info("  metrics    {}://{}:{}{}", metricsConnector == server.getConnectors()[0] ? http : "http", shown,
+                    metricsPort(), metricsPath);
         }
         if (!adminPath.isEmpty()) {
-            banner.info("  admin      http://{}:{}{}", shown, adminOnMetricsPort ? metricsPort() : port(), adminPath);
+            banner.info("  admin      {}://{}:{}{}", adminOnMetricsPort ? "http" : http, shown,
+                    adminOnMetricsPort ? metricsPort() : port(), adminPath);
         }
     }
 }

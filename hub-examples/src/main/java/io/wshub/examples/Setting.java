@@ -74,6 +74,21 @@ enum Setting {
     REQUIRE_AUTH("requireAuth", "WSHUB_REQUIRE_AUTH", "--require-auth", "BOOLEAN", "false", Values::bool,
             "Require a JWT of every client; on whenever jwtSecret or jwtPublicKey is given, and an error without"
                     + " either."),
+    TLS_CERT_FILE("tlsCertFile", "WSHUB_TLS_CERT_FILE", "--tls-cert-file", "FILE", "", s -> s.trim(),
+            "PEM file of the server's certificate, then its chain; with tlsKeyFile the port speaks TLS only (wss://,"
+                    + " https://), TLS 1.2 and 1.3."),
+    TLS_KEY_FILE("tlsKeyFile", "WSHUB_TLS_KEY_FILE", "--tls-key-file", "FILE", "", s -> s.trim(),
+            "PEM file of the certificate's private key, unencrypted: PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 (BEGIN RSA"
+                    + " PRIVATE KEY) or SEC1 (BEGIN EC PRIVATE KEY)."),
+    TLS_KEY_STORE("tlsKeyStore", "WSHUB_TLS_KEY_STORE", "--tls-key-store", "FILE", "", s -> s.trim(),
+            "PKCS12 keystore with the certificate and its key (one key entry), instead of tlsCertFile and tlsKeyFile."),
+    TLS_KEY_STORE_PASSWORD("tlsKeyStorePassword", "WSHUB_TLS_KEY_STORE_PASSWORD", "--tls-key-store-password", "PASSWORD",
+            "", s -> s, "Password of tlsKeyStore (and of its key); prefer the environment variable, a flag shows in the"
+                    + " process list."),
+    TLS_RELOAD_INTERVAL("tlsReloadInterval", "WSHUB_TLS_RELOAD_INTERVAL", "--tls-reload-interval", "DURATION", "10s",
+            Values::duration, "How often the certificate's files are checked; changed files are used for new connections"
+                    + " once they have stayed the same for one interval (a bad change keeps the old certificate);"
+                    + " 0s: never."),
     PERMESSAGE_DEFLATE("permessageDeflate", "WSHUB_PERMESSAGE_DEFLATE", "--permessage-deflate", "BOOLEAN", "false", Values::bool,
             "Accept permessage-deflate when a client offers it (costs one compression per recipient)."),
     INPUT_BUFFER_SIZE("inputBufferSize", "WSHUB_INPUT_BUFFER_SIZE", "--input-buffer-size", "SIZE", "4096", Values::intSize,

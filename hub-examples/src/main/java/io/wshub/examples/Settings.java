@@ -23,10 +23,13 @@ final class Settings {
     private final Map<Setting, Object> values;
     /** Built once, as it reads the key file: the authenticator the settings ask for, if any. */
     private final Optional<JwtAuthenticator> jwt;
+    /** Read once, as it reads the certificate's files: the TLS the settings ask for, if any. */
+    private final Optional<TlsSettings> tls;
 
     private Settings(Map<Setting, Object> values) {
         this.values = values;
         this.jwt = JwtSettings.authenticator(this);
+        this.tls = TlsSettings.of(this);
     }
 
     /** Every setting at its default. */
@@ -163,6 +166,11 @@ final class Settings {
     /** The JWT authenticator when a key is given (then every client needs a token), else empty. */
     Optional<JwtAuthenticator> jwt() {
         return jwt;
+    }
+
+    /** The TLS of the main port when a certificate is given, else empty (plain ws:// and http://). */
+    Optional<TlsSettings> tls() {
+        return tls;
     }
 
     /** The value of one setting, parsed. */

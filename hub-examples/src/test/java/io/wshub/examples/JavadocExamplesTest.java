@@ -52,6 +52,7 @@ class JavadocExamplesTest {
             import io.wshub.spi.*;
             import io.wshub.testing.*;
             import io.wshub.testkit.*;
+            import java.nio.file.Path;
             import java.time.*;
             import java.util.*;
             import java.util.concurrent.*;

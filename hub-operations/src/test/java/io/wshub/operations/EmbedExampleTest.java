@@ -1,6 +1,7 @@
 package io.wshub.operations;
 
 import io.wshub.Hub;
+import io.wshub.jetty.ShownCode;
 import io.wshub.jetty.TestClient;
 import io.wshub.jetty.WshubHandler;
 import io.wshub.protocol.RoomProtocol;
@@ -18,10 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,17 +85,7 @@ class EmbedExampleTest {
 
     @Test
     void theReadmeShowsExactlyThisCode() throws Exception {
-        String test = Files.readString(Path.of("src/test/java/io/wshub/operations/EmbedExampleTest.java"));
-        Matcher inTest = Pattern.compile("// README:begin\\n(.*?)\\n\\s*// README:end", Pattern.DOTALL).matcher(test);
-        assertThat(inTest.find()).isTrue();
-        String readme = Files.readString(Path.of("../README.md"));
-        Matcher inReadme = Pattern.compile("```java\\n(static Server startChat.*?)```", Pattern.DOTALL).matcher(readme);
-        assertThat(inReadme.find()).as("README.md has the startChat example in a java block").isTrue();
-        assertThat(normalize(inReadme.group(1))).isEqualTo(normalize(inTest.group(1)));
-    }
-
-    /** Same code: indentation and blank lines aside. */
-    private static String normalize(String code) {
-        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+        ShownCode.assertShown(Path.of("src/test/java/io/wshub/operations/EmbedExampleTest.java"), "README",
+                Path.of("../README.md"), "static Server startChat");
     }
 }

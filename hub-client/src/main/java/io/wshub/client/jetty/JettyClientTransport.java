@@ -16,6 +16,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -34,8 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link io.wshub.client.ReconnectingClient}s, a {@link io.wshub.client.pool.ClientPool}).
  *
  * <p>{@link #create()} makes its own Jetty client with daemon threads named {@code wshub-client-N},
- * starts it on first use, and stops it in {@link #close()}, releasing every thread and socket.
- * {@link #using(WebSocketClient)} wraps a Jetty client the application started and stops itself.
+ * starts it on first use, and stops it in {@link #close()}, releasing every thread and socket;
+ * {@link #create(ClientTls)} does the same with a trust store of its own for {@code wss://}
+ * addresses. {@link #using(WebSocketClient)} wraps a Jetty client the application started and stops itself.
  *
  * <p>Limits come with each connection request (wshub's 512 KiB by default instead of Jetty's 64 KiB).
  * Jetty's own send queue is unbounded; the reconnecting client never has more than one write
@@ -82,8 +84,20 @@ public final class JettyClientTransport implements ClientTransport {
         this.timer = timer;
     }
 
-    /** A transport with a Jetty client of its own, started on first use and stopped by {@link #close()}. */
+    /**
+     * A transport with a Jetty client of its own, started on first use and stopped by {@link #close()};
+     * {@code wss://} addresses are trusted by the JDK's trust store ({@link ClientTls#systemDefault()}).
+     */
     public static JettyClientTransport create() {
+        return create(ClientTls.systemDefault());
+    }
+
+    /**
+     * A transport with a Jetty client of its own, started on first use and stopped by {@link #close()},
+     * that trusts {@code wss://} servers as {@code tls} says.
+     */
+    public static JettyClientTransport create(ClientTls tls) {
+        Objects.requireNonNull(tls, "tls");
         String name = "wshub-client-" + NUMBER.incrementAndGet();
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName(name);
@@ -95,6 +109,7 @@ public final class JettyClientTransport implements ClientTransport {
         });
         timer.setRemoveOnCancelPolicy(true); // cancelled heartbeats and timeouts do not pile up
         HttpClient http = new HttpClient();
+        http.setSslContextFactory(tls.newSslContextFactory());
         http.setExecutor(threads);
         http.setScheduler(new ScheduledExecutorScheduler(timer));
         http.setMaxRequestsQueuedPerDestination(MAX_QUEUED_UPGRADES);
@@ -153,9 +168,15 @@ public final class JettyClientTransport implements ClientTransport {
         return upgrade;
     }
 
-    /** A refused upgrade becomes {@link HandshakeRefusedException}; anything else stays as it is. */
+    /**
+     * A refused upgrade becomes {@link HandshakeRefusedException}, a failed TLS handshake a
+     * {@link ConnectFailedException} that says so; anything else stays as it is.
+     */
     private static Throwable translate(URI uri, Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLException tls) {
+                return TlsFailures.describe(uri, tls);
+            }
             int status = 0;
             if (t instanceof UpgradeException upgrade) {
                 status = upgrade.getResponseStatusCode();

@@ -16,6 +16,10 @@ import java.util.Objects;
  *         .onMessage(frame -> System.out.println(frame.text()))
  *         .connect();
  *
+ * // Over TLS, trusting a private CA:
+ * ReconnectingClient secure = WsHubClient.builder(ClientTls.trustPem(Path.of("ca.crt")), "wss://hub.internal:8443/ws")
+ *         .connect();
+ *
  * // Many clients in one process: share one transport.
  * JettyClientTransport transport = JettyClientTransport.create();
  * ReconnectingClient a = ReconnectingClient.builder(transport).url("ws://hub-1:8080/ws").connect();
@@ -33,8 +37,16 @@ public final class WsHubClient {
      * closes with it. Several URLs are tried in turn when one is down.
      */
     public static ReconnectingClient.Builder builder(String... urls) {
+        return builder(ClientTls.systemDefault(), urls);
+    }
+
+    /**
+     * A builder for a client with a Jetty transport of its own that trusts {@code wss://} servers as
+     * {@code tls} says; see {@link #builder(String...)}.
+     */
+    public static ReconnectingClient.Builder builder(ClientTls tls, String... urls) {
         Objects.requireNonNull(urls, "urls");
-        ReconnectingClient.Builder builder = ReconnectingClient.builder(JettyClientTransport.create())
+        ReconnectingClient.Builder builder = ReconnectingClient.builder(JettyClientTransport.create(tls))
                 .closeTransportOnClose(true);
         for (String url : urls) {
             builder.url(url);
@@ -57,8 +69,13 @@ public final class WsHubClient {
 
     /** A builder for a pool with a Jetty transport of its own, which {@link ClientPool#close()} closes with it. */
     public static ClientPool.Builder pool(String... urls) {
+        return pool(ClientTls.systemDefault(), urls);
+    }
+
+    /** A pool's builder as {@link #pool(String...)}, whose transport trusts {@code wss://} servers as {@code tls} says. */
+    public static ClientPool.Builder pool(ClientTls tls, String... urls) {
         Objects.requireNonNull(urls, "urls");
-        ClientPool.Builder builder = ClientPool.builder(JettyClientTransport.create()).closeTransportOnClose(true);
+        ClientPool.Builder builder = ClientPool.builder(JettyClientTransport.create(tls)).closeTransportOnClose(true);
         for (String url : urls) {
             builder.url(url);
         }

@@ -5,6 +5,7 @@ import io.wshub.client.ClientListener;
 import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
 import io.wshub.client.RoomClient;
+import io.wshub.client.jetty.ClientTls;
 import io.wshub.client.jetty.WsHubClient;
 import io.wshub.examples.Logging;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R]}: a terminal client
+ * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R] [--trust-cert CA.pem]}: a terminal client
  * on wshub's reconnecting client. Every incoming frame is printed on its own line on stdout; every
  * line read from stdin is sent (as a {@code room_message} to R with {@code --room}, else as a text
  * frame as it is); state changes go to stderr. It reconnects by itself, joins R again after every
@@ -50,7 +52,7 @@ public final class ClientCommand implements Callable<Integer> {
     static final int GAVE_UP = 1;
 
     @Option(names = "--url", required = true, paramLabel = "URL",
-            description = "The server's WebSocket address, e.g. ws://localhost:8080/ws")
+            description = "The server's WebSocket address, e.g. ws://localhost:8080/ws (wss:// for TLS)")
     private URI url;
 
     @Option(names = "--room", paramLabel = "ROOM",
@@ -61,6 +63,11 @@ public final class ClientCommand implements Callable<Integer> {
             description = "A token (a JWT) sent as 'Authorization: Bearer TOKEN' on every attempt, for a server that"
                     + " requires one; WSHUB_TOKEN when not given (a flag shows in the process list).")
     private String token;
+
+    @Option(names = "--trust-cert", paramLabel = "FILE", defaultValue = "${env:WSHUB_TRUST_CERT}",
+            description = "For wss:// addresses: trust the certificates of this PEM file (a private CA, or the server's"
+                    + " own) instead of the JDK's trust store; WSHUB_TRUST_CERT when not given.")
+    private Path trustCert;
 
     @Spec
     private CommandSpec spec;
@@ -90,9 +97,16 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();
+        ClientTls tls;
+        try {
+            boolean given = trustCert != null && !trustCert.toString().isBlank();
+            tls = given ? ClientTls.trustPem(trustCert) : ClientTls.systemDefault();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--trust-cert': " + e.getMessage());
+        }
         ReconnectingClient.Builder builder;
         try {
-            builder = WsHubClient.builder(url.toString());
+            builder = WsHubClient.builder(tls, url.toString());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
         }

@@ -9,6 +9,9 @@ import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
 import io.wshub.client.RoomClient;
 import io.wshub.client.jetty.WsHubClient;
+import io.wshub.jetty.SecureChatExample;
+import io.wshub.jetty.TestCertificates;
+import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +177,52 @@ class TerminalClientTest {
         assertThat(json(stdout.all().get(0)).path("id").asText()).as("the token's sub").isEqualTo("terminal");
         keyboard.close();
         assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void overWssItTrustsTheCertificatesOfTrustCertAndSaysWhenItDoesNot() throws Exception {
+        TestCertificates.Made certificate = TestCertificates.make(logs, "wshub-terminal", "EC");
+        Server tls = SecureChatExample.startSecureChat(0, certificate.keyStore(), TestCertificates.PASSWORD);
+        try {
+            String url = "wss://localhost:" + SecureChatExample.port(tls) + "/ws";
+
+            PipedOutputStream untrustedKeyboard = new PipedOutputStream();
+            Lines untrustedErr = new Lines();
+            ClientCommand untrusted = new ClientCommand(new PipedInputStream(untrustedKeyboard), new Lines().printStream(),
+                    untrustedErr.printStream()).customize(builder -> builder.options(QUICK));
+            CompletableFuture<Integer> untrustedExit = CompletableFuture.supplyAsync(
+                    () -> new CommandLine(untrusted).execute("--url", url));
+            untrustedErr.awaitLine(0, line -> line.startsWith("[retry] TLS handshake with " + url + " failed: the server's"
+                    + " certificate is not trusted by this client"), WAIT);
+            untrustedKeyboard.close();
+            assertThat(untrustedExit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+
+            PipedOutputStream keyboard = new PipedOutputStream();
+            Lines stdout = new Lines();
+            ClientCommand trusted = new ClientCommand(new PipedInputStream(keyboard), stdout.printStream(),
+                    new Lines().printStream()).customize(builder -> builder.options(QUICK));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(trusted)
+                    .execute("--url", url, "--trust-cert", certificate.certPem().toString()));
+            int welcome = stdout.awaitLine(0, line -> json(line).path("type").asText().equals("welcome"), WAIT);
+            type(keyboard, "{\"type\":\"ping\"}");
+            stdout.awaitLine(welcome, line -> line.equals("{\"type\":\"pong\"}"), WAIT);
+            keyboard.close();
+            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+        } finally {
+            tls.stop();
+        }
+    }
+
+    @Test
+    void aTrustCertFileThatCannotBeReadIsAUsageError() {
+        Lines stderr = new Lines();
+        ClientCommand command = new ClientCommand(new PipedInputStream(), new Lines().printStream(), stderr.printStream());
+        CommandLine cli = new CommandLine(command).setErr(new PrintWriter(stderr.printStream(), true));
+
+        int code = cli.execute("--url", "wss://127.0.0.1:9/ws", "--trust-cert", logs.resolve("missing.crt").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr.all()).anyMatch(line -> line.contains("Invalid value for option '--trust-cert': cannot read"));
     }
 
     @Test
