@@ -59,7 +59,7 @@ final class AddressLimiter {
      */
     AddressLimiter(AddressLimits limits, int idleCap, int maxSessions, long nowNanos) {
         this.limits = limits;
-        // Bounded so that no sum of clock readings and bucket times overflows: a quarter of 2^63 ns is 36 years.
+        // Bounded so that no sum of clock readings and bucket times overflows: a quarter of 2^63 ns is 73 years.
         double max = Long.MAX_VALUE / 4;
         double token = limits.limitsRate() ? Math.max(1, Math.min(max, Math.rint(1e9 / limits.upgradesPerSecond()))) : 0;
         this.tokenNanos = (long) token;
