@@ -28,6 +28,8 @@ public final class Handshake {
     private final String[] query;
     private final String[] cookies;
     private final InetSocketAddress remoteAddress;
+    /** The TCP peer when a trusted proxy forwarded {@link #remoteAddress}, else null. */
+    private final InetSocketAddress peerAddress;
 
     private Handshake(Builder b) {
         this.path = b.path;
@@ -35,6 +37,7 @@ public final class Handshake {
         this.query = pairs(b.query);
         this.cookies = pairs(b.cookies);
         this.remoteAddress = b.remoteAddress;
+        this.peerAddress = b.peerAddress;
     }
 
     private static String[] pairs(List<String> list) {
@@ -48,7 +51,7 @@ public final class Handshake {
 
     /** A builder holding this handshake's facts, to derive a changed copy. */
     public Builder toBuilder() {
-        Builder b = new Builder().path(path).remoteAddress(remoteAddress);
+        Builder b = new Builder().path(path).remoteAddress(remoteAddress).peerAddress(peerAddress);
         b.headers.addAll(List.of(headers));
         b.query.addAll(List.of(query));
         b.cookies.addAll(List.of(cookies));
@@ -100,14 +103,24 @@ public final class Handshake {
         into.replaceAll((k, v) -> List.copyOf(v));
     }
 
-    /** The peer's address, or null when the transport has none (the in-memory transport gives a fake one). */
+    /**
+     * The client's address, or null when the transport has none (the in-memory transport gives a
+     * fake one). As the transport builds it, the TCP peer's; in the hub (an {@link Authenticator},
+     * {@link Session#handshake()}), the address a {@link TrustedProxies trusted proxy} forwarded when
+     * the peer is one. The port of a forwarded address is 0 unless the proxy gave it.
+     */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
+    /** The TCP peer's address: the trusted proxy's when one forwarded {@link #remoteAddress()}, else that. */
+    public InetSocketAddress peerAddress() {
+        return peerAddress != null ? peerAddress : remoteAddress;
+    }
+
     @Override
     public String toString() {
-        return "Handshake[" + path + " from " + remoteAddress + "]";
+        return "Handshake[" + path + " from " + remoteAddress + (peerAddress == null ? "" : " via " + peerAddress) + "]";
     }
 
     /** Builds a {@link Handshake}. */
@@ -117,6 +130,7 @@ public final class Handshake {
         private final List<String> query = new ArrayList<>();
         private final List<String> cookies = new ArrayList<>();
         private InetSocketAddress remoteAddress;
+        private InetSocketAddress peerAddress;
 
         private Builder() {
         }
@@ -148,9 +162,18 @@ public final class Handshake {
             return this;
         }
 
-        /** The peer's address. */
+        /** The client's address: a transport gives the TCP peer's. */
         public Builder remoteAddress(InetSocketAddress remoteAddress) {
             this.remoteAddress = remoteAddress;
+            return this;
+        }
+
+        /**
+         * The TCP peer's address when it differs from {@link #remoteAddress} (a proxy forwarded the
+         * client's); null, the default, when they are the same.
+         */
+        public Builder peerAddress(InetSocketAddress peerAddress) {
+            this.peerAddress = peerAddress;
             return this;
         }
 

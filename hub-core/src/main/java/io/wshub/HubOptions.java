@@ -24,6 +24,8 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code rateLimit}</td><td>{@link RateLimit#DEFAULT}: 100 msg/s, burst 200</td></tr>
  *   <tr><td>{@code shutdownGrace}</td><td>10 s for queues to drain on shutdown</td></tr>
  *   <tr><td>{@code sessionIdParameter}</td><td>{@code id}: the query parameter a client may name its id with; empty disables it</td></tr>
+ *   <tr><td>{@code addressLimits}</td><td>{@link AddressLimits#NONE}: no limit per client address</td></tr>
+ *   <tr><td>{@code trustedProxies}</td><td>{@link TrustedProxies#NONE}: a client's address is its TCP peer's</td></tr>
  * </table>
  */
 public record HubOptions(
@@ -39,7 +41,9 @@ public record HubOptions(
         int maxConnections,
         RateLimit rateLimit,
         Duration shutdownGrace,
-        String sessionIdParameter) {
+        String sessionIdParameter,
+        AddressLimits addressLimits,
+        TrustedProxies trustedProxies) {
 
     /** Validates every field; prefer {@link #builder()}. */
     public HubOptions {
@@ -59,6 +63,8 @@ public record HubOptions(
             throw new IllegalArgumentException("shutdownGrace must be >= 0, was " + shutdownGrace);
         }
         Objects.requireNonNull(sessionIdParameter, "sessionIdParameter");
+        Objects.requireNonNull(addressLimits, "addressLimits");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         if (pongTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("pongTimeout (" + pongTimeout
                     + ") must be longer than pingInterval (" + pingInterval + ")");
@@ -95,6 +101,8 @@ public record HubOptions(
         private RateLimit rateLimit = RateLimit.DEFAULT;
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String sessionIdParameter = "id";
+        private AddressLimits addressLimits = AddressLimits.NONE;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder() {
         }
@@ -113,6 +121,8 @@ public record HubOptions(
             rateLimit = o.rateLimit;
             shutdownGrace = o.shutdownGrace;
             sessionIdParameter = o.sessionIdParameter;
+            addressLimits = o.addressLimits;
+            trustedProxies = o.trustedProxies;
         }
 
         /** Largest inbound message in bytes (UTF-8 for text). */
@@ -193,11 +203,23 @@ public record HubOptions(
             return this;
         }
 
+        /** The limits on what one client address may do: sessions at once, upgrades per second (429 beyond). */
+        public Builder addressLimits(AddressLimits v) {
+            addressLimits = v;
+            return this;
+        }
+
+        /** The reverse proxies whose forwarded header gives a client's address. */
+        public Builder trustedProxies(TrustedProxies v) {
+            trustedProxies = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public HubOptions build() {
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
-                    rateLimit, shutdownGrace, sessionIdParameter);
+                    rateLimit, shutdownGrace, sessionIdParameter, addressLimits, trustedProxies);
         }
     }
 }

@@ -302,11 +302,20 @@ final class ClientMachine {
         if (!wasOpen) {
             urlIndex = (urlIndex + 1) % urls.size(); // the attempt failed: fail over to the next address
         }
-        Duration wait = backoff.next();
+        Duration wait = atLeastAsked(backoff.next(), cause);
         log.info("{}; next attempt in {} ms", cause.getMessage(), wait.toMillis());
         notifyFailure(new ClientFailure(l.url, cause, wait));
         setState(everOpen ? ClientState.RECONNECTING : ClientState.CONNECTING);
         retryTimer = schedule(wait, this::attempt);
+    }
+
+    /** The backoff's wait, or the server's {@code Retry-After} when that is longer: it says when it will serve us. */
+    private static Duration atLeastAsked(Duration backoffWait, ClientException cause) {
+        if (cause instanceof HandshakeRefusedException refused) {
+            Duration asked = refused.retryAfter().orElse(Duration.ZERO);
+            return asked.compareTo(backoffWait) > 0 ? asked : backoffWait;
+        }
+        return backoffWait;
     }
 
     private boolean shouldRetry(ClientException cause) {

@@ -10,7 +10,11 @@ import java.util.Set;
  * <p>{@link #standard()} gives up on a handshake refused with HTTP 401 or 403 and on a connection
  * the server closed with 1003 (unacceptable data) or 1008 (policy violation), and retries
  * everything else: unreachable servers, timeouts, drops without a close frame (1006), 1001, 1011,
- * 1012, 1013, other statuses and other close codes.
+ * 1012, 1013, other statuses (429 and 503 included) and other close codes.
+ *
+ * <p>Whatever the policy, a retry after a refusal that carried {@code Retry-After}
+ * ({@link HandshakeRefusedException#retryAfter()}) waits at least that long, even when the backoff
+ * would come back sooner.
  */
 @FunctionalInterface
 public interface RetryPolicy {

@@ -1,5 +1,6 @@
 package io.wshub.internal;
 
+import io.wshub.AddressLimits;
 import io.wshub.Authenticator;
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
@@ -76,6 +77,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final long startedNanos;
     private final SampledLog refusals;
     private final SampledLog ends;
+    private final ClientAddresses clientAddresses;
+    private final AddressLimiter addressLimiter;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, HubCounters counters, Tracing tracing, Scheduler scheduler, boolean ownsScheduler,
@@ -91,10 +94,13 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.ownsScheduler = ownsScheduler;
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
+        this.clientAddresses = new ClientAddresses(options.trustedProxies());
+        this.addressLimiter = new AddressLimiter(options.addressLimits(), AddressLimits.TRACKED_ADDRESSES,
+                options.maxConnections(), scheduler.nanoTime());
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
         this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing);
-        this.ticker = new HubTicker(registry, scheduler, options, counters);
+        this.ticker = new HubTicker(registry, scheduler, options, counters, addressLimiter);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
         this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
@@ -205,7 +211,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     // ---- admission ----
 
     @Override
-    public Admission admit(Handshake handshake) {
+    public Admission admit(Handshake upgrade) {
+        Handshake handshake = clientAddresses.resolve(upgrade);
         Tracing.Span span = tracing.upgrade(handshake);
         try {
             Admission admission = decide(handshake);
@@ -223,6 +230,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         }
     }
 
+    /**
+     * The per-address limits come first, before anything that costs (the authenticator, the
+     * broker's claim): the address's session, taken here, is given back unless a reservation
+     * holds it.
+     */
     private Admission decide(Handshake handshake) {
         if (isShuttingDown()) {
             return new Admission.Refused(503, Admission.Refused.SHUTTING_DOWN);
@@ -230,6 +242,22 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         if (!broker.isJoined()) {
             return new Admission.Refused(503, "Node is joining its cluster");
         }
+        Admission.Refused limited = addressLimiter.acquire(handshake.remoteAddress(), scheduler.nanoTime());
+        if (limited != null) {
+            return limited;
+        }
+        Admission admission = null;
+        try {
+            admission = decideWithinAddressLimits(handshake);
+            return admission;
+        } finally {
+            if (!(admission instanceof Admission.Accepted)) {
+                addressLimiter.release(handshake.remoteAddress(), scheduler.nanoTime());
+            }
+        }
+    }
+
+    private Admission decideWithinAddressLimits(Handshake handshake) {
         if (!originPolicy.allows(handshake)) {
             return new Admission.Refused(403, Admission.Refused.ORIGIN_NOT_ALLOWED);
         }
@@ -306,6 +334,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     /** A reservation ended without opening: frees its id, here and across the cluster, and its slot. */
     void reservationEnded(Reservation r) {
         registry.release(r);
+        addressLimiter.release(r.handshake.remoteAddress(), scheduler.nanoTime());
         broker.releaseSessionId(r.sessionId());
     }
 
@@ -313,6 +342,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     @Override
     public void sessionEnded(HubSession s, CloseStatus status) {
         registry.remove(s);
+        addressLimiter.release(s.handshake().remoteAddress(), scheduler.nanoTime());
         s.leftRooms(rooms.leaveAll(s));
         broker.releaseSessionId(s.id());
         Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());

@@ -12,7 +12,8 @@ import java.util.stream.LongStream;
 /**
  * One periodic task per hub instead of timers per session: each tick visits every session
  * (heartbeat, write and close timeouts, and the age of its oldest queued message, of which the
- * metrics hear the hub's largest) and every pending reservation (handshake timeout). A tick
+ * metrics hear the hub's largest), every pending reservation (handshake timeout) and, once a
+ * second, the per-address limits' table (addresses it need not remember any more). A tick
  * over 10 000 sessions is a few volatile reads each, far cheaper than 10 000 timers.
  */
 final class HubTicker implements Runnable {
@@ -26,6 +27,7 @@ final class HubTicker implements Runnable {
     private final SessionRegistry registry;
     private final Scheduler scheduler;
     private final HubCounters counters;
+    private final AddressLimiter addressLimiter;
     private final Duration period;
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
@@ -33,9 +35,11 @@ final class HubTicker implements Runnable {
     /** When the last tick began, in the scheduler's clock; written by the tick, read by health checks. */
     private volatile long lastTickNanos;
 
-    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters) {
+    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters,
+              AddressLimiter addressLimiter) {
         this.registry = registry;
         this.counters = counters;
+        this.addressLimiter = addressLimiter;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -103,6 +107,7 @@ final class HubTicker implements Runnable {
             for (Reservation r : registry.pending()) {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }
+            addressLimiter.sweep(now);
         } catch (RuntimeException e) {
             log.error("hub tick failed", e);
         } finally {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -184,6 +185,57 @@ class ReconnectTest {
 
         assertThat(client.state()).isEqualTo(ClientState.CLOSED);
         assertThat(f.transport.attempts()).hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBackoffIsTheWaitBeforeTheNextAttempt() {
+        f.transport.pendingAt(PRIMARY);
+        ReconnectingClient client = f.builder().jitter(() -> 0.0).connect(); // the backoff alone would retry at once
+
+        f.transport.lastAttempt().refuse(429, "7");
+
+        assertThat(f.events.lastFailure().retryIn()).isEqualTo(seconds(7));
+        assertThat(f.events.lastFailure().cause()).isInstanceOfSatisfying(HandshakeRefusedException.class,
+                refused -> assertThat(refused.retryAfter()).contains(seconds(7)));
+        f.advance(Duration.ofMillis(6_999));
+        assertThat(f.transport.attempts()).hasSize(1);
+        f.advance(Duration.ofMillis(1));
+        assertThat(f.transport.attempts()).hasSize(2);
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
+    }
+
+    @Test
+    void aRetryAfterShorterThanTheBackoffLeavesTheBackoff() {
+        f.transport.pendingAt(PRIMARY);
+        f.builder().connect(); // the full 2 s ceiling
+
+        f.transport.lastAttempt().refuse(503, "1");
+
+        assertThat(f.events.lastFailure().retryIn()).isEqualTo(seconds(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-5", "1.5", "", "Wed, 99 Oct 2015 07:28:00 GMT"})
+    void anUnreadableRetryAfterIsIgnored(String header) {
+        f.transport.pendingAt(PRIMARY);
+        f.builder().jitter(() -> 0.5).connect();
+
+        f.transport.lastAttempt().refuse(429, header);
+
+        assertThat(f.events.lastFailure().retryIn()).isEqualTo(seconds(1));
+        assertThat(((HandshakeRefusedException) f.events.lastFailure().cause()).retryAfter()).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterIsReadAsSecondsOrAnHttpDateAndCappedAtTenMinutes() {
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        assertThat(HandshakeRefusedException.parseRetryAfter(" 120 ", now)).isEqualTo(seconds(120));
+        assertThat(HandshakeRefusedException.parseRetryAfter("0", now)).isEqualTo(Duration.ZERO);
+        assertThat(HandshakeRefusedException.parseRetryAfter("Tue, 01 Dec 2026 10:00:30 GMT", now)).isEqualTo(seconds(30));
+        assertThat(HandshakeRefusedException.parseRetryAfter("Tue, 01 Dec 2026 09:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(HandshakeRefusedException.parseRetryAfter("86400", now)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(HandshakeRefusedException.parseRetryAfter("99999999999999999999", now)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(HandshakeRefusedException.parseRetryAfter(null, now)).isNull();
     }
 
     @ParameterizedTest

@@ -41,6 +41,24 @@ enum Setting {
             "How long an admitted upgrade may take to open before its slot and id are released."),
     MAX_CONNECTIONS("maxConnections", "WSHUB_MAX_CONNECTIONS", "--max-connections", "N", "10000", Values::integer,
             "Most sessions per path at once; beyond it upgrades get HTTP 503."),
+    MAX_SESSIONS_PER_ADDRESS("maxSessionsPerAddress", "WSHUB_MAX_SESSIONS_PER_ADDRESS", "--max-sessions-per-address", "N",
+            "5000", Values::integer,
+            "Most sessions per path one client address may hold (an IPv6 address counts by its /64); beyond it"
+                    + " upgrades get HTTP 429 with Retry-After: 10. 0 turns the limit off."),
+    UPGRADES_PER_SECOND_PER_ADDRESS("upgradesPerSecondPerAddress", "WSHUB_UPGRADES_PER_SECOND_PER_ADDRESS",
+            "--upgrades-per-second-per-address", "N", "50", Values::decimal,
+            "Upgrades per second per path one client address may make on average; beyond it HTTP 429 with a"
+                    + " Retry-After of the seconds to its next one. 0 turns the limit off."),
+    UPGRADE_BURST_PER_ADDRESS("upgradeBurstPerAddress", "WSHUB_UPGRADE_BURST_PER_ADDRESS", "--upgrade-burst-per-address",
+            "N", "5000", Values::integer,
+            "Upgrades one client address may make at once before its rate applies (at least 1)."),
+    TRUSTED_PROXIES("trustedProxies", "WSHUB_TRUSTED_PROXIES", "--trusted-proxies", "ADDRESSES", "", Values::trustedProxies,
+            "Reverse proxies (IP addresses and CIDR ranges, comma-separated) whose forwardedHeader gives a client's"
+                    + " address; from any other peer the header is ignored."),
+    FORWARDED_HEADER("forwardedHeader", "WSHUB_FORWARDED_HEADER", "--forwarded-header", "HEADER", "x-forwarded-for",
+            Values::forwardedHeader,
+            "The header the trustedProxies write the client's address in: x-forwarded-for or forwarded (RFC 7239)."
+                    + " Name only the one your proxy writes."),
     RATE_LIMIT("rateLimit.messagesPerSecond", "WSHUB_RATE_LIMIT", "--rate-limit", "N", "100", Values::decimal,
             "Inbound messages per second per session; 0 turns the rate limit off (for load tests)."),
     RATE_LIMIT_BURST("rateLimit.burst", "WSHUB_RATE_LIMIT_BURST", "--rate-limit-burst", "N", "200", Values::integer,

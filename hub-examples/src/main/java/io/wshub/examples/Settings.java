@@ -1,9 +1,11 @@
 package io.wshub.examples;
 
+import io.wshub.AddressLimits;
 import io.wshub.HubOptions;
 import io.wshub.OriginPolicy;
 import io.wshub.OverflowPolicy;
 import io.wshub.RateLimit;
+import io.wshub.TrustedProxies;
 import io.wshub.jetty.JettyOptions;
 import io.wshub.jwt.JwtAuthenticator;
 
@@ -70,6 +72,12 @@ final class Settings {
             throw new ConfigException("invalid settings: adminPath " + adminPath() + " would be served on the main port"
                     + " without a token: set adminToken (WSHUB_ADMIN_TOKEN), or metricsPort to serve it there");
         }
+        atLeast(Setting.MAX_SESSIONS_PER_ADDRESS, 0, "(0: no limit)");
+        if (upgradesPerSecondPerAddress() < 0) {
+            throw new ConfigException("invalid settings: upgradesPerSecondPerAddress must be at least 0 (0: no limit), was "
+                    + upgradesPerSecondPerAddress());
+        }
+        atLeast(Setting.UPGRADE_BURST_PER_ADDRESS, 1, "");
         if (startupTimeout().isNegative() || startupTimeout().isZero()) {
             throw new ConfigException("invalid settings: startupTimeout must be positive, was " + startupTimeout());
         }
@@ -80,6 +88,18 @@ final class Settings {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid settings: " + e.getMessage());
         }
+    }
+
+    private void atLeast(Setting s, int least, String note) {
+        int value = (Integer) values.get(s);
+        if (value < least) {
+            throw new ConfigException("invalid settings: " + s.key + " must be at least " + least
+                    + (note.isEmpty() ? "" : " " + note) + ", was " + value);
+        }
+    }
+
+    private double upgradesPerSecondPerAddress() {
+        return (Double) values.get(Setting.UPGRADES_PER_SECOND_PER_ADDRESS);
     }
 
     String host() {
@@ -197,7 +217,16 @@ final class Settings {
                 .rateLimit(limit)
                 .shutdownGrace(duration(Setting.SHUTDOWN_GRACE))
                 .sessionIdParameter((String) values.get(Setting.SESSION_ID_PARAMETER))
+                .addressLimits(AddressLimits.of((Integer) values.get(Setting.MAX_SESSIONS_PER_ADDRESS),
+                        upgradesPerSecondPerAddress(), (Integer) values.get(Setting.UPGRADE_BURST_PER_ADDRESS)))
+                .trustedProxies(trustedProxies())
                 .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TrustedProxies trustedProxies() {
+        return TrustedProxies.of((TrustedProxies.Header) values.get(Setting.FORWARDED_HEADER),
+                (List<String>) values.get(Setting.TRUSTED_PROXIES));
     }
 
     JettyOptions jettyOptions() {

@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.OverflowPolicy;
+import io.wshub.TrustedProxies;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -160,6 +161,21 @@ final class Values {
             throw new IllegalArgumentException("expected one of trace, debug, info, warn, error, off");
         }
         return v;
+    }
+
+    /** A comma-separated list of IP addresses and CIDR ranges ({@code 10.0.0.0/8, fd00::/8}), each checked. */
+    static List<String> trustedProxies(String s) {
+        List<String> proxies = list(s);
+        TrustedProxies.of(TrustedProxies.Header.X_FORWARDED_FOR, proxies); // throws naming the first bad one
+        return proxies;
+    }
+
+    static TrustedProxies.Header forwardedHeader(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "x-forwarded-for" -> TrustedProxies.Header.X_FORWARDED_FOR;
+            case "forwarded" -> TrustedProxies.Header.FORWARDED;
+            default -> throw new IllegalArgumentException("expected x-forwarded-for or forwarded");
+        };
     }
 
     /** A comma-separated list; blanks around items are ignored, empty items dropped. */

@@ -1,8 +1,10 @@
 package io.wshub.examples;
 
+import io.wshub.AddressLimits;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
 import io.wshub.RateLimit;
+import io.wshub.TrustedProxies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,9 +33,11 @@ class SettingsTest {
     }
 
     @Test
-    void theDefaultsAreTheHubsDefaults() {
+    void theDefaultsAreTheHubsDefaultsButForTheLimitsPerAddress() {
         Settings s = Settings.defaults();
-        assertThat(s.hubOptions()).isEqualTo(HubOptions.defaults());
+        assertThat(s.hubOptions()).isEqualTo(HubOptions.defaults().toBuilder()
+                .addressLimits(AddressLimits.of(5_000, 50, 5_000)).build());
+        assertThat(s.hubOptions().trustedProxies()).isEqualTo(TrustedProxies.NONE);
         assertThat(s.port()).isEqualTo(8080);
         assertThat(s.host()).isEqualTo("0.0.0.0");
         assertThat(s.jettyOptions().permessageDeflate()).isFalse();
@@ -124,6 +128,49 @@ class SettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(broken + ": not valid YAML");
         assertThatThrownBy(() -> SettingsLoader.load(dir.resolve("missing.yaml"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage(dir.resolve("missing.yaml") + ": no such file");
+    }
+
+    @Test
+    void theLimitsPerAddressAndTheTrustedProxiesComeFromTheirSettings() throws Exception {
+        Path file = yaml("""
+                maxSessionsPerAddress: 20
+                upgradesPerSecondPerAddress: 2.5
+                upgradeBurstPerAddress: 40
+                trustedProxies:
+                  - 10.0.0.0/8
+                  - fd00::/8
+                """);
+
+        Settings s = SettingsLoader.load(file, Map.of("WSHUB_FORWARDED_HEADER", "Forwarded"), Map.of());
+
+        assertThat(s.hubOptions().addressLimits()).isEqualTo(AddressLimits.of(20, 2.5, 40));
+        assertThat(s.hubOptions().trustedProxies()).isEqualTo(
+                TrustedProxies.of(TrustedProxies.Header.FORWARDED, List.of("10.0.0.0/8", "fd00::/8")));
+        Settings off = SettingsLoader.load(null, Map.of(), Map.of(Setting.MAX_SESSIONS_PER_ADDRESS, "0",
+                Setting.UPGRADES_PER_SECOND_PER_ADDRESS, "0", Setting.TRUSTED_PROXIES, "192.0.2.7, 2001:db8::/32"));
+        assertThat(off.hubOptions().addressLimits().isOff()).isTrue();
+        assertThat(off.hubOptions().trustedProxies().proxies()).containsExactly("192.0.2.7/32", "2001:db8:0:0:0:0:0:0/32");
+        assertThat(off.hubOptions().trustedProxies().header()).isEqualTo(TrustedProxies.Header.X_FORWARDED_FOR);
+    }
+
+    @Test
+    void badLimitsPerAddressOrProxiesAreRefusedByName() {
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_MAX_SESSIONS_PER_ADDRESS", "-1"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: maxSessionsPerAddress must be at least 0 (0: no limit), was -1");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of(), Map.of(Setting.UPGRADES_PER_SECOND_PER_ADDRESS, "-3")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: upgradesPerSecondPerAddress must be at least 0 (0: no limit), was -3.0");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_UPGRADE_BURST_PER_ADDRESS", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: upgradeBurstPerAddress must be at least 1, was 0");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of(), Map.of(Setting.TRUSTED_PROXIES, "10.0.0.0/8, lb.internal")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--trusted-proxies: trusted proxy 'lb.internal' is not an IP address or a CIDR range such as"
+                        + " 10.0.0.0/8 or fd00::/8, was '10.0.0.0/8, lb.internal'");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_FORWARDED_HEADER", "X-Real-IP"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("WSHUB_FORWARDED_HEADER: expected x-forwarded-for or forwarded, was 'X-Real-IP'");
     }
 
     @Test

@@ -17,8 +17,9 @@ final class Handshakes {
 
     /**
      * The request's path, headers, decoded query parameters, cookies and remote address. The
-     * remote address is the connection's as Jetty reports it, so a {@code ForwardedRequestCustomizer}
-     * in front of the hub gives the original client's.
+     * remote address is the connection's as Jetty reports it: the hub takes the client's from a
+     * trusted proxy's header itself ({@code TrustedProxies}), and a {@code ForwardedRequestCustomizer}
+     * in front of the hub gives the original client's already.
      *
      * @throws RuntimeException when the query cannot be decoded (a client error: answer 400)
      */

@@ -4,6 +4,7 @@ import io.wshub.Handshake;
 import io.wshub.HubOptions;
 import io.wshub.spi.Admission;
 import io.wshub.spi.ConnectionAcceptor;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks origin,
- * authentication, the session id and the connection limit; a refusal becomes its HTTP status with
- * the reason as the body, an admission becomes a {@link JettyConnection}. It also maps the hub's
+ * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks the per-address
+ * limits, origin, authentication, the session id and the connection limit; a refusal becomes its
+ * HTTP status with the reason as the body (and its {@code Retry-After}, when it has one), an
+ * admission becomes a {@link JettyConnection}. It also maps the hub's
  * limits onto every session Jetty makes for it.
  */
 final class HubNegotiator implements WebSocketNegotiator {
@@ -58,6 +60,9 @@ final class HubNegotiator implements WebSocketNegotiator {
             return refuse(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Admission failed");
         }
         if (admission instanceof Admission.Refused refused) {
+            if (refused.retryAfter() != null) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds());
+            }
             return refuse(request, response, callback, refused.status(), refused.reason());
         }
         if (!options.permessageDeflate()) {

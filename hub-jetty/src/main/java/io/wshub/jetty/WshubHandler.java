@@ -39,8 +39,8 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <p>Every upgrade is decided by the hub before any WebSocket frame: a refused origin or
- * authentication, a malformed or taken {@code ?id=}, a full hub or one shutting down get their HTTP
- * status (403/401, 400/409, 503). The hub's limits are mapped onto Jetty: its maximum message size
+ * authentication, a malformed or taken {@code ?id=}, a client address over its limits, a full hub
+ * or one shutting down get their HTTP status (403/401, 400/409, 429 with {@code Retry-After}, 503). The hub's limits are mapped onto Jetty: its maximum message size
  * is Jetty's (a larger message closes with 1009), and Jetty's idle timeout is set above the hub's
  * heartbeat and write timeouts so that the hub's own checks decide.
  *

@@ -37,6 +37,9 @@ class HubMetricsTest {
         metrics.upgradeRefused(h, 503, "Server is shutting down");
         metrics.upgradeRefused(h, 503, "Not yet in the cluster");
         metrics.upgradeRefused(h, 418, "I'm a teapot");
+        metrics.upgradeRefused(h, 429, "Too many sessions from this address");
+        metrics.upgradeRefused(h, 429, "Too many upgrades from this address");
+        metrics.upgradeRefused(h, 429, "Too many upgrades from this address");
 
         assertThat(connections("refused", "id_taken")).isEqualTo(1);
         assertThat(connections("refused", "origin")).isEqualTo(1);
@@ -45,6 +48,8 @@ class HubMetricsTest {
         assertThat(connections("refused", "shutting_down")).isEqualTo(1);
         assertThat(connections("refused", "unavailable")).isEqualTo(1);
         assertThat(connections("refused", "other")).isEqualTo(1);
+        assertThat(connections("refused", "address_sessions")).isEqualTo(1);
+        assertThat(connections("refused", "address_rate")).isEqualTo(2);
         assertThat(registry.find(ConnectionMeters.CONNECTIONS).meters()).extracting(m -> m.getId().getTag("reason"))
                 .doesNotContain("token of user 4711 revoked", "I'm a teapot");
     }

@@ -51,7 +51,7 @@ public final class InMemoryTransport {
                 : handshake.toBuilder().remoteAddress(nextFakeAddress()).build();
         Admission admission = acceptor.admit(h);
         if (admission instanceof Admission.Refused refused) {
-            throw new UpgradeRefusedException(refused.status(), refused.reason());
+            throw new UpgradeRefusedException(refused.status(), refused.reason(), refused.retryAfter());
         }
         Admission.Accepted accepted = (Admission.Accepted) admission;
         InMemoryClient client = new InMemoryClient(accepted.sessionId());

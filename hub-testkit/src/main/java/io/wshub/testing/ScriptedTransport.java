@@ -163,7 +163,12 @@ public final class ScriptedTransport implements ClientTransport {
 
         /** Refuses the upgrade with this HTTP status. */
         public void refuse(int status) {
-            future.completeExceptionally(new HandshakeRefusedException(request.uri(), status, ""));
+            refuse(status, null);
+        }
+
+        /** Refuses the upgrade with this HTTP status and {@code Retry-After} header (null: none). */
+        public void refuse(int status, String retryAfter) {
+            future.completeExceptionally(new HandshakeRefusedException(request.uri(), status, "", retryAfter));
         }
 
         /** Fails as if nothing listened at the address. */

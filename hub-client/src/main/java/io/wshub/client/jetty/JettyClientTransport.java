@@ -7,11 +7,14 @@ import io.wshub.spi.ClientConnectionListener;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,16 +142,17 @@ public final class JettyClientTransport implements ClientTransport {
         CompletableFuture<ClientConnection> result = new CompletableFuture<>();
         CompletableFuture<Session> upgrade;
         JettyEndpoint endpoint = new JettyEndpoint(listener, request);
+        RetryAfterHeader retryAfter = new RetryAfterHeader();
         try {
             ensureStarted();
-            upgrade = client.connect(endpoint, request.uri(), upgradeRequest(request));
+            upgrade = client.connect(endpoint, request.uri(), upgradeRequest(request), retryAfter);
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e);
             return result;
         }
         upgrade.whenComplete((session, error) -> {
             if (error != null) {
-                result.completeExceptionally(translate(request.uri(), error));
+                result.completeExceptionally(translate(request.uri(), error, retryAfter.value));
             } else if (!result.complete(endpoint.connection())) {
                 session.disconnect(); // the client gave up on this attempt meanwhile
             }
@@ -169,10 +173,24 @@ public final class JettyClientTransport implements ClientTransport {
     }
 
     /**
-     * A refused upgrade becomes {@link HandshakeRefusedException}, a failed TLS handshake a
-     * {@link ConnectFailedException} that says so; anything else stays as it is.
+     * Keeps the {@code Retry-After} of the upgrade's response: Jetty's {@link UpgradeException}
+     * has the status only, so the header is read as the response's headers arrive.
      */
-    private static Throwable translate(URI uri, Throwable error) {
+    private static final class RetryAfterHeader implements JettyUpgradeListener {
+        /** Written by the Jetty thread reading the response, read by the one completing the upgrade. */
+        volatile String value;
+
+        @Override
+        public void onHandshakeRequest(Request request) {
+            request.onResponseHeaders(response -> value = response.getHeaders().get(HttpHeader.RETRY_AFTER));
+        }
+    }
+
+    /**
+     * A refused upgrade becomes {@link HandshakeRefusedException} (with its Retry-After), a failed
+     * TLS handshake a {@link ConnectFailedException} that says so; anything else stays as it is.
+     */
+    private static Throwable translate(URI uri, Throwable error, String retryAfter) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SSLException tls) {
                 return TlsFailures.describe(uri, tls);
@@ -184,7 +202,7 @@ public final class JettyClientTransport implements ClientTransport {
                 status = upgrade.getResponseStatusCode();
             }
             if (status > 0 && status != 101) {
-                return new HandshakeRefusedException(uri, status, "");
+                return new HandshakeRefusedException(uri, status, "", retryAfter);
             }
         }
         return error;

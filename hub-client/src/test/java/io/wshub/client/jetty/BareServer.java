@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A bare Jetty WebSocket server for testing the client transport over real sockets (not a hub):
- * {@code /echo} returns every message, {@code /refuse?status=S} refuses the upgrade,
+ * {@code /echo} returns every message, {@code /refuse?status=S} refuses the upgrade (with
+ * {@code &retryAfter=R}, and that {@code Retry-After}),
  * {@code /close?code=C} closes right after the open, {@code /headers} sends back the request's
  * {@code Authorization} header, {@code /pinger} pings three times and then says how many pongs came,
  * {@code /deaf} never answers a ping.
@@ -42,6 +43,9 @@ public final class BareServer implements BeforeEachCallback, AfterEachCallback {
             container.addMapping("/echo", (req, resp, cb) -> new Echo());
             container.addMapping("/refuse", (req, resp, cb) -> {
                 Fields query = Request.extractQueryParameters(req);
+                if (query.getValue("retryAfter") != null) {
+                    resp.getHeaders().put(HttpHeader.RETRY_AFTER, query.getValue("retryAfter"));
+                }
                 Response.writeError(req, resp, cb, Integer.parseInt(query.getValue("status")));
                 return null;
             });

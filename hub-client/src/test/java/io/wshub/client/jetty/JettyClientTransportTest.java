@@ -134,6 +134,22 @@ class JettyClientTransportTest {
     }
 
     @Test
+    void aHandshakeRefusedWith429IsRetriedNoSoonerThanItsRetryAfter() {
+        try (ReconnectingClient client = connect(server.uri("/refuse?status=429&retryAfter=1"), QUICK)) {
+            await().atMost(WAIT).until(() -> recording.failures().size() >= 2);
+
+            assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
+            assertThat(recording.failures()).allSatisfy(failure -> {
+                assertThat(failure.cause()).isInstanceOfSatisfying(HandshakeRefusedException.class, r -> {
+                    assertThat(r.status()).isEqualTo(429);
+                    assertThat(r.retryAfter()).contains(Duration.ofSeconds(1));
+                });
+                assertThat(failure.retryIn()).isEqualTo(Duration.ofSeconds(1)); // not QUICK's 200 ms at most
+            });
+        }
+    }
+
+    @Test
     void theHeadersOfTheAttemptReachTheServer() throws Exception {
         try (ReconnectingClient client = ReconnectingClient.builder(transport).url(server.uri("/headers"))
                 .headers(url -> Map.of("Authorization", "Bearer abc")).connect()) {
