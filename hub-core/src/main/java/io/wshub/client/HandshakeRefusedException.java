@@ -12,6 +12,7 @@ public final class HandshakeRefusedException extends ConnectFailedException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status of the refusal. */
     private final int status;
 
     /**

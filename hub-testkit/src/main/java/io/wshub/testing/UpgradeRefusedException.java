@@ -3,6 +3,7 @@ package io.wshub.testing;
 /** The hub refused an in-memory upgrade, as it would answer an HTTP upgrade with this status. */
 public final class UpgradeRefusedException extends RuntimeException {
 
+    /** The HTTP status the hub answered with. */
     private final int status;
 
     UpgradeRefusedException(int status, String reason) {
