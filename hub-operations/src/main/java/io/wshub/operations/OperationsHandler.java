@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,13 @@ public final class OperationsHandler extends Handler.Wrapper {
      */
     public HealthChecks healthChecks() {
         return healthChecks;
+    }
+
+    /** The endpoints are beans, not children: they learn the server from here (Jetty warns at start otherwise). */
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        endpoints.values().forEach(endpoint -> endpoint.setServer(server));
     }
 
     @Override
