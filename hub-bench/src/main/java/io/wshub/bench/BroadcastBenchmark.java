@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
 @Fork(1)
 public class BroadcastBenchmark {
 
-    /** The fan-out of the targets. */
+    /** The fan-out of the performance targets (docs/performance.md, "Against the first performance targets"). */
     static final int RECIPIENTS = 1_000;
 
     private static final Message FRAME = Message.text("x".repeat(64));

@@ -8,6 +8,7 @@ public class ConnectFailedException extends ClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The address the attempt was for. */
     private final URI url;
 
     /** The attempt to reach {@code url} failed; the message says how. */

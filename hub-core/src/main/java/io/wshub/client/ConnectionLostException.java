@@ -15,7 +15,9 @@ public final class ConnectionLostException extends ClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The address of the lost connection. */
     private final URI url;
+    /** How it ended. */
     private final CloseStatus status;
 
     /** The connection to {@code url} ended with {@code status}; {@code cause} may be null. */

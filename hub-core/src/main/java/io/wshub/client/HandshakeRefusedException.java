@@ -22,7 +22,9 @@ public final class HandshakeRefusedException extends ConnectFailedException {
     /** The longest {@code Retry-After} taken: a misconfigured server must not park its clients for hours. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
+    /** The HTTP status of the refusal. */
     private final int status;
+    /** How long the server asked to wait before the next attempt, if it did. */
     private final Duration retryAfter;
 
     /**

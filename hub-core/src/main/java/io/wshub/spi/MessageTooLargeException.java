@@ -7,7 +7,9 @@ package io.wshub.spi;
  */
 public final class MessageTooLargeException extends RuntimeException {
 
+    /** How large the message was, or had grown when it was refused. */
     private final long bytes;
+    /** The largest message the connection takes. */
     private final long limit;
 
     /**

@@ -25,11 +25,13 @@ final class JwtSettings {
         String secret = (String) settings.get(Setting.JWT_SECRET);
         String keyFile = (String) settings.get(Setting.JWT_PUBLIC_KEY);
         if (!secret.isEmpty() && !keyFile.isEmpty()) {
-            throw new ConfigException("invalid settings: give jwtSecret or jwtPublicKey, not both");
+            throw new ConfigException("invalid settings: give " + settings.origin(Setting.JWT_SECRET) + " or "
+                    + settings.origin(Setting.JWT_PUBLIC_KEY) + ", not both");
         }
         if (secret.isEmpty() && keyFile.isEmpty()) {
             if ((Boolean) settings.get(Setting.REQUIRE_AUTH)) {
-                throw new ConfigException("invalid settings: requireAuth needs jwtSecret or jwtPublicKey");
+                throw new ConfigException("invalid settings: " + settings.origin(Setting.REQUIRE_AUTH)
+                        + " needs jwtSecret or jwtPublicKey");
             }
             return Optional.empty();
         }

@@ -11,10 +11,12 @@ import io.wshub.jwt.JwtAuthenticator;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The resolved settings of an example server: every {@link Setting} with its parsed value, and the
@@ -22,14 +24,24 @@ import java.util.OptionalInt;
  */
 final class Settings {
 
+    /** Where a setting's value came from ({@code settings.yaml}, {@code WSHUB_PORT}, {@code --port}) and how it was written. */
+    record Given(String source, String written) {
+    }
+
+    /** Settings whose values an error message never repeats. */
+    private static final Set<Setting> SECRETS = EnumSet.of(Setting.JWT_SECRET, Setting.ADMIN_TOKEN);
+
     private final Map<Setting, Object> values;
+    /** What an error says of each setting: its value as written and where it came from. */
+    private final Map<Setting, String> origins;
     /** Built once, as it reads the key file: the authenticator the settings ask for, if any. */
     private final Optional<JwtAuthenticator> jwt;
     /** Read once, as it reads the certificate's files: the TLS the settings ask for, if any. */
     private final Optional<TlsSettings> tls;
 
-    private Settings(Map<Setting, Object> values) {
+    private Settings(Map<Setting, Object> values, Map<Setting, String> origins) {
         this.values = values;
+        this.origins = origins;
         this.jwt = JwtSettings.authenticator(this);
         this.tls = TlsSettings.of(this);
     }
@@ -46,13 +58,37 @@ final class Settings {
      *                         interval, a buffer too small, ...)
      */
     static Settings with(Map<Setting, Object> overrides) {
+        return with(overrides, Map.of());
+    }
+
+    /**
+     * The defaults overridden by these parsed values, which came from where {@code given} says: the
+     * errors about settings that contradict each other name each one's source and value as written.
+     *
+     * @throws ConfigException when the combination is invalid
+     */
+    static Settings with(Map<Setting, Object> overrides, Map<Setting, Given> given) {
         EnumMap<Setting, Object> v = new EnumMap<>(Setting.class);
+        EnumMap<Setting, String> origins = new EnumMap<>(Setting.class);
         for (Setting s : Setting.values()) {
             v.put(s, overrides.containsKey(s) ? overrides.get(s) : s.parse(s.defaultValue, "default of " + s.key));
+            String origin = given.containsKey(s) ? given.get(s).written() + ", from " + given.get(s).source()
+                    : overrides.containsKey(s) ? overrides.get(s) + ", as given"
+                    : (s.defaultValue.isEmpty() ? "none" : s.defaultValue) + ", the default";
+            origins.put(s, s.key + " (" + (SECRETS.contains(s) ? origin.substring(origin.indexOf(", ") + 2) : origin) + ")");
         }
-        Settings settings = new Settings(v);
+        Settings settings = new Settings(v, origins);
         settings.validate();
         return settings;
+    }
+
+    /**
+     * A setting as an error names it: its key, its value as written and where it came from, such
+     * as {@code pingInterval (70s, from settings.yaml)} or {@code pongTimeout (60s, the default)};
+     * a secret's value is left out.
+     */
+    String origin(Setting s) {
+        return origins.get(s);
     }
 
     private void validate() {
@@ -66,11 +102,17 @@ final class Settings {
             throw new ConfigException("invalid settings: acceptQueueSize must be at least 1, was " + acceptQueueSize());
         }
         if (metricsPort().isPresent() && metricsPort().getAsInt() != 0 && metricsPort().getAsInt() == port()) {
-            throw new ConfigException("invalid settings: metricsPort must differ from port, both were " + port());
+            throw new ConfigException("invalid settings: " + origin(Setting.METRICS_PORT) + " must differ from "
+                    + origin(Setting.PORT));
         }
         if (!adminPath().isEmpty() && !adminOnMetricsPort() && adminToken().isEmpty()) {
-            throw new ConfigException("invalid settings: adminPath " + adminPath() + " would be served on the main port"
-                    + " without a token: set adminToken (WSHUB_ADMIN_TOKEN), or metricsPort to serve it there");
+            throw new ConfigException("invalid settings: " + origin(Setting.ADMIN_PATH) + " would be served on the main"
+                    + " port without a token: set adminToken (WSHUB_ADMIN_TOKEN), or metricsPort to serve it there");
+        }
+        // HubOptions refuses this too, but in its own terms (PT1M10S); here the user learns which of their settings clash.
+        if (duration(Setting.PING_INTERVAL).compareTo(duration(Setting.PONG_TIMEOUT)) >= 0) {
+            throw new ConfigException("invalid settings: " + origin(Setting.PING_INTERVAL) + " must be shorter than "
+                    + origin(Setting.PONG_TIMEOUT));
         }
         atLeast(Setting.MAX_SESSIONS_PER_ADDRESS, 0, "(0: no limit)");
         if (upgradesPerSecondPerAddress() < 0) {

@@ -39,23 +39,31 @@ final class SettingsLoader {
      */
     static Settings load(Path configFile, Map<String, String> env, Map<Setting, String> flags) {
         EnumMap<Setting, Object> values = new EnumMap<>(Setting.class);
+        EnumMap<Setting, Settings.Given> given = new EnumMap<>(Setting.class);
         Path file = configFile != null ? configFile
                 : env.containsKey(CONFIG_ENV) && !env.get(CONFIG_ENV).isBlank() ? Path.of(env.get(CONFIG_ENV)) : null;
         if (file != null) {
-            values.putAll(fromYaml(file));
+            fromYaml(file, values, given);
         }
         for (Setting s : Setting.values()) {
             String v = env.get(s.env);
             if (v != null) {
                 values.put(s, s.parse(v, s.env));
+                given.put(s, new Settings.Given(s.env, v));
             }
         }
-        flags.forEach((s, v) -> values.put(s, s.parse(v, s.flag)));
-        return Settings.with(values);
+        flags.forEach((s, v) -> {
+            values.put(s, s.parse(v, s.flag));
+            given.put(s, new Settings.Given(s.flag, v));
+        });
+        return Settings.with(values, given);
     }
 
-    /** The settings a YAML file sets; nested maps and dotted keys both work ({@code rateLimit.burst}). */
-    static Map<Setting, Object> fromYaml(Path file) {
+    /**
+     * Puts the settings the YAML file sets into {@code values}, and what it wrote of each into
+     * {@code given}; nested maps and dotted keys both work ({@code rateLimit.burst}).
+     */
+    private static void fromYaml(Path file, Map<Setting, Object> values, Map<Setting, Settings.Given> given) {
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(file));
@@ -66,31 +74,32 @@ final class SettingsLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        EnumMap<Setting, Object> values = new EnumMap<>(Setting.class);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return values; // an empty file
+            return; // an empty file
         }
         if (!root.isObject()) {
             throw new ConfigException(file + ": expected a map of settings (key: value)");
         }
-        collect(file, "", root, values);
-        return values;
+        collect(file, "", root, values, given);
     }
 
-    private static void collect(Path file, String prefix, JsonNode node, Map<Setting, Object> values) {
+    private static void collect(Path file, String prefix, JsonNode node, Map<Setting, Object> values,
+                                Map<Setting, Settings.Given> given) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();
             JsonNode value = field.getValue();
             Setting s = Setting.byKey(key);
             if (s == null && value.isObject()) {
-                collect(file, key + ".", value, values);
+                collect(file, key + ".", value, values, given);
                 continue;
             }
             if (s == null) {
                 throw new ConfigException(file + ": unknown setting '" + key + "'; known settings: " + knownKeys());
             }
-            values.put(s, s.parse(scalar(file, key, value), file + ": " + key));
+            String written = scalar(file, key, value);
+            values.put(s, s.parse(written, file + ": " + key));
+            given.put(s, new Settings.Given(file.toString(), written));
         }
     }
 

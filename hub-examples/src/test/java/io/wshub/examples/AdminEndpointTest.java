@@ -48,7 +48,7 @@ class AdminEndpointTest {
     void onTheMainPortWithoutATokenTheServerRefusesToStart() {
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_ADMIN_PATH", "/admin"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid settings: adminPath /admin would be served on the main port without a token:"
+                .hasMessage("invalid settings: adminPath (/admin, from WSHUB_ADMIN_PATH) would be served on the main port without a token:"
                         + " set adminToken (WSHUB_ADMIN_TOKEN), or metricsPort to serve it there");
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_ADMIN_PATH", "admin"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("WSHUB_ADMIN_PATH: expected a path such as /metrics, was 'admin'");

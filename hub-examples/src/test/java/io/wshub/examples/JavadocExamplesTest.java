@@ -34,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JavadocExamplesTest {
 
-    private static final List<String> MODULES = List.of("hub-core", "hub-testkit", "hub-jetty", "hub-operations", "hub-client", "hub-redis", "hub-micrometer",
-            "hub-opentelemetry", "hub-jwt");
     private static final Pattern EXAMPLE = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*\\s*}</pre>", Pattern.DOTALL);
     private static final String PROLOGUE = """
             import io.wshub.*;
@@ -98,8 +96,8 @@ class JavadocExamplesTest {
 
     private static List<Example> examples() throws IOException {
         List<Example> found = new ArrayList<>();
-        for (String module : MODULES) {
-            try (Stream<Path> paths = Files.walk(Path.of("..", module, "src", "main", "java"))) {
+        for (String module : PublishedModules.list()) {
+            try (Stream<Path> paths = Files.walk(PublishedModules.mainSources(module))) {
                 for (Path file : paths.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                     Matcher m = EXAMPLE.matcher(Files.readString(file));
                     while (m.find()) {

@@ -145,7 +145,8 @@ class MetricsEndpointTest {
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_METRICS_PATH", "metrics"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("WSHUB_METRICS_PATH: expected a path such as /metrics, was 'metrics'");
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_PORT", "9100", "WSHUB_METRICS_PORT", "9100"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("metricsPort must differ from port");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: metricsPort (9100, from WSHUB_METRICS_PORT) must differ from port (9100, from WSHUB_PORT)");
         assertThatThrownBy(() -> ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.METRICS_PATH, "/ws")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("metricsPath /ws is taken");
     }

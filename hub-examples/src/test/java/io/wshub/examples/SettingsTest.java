@@ -177,10 +177,32 @@ class SettingsTest {
     void settingsThatContradictEachOtherAreRefused() {
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_PING_INTERVAL", "90s"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid settings: pongTimeout (PT1M) must be longer than pingInterval (PT1M30S)");
+                .hasMessage("invalid settings: pingInterval (90s, from WSHUB_PING_INTERVAL) must be shorter than pongTimeout (60s, the default)");
         assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_ALLOWED_ORIGINS", "not an origin"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid settings: allowed origin must look like https://host[:port], was 'not an origin'");
+    }
+
+    @Test
+    void aContradictionNamesEachSettingsSourceAndValueAsWritten() throws Exception {
+        Path file = yaml("pingInterval: 70s\n");
+        assertThatThrownBy(() -> SettingsLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: pingInterval (70s, from " + file + ") must be shorter than pongTimeout (60s, the default)");
+        assertThatThrownBy(() -> SettingsLoader.load(file, Map.of(), Map.of(Setting.PONG_TIMEOUT, "1m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: pingInterval (70s, from " + file + ") must be shorter than pongTimeout (1m, from --pong-timeout)");
+        assertThat(SettingsLoader.load(file, Map.of("WSHUB_PONG_TIMEOUT", "PT2M"), Map.of()).hubOptions().pongTimeout())
+                .isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aContradictionNeverRepeatsASecret() {
+        String secret = "s".repeat(40);
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("WSHUB_JWT_SECRET", secret, "WSHUB_JWT_PUBLIC_KEY", "/keys/jwt.pem"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid settings: give jwtSecret (from WSHUB_JWT_SECRET) or jwtPublicKey (/keys/jwt.pem, from WSHUB_JWT_PUBLIC_KEY), not both")
+                .message().doesNotContain(secret);
     }
 
     @Test

@@ -9,6 +9,7 @@ public final class InvalidTokenException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** 401 or 403. */
     private final int status;
 
     InvalidTokenException(int status, String reason) {

@@ -89,7 +89,7 @@ public final class OperationsHandler extends Handler.Wrapper {
         return healthChecks;
     }
 
-    /** The endpoints are this handler's beans: they share its server and its lifecycle. */
+    /** The endpoints are beans, not children: they learn the server from here (Jetty warns at start otherwise). */
     @Override
     public void setServer(Server server) {
         super.setServer(server);

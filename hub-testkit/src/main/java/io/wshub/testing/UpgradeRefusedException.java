@@ -6,6 +6,7 @@ import java.util.Optional;
 /** The hub refused an in-memory upgrade, as it would answer an HTTP upgrade with this status. */
 public final class UpgradeRefusedException extends RuntimeException {
 
+    /** The HTTP status the hub answered with. */
     private final int status;
     private final Duration retryAfter;
 

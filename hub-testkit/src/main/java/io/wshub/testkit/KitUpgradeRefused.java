@@ -6,6 +6,7 @@ package io.wshub.testkit;
  */
 public final class KitUpgradeRefused extends Exception {
 
+    /** The HTTP status of the refusal. */
     private final int status;
 
     /** The refusal, with the client's own exception as the cause. */
