@@ -26,6 +26,7 @@ final class HubTicker implements Runnable {
     private final SessionRegistry registry;
     private final Scheduler scheduler;
     private final HubCounters counters;
+    private final QueueBudget budget;
     private final Duration period;
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
@@ -33,9 +34,11 @@ final class HubTicker implements Runnable {
     /** When the last tick began, in the scheduler's clock; written by the tick, read by health checks. */
     private volatile long lastTickNanos;
 
-    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters) {
+    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters,
+              QueueBudget budget) {
         this.registry = registry;
         this.counters = counters;
+        this.budget = budget;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -100,6 +103,7 @@ final class HubTicker implements Runnable {
                 oldestQueued = Math.max(oldestQueued, s.oldestQueuedAge(now));
             }
             counters.oldestQueuedMessageAge(oldestQueued);
+            budget.tick();
             for (Reservation r : registry.pending()) {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }
