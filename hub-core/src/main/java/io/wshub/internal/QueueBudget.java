@@ -35,7 +35,8 @@ import java.util.function.IntSupplier;
  * <p>Cheap on the hot paths: a send adds to two {@link LongAdder}s, a read asks a volatile flag and
  * sums them; the sessions behind are visited only when the hub becomes overloaded, on each tick
  * while it is, and one at a time as they fall behind meanwhile. Decisions are made under this
- * object's lock; writers and sessions are called after it is released.
+ * object's lock; writers and sessions are called after it is released, and the cutting back and
+ * the reads that follow a decision after the work that made it (a fan-out under a room's lock).
  */
 final class QueueBudget {
 
@@ -111,7 +112,7 @@ final class QueueBudget {
         behind.add(writer);
         if (overloaded || isPressing()) {
             if (shouldShed(writer)) {
-                writer.shed();
+                Deferral.later(writer::shed); // it fell behind in a fan-out: cut it back after the room's lock
             }
             decide();
         }
@@ -218,8 +219,8 @@ final class QueueBudget {
 
     /**
      * Enters or leaves the overload. Entering cuts back the sessions slow on their own (and decides
-     * again, as that may have been the whole of it); leaving lets every held session read on, each
-     * after the work that freed the budget (see {@link Deferral}).
+     * again, as that may have been the whole of it); leaving lets every held session read on. Both
+     * run after the work that decided them (see {@link Deferral}): never under a room's lock.
      */
     private void decide() {
         boolean entered;
@@ -238,8 +239,10 @@ final class QueueBudget {
             overloaded = now;
         }
         if (entered) {
-            shedSlow();
-            decide();
+            Deferral.later(() -> {
+                shedSlow();
+                decide();
+            });
         }
         if (release != null) {
             for (HubSession s : release) {
