@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * does nothing, so a handler overrides only what it needs.
  *
  * <p>Threading: the callbacks of one session never overlap and arrive in order ({@code onOpen},
- * messages, {@code onClose}); callbacks of different sessions run concurrently. They run on
+ * messages, {@code onClose}; {@link #onWritabilityChanged} is the exception); callbacks of different sessions run concurrently. They run on
  * transport threads: keep them quick and hand heavy work to the application's own executor. An
  * exception thrown here closes the session with 1011 and is logged once.
  */
@@ -42,6 +42,22 @@ public interface HubHandler {
      * send a last notice here if the protocol has one.
      */
     default void onShutdown(Session session) {
+    }
+
+    /**
+     * The session's outbound queue crossed a mark: it rose above its high mark (half its message or
+     * byte limit: {@code writable} false), or drained below its low mark (a quarter: {@code writable}
+     * true). A producer that feeds this session from its own source (a database cursor, a file)
+     * pauses on false and resumes on true, as with Netty's write buffer water marks; see
+     * docs/overload.md. Called once per crossing, alternating, never for the same session twice at
+     * once; a rise and a drain quicker than the call may be told as nothing at all, so the last call
+     * always tells the queue's state.
+     *
+     * <p>Unlike the other callbacks it runs on the thread that moved the queue — a sender's, or the
+     * hub's flush thread that wrote it — and may overlap this session's message callbacks: keep it to
+     * setting a flag or waking a producer. Not called once the session is closing.
+     */
+    default void onWritabilityChanged(Session session, boolean writable) {
     }
 
     /**

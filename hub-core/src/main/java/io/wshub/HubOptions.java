@@ -15,6 +15,9 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code maxQueuedMessages}</td><td>256 per session</td></tr>
  *   <tr><td>{@code maxQueuedBytes}</td><td>4 MiB per session</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@link OverflowPolicy#DISCONNECT}</td></tr>
+ *   <tr><td>{@code maxTotalQueuedBytes}</td><td>a quarter of the JVM's largest heap ({@code Runtime.maxMemory()}),
+ *       for all the hub's queues together; when they reach it, the hub reads its sessions more slowly</td></tr>
+ *   <tr><td>{@code deliveryPolicies}</td><td>{@link DeliveryPolicies#NONE}: every message gets {@code overflowPolicy}</td></tr>
  *   <tr><td>{@code writeTimeout}</td><td>10 s; a write in flight longer closes the session</td></tr>
  *   <tr><td>{@code pingInterval}</td><td>54 s</td></tr>
  *   <tr><td>{@code pongTimeout}</td><td>60 s without a pong or any frame closes the session</td></tr>
@@ -33,6 +36,8 @@ public record HubOptions(
         int maxQueuedMessages,
         long maxQueuedBytes,
         OverflowPolicy overflowPolicy,
+        long maxTotalQueuedBytes,
+        DeliveryPolicies deliveryPolicies,
         Duration writeTimeout,
         Duration pingInterval,
         Duration pongTimeout,
@@ -51,6 +56,8 @@ public record HubOptions(
         positive("maxQueuedMessages", maxQueuedMessages);
         positive("maxQueuedBytes", maxQueuedBytes);
         Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+        positive("maxTotalQueuedBytes", maxTotalQueuedBytes);
+        Objects.requireNonNull(deliveryPolicies, "deliveryPolicies");
         positive("writeTimeout", writeTimeout);
         positive("pingInterval", pingInterval);
         positive("pongTimeout", pongTimeout);
@@ -81,6 +88,14 @@ public record HubOptions(
         return new Builder();
     }
 
+    /**
+     * The default of {@code maxTotalQueuedBytes}: a quarter of the largest heap the JVM may use, so
+     * that queued messages leave the application three quarters of it.
+     */
+    public static long defaultMaxTotalQueuedBytes() {
+        return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+    }
+
     /** A builder holding these options. */
     public Builder toBuilder() {
         return new Builder(this);
@@ -92,6 +107,8 @@ public record HubOptions(
         private int maxQueuedMessages = 256;
         private long maxQueuedBytes = 4 * 1024 * 1024;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DISCONNECT;
+        private long maxTotalQueuedBytes = defaultMaxTotalQueuedBytes();
+        private DeliveryPolicies deliveryPolicies = DeliveryPolicies.NONE;
         private Duration writeTimeout = Duration.ofSeconds(10);
         private Duration pingInterval = Duration.ofSeconds(54);
         private Duration pongTimeout = Duration.ofSeconds(60);
@@ -112,6 +129,8 @@ public record HubOptions(
             maxQueuedMessages = o.maxQueuedMessages;
             maxQueuedBytes = o.maxQueuedBytes;
             overflowPolicy = o.overflowPolicy;
+            maxTotalQueuedBytes = o.maxTotalQueuedBytes;
+            deliveryPolicies = o.deliveryPolicies;
             writeTimeout = o.writeTimeout;
             pingInterval = o.pingInterval;
             pongTimeout = o.pongTimeout;
@@ -146,6 +165,24 @@ public record HubOptions(
         /** What a full outbound queue does with the next message. */
         public Builder overflowPolicy(OverflowPolicy v) {
             overflowPolicy = v;
+            return this;
+        }
+
+        /**
+         * Most bytes waiting in all the hub's outbound queues together (docs/overload.md): when they
+         * reach it, the sessions behind that hold them are cut back by their policies or, when the
+         * queues of sessions that keep up hold it, the hub stops reading from its sessions until the
+         * queues drain to three quarters of it, so TCP pushes back on the publishers. Defaults to a
+         * quarter of the JVM's largest heap; {@code Long.MAX_VALUE} turns it off.
+         */
+        public Builder maxTotalQueuedBytes(long v) {
+            maxTotalQueuedBytes = v;
+            return this;
+        }
+
+        /** Policies by room and by message type that replace {@link #overflowPolicy} for their messages. */
+        public Builder deliveryPolicies(DeliveryPolicies v) {
+            deliveryPolicies = v;
             return this;
         }
 
@@ -218,6 +255,7 @@ public record HubOptions(
         /** Validates and builds. */
         public HubOptions build() {
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
+                    maxTotalQueuedBytes, deliveryPolicies,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
                     rateLimit, shutdownGrace, sessionIdParameter, addressLimits, trustedProxies);
         }

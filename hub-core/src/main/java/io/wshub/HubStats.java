@@ -17,6 +17,15 @@ import java.util.Objects;
  * @param messagesOut              messages written to transports (one per recipient)
  * @param bytesOut                 bytes written to transports
  * @param queuedBytes              bytes waiting in all outbound queues now
+ * @param maxTotalQueuedBytes      the budget of {@code queuedBytes} ({@link HubOptions#maxTotalQueuedBytes()})
+ * @param overloaded               whether the hub is reading its sessions more slowly now, because its
+ *                                 queues reached the budget or most of its sessions are behind
+ *                                 (docs/overload.md)
+ * @param sessionsBehind           sessions whose outbound queue is above its high mark now (not
+ *                                 {@linkplain Session#isWritable() writable})
+ * @param overloads                times the hub began reading its sessions more slowly
+ * @param conflated                messages that a newer one of the same key replaced (or, for presence,
+ *                                 cancelled) in an outbound queue before they were written
  * @param droppedNewest            messages refused by {@link OverflowPolicy#DROP_NEWEST}
  * @param droppedOldest            messages discarded by {@link OverflowPolicy#DROP_OLDEST}
  * @param slowConsumerDisconnects  sessions closed by {@link OverflowPolicy#DISCONNECT} or the write timeout
@@ -39,6 +48,11 @@ public record HubStats(
         long messagesOut,
         long bytesOut,
         long queuedBytes,
+        long maxTotalQueuedBytes,
+        boolean overloaded,
+        int sessionsBehind,
+        long overloads,
+        long conflated,
         long droppedNewest,
         long droppedOldest,
         long slowConsumerDisconnects,

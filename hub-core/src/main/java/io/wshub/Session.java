@@ -63,8 +63,10 @@ public interface Session {
     boolean isOpen();
 
     /**
-     * Whether the outbound queue is below half of its limits; a producer can ask before sending
-     * optional data (a cheap read, no lock).
+     * Whether the outbound queue is not behind: false from when it rose above its high mark (half
+     * of its message or byte limit) until it drained below its low mark (a quarter). A producer can
+     * ask before sending optional data (a cheap read, no lock), or hear each change in
+     * {@link HubHandler#onWritabilityChanged}.
      */
     boolean isWritable();
 

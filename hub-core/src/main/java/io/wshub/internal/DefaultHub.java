@@ -97,10 +97,14 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.clientAddresses = new ClientAddresses(options.trustedProxies());
         this.addressLimiter = new AddressLimiter(options.addressLimits(), AddressLimits.TRACKED_ADDRESSES,
                 options.maxConnections(), scheduler.nanoTime());
+        QueueBudget budget = new QueueBudget(options.maxTotalQueuedBytes(), options.maxQueuedMessages(),
+                options.maxQueuedBytes(), counters.queuedBytes, registry::liveCount, scheduler::nanoTime,
+                HubTicker.periodFor(options));
+        Deliveries deliveries = new Deliveries(options.deliveryPolicies());
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
-                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
-        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing);
-        this.ticker = new HubTicker(registry, scheduler, options, counters, addressLimiter);
+                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), budget, deliveries);
+        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing, deliveries);
+        this.ticker = new HubTicker(registry, scheduler, options, counters, addressLimiter, budget);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
         this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
@@ -177,7 +181,9 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     public HubStats stats() {
         return new HubStats(registry.liveCount(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
-                Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
+                Math.max(0, counters.queuedBytes.sum()), options.maxTotalQueuedBytes(), sessions.budget().isOverloaded(),
+                sessions.budget().sessionsBehind(), sessions.budget().overloads(), counters.conflated.sum(),
+                counters.droppedNewest.sum(), counters.droppedOldest.sum(),
                 counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), broker.isUp(),
                 shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall());
     }
@@ -343,6 +349,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     public void sessionEnded(HubSession s, CloseStatus status) {
         registry.remove(s);
         addressLimiter.release(s.handshake().remoteAddress(), scheduler.nanoTime());
+        sessions.budget().forget(s);
         s.leftRooms(rooms.leaveAll(s));
         broker.releaseSessionId(s.id());
         Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());
@@ -432,13 +439,14 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private int deliverLocal(Message frame, String exceptId) {
         boolean dispatch = registry.liveCount() > DISPATCH_THRESHOLD;
         long now = scheduler.nanoTime();
+        Delivery delivery = sessions.deliveries().forSessions(frame);
         int queued = 0;
         Tracing.Span span = tracing.fanOut(null);
         Deferral.Scope scope = Deferral.enter(); // recipients that overflow are closed after the fan-out
         try {
             for (int i = 0; i < SessionRegistry.STRIPES; i++) {
                 for (HubSession s : registry.visibleStripe(i)) {
-                    if (!s.id().equals(exceptId) && s.offer(frame, dispatch, now) == SendResult.QUEUED) {
+                    if (!s.id().equals(exceptId) && s.offer(frame, delivery, dispatch, now) == SendResult.QUEUED) {
                         queued++;
                     }
                 }

@@ -31,6 +31,7 @@ final class HubCounters {
     final LongAdder queuedBytes = new LongAdder();
     final LongAdder droppedNewest = new LongAdder();
     final LongAdder droppedOldest = new LongAdder();
+    final LongAdder conflated = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
     final LongAdder upgradesRefused = new LongAdder();

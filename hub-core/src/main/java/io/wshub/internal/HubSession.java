@@ -82,8 +82,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         this.connectedAtMillis = System.currentTimeMillis();
         var o = context.options();
         this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
-                connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
-                context.counters().queuedBytes);
+                connection, context.flushExecutor(), this, context.clock(), context.budget());
         this.limiter = new RateLimiter(o.rateLimit(), now);
     }
 
@@ -161,12 +160,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public SendResult send(Message frame) {
-        return writer.offer(frame, false, context.clock().nanoTime());
+        return writer.offer(frame, context.deliveries().forSessions(frame), false, context.clock().nanoTime());
     }
 
     /** A fan-out's offer, at the fan-out's time: a large one hands the write to the flush executor. */
     SendResult offer(Message frame, boolean dispatch, long nowNanos) {
-        return writer.offer(frame, dispatch, nowNanos);
+        return writer.offer(frame, null, dispatch, nowNanos);
+    }
+
+    /** A fan-out's offer with the delivery the fan-out decided for all its recipients. */
+    SendResult offer(Message frame, Delivery delivery, boolean dispatch, long nowNanos) {
+        return writer.offer(frame, delivery, dispatch, nowNanos);
     }
 
     /** How long the oldest message in its queue has waited, in nanos; 0 when none waits. */
@@ -218,7 +222,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void resumeReading() {
-        if (state.resumeReading()) {
+        if (state.resumeReading() && context.budget().mayRead(this)) {
             connection.demand();
         }
     }
@@ -347,6 +351,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * ({@link io.wshub.spi.InboundPipeline#readUntilClose()}).
      */
     void demandNext() {
+        if (state.mayDemand() && context.budget().mayRead(this)) {
+            connection.demand();
+        }
+    }
+
+    /**
+     * The hub's overload that held this session's next read is over: reads on. Its silence while
+     * held was the hub's doing, so the heartbeat counts from now.
+     */
+    void readAgain() {
+        lastInboundNanos = context.clock().nanoTime();
         if (state.mayDemand()) {
             connection.demand();
         }
@@ -453,7 +468,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
             }
             return;
         }
-        if (now - lastInboundNanos > o.pongTimeout().toNanos()) {
+        if (now - lastInboundNanos > o.pongTimeout().toNanos() && !context.budget().holds(this)) {
             context.counters().error(ErrorKind.HEARTBEAT_TIMEOUT, this, "silent for " + o.pongTimeout());
             beginClose(CloseStatus.HEARTBEAT_TIMEOUT, false);
             return;
@@ -515,5 +530,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     @Override
     public void drainedForClose(CloseStatus status) {
         sendCloseFrame(status);
+    }
+
+    @Override
+    public void conflated() {
+        context.counters().conflated.increment();
+    }
+
+    @Override
+    public void writabilityChanged(boolean writable) {
+        if (isOpen()) {
+            runHandler(() -> context.handler().onWritabilityChanged(this, writable));
+        }
     }
 }

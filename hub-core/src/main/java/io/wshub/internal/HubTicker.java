@@ -28,6 +28,7 @@ final class HubTicker implements Runnable {
     private final Scheduler scheduler;
     private final HubCounters counters;
     private final AddressLimiter addressLimiter;
+    private final QueueBudget budget;
     private final Duration period;
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
@@ -36,10 +37,11 @@ final class HubTicker implements Runnable {
     private volatile long lastTickNanos;
 
     HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters,
-              AddressLimiter addressLimiter) {
+              AddressLimiter addressLimiter, QueueBudget budget) {
         this.registry = registry;
         this.counters = counters;
         this.addressLimiter = addressLimiter;
+        this.budget = budget;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -104,6 +106,7 @@ final class HubTicker implements Runnable {
                 oldestQueued = Math.max(oldestQueued, s.oldestQueuedAge(now));
             }
             counters.oldestQueuedMessageAge(oldestQueued);
+            budget.tick();
             for (Reservation r : registry.pending()) {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }

@@ -7,33 +7,43 @@ import java.util.HashMap;
 
 /**
  * A session's outbound messages: a ring of shared {@link Message} references bounded by count and
- * bytes, and the one place where the {@link OverflowPolicy} is applied. Not thread-safe: its
- * {@link SessionWriter} guards it.
+ * bytes, and the one place where overflow policies and conflation are applied. Not thread-safe:
+ * its {@link SessionWriter} guards it.
  *
  * <p>Frames are shared between every recipient of a broadcast, so an entry costs one slot (and the
  * time it was queued, for the age of the oldest); the ring starts small and doubles up to the
  * count limit, so an idle session holds little memory.
  *
- * <p>Presence announcements ({@link Message#asPresence}) are coalesced once the queue is half full:
- * a new one for a key that already waits replaces it in place, or, when it says the opposite,
- * cancels it and is not queued (the recipient never saw the arrival it would undo). The cancelled
- * slot stays in the ring as an empty slot until the writer passes it. Announcements count against
- * the byte limit only, so a storm of distinct arrivals (at most one waiting per key) cannot crowd out
- * the session's messages or overflow a healthy recipient.
+ * <p>Each frame may come with its {@link Delivery} (its room's or its type's policy); without one
+ * the hub's overflow policy applies. When a frame does not fit, its own policy decides.
+ *
+ * <p>Keyed frames are conflated, by one mechanism with two kinds of key. A frame delivered with a
+ * conflation key ({@link Delivery#key()}) replaces the waiting frame of its key in place, whenever
+ * one waits: a recipient behind on a feed holds at most one frame per key, the latest. Presence
+ * announcements ({@link Message#asPresence}) are conflated the same way once the queue is above its
+ * high mark, and an announcement that says the opposite of the waiting one cancels it instead (the
+ * recipient never saw the arrival it would undo); the cancelled slot stays in the ring as an empty
+ * slot until the writer passes it. Announcements count against the byte limit only, so a storm of
+ * distinct arrivals (at most one waiting per key) cannot crowd out the session's messages or
+ * overflow a healthy recipient. A key of one kind never conflates with the same text of the other.
+ *
+ * <p>The high mark is half of either limit, the low mark a quarter of both: between them the
+ * session is behind ({@link SessionWriter} tells who listens), and under a full hub budget it is cut
+ * back to its low mark ({@link #shed}).
  */
 final class OutboundQueue {
 
-    /** What {@link #offer} did. */
+    /** What {@link #offer} or {@link #shed} did. */
     enum Outcome {
-        /** The frame is queued. */
+        /** The frame is queued (or, for a shed, nothing had to go). */
         QUEUED,
-        /** The frame is queued after discarding {@link #lastDropped()} old ones. */
+        /** The frame is queued after discarding {@link #lastDropped()} old ones (or a shed discarded them). */
         QUEUED_AFTER_DROPPING_OLDEST,
-        /** A presence announcement replaced or cancelled the one of its key that was waiting. */
+        /** A keyed frame replaced or cancelled the one of its key that was waiting. */
         COALESCED,
         /** The queue is full and the frame was refused. */
         REFUSED,
-        /** The queue is full and the policy is to disconnect; nothing was changed. */
+        /** The queue is full and the frame's policy is to disconnect; nothing was changed. */
         OVERFLOW
     }
 
@@ -45,11 +55,17 @@ final class OutboundQueue {
     private final int maxMessages;
     private final long maxBytes;
     private final OverflowPolicy policy;
+    private final int highMessages;
+    private final long highBytes;
+    private final int lowMessages;
+    private final long lowBytes;
 
     /** Null until the first frame, and again after a large ring drains. Empty slots are cancelled announcements. */
     private Message[] ring;
     /** When each slot's frame was queued (clock nanos), beside the ring; a coalesced slot keeps its first time. */
     private long[] queuedAt;
+    /** Each slot's delivery, beside the ring; null until a frame comes with one (a null slot: the hub's policy). */
+    private Delivery[] deliveries;
     private int head;
     /** Slots in use from head on, empty ones included. */
     private int used;
@@ -60,8 +76,8 @@ final class OutboundQueue {
     /** Presence announcements among them. */
     private int presence;
     private long bytes;
-    /** The slot number of the latest waiting announcement of each key; built when coalescing starts. */
-    private HashMap<String, Long> announced;
+    /** The slot number of the latest waiting frame of each key; built when conflation first needs it. */
+    private HashMap<String, Long> keyed;
     private int lastDropped;
     private long lastDroppedBytes;
 
@@ -69,50 +85,106 @@ final class OutboundQueue {
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.policy = policy;
+        this.highMessages = Math.max(1, maxMessages / 2);
+        this.highBytes = Math.max(1, maxBytes / 2);
+        this.lowMessages = maxMessages / 4;
+        this.lowBytes = maxBytes / 4;
+    }
+
+    /** Offers a frame under the hub's overflow policy; see {@link #offer(Message, Delivery, long)}. */
+    Outcome offer(Message frame, long nowNanos) {
+        return offer(frame, null, nowNanos);
     }
 
     /**
-     * Offers a frame, coalescing an announcement or applying the overflow policy when it does not fit.
+     * Offers a frame: conflates it with the waiting one of its key, or queues it, applying its
+     * policy when it does not fit.
      *
+     * @param delivery its policy and conflation key, or null for the hub's overflow policy
      * @param nowNanos the clock's time, kept with the frame for {@link #oldestQueuedAt()}
      */
-    Outcome offer(Message frame, long nowNanos) {
+    Outcome offer(Message frame, Delivery delivery, long nowNanos) {
         lastDropped = 0;
         lastDroppedBytes = 0;
-        if (frame.presenceKey() != null && isFilling() && coalesce(frame)) {
+        if (size > 0 && conflates(frame, delivery) && coalesce(frame, delivery)) {
             return Outcome.COALESCED;
         }
         // An empty queue takes any frame, so that one large message can still make progress.
-        if (size > 0 && !fits(frame)) {
-            switch (policy) {
+        if (size > 0 && !fits(frame, delivery)) {
+            switch (delivery == null ? policy : delivery.overflow()) {
                 case DROP_NEWEST:
                     return Outcome.REFUSED;
                 case DISCONNECT:
                     return Outcome.OVERFLOW;
                 case DROP_OLDEST:
-                    while (size > 0 && !fits(frame)) {
-                        Message old = pollFirst();
-                        lastDropped++;
-                        lastDroppedBytes += old.size();
+                    while (size > 0 && !fits(frame, delivery)) {
+                        dropFirst();
                     }
-                    add(frame, nowNanos);
+                    add(frame, delivery, nowNanos);
                     return Outcome.QUEUED_AFTER_DROPPING_OLDEST;
                 default:
                     throw new AssertionError(policy);
             }
         }
-        add(frame, nowNanos);
+        add(frame, delivery, nowNanos);
         return Outcome.QUEUED;
     }
 
-    /** How many old frames the last offer discarded. */
+    /**
+     * Cuts the queue back to its low mark, oldest first: what the hub does to a session that holds
+     * its budget while it falls behind on its own (docs/overload.md). When a frame whose policy is
+     * to disconnect would have to go, nothing goes and the outcome is {@link Outcome#OVERFLOW}.
+     *
+     * @return {@link Outcome#QUEUED_AFTER_DROPPING_OLDEST} with {@link #lastDropped()} frames gone,
+     *         {@link Outcome#QUEUED} when nothing had to, or {@link Outcome#OVERFLOW}
+     */
+    Outcome shed() {
+        lastDropped = 0;
+        lastDroppedBytes = 0;
+        int counted = size - presence;
+        long left = bytes;
+        for (int i = 0; i < used && (counted > lowMessages || left > lowBytes); i++) {
+            int at = (head + i) & (ring.length - 1);
+            Message f = ring[at];
+            if (f == null) {
+                continue;
+            }
+            Delivery d = deliveryAt(at);
+            if ((d == null ? policy : d.overflow()) == OverflowPolicy.DISCONNECT) {
+                return Outcome.OVERFLOW;
+            }
+            if (!isPresence(f, d)) {
+                counted--;
+            }
+            left -= f.size();
+        }
+        while (size > 0 && !isBelowLowMark()) {
+            dropFirst();
+        }
+        if (size == 0) {
+            emptied();
+        }
+        return lastDropped == 0 ? Outcome.QUEUED : Outcome.QUEUED_AFTER_DROPPING_OLDEST;
+    }
+
+    /** How many old frames the last offer or shed discarded. */
     int lastDropped() {
         return lastDropped;
     }
 
-    /** How many bytes the last offer discarded. */
+    /** How many bytes the last offer or shed discarded. */
     long lastDroppedBytes() {
         return lastDroppedBytes;
+    }
+
+    /** At or above half of either limit (announcements count against bytes only). */
+    boolean isAboveHighMark() {
+        return size - presence >= highMessages || bytes >= highBytes;
+    }
+
+    /** At or below a quarter of both limits. */
+    boolean isBelowLowMark() {
+        return size - presence <= lowMessages && bytes <= lowBytes;
     }
 
     /**
@@ -149,17 +221,23 @@ final class OutboundQueue {
         long discarded = bytes;
         ring = null;
         queuedAt = null;
+        deliveries = null;
         head = 0;
         used = 0;
         size = 0;
         presence = 0;
         bytes = 0;
-        announced = null;
+        keyed = null;
         return discarded;
     }
 
     int size() {
         return size;
+    }
+
+    /** Frames that count against the message limit: announcements do not. */
+    int counted() {
+        return size - presence;
     }
 
     long bytes() {
@@ -171,33 +249,43 @@ final class OutboundQueue {
         return ring == null ? 0 : ring.length;
     }
 
-    /** Half full by either limit: from here on announcements are coalesced. */
-    private boolean isFilling() {
-        return size - presence >= maxMessages / 2 || bytes >= maxBytes / 2;
+    /** Whether the frame conflates: always with a conflation key, once above the high mark for presence. */
+    private boolean conflates(Message frame, Delivery delivery) {
+        if (delivery != null && delivery.key() != null) {
+            return true;
+        }
+        return frame.presenceKey() != null && isAboveHighMark();
     }
 
     /**
-     * Coalesces an announcement with the waiting one of its key, if any.
+     * Conflates a keyed frame with the waiting one of its key, if any.
      *
-     * @return whether it was coalesced (else it is queued as usual)
+     * @return whether it was conflated (else it is queued as usual)
      */
-    private boolean coalesce(Message frame) {
-        if (announced == null) {
-            indexAnnouncements();
+    private boolean coalesce(Message frame, Delivery delivery) {
+        if (keyed == null) {
+            indexKeys();
         }
-        String key = frame.presenceKey();
-        Long slot = announced.get(key);
+        String key = keyOf(frame, delivery);
+        Long slot = keyed.get(key);
         if (slot == null) {
             return false;
         }
         int at = physical(slot);
         Message waiting = ring[at];
-        if (waiting.announcesPresent() == frame.announcesPresent()) {
+        boolean latest = delivery != null && delivery.key() != null;
+        Delivery waitingDelivery = deliveryAt(at);
+        if (latest != (waitingDelivery != null && waitingDelivery.key() != null)) {
+            return false; // the same text as a key of the other kind: not the same thing
+        }
+        if (latest || waiting.announcesPresent() == frame.announcesPresent()) {
             ring[at] = frame; // the latest state, in the place of the one it updates
+            setDelivery(at, delivery);
             bytes += frame.size() - waiting.size();
         } else {
             ring[at] = null; // the pair tells the recipient nothing
-            announced.remove(key);
+            setDelivery(at, null);
+            keyed.remove(key);
             size--;
             presence--;
             bytes -= waiting.size();
@@ -208,24 +296,26 @@ final class OutboundQueue {
         return true;
     }
 
-    private void indexAnnouncements() {
-        announced = new HashMap<>();
+    private void indexKeys() {
+        keyed = new HashMap<>();
         for (int i = 0; i < used; i++) {
-            Message f = ring[(head + i) & (ring.length - 1)];
-            if (f != null && f.presenceKey() != null) {
-                announced.put(f.presenceKey(), headSeq + i); // a later one of the same key wins
+            int at = (head + i) & (ring.length - 1);
+            Message f = ring[at];
+            String key = f == null ? null : keyOf(f, deliveryAt(at));
+            if (key != null) {
+                keyed.put(key, headSeq + i); // a later one of the same key wins
             }
         }
     }
 
-    private boolean fits(Message frame) {
+    private boolean fits(Message frame, Delivery delivery) {
         if (bytes + frame.size() > maxBytes) {
             return false;
         }
-        return frame.presenceKey() != null || size - presence < maxMessages;
+        return isPresence(frame, delivery) || size - presence < maxMessages;
     }
 
-    private void add(Message frame, long nowNanos) {
+    private void add(Message frame, Delivery delivery, long nowNanos) {
         if (ring == null) {
             ring = new Message[INITIAL_CAPACITY];
             queuedAt = new long[INITIAL_CAPACITY];
@@ -236,11 +326,13 @@ final class OutboundQueue {
         int at = (head + used) & (ring.length - 1);
         ring[at] = frame;
         queuedAt[at] = nowNanos;
-        if (frame.presenceKey() != null) {
+        setDelivery(at, delivery);
+        if (isPresence(frame, delivery)) {
             presence++;
-            if (announced != null) {
-                announced.put(frame.presenceKey(), headSeq + used);
-            }
+        }
+        String key = keyOf(frame, delivery);
+        if (key != null && keyed != null) {
+            keyed.put(key, headSeq + used);
         }
         used++;
         size++;
@@ -256,19 +348,29 @@ final class OutboundQueue {
     private Message pollFirst() {
         skipEmptySlots();
         Message f = ring[head];
+        Delivery d = deliveryAt(head);
         ring[head] = null;
+        setDelivery(head, null);
         head = (head + 1) & (ring.length - 1);
         used--;
         size--;
         bytes -= f.size();
-        if (f.presenceKey() != null) {
+        if (isPresence(f, d)) {
             presence--;
-            if (announced != null) {
-                announced.remove(f.presenceKey(), headSeq);
-            }
+        }
+        String key = keyOf(f, d);
+        if (key != null && keyed != null) {
+            keyed.remove(key, headSeq);
         }
         headSeq++;
         return f;
+    }
+
+    /** Discards the first frame, counting it as dropped. */
+    private void dropFirst() {
+        Message old = pollFirst();
+        lastDropped++;
+        lastDroppedBytes += old.size();
     }
 
     private void skipEmptySlots() {
@@ -284,10 +386,11 @@ final class OutboundQueue {
         headSeq += used;
         used = 0;
         head = 0;
-        announced = null;
+        keyed = null;
         if (ring != null && ring.length > KEEP_WHEN_EMPTY) {
             ring = null;
             queuedAt = null;
+            deliveries = null;
         }
     }
 
@@ -300,23 +403,53 @@ final class OutboundQueue {
         boolean pack = used - size >= ring.length / 2;
         Message[] next = new Message[pack ? ring.length : ring.length * 2];
         long[] nextTimes = new long[next.length];
+        Delivery[] nextDeliveries = deliveries == null ? null : new Delivery[next.length];
         int n = 0;
         for (int i = 0; i < used; i++) {
             int at = (head + i) & (ring.length - 1);
             Message f = ring[at];
             if (f != null || !pack) {
                 nextTimes[n] = queuedAt[at];
+                if (nextDeliveries != null) {
+                    nextDeliveries[n] = deliveries[at];
+                }
                 next[n++] = f;
             }
         }
         if (pack) {
             headSeq += used; // renumbered: the index is rebuilt when next needed
-            announced = null;
+            keyed = null;
         }
         ring = next;
         queuedAt = nextTimes;
+        deliveries = nextDeliveries;
         head = 0;
         used = n;
+    }
+
+    private Delivery deliveryAt(int at) {
+        return deliveries == null ? null : deliveries[at];
+    }
+
+    /** Sets a slot's delivery, making the array beside the ring when the first one comes. */
+    private void setDelivery(int at, Delivery delivery) {
+        if (deliveries == null) {
+            if (delivery == null) {
+                return;
+            }
+            deliveries = new Delivery[ring.length];
+        }
+        deliveries[at] = delivery;
+    }
+
+    /** The frame's key: its conflation key, else its presence key, else null. */
+    private static String keyOf(Message frame, Delivery delivery) {
+        return delivery != null && delivery.key() != null ? delivery.key() : frame.presenceKey();
+    }
+
+    /** A presence announcement that is not conflated by a key of its delivery. */
+    private static boolean isPresence(Message frame, Delivery delivery) {
+        return frame.presenceKey() != null && (delivery == null || delivery.key() == null);
     }
 
     private int physical(long slot) {

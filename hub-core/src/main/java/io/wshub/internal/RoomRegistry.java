@@ -55,10 +55,15 @@ final class RoomRegistry implements Rooms {
     private final BrokerCalls broker;
     private final NanoClock clock;
     private final Tracing tracing;
+    private final Deliveries deliveries;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
-    /** @param owner the hub whose sessions may join; anyone else's are refused */
-    RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock, Tracing tracing) {
+    /**
+     * @param owner      the hub whose sessions may join; anyone else's are refused
+     * @param deliveries decides, once per fan-out, the policy of a room's messages
+     */
+    RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock, Tracing tracing, Deliveries deliveries) {
+        this.deliveries = deliveries;
         this.owner = owner;
         this.broker = broker;
         this.clock = clock;
@@ -254,8 +259,9 @@ final class RoomRegistry implements Rooms {
     private int offerToMembers(Room room, Message frame, String exceptId) {
         int queued = 0;
         long now = clock.nanoTime();
+        Delivery delivery = deliveries.forRoom(room.name, frame);
         for (HubSession m : room.members) {
-            if (!m.id().equals(exceptId) && m.offer(frame, true, now) == SendResult.QUEUED) {
+            if (!m.id().equals(exceptId) && m.offer(frame, delivery, true, now) == SendResult.QUEUED) {
                 queued++;
             }
         }

@@ -18,9 +18,12 @@ import java.util.concurrent.Executor;
  * @param ends          hears that the transport ended a session
  * @param tracing       hears of the drops and slow consumers inside the current span
  * @param handling      runs the handler with each inbound message, timed and traced
+ * @param budget        the hub's budget of queued bytes, which holds reads while the hub is overloaded
+ * @param deliveries    decides the policy (and conflation key) of each message a session is sent
  */
 record SessionContext(Hub hub, HubOptions options, HubHandler handler, HubCounters counters, NanoClock clock,
-                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling) {
+                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling,
+                      QueueBudget budget, Deliveries deliveries) {
 
     /** Where a session reports its end, once, after the work that decided it (see {@link Deferral}). */
     @FunctionalInterface

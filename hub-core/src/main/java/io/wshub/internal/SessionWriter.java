@@ -9,7 +9,6 @@ import io.wshub.spi.SendCallback;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The one writer of a session: drains its {@link OutboundQueue} into the transport with at most
@@ -18,8 +17,12 @@ import java.util.concurrent.atomic.LongAdder;
  * that arrives while {@code send} is still on the stack is turned into another turn of the loop
  * instead of recursion (as the JDK's {@code SequentialScheduler} does).
  *
- * <p>Decisions are made under this object's lock; the transport is always called after the lock
- * is released.
+ * <p>It also tells when its queue crosses a mark (Netty's water marks): above the high mark the
+ * session is behind until the queue drains below the low mark; each change goes to its session
+ * (and the application) and to the hub's {@link QueueBudget}, in order, one at a time.
+ *
+ * <p>Decisions are made under this object's lock; the transport, the session and the budget are
+ * always called after the lock is released.
  */
 final class SessionWriter implements SendCallback, Runnable {
 
@@ -37,6 +40,12 @@ final class SessionWriter implements SendCallback, Runnable {
 
         /** The queue is drained after a close was requested: send the close frame now. */
         void drainedForClose(CloseStatus status);
+
+        /** A newer frame of its key replaced (or cancelled) a waiting one. */
+        void conflated();
+
+        /** The queue crossed a mark; called once per change, in order, never twice at once. */
+        void writabilityChanged(boolean writable);
     }
 
     /**
@@ -52,9 +61,7 @@ final class SessionWriter implements SendCallback, Runnable {
     private final Executor flushExecutor;
     private final Events events;
     private final NanoClock clock;
-    private final int lowWaterMessages;
-    private final long lowWaterBytes;
-    private final LongAdder hubQueuedBytes;
+    private final QueueBudget budget;
 
     // All fields below are guarded by "this".
     private Message[] batch;
@@ -78,33 +85,42 @@ final class SessionWriter implements SendCallback, Runnable {
     private long messagesOut;
     private long bytesOut;
     private long dropped;
+    /** The queue rose above its high mark and has not drained below its low mark since. */
+    private boolean behind;
+    /** What the session and the budget were last told. */
+    private boolean toldBehind;
+    /** A thread is telling them; another change meanwhile is told by it, in order. */
+    private boolean telling;
+    /** Writes finished, and how many had when the session fell behind: none since means a peer that reads nothing. */
+    private long writesDone;
+    private long writesDoneWhenBehind;
 
     /** When the write in flight started (clock nanos), 0 when none; read by the hub's ticker. */
     private volatile long writeStartedNanos;
-    /** Whether the queue is below half its limits; read without the lock. */
+    /** Whether the session is not behind; read without the lock. */
     private volatile boolean writable = true;
 
     SessionWriter(OutboundQueue queue, Connection connection, Executor flushExecutor, Events events,
-                  NanoClock clock, int maxMessages, long maxBytes, LongAdder hubQueuedBytes) {
+                  NanoClock clock, QueueBudget budget) {
         this.queue = queue;
-        this.hubQueuedBytes = hubQueuedBytes;
+        this.budget = budget;
         this.connection = connection;
         this.flushExecutor = flushExecutor;
         this.events = events;
         this.clock = clock;
-        this.lowWaterMessages = Math.max(1, maxMessages / 2);
-        this.lowWaterBytes = Math.max(1, maxBytes / 2);
     }
 
     /**
      * Offers a frame. When the writer was idle it starts: here, or on the flush executor when
      * {@code dispatch} is set (a large fan-out spreads its writes over the cores that way).
      *
+     * @param delivery its policy and conflation key, or null for the hub's overflow policy
      * @param nowNanos the clock's time (a fan-out reads it once for all its recipients)
      */
-    SendResult offer(Message frame, boolean dispatch, long nowNanos) {
+    SendResult offer(Message frame, Delivery delivery, boolean dispatch, long nowNanos) {
         OutboundQueue.Outcome outcome;
         boolean start = false;
+        boolean tell = false;
         int droppedOld = 0;
         long droppedOldBytes = 0;
         synchronized (this) {
@@ -112,7 +128,8 @@ final class SessionWriter implements SendCallback, Runnable {
                 return SendResult.CLOSED;
             }
             long bytesBefore = queue.bytes();
-            outcome = queue.offer(frame, nowNanos);
+            int countedBefore = queue.counted();
+            outcome = queue.offer(frame, delivery, nowNanos);
             switch (outcome) {
                 case OVERFLOW -> terminated = true;
                 case REFUSED -> dropped++;
@@ -125,8 +142,8 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
             }
             if (outcome != OutboundQueue.Outcome.OVERFLOW && outcome != OutboundQueue.Outcome.REFUSED) {
-                hubQueuedBytes.add(queue.bytes() - bytesBefore);
-                updateWritable();
+                budget.add(queue.bytes() - bytesBefore, queue.counted() - countedBefore);
+                tell = updateBehind();
                 if (!active) {
                     active = true;
                     start = true;
@@ -143,8 +160,12 @@ final class SessionWriter implements SendCallback, Runnable {
                 return SendResult.DROPPED;
             }
             case QUEUED_AFTER_DROPPING_OLDEST -> events.droppedOldest(droppedOld, droppedOldBytes);
-            case QUEUED, COALESCED -> {
+            case COALESCED -> events.conflated();
+            case QUEUED -> {
             }
+        }
+        if (tell) {
+            tellWritability();
         }
         if (start) {
             if (dispatch) {
@@ -185,13 +206,64 @@ final class SessionWriter implements SendCallback, Runnable {
      * @return the bytes discarded
      */
     long terminate() {
+        long discarded;
+        boolean tell;
         synchronized (this) {
             terminated = true;
-            long discarded = queue.clear();
-            hubQueuedBytes.add(-discarded);
-            updateWritable();
-            return discarded;
+            int counted = queue.counted();
+            discarded = queue.clear();
+            budget.add(-discarded, -counted);
+            tell = updateBehind();
         }
+        afterDrain(tell);
+        return discarded;
+    }
+
+    /**
+     * Cuts the queue back to its low mark because the hub's budget is full while this session is
+     * behind on its own ({@link QueueBudget}); a queue holding a frame whose policy is to
+     * disconnect overflows instead, as a full one would.
+     */
+    void shed() {
+        OutboundQueue.Outcome outcome;
+        boolean tell = false;
+        int n = 0;
+        long nBytes = 0;
+        synchronized (this) {
+            if (terminated || !behind) {
+                return;
+            }
+            long bytesBefore = queue.bytes();
+            int countedBefore = queue.counted();
+            outcome = queue.shed();
+            if (outcome == OutboundQueue.Outcome.OVERFLOW) {
+                terminated = true;
+            } else {
+                n = queue.lastDropped();
+                nBytes = queue.lastDroppedBytes();
+                dropped += n;
+                budget.add(queue.bytes() - bytesBefore, queue.counted() - countedBefore);
+                tell = updateBehind();
+            }
+        }
+        if (outcome == OutboundQueue.Outcome.OVERFLOW) {
+            events.overflowed();
+            return;
+        }
+        if (n > 0) {
+            events.droppedOldest(n, nBytes);
+        }
+        afterDrain(tell);
+    }
+
+    /**
+     * Whether the peer has taken nothing since the session fell behind: no write finished since,
+     * and the one in flight has been for at least {@code afterNanos}. A peer that reads, however
+     * slowly, finishes writes; one that stopped does not. (The time keeps a write that was only
+     * just handed over from counting.)
+     */
+    synchronized boolean isStuck(long nowNanos, long afterNanos) {
+        return behind && inFlight && writesDone == writesDoneWhenBehind && nowNanos - writeStartedNanos >= afterNanos;
     }
 
     /** When the write in flight started, in clock nanos; 0 when none is in flight. */
@@ -251,8 +323,8 @@ final class SessionWriter implements SendCallback, Runnable {
 
     /** Something escaped a flush: this writer cannot be trusted to continue. */
     private void terminateAfter(Throwable cause) {
+        terminate();
         synchronized (this) {
-            terminate();
             active = false;
             inFlight = false;
         }
@@ -265,12 +337,14 @@ final class SessionWriter implements SendCallback, Runnable {
             Message[] frames;
             int count;
             CloseStatus close = null;
+            boolean tell = false;
             synchronized (this) {
                 if (terminated) {
                     active = false;
                     return;
                 }
                 ensureBatchFor(queue.size());
+                int countedBefore = queue.counted();
                 count = queue.drainTo(batch, MAX_BATCH_BYTES);
                 if (count == 0) {
                     active = false;
@@ -290,8 +364,8 @@ final class SessionWriter implements SendCallback, Runnable {
                     }
                     batchBytes = b;
                     batchTexts = texts;
-                    hubQueuedBytes.add(-b);
-                    updateWritable();
+                    budget.add(-b, queue.counted() - countedBefore);
+                    tell = updateBehind();
                     inFlight = true;
                     inSend = true;
                     completedDuringSend = false;
@@ -306,6 +380,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
                 return;
             }
+            afterDrain(tell);
             Throwable thrown = null;
             try {
                 connection.send(frames, count, this);
@@ -386,12 +461,14 @@ final class SessionWriter implements SendCallback, Runnable {
             if (cause == null) {
                 messagesOut += messages;
                 bytesOut += bytes;
+                writesDone++;
             } else {
-                terminate();
+                terminated = true; // refuses offers at once; terminate() below clears the queue
                 active = false;
             }
         }
         if (cause != null) {
+            terminate();
             events.writeFailed(cause);
             return false;
         }
@@ -411,7 +488,64 @@ final class SessionWriter implements SendCallback, Runnable {
         }
     }
 
-    private void updateWritable() {
-        writable = queue.size() < lowWaterMessages && queue.bytes() < lowWaterBytes;
+    /**
+     * Moves between behind and not at the marks; the caller holds the lock.
+     *
+     * @return whether there is a change to tell (then the caller calls {@link #tellWritability()})
+     */
+    private boolean updateBehind() {
+        boolean now = behind ? !queue.isBelowLowMark() : queue.isAboveHighMark();
+        if (now != behind) {
+            behind = now;
+            writable = !now;
+            writesDoneWhenBehind = writesDone;
+        }
+        return behind != toldBehind;
+    }
+
+    /** After bytes left the queue: tells a change of writability, and the budget that it may ease. */
+    private void afterDrain(boolean tell) {
+        if (tell) {
+            tellWritability();
+        }
+        budget.drained();
+    }
+
+    /**
+     * Tells the budget and the session (while it writes) each change of writability, in order and one at a time:
+     * whoever finds nobody telling tells until what was told is what is, so a change made meanwhile
+     * by another thread is told by this one after the one before it.
+     */
+    private void tellWritability() {
+        synchronized (this) {
+            if (telling) {
+                return;
+            }
+            telling = true;
+        }
+        try {
+            for (;;) {
+                boolean nowBehind;
+                boolean ended;
+                synchronized (this) {
+                    if (toldBehind == behind) {
+                        telling = false;
+                        return;
+                    }
+                    toldBehind = behind;
+                    nowBehind = behind;
+                    ended = terminated;
+                }
+                budget.behind(this, nowBehind);
+                if (!ended) { // a terminated writer's queue emptied because it ended: nothing to resume
+                    events.writabilityChanged(!nowBehind);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                telling = false;
+            }
+            throw e;
+        }
     }
 }

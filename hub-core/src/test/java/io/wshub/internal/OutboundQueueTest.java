@@ -240,4 +240,86 @@ class OutboundQueueTest {
         assertThat(seen).isEqualTo(expected);
         assertThat(q.size()).isZero();
     }
+
+    private static Delivery latest(String key) {
+        return new Delivery(OverflowPolicy.DROP_OLDEST, key);
+    }
+
+    @Test
+    void aConflatedFrameReplacesTheWaitingOneOfItsKeyInItsPlaceWhateverTheFill() {
+        OutboundQueue q = new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        q.offer(Message.text("a1"), latest("a"), 0);
+        q.offer(Message.text("b1"), latest("b"), 0);
+        q.offer(Message.text("plain"), 0);
+        assertThat(q.offer(Message.text("a22"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.offer(Message.text("a333"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.size()).isEqualTo(3);
+        assertThat(q.bytes()).isEqualTo("a333".length() + "b1".length() + "plain".length());
+        assertThat(drainAll(q)).containsExactly("a333", "b1", "plain");
+        // Drained: the next one of a key is new again.
+        assertThat(q.offer(Message.text("a4"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+    }
+
+    @Test
+    void aConflationKeyAndAPresenceKeyOfTheSameTextAreDifferentThings() {
+        OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        q.offer(Message.text("m"), 0); // half full: presence coalesces from here on
+        q.offer(arrived("ann"), 0);
+        assertThat(q.offer(Message.text("price"), latest("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(left("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED); // the index now names the price
+        assertThat(drainAll(q)).containsExactly("m", "joined ann", "price", "left ann");
+    }
+
+    @Test
+    void aFramesOwnPolicyDecidesWhenItDoesNotFit() {
+        OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        q.offer(Message.text("a"), 0);
+        q.offer(Message.text("b"), 0);
+        assertThat(q.offer(Message.text("c"), Delivery.of(OverflowPolicy.DROP_NEWEST), 0)).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        assertThat(q.offer(Message.text("d"), Delivery.of(OverflowPolicy.DROP_OLDEST), 0))
+                .isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.offer(Message.text("e"), 0)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        // A new key that does not fit is queued as drop_oldest.
+        assertThat(q.offer(Message.text("k"), latest("k"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(drainAll(q)).containsExactly("d", "k");
+    }
+
+    @Test
+    void theMarksAreHalfOfEitherLimitAndAQuarterOfBoth() {
+        OutboundQueue q = new OutboundQueue(8, 1000, OverflowPolicy.DROP_OLDEST);
+        for (int i = 0; i < 3; i++) {
+            q.offer(Message.text("m" + i), 0);
+        }
+        assertThat(q.isAboveHighMark()).isFalse();
+        assertThat(q.isBelowLowMark()).isFalse();
+        q.offer(Message.text("m3"), 0);
+        assertThat(q.isAboveHighMark()).isTrue();
+        OutboundQueue bytes = new OutboundQueue(8, 1000, OverflowPolicy.DROP_OLDEST);
+        bytes.offer(Message.text("x".repeat(500)), 0);
+        assertThat(bytes.isAboveHighMark()).isTrue();
+        assertThat(new OutboundQueue(8, 1000, OverflowPolicy.DROP_OLDEST).isBelowLowMark()).isTrue();
+    }
+
+    @Test
+    void sheddingCutsTheOldestBackToTheLowMark() {
+        OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        for (int i = 0; i < 8; i++) {
+            q.offer(Message.text("m" + i), 0);
+        }
+        assertThat(q.shed()).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.lastDropped()).isEqualTo(6);
+        assertThat(drainAll(q)).containsExactly("m6", "m7");
+        assertThat(q.shed()).isEqualTo(OutboundQueue.Outcome.QUEUED); // nothing left to cut
+    }
+
+    @Test
+    void sheddingAFrameWhosePolicyIsToDisconnectOverflowsAndChangesNothing() {
+        OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_OLDEST);
+        q.offer(Message.text("chat"), Delivery.of(OverflowPolicy.DISCONNECT), 0);
+        for (int i = 0; i < 7; i++) {
+            q.offer(Message.text("m" + i), 0);
+        }
+        assertThat(q.shed()).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        assertThat(q.size()).isEqualTo(8);
+    }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,23 +113,35 @@ class SessionWriterTest {
         public void drainedForClose(CloseStatus status) {
             events.add("close " + status.code());
         }
+
+        @Override
+        public void conflated() {
+            events.add("conflated");
+        }
+
+        @Override
+        public void writabilityChanged(boolean writable) {
+            events.add(writable ? "writable" : "behind");
+        }
     }
 
     private final ScriptedConnection connection = new ScriptedConnection();
     private final RecordingEvents events = new RecordingEvents();
     private final LongAdder hubQueuedBytes = new LongAdder();
+    private final QueueBudget budget = new QueueBudget(Long.MAX_VALUE, 100, Long.MAX_VALUE, hubQueuedBytes, () -> 1,
+            () -> 42L, Duration.ofSeconds(1));
 
     private SessionWriter writer(int maxMessages) {
         return new SessionWriter(new OutboundQueue(maxMessages, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
-                connection, Runnable::run, events, () -> 42L, maxMessages, Long.MAX_VALUE, hubQueuedBytes);
+                connection, Runnable::run, events, () -> 42L, budget);
     }
 
     @Test
     void onlyOneWriteIsEverInFlightAndTheNextCarriesEverythingQueued() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false, 0);
-        w.offer(Message.text("b"), false, 0);
-        w.offer(Message.text("c"), false, 0);
+        w.offer(Message.text("a"), null, false, 0);
+        w.offer(Message.text("b"), null, false, 0);
+        w.offer(Message.text("c"), null, false, 0);
         assertThat(connection.writes).containsExactly(List.of("a"));
         assertThat(w.writeStartedNanos()).isNotZero();
 
@@ -145,9 +158,9 @@ class SessionWriterTest {
     @Test
     void aBatchHoldsAtMostItsFrameLimit() {
         SessionWriter w = writer(1000);
-        w.offer(Message.text("first"), false, 0);
+        w.offer(Message.text("first"), null, false, 0);
         for (int i = 0; i < SessionWriter.MAX_BATCH_FRAMES + 10; i++) {
-            w.offer(Message.text("q" + i), false, 0);
+            w.offer(Message.text("q" + i), null, false, 0);
         }
         connection.completeNext();
         connection.completeNext();
@@ -166,11 +179,11 @@ class SessionWriterTest {
             depth.incrementAndGet();
             // A producer racing the writer: every write sees a new frame arrive, then completes at once.
             if (remaining.decrementAndGet() > 0) {
-                w.offer(Message.text("more"), false, 0);
+                w.offer(Message.text("more"), null, false, 0);
             }
             callback.succeeded();
         };
-        w.offer(Message.text("start"), false, 0);
+        w.offer(Message.text("start"), null, false, 0);
 
         assertThat(depth.get()).isEqualTo(20_000);
         assertThat(maxDepth.get()).isLessThan(200); // a recursive writer would be ~20 000 frames deep
@@ -180,12 +193,12 @@ class SessionWriterTest {
     @Test
     void aFailedWriteStopsTheWriterForGood() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false, 0);
-        w.offer(Message.text("b"), false, 0);
+        w.offer(Message.text("a"), null, false, 0);
+        w.offer(Message.text("b"), null, false, 0);
         connection.pending.remove(0).failed(new IOException("reset"));
 
         assertThat(events.events).containsExactly("writeFailed reset");
-        assertThat(w.offer(Message.text("c"), false, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("c"), null, false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(w.queuedMessages()).isZero();
         assertThat(hubQueuedBytes.sum()).isZero();
         assertThat(connection.writes).hasSize(1);
@@ -194,10 +207,10 @@ class SessionWriterTest {
     @Test
     void theCloseFrameFollowsWhatWasQueued() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false, 0);
-        w.offer(Message.text("b"), false, 0);
+        w.offer(Message.text("a"), null, false, 0);
+        w.offer(Message.text("b"), null, false, 0);
         assertThat(w.closeAfterDrain(CloseStatus.NORMAL)).isTrue();
-        assertThat(w.offer(Message.text("late"), false, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("late"), null, false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(events.events).isEmpty();
 
         connection.completeNext();
@@ -217,9 +230,9 @@ class SessionWriterTest {
     void aDispatchedOfferWritesOnTheFlushExecutor() {
         List<Runnable> tasks = new ArrayList<>();
         SessionWriter w = new SessionWriter(new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
-                connection, tasks::add, events, () -> 1L, 10, Long.MAX_VALUE, hubQueuedBytes);
-        w.offer(Message.text("a"), true, 0);
-        w.offer(Message.text("b"), true, 0);
+                connection, tasks::add, events, () -> 1L, budget);
+        w.offer(Message.text("a"), null, true, 0);
+        w.offer(Message.text("b"), null, true, 0);
         assertThat(connection.writes).isEmpty();
         assertThat(tasks).hasSize(1); // scheduled once, however many frames arrive
         tasks.get(0).run();
@@ -229,12 +242,12 @@ class SessionWriterTest {
     @Test
     void terminateDiscardsTheQueueAndItsBytes() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("in flight"), false, 0);
-        w.offer(Message.text("12345"), false, 0);
+        w.offer(Message.text("in flight"), null, false, 0);
+        w.offer(Message.text("12345"), null, false, 0);
         assertThat(hubQueuedBytes.sum()).isEqualTo(5);
         assertThat(w.terminate()).isEqualTo(5);
         assertThat(hubQueuedBytes.sum()).isZero();
-        assertThat(w.offer(Message.text("x"), false, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("x"), null, false, 0)).isEqualTo(SendResult.CLOSED);
     }
 
     /** A transport that reads every frame of the batch it was given, whatever it does meanwhile. */
@@ -262,15 +275,15 @@ class SessionWriterTest {
         FailingMidBatch failing = new FailingMidBatch(1);
         List<Runnable> parked = new ArrayList<>();
         SessionWriter w = new SessionWriter(new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
-                failing, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
+                failing, parked::add, events, () -> 42L, budget);
         for (String text : List.of("b", "c", "d")) {
-            w.offer(Message.text(text), true, 0); // the first hands the writer to the executor; the others wait
+            w.offer(Message.text(text), null, true, 0); // the first hands the writer to the executor; the others wait
         }
         parked.forEach(Runnable::run); // one batch of three, failed by the transport at its second frame
 
         assertThat(failing.read).doesNotContainNull().extracting(Message::text).containsExactly("b", "c", "d");
         assertThat(events.events).containsExactly("writeFailed connection reset");
-        assertThat(w.offer(Message.text("e"), false, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("e"), null, false, 0)).isEqualTo(SendResult.CLOSED);
         assertThat(hubQueuedBytes.sum()).isZero();
     }
 
@@ -280,15 +293,15 @@ class SessionWriterTest {
             throw new IllegalStateException("transport bug");
         };
         SessionWriter w = writer(100);
-        assertThat(w.offer(Message.text("a"), false, 0)).isEqualTo(SendResult.QUEUED);
+        assertThat(w.offer(Message.text("a"), null, false, 0)).isEqualTo(SendResult.QUEUED);
         assertThat(events.events).containsExactly("writeFailed transport bug");
-        assertThat(w.offer(Message.text("b"), false, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("b"), null, false, 0)).isEqualTo(SendResult.CLOSED);
     }
 
     @Test
     void aSecondCompletionOfTheSameWriteIsIgnored() {
         SessionWriter w = writer(100);
-        w.offer(Message.text("a"), false, 0);
+        w.offer(Message.text("a"), null, false, 0);
         SendCallback first = connection.pending.remove(0);
         first.succeeded();
         first.succeeded();
@@ -305,10 +318,10 @@ class SessionWriterTest {
                     public void send(Message[] frames, int count, SendCallback callback) {
                         throw new StackOverflowError("nested too deep");
                     }
-                }, parked::add, events, () -> 42L, 100, Long.MAX_VALUE, hubQueuedBytes);
-        w.offer(Message.text("a"), true, 0);
+                }, parked::add, events, () -> 42L, budget);
+        w.offer(Message.text("a"), null, true, 0);
         parked.forEach(Runnable::run); // returns normally: nothing reaches the executor's thread
         assertThat(events.events).containsExactly("writeFailed nested too deep");
-        assertThat(w.offer(Message.text("b"), true, 0)).isEqualTo(SendResult.CLOSED);
+        assertThat(w.offer(Message.text("b"), null, true, 0)).isEqualTo(SendResult.CLOSED);
     }
 }

@@ -35,6 +35,8 @@ final class ServerCommand implements Callable<Integer> {
                             + ". YAML " + s.key + ", env " + s.env + ".");
             if ("BOOLEAN".equals(s.label)) {
                 option.arity("0..1").fallbackValue("true");
+            } else if (s == Setting.ROOM_POLICY) {
+                option.type(String[].class); // may repeat: each adds its rules after the ones before
             }
             spec.addOption(option.build());
         }
@@ -51,7 +53,8 @@ final class ServerCommand implements Callable<Integer> {
         for (Setting s : Setting.values()) {
             OptionSpec option = spec.findOption(s.flag);
             if (option != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                flags.put(s, option.getValue());
+                Object value = option.getValue();
+                flags.put(s, value instanceof String[] many ? String.join(",", many) : (String) value);
             }
         }
         Settings settings = SettingsLoader.load(spec.findOption("--config").getValue(), env, flags);

@@ -29,6 +29,15 @@ enum Setting {
             "Most bytes waiting in one session's outbound queue."),
     OVERFLOW_POLICY("overflowPolicy", "WSHUB_OVERFLOW_POLICY", "--overflow-policy", "POLICY", "disconnect", Values::overflowPolicy,
             "What a full outbound queue does: disconnect (the connection is dropped; the hub reports 1008 Slow consumer), drop_newest or drop_oldest."),
+    MAX_TOTAL_QUEUED_BYTES("maxTotalQueuedBytes", "WSHUB_MAX_TOTAL_QUEUED_BYTES", "--max-total-queued-bytes", "SIZE", "",
+            Values::optionalBytes, "Most bytes waiting in all of a path's outbound queues together: at it, the sessions"
+                    + " behind that hold them are cut back by their policies, or the server reads its clients more slowly"
+                    + " (see docs/overload.md); empty: a quarter of the JVM's heap (-Xmx)."),
+    ROOM_POLICY("rooms", "WSHUB_ROOM_POLICY", "--room-policy", "RULES", "", Values::roomPolicies,
+            "Room server: the policy of the rooms whose names match a pattern (* for any run of characters), as"
+                    + " PATTERN=POLICY, comma-separated (the flag may repeat; a YAML map under rooms:); POLICY is"
+                    + " disconnect, drop_newest, drop_oldest or conflate:FIELD (the latest message per value of FIELD);"
+                    + " the first matching pattern wins, other rooms get overflowPolicy."),
     WRITE_TIMEOUT("writeTimeout", "WSHUB_WRITE_TIMEOUT", "--write-timeout", "DURATION", "10s", Values::duration,
             "Longest a write may stay in flight before the session is closed as a slow consumer."),
     PING_INTERVAL("pingInterval", "WSHUB_PING_INTERVAL", "--ping-interval", "DURATION", "54s", Values::duration,

@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.AddressLimits;
+import io.wshub.DeliveryPolicies;
 import io.wshub.HubOptions;
 import io.wshub.OriginPolicy;
 import io.wshub.OverflowPolicy;
@@ -250,6 +251,8 @@ final class Settings {
                 .maxQueuedMessages((Integer) values.get(Setting.MAX_QUEUED_MESSAGES))
                 .maxQueuedBytes((Long) values.get(Setting.MAX_QUEUED_BYTES))
                 .overflowPolicy((OverflowPolicy) values.get(Setting.OVERFLOW_POLICY))
+                .maxTotalQueuedBytes(maxTotalQueuedBytes())
+                .deliveryPolicies((DeliveryPolicies) values.get(Setting.ROOM_POLICY))
                 .writeTimeout(duration(Setting.WRITE_TIMEOUT))
                 .pingInterval(duration(Setting.PING_INTERVAL))
                 .pongTimeout(duration(Setting.PONG_TIMEOUT))
@@ -269,6 +272,12 @@ final class Settings {
     private TrustedProxies trustedProxies() {
         return TrustedProxies.of((TrustedProxies.Header) values.get(Setting.FORWARDED_HEADER),
                 (List<String>) values.get(Setting.TRUSTED_PROXIES));
+    }
+
+    /** The budget of every path's queues: the one given, or the hub's default (a quarter of the heap). */
+    private long maxTotalQueuedBytes() {
+        long v = (Long) values.get(Setting.MAX_TOTAL_QUEUED_BYTES);
+        return v == Values.DERIVED ? HubOptions.defaultMaxTotalQueuedBytes() : v;
     }
 
     JettyOptions jettyOptions() {

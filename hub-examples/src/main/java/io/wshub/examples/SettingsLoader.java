@@ -103,10 +103,24 @@ final class SettingsLoader {
         }
     }
 
-    /** A YAML value as the text the parsers read: lists are joined with commas, null is empty. */
+    /**
+     * A YAML value as the text the parsers read: lists are joined with commas, maps (a setting's
+     * rules, such as {@code rooms:}) as {@code key=value} joined with commas, null is empty.
+     */
     private static String scalar(Path file, String key, JsonNode value) {
         if (value.isNull()) {
             return "";
+        }
+        if (value.isObject()) {
+            List<String> entries = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (!entry.getValue().isValueNode()) {
+                    throw new ConfigException(file + ": " + key + "." + entry.getKey() + ": expected a plain value");
+                }
+                entries.add(entry.getKey() + "=" + entry.getValue().asText());
+            }
+            return String.join(",", entries);
         }
         if (value.isArray()) {
             List<String> items = new ArrayList<>();

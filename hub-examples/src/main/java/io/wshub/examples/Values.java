@@ -1,5 +1,7 @@
 package io.wshub.examples;
 
+import io.wshub.DeliveryPolicies;
+import io.wshub.DeliveryPolicy;
 import io.wshub.OverflowPolicy;
 import io.wshub.TrustedProxies;
 
@@ -23,6 +25,9 @@ final class Values {
 
     /** What {@link #optionalPort} returns for a blank value. */
     static final int NO_PORT = -1;
+    /** A size the hub derives when none is given. */
+    static final long DERIVED = -1;
+    private static final Pattern ROOM_PATTERN = Pattern.compile("[A-Za-z0-9_.:*-]{1,128}");
 
     private Values() {
     }
@@ -176,6 +181,29 @@ final class Values {
             case "forwarded" -> TrustedProxies.Header.FORWARDED;
             default -> throw new IllegalArgumentException("expected x-forwarded-for or forwarded");
         };
+    }
+
+    /** Byte sizes as {@link #bytes}, or {@link #DERIVED} when blank (the hub derives the value). */
+    static long optionalBytes(String s) {
+        return s.isBlank() ? DERIVED : bytes(s);
+    }
+
+    /**
+     * Room policies as {@code PATTERN=POLICY}, comma-separated: a pattern is 1-128 of the room
+     * name's characters and {@code *}; a policy is what {@link DeliveryPolicy#parse} reads.
+     */
+    static DeliveryPolicies roomPolicies(String s) {
+        DeliveryPolicies rules = DeliveryPolicies.NONE;
+        for (String rule : list(s)) {
+            int eq = rule.indexOf('=');
+            String pattern = eq < 0 ? "" : rule.substring(0, eq).trim();
+            if (!ROOM_PATTERN.matcher(pattern).matches()) {
+                throw new IllegalArgumentException("expected PATTERN=POLICY (a pattern of 1-128 of [A-Za-z0-9_.:-*]), got '"
+                        + rule + "'");
+            }
+            rules = rules.withRoom(pattern, DeliveryPolicy.parse(rule.substring(eq + 1)));
+        }
+        return rules;
     }
 
     /** A comma-separated list; blanks around items are ignored, empty items dropped. */

@@ -1,6 +1,8 @@
 package io.wshub.examples;
 
 import io.wshub.AddressLimits;
+import io.wshub.DeliveryPolicies;
+import io.wshub.DeliveryPolicy;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
 import io.wshub.RateLimit;
@@ -216,6 +218,45 @@ class SettingsTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("wshub-examples room: --port: expected a whole number, was 'x'");
+    }
+
+    @Test
+    void roomPoliciesComeAsAYamlMapAVariableOrFlagsAndTheBudgetAsASize() throws Exception {
+        Path file = yaml("""
+                maxTotalQueuedBytes: 64MiB
+                rooms:
+                  ticker.*: conflate:symbol
+                  "*.chat": drop_oldest
+                """);
+        HubOptions fromYaml = SettingsLoader.load(file, Map.of(), Map.of()).hubOptions();
+        assertThat(fromYaml.maxTotalQueuedBytes()).isEqualTo(64L << 20);
+        assertThat(fromYaml.deliveryPolicies()).isEqualTo(DeliveryPolicies.NONE
+                .withRoom("ticker.*", DeliveryPolicy.conflate("symbol"))
+                .withRoom("*.chat", DeliveryPolicy.DROP_OLDEST));
+
+        HubOptions fromEnv = SettingsLoader.load(null, Map.of("WSHUB_ROOM_POLICY", "news.*=drop_newest"), Map.of())
+                .hubOptions();
+        assertThat(fromEnv.deliveryPolicies().forRoom("news.eu")).contains(DeliveryPolicy.DROP_NEWEST);
+        assertThat(fromEnv.maxTotalQueuedBytes()).isEqualTo(HubOptions.defaultMaxTotalQueuedBytes());
+    }
+
+    @Test
+    void theRoomPolicyFlagMayRepeatAndABadRuleSaysWhatWasExpected() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(Map.of());
+        cli.getSubcommands().values().forEach(sub -> sub.setErr(new PrintWriter(err)));
+        cli.setErr(new PrintWriter(err));
+
+        int code = cli.execute(Main.withDefaultCommand(new String[] {
+                "--room-policy", "ticker.*=conflate:symbol", "--room-policy", "lobby=sometimes"}));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--room-policy: expected disconnect, drop_newest, drop_oldest or"
+                + " conflate:FIELD, was 'sometimes'");
+        assertThatThrownBy(() -> Values.roomPolicies("no pattern here"))
+                .hasMessageContaining("expected PATTERN=POLICY");
+        assertThatThrownBy(() -> Values.roomPolicies("bad room!=disconnect"))
+                .hasMessageContaining("expected PATTERN=POLICY");
     }
 
     @Test

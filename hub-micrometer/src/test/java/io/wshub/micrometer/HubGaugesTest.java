@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
+import io.wshub.RateLimit;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.HubFixture;
 import io.wshub.testing.Peer;
@@ -19,7 +20,8 @@ class HubGaugesTest {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final HubMetrics metrics = HubMetrics.builder(registry).path("/ws").build();
     private final HubFixture server = HubFixture.with(b -> b
-            .options(HubOptions.builder().maxQueuedMessages(1_000).overflowPolicy(OverflowPolicy.DROP_NEWEST).build())
+            .options(HubOptions.builder().maxQueuedMessages(1_000).overflowPolicy(OverflowPolicy.DROP_NEWEST)
+                    .rateLimit(RateLimit.UNLIMITED).build())
             .handler(RoomProtocol.router(false).build())
             .metrics(metrics));
 
@@ -67,6 +69,28 @@ class HubGaugesTest {
         bob.client().resumeReading();
         assertThat(gauge(HubGauges.QUEUED_MESSAGES)).isZero();
         assertThat(gauge(HubGauges.QUEUED_BYTES)).isZero();
+    }
+
+    @Test
+    void theBudgetAndTheOverloadAreReadFromTheHub() {
+        metrics.watch(server.hub());
+        var peers = server.settledPeers("alice", "bob");
+        Peer alice = peers.get(0);
+        Peer bob = peers.get(1);
+        alice.joinRoom("lobby");
+        bob.joinRoom("lobby");
+        bob.client().pauseReading();
+        for (int i = 0; i < 600; i++) {
+            alice.sendJson("room_message", "room", "lobby", "content", "m" + i); // past bob's high mark (500)
+        }
+
+        assertThat(gauge(HubGauges.QUEUE_BUDGET)).isEqualTo(server.hub().options().maxTotalQueuedBytes());
+        assertThat(gauge(HubGauges.SESSIONS_BEHIND)).isEqualTo(1);
+        assertThat(gauge(HubGauges.OVERLOADED)).isZero(); // one reader behind: slow on its own
+        assertThat(registry.get(HubGauges.OVERLOADS).functionCounter().count()).isZero();
+        assertThat(registry.get(HubGauges.CONFLATED).functionCounter().count()).isZero();
+        bob.client().resumeReading();
+        assertThat(gauge(HubGauges.SESSIONS_BEHIND)).isZero();
     }
 
     @Test

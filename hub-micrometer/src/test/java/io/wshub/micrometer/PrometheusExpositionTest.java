@@ -17,7 +17,9 @@ class PrometheusExpositionTest {
             "wshub_message_size_bytes", "wshub_handler_duration_seconds", "wshub_errors_total", "wshub_rooms",
             "wshub_room_members", "wshub_room_members_max", "wshub_queued_messages", "wshub_queued_bytes",
             "wshub_queue_oldest_age_seconds", "wshub_dropped_total", "wshub_slow_consumer_disconnects_total",
-            "wshub_rate_limited_total", "wshub_broker_up", "wshub_broker_publish_total", "wshub_broker_canary_seconds");
+            "wshub_rate_limited_total", "wshub_broker_up", "wshub_broker_publish_total", "wshub_broker_canary_seconds",
+            "wshub_queued_budget_bytes", "wshub_overloaded", "wshub_sessions_behind", "wshub_overloads_total",
+            "wshub_conflated_total");
 
     @Test
     void everyMeterHasItsDocumentedPrometheusName() {

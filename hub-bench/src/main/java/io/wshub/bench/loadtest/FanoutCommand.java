@@ -14,7 +14,7 @@ import java.util.Optional;
         description = "N subscribers and one publisher on /broadcast; the publisher sends at R messages/s, "
                 + "or with R = 0 as fast as the slowest subscriber keeps up (at most W ahead): "
                 + "deliveries/s, delivery latency, messages lost, server CPU per delivery.")
-final class FanoutCommand extends ScenarioCommand {
+class FanoutCommand extends ScenarioCommand {
 
     @Option(names = {"-n", "--subscribers"}, paramLabel = "N", defaultValue = "1000",
             description = "Subscribers, 1..20000 (default: ${DEFAULT-VALUE}).")
@@ -51,13 +51,23 @@ final class FanoutCommand extends ScenarioCommand {
         return "/broadcast";
     }
 
+    /** The report's name. */
+    String scenario() {
+        return "fanout";
+    }
+
+    /** Subscribers that stop reading once connected: none in the plain fan-out. */
+    int held() {
+        return 0;
+    }
+
     @Override
     Scenario create(Target target, Optional<ProcessProbe> server, Duration connectTimeout) {
         Bounds.count("--subscribers", subscribers, 1, 20_000);
-        Bounds.openFiles(subscribers + 1);
+        Bounds.openFiles(subscribers + held() + 1);
         List<Target> subscriberTargets = subscriberUrls.isEmpty() ? List.of(target)
                 : subscriberUrls.stream().map(url -> Target.parse(url, defaultPath())).toList();
-        return new FanoutRun(new FanoutRun.Settings(target, subscriberTargets, subscribers,
+        return new FanoutRun(new FanoutRun.Settings(scenario(), target, subscriberTargets, subscribers, held(),
                 Bounds.count("--size", timed.messageSize, MessageStamp.LENGTH, 1 << 20),
                 Bounds.count("--rate", rate, 0, 100_000),
                 Bounds.count("--window", window, 1, 100_000),

@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * sends S-byte messages at R per second, or with R = 0 as fast as the slowest subscriber keeps up
  * (at most W messages ahead of it), for D seconds after a warm-up. Every message carries its
  * number and send time, so each subscriber measures delivery latency and counts what it lost.
+ *
+ * <p>The overload scenario is the same with H more subscribers that stop reading once connected
+ * ({@link HeldSubscriber}): the healthy ones measure what a server does to those that read as fast
+ * as they can when others stall, and the held ones, reading again after the window, tell whether
+ * the server dropped them.
  */
 final class FanoutRun implements Scenario {
 
@@ -22,7 +27,9 @@ final class FanoutRun implements Scenario {
      *
      * @param target         the publisher's broadcast URL
      * @param subscriberTargets the subscribers' broadcast URLs, used in turn
-     * @param subscribers    how many connections receive
+     * @param scenario       the report's name: fanout, or overload with held subscribers
+     * @param subscribers    how many connections receive and read all the time
+     * @param held           how many more receive but stop reading once connected
      * @param messageSize    bytes per message
      * @param ratePerSecond  messages per second, or 0 to pace on the slowest subscriber
      * @param window         with rate 0: how far the publisher may run ahead of the slowest subscriber
@@ -33,7 +40,8 @@ final class FanoutRun implements Scenario {
      * @param connectTimeout how long all connections may take to open
      * @param server         the server process, when its pid is known
      */
-    record Settings(Target target, List<Target> subscriberTargets, int subscribers, int messageSize, int ratePerSecond, int window, Duration warmup,
+    record Settings(String scenario, Target target, List<Target> subscriberTargets, int subscribers, int held,
+                    int messageSize, int ratePerSecond, int window, Duration warmup,
                     Duration duration, Duration drain, Duration stallTimeout, Duration connectTimeout,
                     Optional<ProcessProbe> server) {
     }
@@ -47,6 +55,7 @@ final class FanoutRun implements Scenario {
     private final LongAdder deliveries = new LongAdder();
     private final ScenarioClock clock;
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final List<HeldSubscriber> held = new ArrayList<>();
     private final WindowGate gate;
     private final Publisher publisher;
 
@@ -55,6 +64,9 @@ final class FanoutRun implements Scenario {
         this.clock = new ScenarioClock(settings.warmup(), settings.duration());
         for (int i = 0; i < settings.subscribers(); i++) {
             subscribers.add(new Subscriber(this, errors));
+        }
+        for (int i = 0; i < settings.held(); i++) {
+            held.add(new HeldSubscriber(errors));
         }
         this.gate = new WindowGate(subscribers, settings.window(), settings.stallTimeout().toNanos());
         this.publisher = new Publisher(errors, clock, gate, settings.messageSize(), settings.ratePerSecond());
@@ -78,6 +90,7 @@ final class FanoutRun implements Scenario {
                     errors.total(), monitor.progress()))) {
                 connected = connector.connectAll(subscribers, settings.connectTimeout());
                 RunFailed.unlessConnected(connected, errors);
+                connector.connectAll(held, settings.connectTimeout());
                 RunFailed.unlessConnected(new Connector(jetty, settings.target().uri(), 1, errors)
                         .connectAll(List.of(publisher), settings.connectTimeout()), errors);
                 clock.start();
@@ -94,15 +107,25 @@ final class FanoutRun implements Scenario {
                 publishing.join(settings.drain().toMillis() + TimeUnit.SECONDS.toMillis(1));
                 awaitDrained(publisher.sent() - 1);
                 percentiles = latency.total();
+                held.forEach(LoadConnection::resumeReading);
+                awaitHeld(publisher.sent() - 1);
             }
             List<LoadConnection> all = new ArrayList<>(subscribers);
             all.add(publisher);
+            long dropped = subscribers.stream().filter(s -> !s.isOpen()).count(); // before the tool closes them
+            long heldOpen = held.stream().filter(LoadConnection::isOpen).count();
+            all.addAll(held);
             Scenarios.closeAll(all);
+            return report(connected, measuredDeliveries, percentiles, monitor, dropped, heldOpen);
         }
+    }
+
+    private Report report(int connected, long measuredDeliveries, Percentiles percentiles, ServerMonitor monitor,
+                          long dropped, long heldOpen) {
         List<SequenceTracker> trackers = subscribers.stream().map(Subscriber::tracker).toList();
         LossTally loss = LossTally.of(trackers, publisher.measuredSent());
         long window = monitor.windowNanos();
-        Report report = Report.of("fanout", settings.target())
+        Report report = Report.of(settings.scenario(), settings.target())
                 .add("subscribers", "subscribers", connected)
                 .add("subscriberUrls", "subscriber URLs", settings.subscriberTargets().stream()
                         .map(t -> t.uri().toString()).collect(java.util.stream.Collectors.joining(" ")))
@@ -124,7 +147,14 @@ final class FanoutRun implements Scenario {
                 .add("lost", "messages lost", loss.lost())
                 .add("lostPercent", "messages lost (%)", loss.lostPercent(), 3)
                 .add("outOfOrder", "out of order or duplicated", loss.outOfOrder())
-                .add("stalledSubscribers", "subscribers given up on (stalled)", gate.stalled());
+                .add("stalledSubscribers", "subscribers given up on (stalled)", gate.stalled())
+                .add("subscribersDropped", "subscribers the server dropped", dropped);
+        if (settings.held() > 0) {
+            report.add("held", "held subscribers (stopped reading)", settings.held())
+                    .add("heldDropped", "held subscribers the server dropped", settings.held() - heldOpen)
+                    .add("heldReceived", "messages the held received once reading again",
+                            held.stream().mapToLong(HeldSubscriber::receivedCount).sum());
+        }
         monitor.addMemoryTo(report);
         errors.addTo(report);
         return report;
@@ -148,6 +178,18 @@ final class FanoutRun implements Scenario {
             gaps += subscriber.tracker().skipped();
         }
         return gaps;
+    }
+
+    /**
+     * Waits, at most the drain time, until every held subscriber reading again has the last message
+     * or was dropped.
+     */
+    private void awaitHeld(long lastSeq) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.drain().toNanos();
+        while (System.nanoTime() - deadline < 0
+                && held.stream().anyMatch(h -> h.isOpen() && h.lastSeq() < lastSeq)) {
+            TimeUnit.MILLISECONDS.sleep(DRAIN_POLL_MILLIS);
+        }
     }
 
     /** Waits, at most the drain time, until every subscriber still open has the last message. */

@@ -29,15 +29,20 @@ public final class JettyListener implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketFrame(Frame frame, Callback callback) {
         try {
-            switch (frame.getType()) {
-                case TEXT, BINARY -> connection.frame(frame.getPayload(), true, frame.isFin());
-                case CONTINUATION -> connection.frame(frame.getPayload(), false, frame.isFin());
-                default -> {
-                    // Control frames: Jetty answers pings and reports the close itself.
-                }
-            }
+            forward(connection, frame);
         } finally {
             callback.succeed(); // the payload is read by now
+        }
+    }
+
+    /** Hands a data frame's payload to the connection; control frames are Jetty's (pongs, the close). */
+    static void forward(LoadConnection connection, Frame frame) {
+        switch (frame.getType()) {
+            case TEXT, BINARY -> connection.frame(frame.getPayload(), true, frame.isFin());
+            case CONTINUATION -> connection.frame(frame.getPayload(), false, frame.isFin());
+            default -> {
+                // Control frames: Jetty answers pings and reports the close itself.
+            }
         }
     }
 

@@ -29,19 +29,49 @@ abstract class LoadConnection {
     /** Set by the scenario's thread before it closes the connection; read by Jetty's thread. */
     private volatile boolean closing;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final JettyListener listener = new JettyListener(this);
+    private final Session.Listener listener;
     /** The message being received; only Jetty's thread (one at a time) touches it. */
     private final MessageStampReader reader = new MessageStampReader();
     /** What the last message without a stamp looked like, for the error report; same thread. */
     private String unstamped = "";
 
+    /** How a connection reads its socket. */
+    enum Reading {
+        /** All the time. */
+        ALWAYS,
+        /** Nothing from the upgrade on, until {@link #resumeReading()}: a stalled subscriber. */
+        HELD,
+        /** Until {@link #holdReading()}, then nothing until {@link #resumeReading()}. */
+        UNTIL_HELD
+    }
+
     LoadConnection(ErrorCounts errors) {
+        this(errors, Reading.ALWAYS);
+    }
+
+    LoadConnection(ErrorCounts errors, Reading reading) {
         this.errors = errors;
+        this.listener = reading == Reading.ALWAYS ? new JettyListener(this)
+                : new HeldListener(this, reading == Reading.UNTIL_HELD);
     }
 
     /** What to hand Jetty's client when connecting. */
-    JettyListener listener() {
+    Session.Listener listener() {
         return listener;
+    }
+
+    /** A held connection starts reading (one that reads all the time already does). */
+    void resumeReading() {
+        if (listener instanceof HeldListener held) {
+            held.resume();
+        }
+    }
+
+    /** Stops reading after the frame being read, when the connection was made to be held. */
+    void holdReading() {
+        if (listener instanceof HeldListener held) {
+            held.hold();
+        }
     }
 
     void opened(Session session) {

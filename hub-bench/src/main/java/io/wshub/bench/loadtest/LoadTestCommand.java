@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
         description = "Loads a WebSocket server on this machine (loopback only) and measures it.",
-        subcommands = {EchoCommand.class, FanoutCommand.class, IdleCommand.class, StormCommand.class})
+        subcommands = {EchoCommand.class, FanoutCommand.class, OverloadCommand.class, ConflationCommand.class,
+                IdleCommand.class, StormCommand.class})
 public final class LoadTestCommand implements Callable<Integer> {
 
     @Spec

@@ -111,6 +111,47 @@ class LoadTestEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(ServerUnderTest.class)
+    void overloadMixesSubscribersThatStopReadingWithOnesThatReadAndTellsWhatBecameOfEach(ServerUnderTest server)
+            throws Exception {
+        Run run = loadtest(against(server, "overload", "-n", "5", "--stalled", "2", "-r", "50", "-w", "0.5", "-d", "1"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("scenario").asText()).isEqualTo("overload");
+        long sent = report.get("messagesSent").asLong();
+        assertThat(sent).isPositive();
+        assertThat(report.get("expected").asLong()).isEqualTo(5 * sent); // the held are not counted among them
+        assertThat(report.get("lost").asLong()).isZero();
+        assertThat(report.get("subscribersDropped").asLong()).isZero();
+        assertThat(report.get("held").asInt()).isEqualTo(2);
+        // At 50 messages/s the kernel's buffers hold what the stalled do not read: nobody is dropped,
+        // and once they read again they get everything.
+        assertThat(report.get("heldDropped").asLong()).isZero();
+        assertThat(report.get("heldReceived").asLong()).isPositive();
+    }
+
+    @Test
+    void conflationFeedsAConflatingRoomAndChecksEveryMemberEndsWithTheLastValueOfEveryKey() throws Exception {
+        Run run = loadtest(against(ServerUnderTest.WSHUB, "conflation", "-n", "3", "--stalled", "2", "-k", "5",
+                "-r", "100", "-w", "0.3", "-d", "1"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.get("scenario").asText()).isEqualTo("conflation");
+        assertThat(report.get("url").asText()).isEqualTo(ServerUnderTest.WSHUB.url() + "/ws");
+        long sent = report.get("messagesSent").asLong();
+        assertThat(sent).isGreaterThan(5);
+        assertThat(report.get("readersWithEveryLatest").asLong()).isEqualTo(3);
+        assertThat(report.get("heldWithEveryLatest").asLong()).isEqualTo(2);
+        assertThat(report.get("readersDropped").asLong()).isZero();
+        assertThat(report.get("heldDropped").asLong()).isZero();
+        assertThat(report.get("heldReceived").asLong()).isBetween(2L * 5, 2 * sent);
+        assertThat(report.get("errors").asLong()).isZero();
+        assertThat(run.err()).contains("| connections 6/6 | sent"); // the members and the publisher
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerUnderTest.class)
     void idleHoldsTheConnectionsAndReportsMemoryPerConnection(ServerUnderTest server) throws Exception {
         Run run = loadtest(against(server, "idle", "-n", "20", "-H", "0.5"));
 
@@ -211,6 +252,6 @@ class LoadTestEndToEndTest {
         Run run = loadtest();
 
         assertThat(run.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(run.err()).contains("Usage: loadtest", "echo", "fanout", "idle");
+        assertThat(run.err()).contains("Usage: loadtest", "echo", "fanout", "overload", "conflation", "idle");
     }
 }

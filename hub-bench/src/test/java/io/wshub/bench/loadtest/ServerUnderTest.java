@@ -1,5 +1,7 @@
 package io.wshub.bench.loadtest;
 
+import io.wshub.DeliveryPolicies;
+import io.wshub.DeliveryPolicy;
 import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.RateLimit;
@@ -8,6 +10,7 @@ import io.wshub.jetty.WshubHandler;
 import io.wshub.operations.OperationsHandler;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RawRelayHandler;
+import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -32,7 +35,9 @@ enum ServerUnderTest {
 
     /**
      * wshub as its echo and broadcast example servers mount it: hub-jetty's handler with the raw
-     * echo and relay handlers, and no rate limit (as {@code --rate-limit 0} sets for load tests).
+     * echo and relay handlers, and no rate limit (as {@code --rate-limit 0} sets for load tests);
+     * and on {@code /ws} the room server's protocol with the rooms {@code ticker.*} conflating by
+     * {@code symbol} (as {@code --room-policy 'ticker.*=conflate:symbol'} sets).
      */
     WSHUB {
         @Override
@@ -45,6 +50,9 @@ enum ServerUnderTest {
             WshubHandler wshub = WshubHandler.builder(server)
                     .mount("/echo", Hub.builder().options(options).handler(new RawEchoHandler()).build())
                     .mount("/broadcast", Hub.builder().options(options).handler(new RawRelayHandler()).build())
+                    .mount("/ws", Hub.builder().options(options.toBuilder().deliveryPolicies(DeliveryPolicies.NONE
+                                    .withRoom("ticker.*", DeliveryPolicy.conflate("symbol"))).build())
+                            .handler(RoomProtocol.router(false).build()).build())
                     .build();
             wshub.setHandler(OperationsHandler.builder(wshub.hubs()).health("/health").build());
             server.setHandler(wshub);
