@@ -34,13 +34,16 @@ class HotPathAllocationTest {
                 metrics.messageDropped(null, OverflowPolicy.DROP_OLDEST);
             }
         };
-        events.run(); // first use: classes loaded, buffers made
+        for (int warm = 0; warm < 3; warm++) {
+            events.run(); // first uses: classes loaded, buffers made, the loop compiled
+        }
 
         long before = threads.getCurrentThreadAllocatedBytes();
         events.run();
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-        // A few hundred bytes of slack for the measurement itself, not a byte per event.
-        assertThat(allocated).as("bytes allocated by %d × 4 events", EVENTS).isLessThan(1_000);
+        // Slack for the measurement itself and a late compilation (about a kilobyte, seen on a busy
+        // machine), far below one byte per event (400 000 bytes).
+        assertThat(allocated).as("bytes allocated by %d × 4 events", EVENTS).isLessThan(16_000);
     }
 }
