@@ -33,6 +33,8 @@ export interface WshubClientOptions {
   pingInterval?: number;
   /** ms after that ping without any frame before the connection counts as dead; default 10000. */
   pongTimeout?: number;
+  /** How an attempt that never opened is probed for its HTTP status (default globalThis.fetch); null: no probe. */
+  fetch?: typeof fetch | null;
 }
 
 /** Any message of the room protocol (docs/protocol.md): its type and its fields. */
@@ -69,6 +71,8 @@ export interface Recovered {
 export interface CloseInfo {
   code: number;
   reason: string;
+  /** The HTTP status a probe found for an attempt that never opened (0 when unknown). */
+  status?: number;
   /** False when the client gave up (the server refused what it did) and is now closed. */
   willRetry: boolean;
 }

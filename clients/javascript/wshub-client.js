@@ -52,6 +52,7 @@ export class WshubClient {
     this._timers = options.timers || globalThis;
     this._storage = options.storage || null;
     this._storageKey = options.storageKey || 'wshub:' + parsed.href;
+    this._fetch = options.fetch === undefined ? globalThis.fetch : options.fetch;
 
     this._listeners = new Map();          // type -> Set of functions
     this._state = 'connecting';
@@ -200,6 +201,13 @@ export class WshubClient {
     if (this._state === 'closed') {
       return;
     }
+    if (this._refusedToken !== undefined && token === this._refusedToken) {
+      const error = new Error('the server refused the token (HTTP 401) and the token function gave the same one again');
+      this._emit('close', { code: 1006, reason: error.message, status: 401, willRetry: false });
+      this._shutDown(error, false);
+      return;
+    }
+    this._lastToken = token;
     const url = new URL(this._url.href);
     if (this._session.resume) {
       url.searchParams.set('resume', this._session.resume);
@@ -219,9 +227,12 @@ export class WshubClient {
       return;
     }
     this._ws = ws;
-    ws.onopen = () => this._alive(); // a server that never welcomes is found out by the ping
+    ws.onopen = () => {
+      ws.opened = true;
+      this._alive(); // a server that never welcomes is found out by the ping
+    };
     ws.onmessage = (event) => this._frame(ws, event.data);
-    ws.onclose = (event) => this._closed(ws, event.code, event.reason);
+    ws.onclose = (event) => (ws.opened ? this._closed(ws, event.code, event.reason) : this._refused(ws, url));
     ws.onerror = () => {}; // a close event follows every error
   }
 
@@ -263,6 +274,7 @@ export class WshubClient {
       this._session.inbox = message.inbox ? { ...message.inbox } : null;
     }
     this._save();
+    this._refusedToken = undefined;
     // The backoff resets only once the connection has proved stable.
     this._stableTimer = this._timers.setTimeout(() => { this._attempts = 0; }, this._opts.stableAfter);
     this._emit('welcome', message);
@@ -440,11 +452,52 @@ export class WshubClient {
     this._retry(code === TOKEN_EXPIRED);
   }
 
-  _retry(now = false) {
+  /**
+   * An attempt that never opened: a browser's WebSocket hides why. A server with upgrade probes
+   * answers a plain GET of the same URL with the status the upgrade got (409, 401, 429 with its
+   * Retry-After, ...); without them, or cross-origin, it is one more failed attempt.
+   */
+  async _refused(ws, url) {
+    if (ws !== this._ws) {
+      return;
+    }
+    this._ws = null;
+    this._stopTimers();
+    let status = 0;
+    let retryAfter = 0;
+    let reason = '';
+    if (typeof this._fetch === 'function') {
+      try {
+        const probe = await this._fetch(url.href.replace(/^ws/, 'http'), { cache: 'no-store' });
+        status = probe.status;
+        retryAfter = retryAfterMs(probe.headers.get('Retry-After'));
+        reason = status >= 400 ? (await probe.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+      } catch (e) {
+        // no probe to be had: unreachable, or another origin
+      }
+    }
+    if (this._state === 'closed') {
+      return;
+    }
+    // Retrying cannot fix these; a 401 only with another token, which the next attempt asks for.
+    const final = status === 404 || status === 400 || status === 409 || status === 403
+      || (status === 401 && typeof this._token !== 'function');
+    if (status === 401) {
+      this._refusedToken = this._lastToken;
+    }
+    this._emit('close', { code: 1006, reason, status, willRetry: !final });
+    if (final) {
+      this._shutDown(new Error('the server refused the connection: HTTP ' + status + (reason ? ' ' + reason : '')), false);
+      return;
+    }
+    this._retry(false, retryAfter);
+  }
+
+  _retry(now = false, atLeast = 0) {
     this._setState(this._session.resume || this._everOpen ? 'reconnecting' : 'connecting');
     const ceiling = Math.min(this._opts.maxDelay, this._opts.initialDelay * 2 ** this._attempts);
     this._attempts += 1;
-    const delay = now ? 0 : Math.floor(this._random() * ceiling);
+    const delay = now ? 0 : Math.max(atLeast, Math.floor(this._random() * ceiling));
     this._retryTimer = this._timers.setTimeout(() => {
       this._retryTimer = null;
       this._connect();
@@ -634,6 +687,15 @@ function checkRoom(room) {
   if (!isValidRoomName(room)) {
     throw new TypeError('room must be 1-64 of [A-Za-z0-9_.:-], was ' + JSON.stringify(room));
   }
+}
+
+/** A Retry-After header's wait in ms (seconds or an HTTP date), at most ten minutes; 0 without one. */
+function retryAfterMs(header) {
+  if (!header) {
+    return 0;
+  }
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header.trim()) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 600) * 1000 : 0;
 }
 
 function pick(object, keys) {

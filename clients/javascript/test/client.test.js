@@ -10,7 +10,7 @@ function setup(options = {}) {
   const timers = new ManualTimers();
   const ws = fakeWebSocketClass();
   const events = [];
-  const client = new WshubClient(URL_, { WebSocket: ws.FakeWebSocket, timers, random: () => 0.5, ...options });
+  const client = new WshubClient(URL_, { WebSocket: ws.FakeWebSocket, timers, random: () => 0.5, fetch: null, ...options });
   for (const type of ['room_message', 'private_message', 'recovered', 'state', 'close', 'error', 'user_joined_room']) {
     client.on(type, (value) => events.push([type, value]));
   }
@@ -245,6 +245,59 @@ test('with storage, a new client (a reloaded page) resumes the session and its r
   second.client.close();
   assert.equal(items.size, 0, 'a closed session cannot be resumed: forgotten');
   assert.equal(second.ws.last().closedWith, 1000);
+});
+
+test('an attempt refused before it opened is probed: 409 ends the client, 429 waits its Retry-After, 401 asks for another token', async () => {
+  const answers = [];
+  const probed = [];
+  const fetch = async (url) => {
+    probed.push(url);
+    const [status, headers] = answers.shift();
+    return { status, headers: new Map(Object.entries(headers)), text: async () => '<h2>HTTP ERROR ' + status + ' Session id taken</h2>' };
+  };
+  const taken = setup({ id: 'alice', fetch });
+  await settle();
+  answers.push([409, {}]);
+  taken.ws.last().end(1006);
+  await settle();
+  assert.equal(probed[0], 'http://chat.test/ws?id=alice', 'the same URL, over HTTP');
+  assert.equal(taken.client.state, 'closed');
+  assert.deepEqual(taken.of('close').at(-1), { code: 1006, reason: 'HTTP ERROR 409 Session id taken', status: 409, willRetry: false });
+  await assert.rejects(taken.client.connected, /the server refused the connection: HTTP 409/);
+
+  const limited = setup({ fetch });
+  await settle();
+  answers.push([429, { 'Retry-After': '3' }]);
+  limited.ws.last().end(1006);
+  await settle();
+  limited.timers.advance(2999);
+  await settle();
+  assert.equal(limited.ws.sockets.length, 1, 'not before the Retry-After');
+  limited.timers.advance(1);
+  await settle();
+  assert.equal(limited.ws.sockets.length, 2);
+
+  let token = 'old';
+  const expired = setup({ fetch, token: () => token });
+  await settle();
+  answers.push([401, {}]);
+  expired.ws.last().end(1006);
+  await settle();
+  expired.timers.advance(500);
+  await settle();
+  assert.equal(expired.ws.sockets.length, 1, 'the same token again is not tried');
+  assert.equal(expired.client.state, 'closed');
+
+  const renewed = setup({ fetch, token: () => token });
+  await settle();
+  answers.push([401, {}]);
+  renewed.ws.last().end(1006);
+  await settle();
+  token = 'new';
+  renewed.timers.advance(500);
+  await settle();
+  assert.equal(renewed.ws.last().url.searchParams.get('token'), 'new');
+  assert.equal(renewed.client.state, 'connecting');
 });
 
 test('bad arguments are refused with what was wrong', () => {

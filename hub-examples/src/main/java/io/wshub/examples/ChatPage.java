@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Serves the browser chat page (plain HTML, CSS and JavaScript from the jar, no build step, no
- * CDN): {@code /} and its two files. A fixed set of files loaded once, so no request can reach
+ * CDN): {@code /}, its script and style, and the JavaScript client it is built on. A fixed set of files loaded once, so no request can reach
  * anything else. Anything else falls through (404).
  */
 final class ChatPage extends Handler.Abstract.NonBlocking {
@@ -34,6 +34,7 @@ final class ChatPage extends Handler.Abstract.NonBlocking {
     private final Map<String, File> files = Map.of(
             "/", load("index.html", "text/html; charset=utf-8"),
             "/chat.js", load("chat.js", "text/javascript; charset=utf-8"),
+            "/wshub-client.js", load("wshub-client.js", "text/javascript; charset=utf-8"),
             "/chat.css", load("chat.css", "text/css; charset=utf-8"));
 
     @Override
