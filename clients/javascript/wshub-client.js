@@ -468,7 +468,9 @@ export class WshubClient {
     let reason = '';
     if (typeof this._fetch === 'function') {
       try {
-        const probe = await this._fetch(url.href.replace(/^ws/, 'http'), { cache: 'no-store' });
+        const asked = new URL(url.href.replace(/^ws/, 'http'));
+        asked.searchParams.delete('resume'); // a probe must not look like taking the session back
+        const probe = await this._fetch(asked.href, { cache: 'no-store' });
         status = probe.status;
         retryAfter = retryAfterMs(probe.headers.get('Retry-After'));
         reason = status >= 400 ? (await probe.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) : '';
@@ -479,8 +481,9 @@ export class WshubClient {
     if (this._state === 'closed') {
       return;
     }
-    // Retrying cannot fix these; a 401 only with another token, which the next attempt asks for.
-    const final = status === 404 || status === 400 || status === 409 || status === 403
+    // Retrying cannot fix these; a 401 only with another token, which the next attempt asks for;
+    // a 409 once connected is most likely this client's own session, not yet given up by the server.
+    const final = status === 404 || status === 400 || status === 403 || (status === 409 && !this._everOpen)
       || (status === 401 && typeof this._token !== 'function');
     if (status === 401) {
       this._refusedToken = this._lastToken;
