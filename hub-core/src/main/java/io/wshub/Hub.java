@@ -3,6 +3,7 @@ package io.wshub;
 import io.wshub.internal.HubFactory;
 import io.wshub.spi.Broker;
 import io.wshub.spi.ConnectionAcceptor;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.Tracing;
@@ -122,6 +123,7 @@ public interface Hub {
         Tracing tracing = Tracing.NONE;
         Scheduler scheduler;
         Executor flushExecutor;
+        DeliveryStore deliveryStore;
 
         private Builder() {
         }
@@ -190,10 +192,20 @@ public interface Hub {
             return this;
         }
 
+        /**
+         * Where room histories, inboxes, the refs of handled messages and resume tokens are kept
+         * (docs/protocol.md, "Delivery guarantees"); defaults to this node's memory
+         * ({@link InMemoryDeliveryStore}).
+         */
+        public Builder deliveryStore(DeliveryStore deliveryStore) {
+            this.deliveryStore = Objects.requireNonNull(deliveryStore, "deliveryStore");
+            return this;
+        }
+
         /** Builds and starts the hub (its timer and broker). */
         public Hub build() {
             return HubFactory.create(options, handler, authenticator, originPolicy, broker, metrics,
-                    tracing, scheduler, flushExecutor);
+                    tracing, scheduler, flushExecutor, deliveryStore);
         }
     }
 }

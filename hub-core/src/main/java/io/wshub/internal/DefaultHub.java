@@ -18,6 +18,7 @@ import io.wshub.spi.Broker;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
@@ -78,8 +79,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SampledLog ends;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
-               Broker broker, HubCounters counters, Tracing tracing, Scheduler scheduler, boolean ownsScheduler,
-               Executor flushExecutor, FlushLanes ownedFlushExecutor) {
+               Broker broker, DeliveryStore store, HubCounters counters, Tracing tracing, Scheduler scheduler,
+               boolean ownsScheduler, Executor flushExecutor, FlushLanes ownedFlushExecutor) {
         this.options = options;
         this.handler = handler;
         this.authenticator = authenticator;
@@ -93,8 +94,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.registry = new SessionRegistry(options.maxConnections());
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
-        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing);
-        this.ticker = new HubTicker(registry, scheduler, options, counters);
+        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing, !options.historyOn()
+                ? RoomRegistry.Histories.OFF
+                : room -> new History(store.roomHistory(room, options.roomHistory()), counters.historyMessages,
+                        counters.historyBytes));
+        this.ticker = new HubTicker(registry, scheduler, options, counters, rooms::trimHistories);
         this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
         this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
@@ -173,7 +177,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
                 Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
                 counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), broker.isUp(),
-                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall());
+                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall(),
+                counters.deliveryStats());
     }
 
     /** Why the hub's own threads are not making progress, or "" while they are. */

@@ -169,6 +169,11 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return writer.offer(frame, dispatch, nowNanos);
     }
 
+    /** What it missed, from a history: queued whatever the queue's limits, in order. */
+    SendResult offerReplayed(List<Message> frames, long nowNanos) {
+        return writer.offerReplayed(frames, nowNanos);
+    }
+
     /** How long the oldest message in its queue has waited, in nanos; 0 when none waits. */
     long oldestQueuedAge(long nowNanos) {
         return writer.oldestQueuedAge(nowNanos);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Message;
+import io.wshub.Positioned;
 
 import java.util.Map;
 
@@ -111,6 +112,21 @@ public final class Envelope {
     public static Message encode(JsonNode node) {
         try {
             return Message.utf8(JSON.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always encodes", e);
+        }
+    }
+
+    /**
+     * The object as a message that takes its place in a history ({@link io.wshub.Rooms#publish},
+     * {@link io.wshub.Hub#sendTo(String, io.wshub.Positioned)}): encoded once, here, and given its
+     * position as a last field {@code "seq":N} when it gets one. A {@code seq} the object already has
+     * (a client's own) is removed, as the server's {@code from} replaces a client's.
+     */
+    public static Positioned positioned(ObjectNode message) {
+        message.remove("seq");
+        try {
+            return new SeqField(JSON.writeValueAsBytes(message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always encodes", e);
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Message;
 import io.wshub.Hub;
+import io.wshub.Position;
+import io.wshub.RoomJoin;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
@@ -107,15 +109,21 @@ public final class RoomProtocol {
 
     private static void joinRoom(Session session, ObjectNode message) {
         String room = room(message);
-        session.hub().rooms().join(session, room, members -> roomJoined(room, members),
+        JsonNode since = message.get("since");
+        Position from = since == null ? null : Positions.read(since);
+        session.hub().rooms().join(session, room, from, join -> roomJoined(room, join),
                 userInRoom("user_joined_room", room, session));
     }
 
-    private static Message roomJoined(String room, List<String> members) {
+    /** {@code room_joined}: the members, with history on the room's seq and epoch, after a {@code since} whether it recovered. */
+    private static Message roomJoined(String room, RoomJoin join) {
+        List<String> members = join.members();
         ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
         members.forEach(ids::add);
         ObjectNode reply = Envelope.message("room_joined").put("room", room);
         reply.set("members", ids);
+        join.position().ifPresent(p -> reply.put("seq", p.seq()).put("epoch", p.epoch()));
+        join.recovered().ifPresent(r -> reply.put("recovered", r));
         return Envelope.encode(reply);
     }
 
@@ -132,7 +140,7 @@ public final class RoomProtocol {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
         message.put("from", session.id());
-        session.hub().rooms().broadcast(room, Envelope.encode(message), session);
+        session.hub().rooms().publish(room, Envelope.positioned(message), session);
     }
 
     private static void privateMessage(Session session, ObjectNode message) {
