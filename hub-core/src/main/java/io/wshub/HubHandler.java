@@ -38,6 +38,17 @@ public interface HubHandler {
     }
 
     /**
+     * A message was refused by the rate limit and dropped, with the message itself, so that a
+     * protocol can name it in its answer (the JSON protocols' error carries its {@code ref}); forwards
+     * to {@link #onRateLimited(Session)} by default.
+     *
+     * @param text the refused message, or null when it was binary
+     */
+    default void onRateLimited(Session session, String text) {
+        onRateLimited(session);
+    }
+
+    /**
      * The hub is shutting down and will close this session with 1001 right after this returns:
      * send a last notice here if the protocol has one.
      */

@@ -3,6 +3,7 @@ package io.wshub;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -81,4 +82,17 @@ public interface Session {
 
     /** Counters of this session. */
     SessionStats stats();
+
+    /**
+     * Whether this session's message with this ref was handled, and with what seq its ack went (0
+     * when none): a protocol then acknowledges a message sent again instead of handling it again
+     * (docs/protocol.md, "Acks and dedupe"). The latest {@link HubOptions#dedupeWindow()} refs are
+     * remembered, across resumes; a lookup that finds one counts as a duplicate in the stats.
+     *
+     * @param ref the ref as the protocol keys it (the room protocol tells a number from a string)
+     */
+    OptionalLong refHandled(String ref);
+
+    /** Remembers that this session's message with this ref was handled, its ack carrying {@code seq} (0: none). */
+    void rememberRef(String ref, long seq);
 }

@@ -93,7 +93,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
-                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
+                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), store);
         this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing, !options.historyOn()
                 ? RoomRegistry.Histories.OFF
                 : room -> new History(store.roomHistory(room, options.roomHistory()), counters.historyMessages,
@@ -319,6 +319,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     public void sessionEnded(HubSession s, CloseStatus status) {
         registry.remove(s);
         s.leftRooms(rooms.leaveAll(s));
+        s.discardDelivery();
         broker.releaseSessionId(s.id());
         Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());
         counters.sessionClosed(s, status, connectedFor);

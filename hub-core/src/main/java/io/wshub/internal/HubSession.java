@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -47,6 +48,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private final SessionWriter writer;
     private final RateLimiter limiter;
     private final SessionState state = new SessionState();
+    private final HandledRefs refs;
     // Memory matters here: a hub holds tens of thousands of these. Maps and sets are made on first use.
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<HubSession, Map> ATTRIBUTES =
@@ -85,6 +87,8 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
                 connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
                 context.counters().queuedBytes);
         this.limiter = new RateLimiter(o.rateLimit(), now);
+        this.refs = new HandledRefs(context.store(), id, o.dedupeWindow(), context.counters().refs,
+                context.counters().duplicates);
     }
 
     // ---- Session ----
@@ -157,6 +161,21 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     List<String> joinedRooms() {
         Set<String> r = rooms;
         return r == null ? List.of() : List.copyOf(r);
+    }
+
+    @Override
+    public OptionalLong refHandled(String ref) {
+        return refs.lookup(ref);
+    }
+
+    @Override
+    public void rememberRef(String ref, long seq) {
+        refs.remember(ref, seq);
+    }
+
+    /** Forgets what it kept for its delivery guarantees: the session has ended. */
+    void discardDelivery() {
+        refs.discard();
     }
 
     @Override
@@ -244,19 +263,19 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void onText(String text) {
-        handle(false, Utf8.length(text), () -> context.handler().onText(this, text));
+        handle(false, Utf8.length(text), text, () -> context.handler().onText(this, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        handle(true, data.remaining(), () -> context.handler().onBinary(this, data));
+        handle(true, data.remaining(), null, () -> context.handler().onBinary(this, data));
     }
 
     /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
-    private void handle(boolean binary, long bytes, Runnable handlerCall) {
+    private void handle(boolean binary, long bytes, String text, Runnable handlerCall) {
         Deferral.Scope scope = Deferral.enter();
         try {
-            if (admitInbound(binary, bytes)) {
+            if (admitInbound(binary, bytes, text)) {
                 context.handling().run(this, binary, bytes, handlerCall);
                 demandNext();
             }
@@ -317,9 +336,10 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
      * Counts an inbound message and applies the rate limit (the size limit is the transport's
      * pipeline's: see {@link #onError}).
      *
+     * @param text the message, when it is text: a refused one is handed to the application with it
      * @return whether the application should see it; when not, demand has been handled here
      */
-    private boolean admitInbound(boolean binary, long bytes) {
+    private boolean admitInbound(boolean binary, long bytes, String text) {
         SessionState.Phase phase = state.phase();
         if (phase == SessionState.Phase.CLOSED) {
             return false;
@@ -335,7 +355,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         if (!limiter.tryAcquire(now)) {
             rateLimited++;
             context.counters().rateLimited(this);
-            runHandler(() -> context.handler().onRateLimited(this));
+            runHandler(() -> context.handler().onRateLimited(this, text));
             if (limiter.refusedIsFlood(now)) {
                 context.counters().error(ErrorKind.RATE_LIMIT_FLOOD, this, "refused more than twice the burst");
                 beginClose(CloseStatus.RATE_LIMIT_EXCEEDED, true);

@@ -4,6 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.Tracing;
 
 import java.util.concurrent.Executor;
@@ -18,9 +19,11 @@ import java.util.concurrent.Executor;
  * @param ends          hears that the transport ended a session
  * @param tracing       hears of the drops and slow consumers inside the current span
  * @param handling      runs the handler with each inbound message, timed and traced
+ * @param store         keeps the sessions' inboxes, handled refs and resume tokens
  */
 record SessionContext(Hub hub, HubOptions options, HubHandler handler, HubCounters counters, NanoClock clock,
-                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling) {
+                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling,
+                      DeliveryStore store) {
 
     /** Where a session reports its end, once, after the work that decided it (see {@link Deferral}). */
     @FunctionalInterface

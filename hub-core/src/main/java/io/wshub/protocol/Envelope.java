@@ -63,6 +63,17 @@ public final class Envelope {
      * @throws ProtocolError {@link #INVALID_FORMAT} or {@link #MISSING_TYPE}
      */
     public static ObjectNode parse(String text) {
+        ObjectNode object = parseObject(text);
+        requireType(object);
+        return object;
+    }
+
+    /**
+     * Parses a text message into a JSON object, whatever its type.
+     *
+     * @throws ProtocolError {@link #INVALID_FORMAT}
+     */
+    static ObjectNode parseObject(String text) {
         if (!startsLikeAnObject(text)) {
             // Refused before Jackson sees it: a parse error costs an exception with a stack trace.
             throw new ProtocolError(INVALID_FORMAT);
@@ -78,11 +89,20 @@ public final class Envelope {
         if (!(node instanceof ObjectNode object)) {
             throw new ProtocolError(INVALID_FORMAT);
         }
+        return object;
+    }
+
+    /**
+     * The object's type.
+     *
+     * @throws ProtocolError {@link #MISSING_TYPE} when absent, empty or not a string
+     */
+    static String requireType(ObjectNode object) {
         JsonNode type = object.get("type");
         if (type == null || !type.isTextual() || type.textValue().isEmpty()) {
             throw new ProtocolError(MISSING_TYPE);
         }
-        return object;
+        return type.textValue();
     }
 
     /** Whether the first character after JSON whitespace is '{'. */

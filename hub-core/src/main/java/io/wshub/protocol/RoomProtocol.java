@@ -140,7 +140,7 @@ public final class RoomProtocol {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
         message.put("from", session.id());
-        session.hub().rooms().publish(room, Envelope.positioned(message), session);
+        MessageRouter.reportSeq(session.hub().rooms().publish(room, Envelope.positioned(message), session));
     }
 
     private static void privateMessage(Session session, ObjectNode message) {
