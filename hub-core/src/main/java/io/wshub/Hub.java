@@ -73,6 +73,15 @@ public interface Hub {
      */
     SendResult sendTo(String sessionId, Message frame);
 
+    /**
+     * Sends a message to the session with this id as {@link #sendTo(String, Message)} does, giving it
+     * its place in the session's inbox: with resume on ({@link HubOptions#resumeWindow()}) it takes
+     * the inbox's next seq and is kept there, so that a client that loses its connection gets it when
+     * it resumes; it is kept for a held session too ({@link Session#isHeld()}), which is then
+     * {@link SendResult#QUEUED}. Other nodes get {@code message.unpositioned()}.
+     */
+    SendResult sendTo(String sessionId, Positioned message);
+
     /** Counts an error in the stats and tells the metrics listener; for handlers and protocols. */
     void reportError(ErrorKind kind, Session session, String detail);
 

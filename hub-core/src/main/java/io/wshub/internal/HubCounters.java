@@ -40,7 +40,6 @@ final class HubCounters {
     final LongAdder historyBytes = new LongAdder();
     final LongAdder inboxMessages = new LongAdder();
     final LongAdder inboxBytes = new LongAdder();
-    final LongAdder heldSessions = new LongAdder();
     final LongAdder refs = new LongAdder();
     final LongAdder resumes = new LongAdder();
     final LongAdder expired = new LongAdder();
@@ -69,6 +68,23 @@ final class HubCounters {
         disconnects.increment();
         try {
             listener.sessionClosed(session, status, connectedFor);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void sessionHeld(Session session, CloseStatus status) {
+        try {
+            listener.sessionHeld(session, status);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void sessionResumed(Session session, boolean tookOver) {
+        resumes.increment();
+        try {
+            listener.sessionResumed(session, tookOver);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }
@@ -178,8 +194,8 @@ final class HubCounters {
         }
     }
 
-    DeliveryStats deliveryStats() {
-        return new DeliveryStats((int) heldSessions.sum(), historyMessages.sum(), historyBytes.sum(), inboxMessages.sum(),
+    DeliveryStats deliveryStats(int heldSessions) {
+        return new DeliveryStats(heldSessions, historyMessages.sum(), historyBytes.sum(), inboxMessages.sum(),
                 inboxBytes.sum(), refs.sum(), resumes.sum(), expired.sum(), duplicates.sum());
     }
 

@@ -63,6 +63,10 @@ final class RoomRegistry implements Rooms {
         }
     }
 
+    /** What a resume recovers of one room: the messages after the client's position, up to this seq. */
+    record Replay(List<Message> missed, long upTo) {
+    }
+
     /** Makes the history of a new room. */
     @FunctionalInterface
     interface Histories {
@@ -127,7 +131,7 @@ final class RoomRegistry implements Rooms {
                 if (joined) {
                     s.addRoom(name);
                     if (announcement != null) {
-                        offerToMembers(room, announcement, s.id());
+                        offerToMembers(room, announcement, 0, s.id());
                     }
                 }
                 if (!s.isClosed()) {
@@ -207,7 +211,7 @@ final class RoomRegistry implements Rooms {
                     room.history.discard(); // the next join starts a new epoch
                 }
             } else if (announcement != null) {
-                offerToMembers(room, announcement, null);
+                offerToMembers(room, announcement, 0, null);
             }
         }
         broker.roomLeft(name, s.id());
@@ -297,6 +301,21 @@ final class RoomRegistry implements Rooms {
         return seq;
     }
 
+    /**
+     * What a session resuming missed in a room it is in: every message after {@code since}, read in
+     * one step of the room's order, or null when the room keeps no history that reaches it.
+     */
+    Replay replay(String name, Position since, long nowNanos) {
+        Room room = rooms.get(name);
+        if (room == null || room.history == null) {
+            return null;
+        }
+        synchronized (room) {
+            List<Message> missed = room.history.after(since, nowNanos);
+            return missed == null ? null : new Replay(missed, room.history.lastSeq());
+        }
+    }
+
     /** Forgets, in every room's history, what is older than its age limit; the hub's ticker calls it. */
     void trimHistories(long nowNanos) {
         for (Room room : rooms.values()) {
@@ -330,15 +349,17 @@ final class RoomRegistry implements Rooms {
         try {
             synchronized (room) {
                 if (positioned == null) {
-                    queued = offerToMembers(room, frame, exceptId);
+                    queued = offerToMembers(room, frame, 0, exceptId);
                     return queued;
                 }
                 if (room.history == null) {
-                    queued = offerToMembers(room, positioned.unpositioned(), exceptId);
+                    queued = offerToMembers(room, positioned.unpositioned(), 0, exceptId);
                     return 0;
                 }
-                queued = offerToMembers(room, room.history.append(positioned, clock.nanoTime()), exceptId);
-                return room.history.lastSeq();
+                Message positionedFrame = room.history.append(positioned, clock.nanoTime());
+                long seq = room.history.lastSeq();
+                queued = offerToMembers(room, positionedFrame, seq, exceptId);
+                return seq;
             }
         } finally {
             scope.exit();
@@ -348,11 +369,11 @@ final class RoomRegistry implements Rooms {
     }
 
     /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
-    private int offerToMembers(Room room, Message frame, String exceptId) {
+    private int offerToMembers(Room room, Message frame, long seq, String exceptId) {
         int queued = 0;
         long now = clock.nanoTime();
         for (HubSession m : room.members) {
-            if (!m.id().equals(exceptId) && m.offer(frame, true, now) == SendResult.QUEUED) {
+            if (!m.id().equals(exceptId) && m.offerRoom(room.name, seq, frame, now) == SendResult.QUEUED) {
                 queued++;
             }
         }

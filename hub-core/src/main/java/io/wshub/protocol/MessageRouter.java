@@ -52,12 +52,16 @@ public final class MessageRouter implements HubHandler {
     private final Map<String, MessageHandler> handlers;
     private final List<Consumer<Session>> openHooks;
     private final List<BiConsumer<Session, CloseStatus>> closeHooks;
+    private final List<Consumer<Session>> resumedHooks;
+    private final List<BiConsumer<Session, CloseStatus>> heldHooks;
     private final boolean shutdownNotice;
 
     private MessageRouter(Builder b) {
         this.handlers = Map.copyOf(b.handlers);
         this.openHooks = List.copyOf(b.openHooks);
         this.closeHooks = List.copyOf(b.closeHooks);
+        this.resumedHooks = List.copyOf(b.resumedHooks);
+        this.heldHooks = List.copyOf(b.heldHooks);
         this.shutdownNotice = b.shutdownNotice;
     }
 
@@ -75,6 +79,20 @@ public final class MessageRouter implements HubHandler {
     public void onOpen(Session session) {
         for (Consumer<Session> hook : openHooks) {
             hook.accept(session);
+        }
+    }
+
+    @Override
+    public void onResumed(Session session) {
+        for (Consumer<Session> hook : resumedHooks) {
+            hook.accept(session);
+        }
+    }
+
+    @Override
+    public void onHeld(Session session, CloseStatus status) {
+        for (BiConsumer<Session, CloseStatus> hook : heldHooks) {
+            hook.accept(session, status);
         }
     }
 
@@ -184,6 +202,8 @@ public final class MessageRouter implements HubHandler {
         private final Map<String, MessageHandler> handlers = new HashMap<>();
         private final List<Consumer<Session>> openHooks = new ArrayList<>();
         private final List<BiConsumer<Session, CloseStatus>> closeHooks = new ArrayList<>();
+        private final List<Consumer<Session>> resumedHooks = new ArrayList<>();
+        private final List<BiConsumer<Session, CloseStatus>> heldHooks = new ArrayList<>();
         private boolean shutdownNotice = true;
 
         private Builder() {
@@ -221,6 +241,18 @@ public final class MessageRouter implements HubHandler {
         /** Runs this when a session closes, after the hooks added before it. */
         public Builder onClose(BiConsumer<Session, CloseStatus> hook) {
             closeHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Runs this when a new connection takes a session back ({@link HubHandler#onResumed}), after the hooks added before it. */
+        public Builder onResumed(Consumer<Session> hook) {
+            resumedHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Runs this when a session is held for resume ({@link HubHandler#onHeld}), after the hooks added before it. */
+        public Builder onHeld(BiConsumer<Session, CloseStatus> hook) {
+            heldHooks.add(Objects.requireNonNull(hook, "hook"));
             return this;
         }
 
