@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code Envelope.positioned}, {@code Rooms.publish}), with the room's history off and on: the
  * difference is the cost of a position and a history slot. {@code perRecipient} divides by the
  * members (as {@link BroadcastBenchmark} does), {@code perMessage} is the whole fan-out of one
- * message; run with {@code -prof gc} for the bytes each allocates.
+ * message, and {@code toNoOne} is a message to a room whose one member is its sender: the encoding,
+ * and with history on the seq and the slot, without a fan-out. Run with {@code -prof gc} for the
+ * bytes each allocates.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -50,6 +52,8 @@ public class RoomHistoryBenchmark {
         public String history;
 
         Hub hub;
+        /** The one member of the room "alone", and the sender of what is published there. */
+        Session loner;
         final List<SinkConnection> sinks = new ArrayList<>();
         /** A room message as the protocol has it once parsed and given its {@code from}. */
         final ObjectNode message = Envelope.message("room_message").put("room", "bench")
@@ -72,6 +76,8 @@ public class RoomHistoryBenchmark {
             for (Session s : hub.sessions()) {
                 hub.rooms().join(s, "bench");
             }
+            loner = hub.sessions().iterator().next();
+            hub.rooms().join(loner, "alone");
         }
 
         @TearDown(Level.Trial)
@@ -92,5 +98,10 @@ public class RoomHistoryBenchmark {
     @Benchmark
     public long perMessage(Room room) {
         return room.hub.rooms().publish("bench", Envelope.positioned(room.message), null);
+    }
+
+    @Benchmark
+    public long toNoOne(Room room) {
+        return room.hub.rooms().publish("alone", Envelope.positioned(room.message), room.loner);
     }
 }
