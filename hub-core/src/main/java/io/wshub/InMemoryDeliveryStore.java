@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The default {@link DeliveryStore}: histories, inboxes, ledgers and resume tokens in this node's
  * memory. They last as long as the process: a restart starts every history again with a new epoch
- * and knows no token (docs/protocol.md, "What survives what").
+ * and knows no token (docs/protocol.md, "What is guaranteed, and what is not").
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
 

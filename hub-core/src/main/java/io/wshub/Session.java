@@ -19,6 +19,9 @@ import java.util.function.Function;
  */
 public interface Session {
 
+    /** The query parameter a client takes a session back with: {@code ?resume=TOKEN} (see {@link #resumeToken()}). */
+    String RESUME_PARAMETER = "resume";
+
     /** The id, unique in the hub (and across nodes when a broker says so); never changes. */
     String id();
 

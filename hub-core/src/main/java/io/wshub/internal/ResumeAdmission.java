@@ -2,6 +2,7 @@ package io.wshub.internal;
 
 import io.wshub.Authenticator;
 import io.wshub.Handshake;
+import io.wshub.Session;
 import io.wshub.spi.DeliveryStore;
 
 import java.util.List;
@@ -16,8 +17,6 @@ import java.util.regex.Pattern;
  */
 final class ResumeAdmission {
 
-    /** The query parameter the token comes in. */
-    static final String PARAMETER = "resume";
     /** What a token may look like: what a store issues, and no more (a forged one is not even looked up). */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -33,7 +32,7 @@ final class ResumeAdmission {
      * The session this upgrade takes back, its resume now reserved, or null for a fresh session.
      */
     HubSession sessionToResume(Handshake handshake, Authenticator.Result auth) {
-        List<String> values = handshake.queryParameters().get(PARAMETER);
+        List<String> values = handshake.queryParameters().get(Session.RESUME_PARAMETER);
         if (values == null || values.size() != 1 || !TOKEN.matcher(values.get(0)).matches()) {
             return null;
         }

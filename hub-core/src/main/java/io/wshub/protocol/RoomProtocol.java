@@ -54,8 +54,6 @@ public final class RoomProtocol {
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     static final String WELCOME_CONTENT = "Connected to WebSocket server";
-    /** The query parameter a client resumes with ({@code ?resume=T}). */
-    static final String RESUME_PARAMETER = "resume";
     private static final Message PONG = Envelope.encode(Envelope.message("pong"));
 
     private RoomProtocol() {
@@ -108,7 +106,7 @@ public final class RoomProtocol {
     private static void welcome(Session session, boolean announcePresence) {
         ObjectNode welcome = Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT);
         session.resumeToken().ifPresent(token -> {
-            if (session.handshake().queryParameters().containsKey(RESUME_PARAMETER)) {
+            if (session.handshake().queryParameters().containsKey(Session.RESUME_PARAMETER)) {
                 welcome.put("resumed", false);
             }
             welcome.put("resume", token);
