@@ -244,7 +244,12 @@ final class HubSession implements Session {
     public SendResult send(Message frame) {
         SessionDelivery d = delivery;
         if (d != null && !d.sendsPass()) {
-            return offerAs(SessionDelivery.Kind.HUB, null, 0, frame, false, context.clock().nanoTime());
+            Deferral.Scope scope = Deferral.enter(); // an overflow it causes drops the connection after the gate's lock
+            try {
+                return offerAs(SessionDelivery.Kind.HUB, null, 0, frame, false, context.clock().nanoTime());
+            } finally {
+                scope.exit();
+            }
         }
         return state.link().writer.offer(frame, false, context.clock().nanoTime());
     }
@@ -359,6 +364,15 @@ final class HubSession implements Session {
      * @return the new connection's listener, or null when the session ended meanwhile
      */
     SessionLink resumeOn(Connection connection, Handshake handshake, Principal principal) {
+        Deferral.Scope scope = Deferral.enter(); // what the gate's release causes (an overflow) runs after its lock
+        try {
+            return attach(connection, handshake, principal);
+        } finally {
+            scope.exit();
+        }
+    }
+
+    private SessionLink attach(Connection connection, Handshake handshake, Principal principal) {
         SessionLink next = new SessionLink(this, connection, context);
         delivery.closeGate();
         SessionState.Attached<SessionLink> attached = state.attach(next);

@@ -7,6 +7,7 @@ import io.wshub.Handshake;
 import io.wshub.HistoryLimits;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.Message;
 import io.wshub.Session;
 import io.wshub.testing.HubFixture;
 import io.wshub.testing.InMemoryClient;
@@ -228,6 +229,28 @@ class ResumeTest {
         assertThat(server.hub().stats().delivery().heldSessions()).isZero();
         assertThat(server.hub().stats().delivery().expired()).isEqualTo(1);
         assertThat(server.hub().stats().delivery().inboxMessages()).isZero();
+    }
+
+    @Test
+    void whatReachesTheSessionWhileItsOnResumedRunsComesAfterWhatOnResumedSends() {
+        server = HubFixture.of(OPTIONS, new HubHandler() {
+            @Override
+            public void onOpen(Session session) {
+                session.send(session.resumeToken().orElseThrow());
+            }
+
+            @Override
+            public void onResumed(Session session) {
+                session.hub().broadcast(Message.text("a broadcast, meanwhile"));
+                session.send("welcome back");
+            }
+        });
+        InMemoryClient bob = server.client("bob");
+        String token = bob.nextText(HubFixture.WAIT);
+        server.network().connection("bob").cut();
+        Peer back = reconnect(token, null);
+        back.expect("welcome back");
+        back.expect("a broadcast, meanwhile");
     }
 
     // ---- tokens ----
