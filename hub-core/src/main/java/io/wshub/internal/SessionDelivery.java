@@ -99,10 +99,9 @@ final class SessionDelivery {
         return inbox == null ? null : inbox.position();
     }
 
-    /** Whether {@link Session#send}s of this thread go straight to the writer. */
+    /** Whether {@link io.wshub.Session#send}s of this thread go straight to the writer. */
     boolean sendsPass() {
-        Gate g = gate;
-        return g != Gate.ALL || (g == Gate.ALL && isResumingThread());
+        return gate != Gate.ALL || isResumingThread();
     }
 
     private synchronized boolean isResumingThread() {
