@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
  * does nothing, so a handler overrides only what it needs.
  *
  * <p>Threading: the callbacks of one session never overlap and arrive in order ({@code onOpen},
- * messages, {@code onClose}; {@link #onWritabilityChanged} is the exception); callbacks of different sessions run concurrently. They run on
+ * messages, {@code onClose}; with resume on, {@code onHeld} and {@code onResumed} between them as
+ * the session moves from one connection to the next; {@link #onWritabilityChanged} is the
+ * exception); callbacks of different sessions run concurrently. They run on
  * transport threads: keep them quick and hand heavy work to the application's own executor. An
  * exception thrown here closes the session with 1011 and is logged once.
  */
@@ -38,6 +40,17 @@ public interface HubHandler {
     }
 
     /**
+     * A message was refused by the rate limit and dropped, with the message itself, so that a
+     * protocol can name it in its answer (the JSON protocols' error carries its {@code ref}); forwards
+     * to {@link #onRateLimited(Session)} by default.
+     *
+     * @param text the refused message, or null when it was binary
+     */
+    default void onRateLimited(Session session, String text) {
+        onRateLimited(session);
+    }
+
+    /**
      * The hub is shutting down and will close this session with 1001 right after this returns:
      * send a last notice here if the protocol has one.
      */
@@ -51,13 +64,35 @@ public interface HubHandler {
      * pauses on false and resumes on true, as with Netty's write buffer water marks; see
      * docs/overload.md. Called once per crossing, alternating, never for the same session twice at
      * once; a rise and a drain quicker than the call may be told as nothing at all, so the last call
-     * always tells the queue's state.
+     * always tells the queue's state. What a resumed or recovering client is replayed from a history
+     * (docs/protocol.md, "Delivery guarantees") counts toward neither mark: it never makes a session
+     * unwritable.
      *
      * <p>Unlike the other callbacks it runs on the thread that moved the queue — a sender's, or the
      * hub's flush thread that wrote it — and may overlap this session's message callbacks: keep it to
-     * setting a flag or waking a producer. Not called once the session is closing.
+     * setting a flag or waking a producer. Not called once the session is closing. A session resumed
+     * on a new connection ({@link #onResumed}) starts writable, with a queue of its own, whatever the
+     * last call about its old connection said.
      */
     default void onWritabilityChanged(Session session, boolean writable) {
+    }
+
+    /**
+     * With resume on: the session's connection ended, not for good, and the session is held for the
+     * resume window ({@link Session#isHeld()}): it keeps its id and its rooms, and nobody should be
+     * told it left. {@link #onClose} follows when the window ends without a resume.
+     */
+    default void onHeld(Session session, CloseStatus status) {
+    }
+
+    /**
+     * A new connection took the session back with its resume token (it was held, or its old
+     * connection is being closed with 1000). What the handler sends here is the first thing the new
+     * connection receives: the protocol's resumed welcome, with the new {@link Session#resumeToken()}.
+     * Call {@link Session#awaitResume} here to replay what the client missed once it says where it
+     * left off.
+     */
+    default void onResumed(Session session) {
     }
 
     /**

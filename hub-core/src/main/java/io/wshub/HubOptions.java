@@ -29,7 +29,14 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code sessionIdParameter}</td><td>{@code id}: the query parameter a client may name its id with; empty disables it</td></tr>
  *   <tr><td>{@code addressLimits}</td><td>{@link AddressLimits#NONE}: no limit per client address</td></tr>
  *   <tr><td>{@code trustedProxies}</td><td>{@link TrustedProxies#NONE}: a client's address is its TCP peer's</td></tr>
+ *   <tr><td>{@code roomHistory}</td><td>{@link HistoryLimits#OFF}: rooms keep no history and give no positions
+ *       ({@link HistoryLimits#DEFAULT}, what the room server keeps, is 1 000 messages, 1 MiB and 5 minutes per room)</td></tr>
+ *   <tr><td>{@code resumeWindow}</td><td>zero, off: a session ends with its connection (the room server holds it 60 s)</td></tr>
+ *   <tr><td>{@code inbox}</td><td>{@link HistoryLimits#DEFAULT}: what a session's inbox of private messages keeps, with resume on</td></tr>
+ *   <tr><td>{@code dedupeWindow}</td><td>1 000: the refs remembered per session, so a message sent again is not handled again; 0 off</td></tr>
  * </table>
+ *
+ * <p>The delivery guarantees (positions, recovery, resume, dedupe) are described in docs/protocol.md.
  */
 public record HubOptions(
         long maxMessageBytes,
@@ -48,7 +55,11 @@ public record HubOptions(
         Duration shutdownGrace,
         String sessionIdParameter,
         AddressLimits addressLimits,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        HistoryLimits roomHistory,
+        Duration resumeWindow,
+        HistoryLimits inbox,
+        int dedupeWindow) {
 
     /** Validates every field; prefer {@link #builder()}. */
     public HubOptions {
@@ -72,6 +83,15 @@ public record HubOptions(
         Objects.requireNonNull(sessionIdParameter, "sessionIdParameter");
         Objects.requireNonNull(addressLimits, "addressLimits");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(roomHistory, "roomHistory");
+        Objects.requireNonNull(resumeWindow, "resumeWindow");
+        if (resumeWindow.isNegative()) {
+            throw new IllegalArgumentException("resumeWindow must be >= 0 (0 turns resume off), was " + resumeWindow);
+        }
+        Objects.requireNonNull(inbox, "inbox");
+        if (dedupeWindow < 0) {
+            throw new IllegalArgumentException("dedupeWindow must be >= 0 (0 turns dedupe off), was " + dedupeWindow);
+        }
         if (pongTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("pongTimeout (" + pongTimeout
                     + ") must be longer than pingInterval (" + pingInterval + ")");
@@ -94,6 +114,16 @@ public record HubOptions(
      */
     public static long defaultMaxTotalQueuedBytes() {
         return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** Whether rooms keep a history and give their messages positions. */
+    public boolean historyOn() {
+        return !roomHistory.isOff();
+    }
+
+    /** Whether a session outlives its connection for the resume window. */
+    public boolean resumeOn() {
+        return !resumeWindow.isZero();
     }
 
     /** A builder holding these options. */
@@ -120,6 +150,10 @@ public record HubOptions(
         private String sessionIdParameter = "id";
         private AddressLimits addressLimits = AddressLimits.NONE;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private HistoryLimits roomHistory = HistoryLimits.OFF;
+        private Duration resumeWindow = Duration.ZERO;
+        private HistoryLimits inbox = HistoryLimits.DEFAULT;
+        private int dedupeWindow = 1000;
 
         private Builder() {
         }
@@ -142,6 +176,10 @@ public record HubOptions(
             sessionIdParameter = o.sessionIdParameter;
             addressLimits = o.addressLimits;
             trustedProxies = o.trustedProxies;
+            roomHistory = o.roomHistory;
+            resumeWindow = o.resumeWindow;
+            inbox = o.inbox;
+            dedupeWindow = o.dedupeWindow;
         }
 
         /** Largest inbound message in bytes (UTF-8 for text). */
@@ -173,7 +211,9 @@ public record HubOptions(
          * reach it, the sessions behind that hold them are cut back by their policies or, when the
          * queues of sessions that keep up hold it, the hub stops reading from its sessions until the
          * queues drain to three quarters of it, so TCP pushes back on the publishers. Defaults to a
-         * quarter of the JVM's largest heap; {@code Long.MAX_VALUE} turns it off.
+         * quarter of the JVM's largest heap; {@code Long.MAX_VALUE} turns it off. What a resuming or
+         * recovering client is replayed from a history counts against it no more than against one
+         * queue's limits: those messages are the histories' memory, bounded by their own limits.
          */
         public Builder maxTotalQueuedBytes(long v) {
             maxTotalQueuedBytes = v;
@@ -252,12 +292,47 @@ public record HubOptions(
             return this;
         }
 
+        /**
+         * What each room keeps of its messages, for positions and recovery; {@link HistoryLimits#OFF}
+         * (the default) keeps nothing and gives room messages no {@code seq}.
+         */
+        public Builder roomHistory(HistoryLimits v) {
+            roomHistory = v;
+            return this;
+        }
+
+        /**
+         * How long a session outlives a connection that ended by accident (anything but the
+         * client's own 1000 or 1005 close, or a close for abuse), to be resumed with its token;
+         * zero (the default) turns resume off.
+         */
+        public Builder resumeWindow(Duration v) {
+            resumeWindow = v;
+            return this;
+        }
+
+        /**
+         * What a session's inbox of private messages keeps while resume is on, so that what it missed
+         * can be replayed; a session held longer than the age limit loses its oldest ones.
+         */
+        public Builder inbox(HistoryLimits v) {
+            inbox = v;
+            return this;
+        }
+
+        /** How many refs each session remembers, so that a message sent again is not handled again; 0 turns it off. */
+        public Builder dedupeWindow(int v) {
+            dedupeWindow = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public HubOptions build() {
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
                     maxTotalQueuedBytes, deliveryPolicies,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
-                    rateLimit, shutdownGrace, sessionIdParameter, addressLimits, trustedProxies);
+                    rateLimit, shutdownGrace, sessionIdParameter, addressLimits, trustedProxies,
+                    roomHistory, resumeWindow, inbox, dedupeWindow);
         }
     }
 }

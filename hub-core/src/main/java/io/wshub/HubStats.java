@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param bytesIn                  inbound bytes
  * @param messagesOut              messages written to transports (one per recipient)
  * @param bytesOut                 bytes written to transports
- * @param queuedBytes              bytes waiting in all outbound queues now
+ * @param queuedBytes              bytes waiting in all outbound queues now, less what is replayed from a
+ *                                 history (the histories hold those: {@code delivery}); what
+ *                                 {@code maxTotalQueuedBytes} bounds
  * @param maxTotalQueuedBytes      the budget of {@code queuedBytes} ({@link HubOptions#maxTotalQueuedBytes()})
  * @param overloaded               whether the hub is reading its sessions more slowly now, because its
  *                                 queues reached the budget or most of its sessions are behind
@@ -37,6 +39,8 @@ import java.util.Objects;
  * @param stall                    why the hub's own threads (its timer, its flush lanes) are not
  *                                 making progress, or empty while they are: a node that says
  *                                 something here is wedged and should get no traffic
+ * @param delivery                 what the delivery guarantees hold and did: histories, inboxes,
+ *                                 held sessions, resumes, duplicates
  */
 public record HubStats(
         int sessions,
@@ -61,12 +65,14 @@ public record HubStats(
         boolean brokerUp,
         boolean shuttingDown,
         Duration uptime,
-        String stall) {
+        String stall,
+        DeliveryStats delivery) {
 
     /** Copies the error map so the snapshot stays immutable. */
     public HubStats {
         errors = Map.copyOf(errors);
         Objects.requireNonNull(stall, "stall");
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     /** Whether the hub's own threads have stopped making progress (see {@code stall}). */

@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param bytesOut         bytes written to the transport
  * @param messagesDropped  messages discarded by the overflow policy
  * @param rateLimited      inbound messages refused by the rate limit
- * @param queuedMessages   messages waiting in the outbound queue now
- * @param queuedBytes      bytes waiting in the outbound queue now
+ * @param queuedMessages   messages waiting in the outbound queue now, replays of a history included
+ * @param queuedBytes      bytes waiting in the outbound queue now, replays of a history included
  * @param oldestQueuedAge  how long the message that has waited longest in the outbound queue has
  *                         waited (zero when none waits): how far behind the peer is
  */

@@ -7,13 +7,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
 
 /**
  * One periodic task per hub instead of timers per session: each tick visits every session
- * (heartbeat, write and close timeouts, and the age of its oldest queued message, of which the
- * metrics hear the hub's largest), every pending reservation (handshake timeout) and, once a
- * second, the per-address limits' table (addresses it need not remember any more). A tick
+ * (heartbeat, write and close timeouts, the resume window, and the age of its oldest queued message,
+ * of which the metrics hear the hub's largest), every pending reservation (handshake timeout), the
+ * budget of queued bytes (who to cut back while it is full), the rooms' histories (their age limit)
+ * and, once a second, the per-address limits' table (addresses it need not remember any more). A tick
  * over 10 000 sessions is a few volatile reads each, far cheaper than 10 000 timers.
  */
 final class HubTicker implements Runnable {
@@ -29,6 +31,8 @@ final class HubTicker implements Runnable {
     private final HubCounters counters;
     private final AddressLimiter addressLimiter;
     private final QueueBudget budget;
+    /** What else each tick does with the time: the histories' age limits. */
+    private final LongConsumer housekeeping;
     private final Duration period;
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
@@ -37,11 +41,12 @@ final class HubTicker implements Runnable {
     private volatile long lastTickNanos;
 
     HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters,
-              AddressLimiter addressLimiter, QueueBudget budget) {
+              AddressLimiter addressLimiter, QueueBudget budget, LongConsumer housekeeping) {
         this.registry = registry;
         this.counters = counters;
         this.addressLimiter = addressLimiter;
         this.budget = budget;
+        this.housekeeping = housekeeping;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -111,6 +116,7 @@ final class HubTicker implements Runnable {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }
             addressLimiter.sweep(now);
+            housekeeping.accept(now);
         } catch (RuntimeException e) {
             log.error("hub tick failed", e);
         } finally {

@@ -27,6 +27,16 @@ import java.util.HashMap;
  * distinct arrivals (at most one waiting per key) cannot crowd out the session's messages or
  * overflow a healthy recipient. A key of one kind never conflates with the same text of the other.
  *
+ * <p>Replayed frames ({@link #offerReplayed}: what a client missed, from a room's history or its
+ * inbox) are queued whatever the limits and count against neither: a history already holds them, so
+ * the queue spends only a slot on each, and a client catching up on a thousand of them is not a slow
+ * consumer for that. What comes after them is measured as if they were not there: the marks, the
+ * fit of a new frame, and what {@link #counted()} and {@link #countedBytes()} tell the hub's budget
+ * leave them out, so a replay neither makes a session behind nor fills the budget. Nor is one ever
+ * dropped, by a policy or by {@link #shed}: the client needs every one of them, in order, and
+ * dropping one would free nothing that is counted. A replayed slot is marked by its delivery,
+ * {@link #REPLAYED}; it conflates with nothing.
+ *
  * <p>The high mark is half of either limit, the low mark a quarter of both: between them the
  * session is behind ({@link SessionWriter} tells who listens), and under a full hub budget it is cut
  * back to its low mark ({@link #shed}).
@@ -47,6 +57,9 @@ final class OutboundQueue {
         OVERFLOW
     }
 
+    /** The delivery of a replayed slot, known by its identity; no overflow decision ever reads it. */
+    private static final Delivery REPLAYED = new Delivery(OverflowPolicy.DROP_NEWEST, null);
+
     /** Enough for the common case of a few frames waiting; the ring doubles from here. */
     private static final int INITIAL_CAPACITY = 4;
     /** A ring grown beyond this by a burst is dropped once drained, so an idle session holds none. */
@@ -64,7 +77,7 @@ final class OutboundQueue {
     private Message[] ring;
     /** When each slot's frame was queued (clock nanos), beside the ring; a coalesced slot keeps its first time. */
     private long[] queuedAt;
-    /** Each slot's delivery, beside the ring; null until a frame comes with one (a null slot: the hub's policy). */
+    /** Each slot's delivery, beside the ring; null until a frame comes with one (a null slot: the hub's policy; {@link #REPLAYED}: a replay). */
     private Delivery[] deliveries;
     private int head;
     /** Slots in use from head on, empty ones included. */
@@ -76,6 +89,9 @@ final class OutboundQueue {
     /** Presence announcements among them. */
     private int presence;
     private long bytes;
+    /** Replayed frames among them, and their bytes: counted against no limit. */
+    private int replayed;
+    private long replayedBytes;
     /** The slot number of the latest waiting frame of each key; built when conflation first needs it. */
     private HashMap<String, Long> keyed;
     private int lastDropped;
@@ -109,16 +125,17 @@ final class OutboundQueue {
         if (size > 0 && conflates(frame, delivery) && coalesce(frame, delivery)) {
             return Outcome.COALESCED;
         }
-        // An empty queue takes any frame, so that one large message can still make progress.
-        if (size > 0 && !fits(frame, delivery)) {
+        // An empty queue takes any frame, so that one large message can still make progress; so does
+        // one that holds only replayed frames (they are not there for the limits).
+        if (size - replayed > 0 && !fits(frame, delivery)) {
             switch (delivery == null ? policy : delivery.overflow()) {
                 case DROP_NEWEST:
                     return Outcome.REFUSED;
                 case DISCONNECT:
                     return Outcome.OVERFLOW;
                 case DROP_OLDEST:
-                    while (size > 0 && !fits(frame, delivery)) {
-                        dropFirst();
+                    while (size - replayed > 0 && !fits(frame, delivery)) {
+                        dropOldest();
                     }
                     add(frame, delivery, nowNanos);
                     return Outcome.QUEUED_AFTER_DROPPING_OLDEST;
@@ -130,10 +147,16 @@ final class OutboundQueue {
         return Outcome.QUEUED;
     }
 
+    /** Queues a replayed frame, whatever the limits, counting it against none (see the class comment). */
+    void offerReplayed(Message frame, long nowNanos) {
+        add(frame, REPLAYED, nowNanos);
+    }
+
     /**
-     * Cuts the queue back to its low mark, oldest first: what the hub does to a session that holds
-     * its budget while it falls behind on its own (docs/overload.md). When a frame whose policy is
-     * to disconnect would have to go, nothing goes and the outcome is {@link Outcome#OVERFLOW}.
+     * Cuts the queue back to its low mark, oldest first, replayed frames left in place: what the hub
+     * does to a session that holds its budget while it falls behind on its own (docs/overload.md).
+     * When a frame whose policy is to disconnect would have to go, nothing goes and the outcome is
+     * {@link Outcome#OVERFLOW}.
      *
      * @return {@link Outcome#QUEUED_AFTER_DROPPING_OLDEST} with {@link #lastDropped()} frames gone,
      *         {@link Outcome#QUEUED} when nothing had to, or {@link Outcome#OVERFLOW}
@@ -141,15 +164,15 @@ final class OutboundQueue {
     Outcome shed() {
         lastDropped = 0;
         lastDroppedBytes = 0;
-        int counted = size - presence;
-        long left = bytes;
+        int counted = counted();
+        long left = countedBytes();
         for (int i = 0; i < used && (counted > lowMessages || left > lowBytes); i++) {
             int at = (head + i) & (ring.length - 1);
             Message f = ring[at];
-            if (f == null) {
+            Delivery d = f == null ? null : deliveryAt(at);
+            if (f == null || d == REPLAYED) {
                 continue;
             }
-            Delivery d = deliveryAt(at);
             if ((d == null ? policy : d.overflow()) == OverflowPolicy.DISCONNECT) {
                 return Outcome.OVERFLOW;
             }
@@ -158,8 +181,8 @@ final class OutboundQueue {
             }
             left -= f.size();
         }
-        while (size > 0 && !isBelowLowMark()) {
-            dropFirst();
+        while (size - replayed > 0 && !isBelowLowMark()) {
+            dropOldest();
         }
         if (size == 0) {
             emptied();
@@ -177,14 +200,14 @@ final class OutboundQueue {
         return lastDroppedBytes;
     }
 
-    /** At or above half of either limit (announcements count against bytes only). */
+    /** At or above half of either limit (announcements count against bytes only, replays not at all). */
     boolean isAboveHighMark() {
-        return size - presence >= highMessages || bytes >= highBytes;
+        return counted() >= highMessages || countedBytes() >= highBytes;
     }
 
     /** At or below a quarter of both limits. */
     boolean isBelowLowMark() {
-        return size - presence <= lowMessages && bytes <= lowBytes;
+        return counted() <= lowMessages && countedBytes() <= lowBytes;
     }
 
     /**
@@ -227,6 +250,8 @@ final class OutboundQueue {
         size = 0;
         presence = 0;
         bytes = 0;
+        replayed = 0;
+        replayedBytes = 0;
         keyed = null;
         return discarded;
     }
@@ -235,13 +260,19 @@ final class OutboundQueue {
         return size;
     }
 
-    /** Frames that count against the message limit: announcements do not. */
+    /** Frames that count against the message limit: announcements and replays do not. */
     int counted() {
-        return size - presence;
+        return size - presence - replayed;
     }
 
+    /** Every frame's bytes, replays included: what the queue holds. */
     long bytes() {
         return bytes;
+    }
+
+    /** Bytes that count against the byte limit (and the hub's budget): replays do not. */
+    long countedBytes() {
+        return bytes - replayedBytes;
     }
 
     /** The ring's length: what the queue holds in memory, empty slots included (for tests). */
@@ -309,10 +340,10 @@ final class OutboundQueue {
     }
 
     private boolean fits(Message frame, Delivery delivery) {
-        if (bytes + frame.size() > maxBytes) {
+        if (countedBytes() + frame.size() > maxBytes) {
             return false;
         }
-        return isPresence(frame, delivery) || size - presence < maxMessages;
+        return isPresence(frame, delivery) || counted() < maxMessages;
     }
 
     private void add(Message frame, Delivery delivery, long nowNanos) {
@@ -327,7 +358,10 @@ final class OutboundQueue {
         ring[at] = frame;
         queuedAt[at] = nowNanos;
         setDelivery(at, delivery);
-        if (isPresence(frame, delivery)) {
+        if (delivery == REPLAYED) {
+            replayed++;
+            replayedBytes += frame.size();
+        } else if (isPresence(frame, delivery)) {
             presence++;
         }
         String key = keyOf(frame, delivery);
@@ -347,30 +381,49 @@ final class OutboundQueue {
     /** Takes the first frame; the caller has checked that one waits. */
     private Message pollFirst() {
         skipEmptySlots();
-        Message f = ring[head];
-        Delivery d = deliveryAt(head);
-        ring[head] = null;
-        setDelivery(head, null);
+        Message f = takeAt(head, headSeq);
         head = (head + 1) & (ring.length - 1);
         used--;
-        size--;
-        bytes -= f.size();
-        if (isPresence(f, d)) {
-            presence--;
-        }
-        String key = keyOf(f, d);
-        if (key != null && keyed != null) {
-            keyed.remove(key, headSeq);
-        }
         headSeq++;
         return f;
     }
 
-    /** Discards the first frame, counting it as dropped. */
-    private void dropFirst() {
-        Message old = pollFirst();
-        lastDropped++;
-        lastDroppedBytes += old.size();
+    /** Empties a slot that holds a frame, slot number {@code slot}, and stops counting the frame. */
+    private Message takeAt(int at, long slot) {
+        Message f = ring[at];
+        Delivery d = deliveryAt(at);
+        ring[at] = null;
+        setDelivery(at, null);
+        size--;
+        bytes -= f.size();
+        if (d == REPLAYED) {
+            replayed--;
+            replayedBytes -= f.size();
+        } else if (isPresence(f, d)) {
+            presence--;
+        }
+        String key = keyOf(f, d);
+        if (key != null && keyed != null) {
+            keyed.remove(key, slot);
+        }
+        return f;
+    }
+
+    /**
+     * Discards the oldest frame that is not a replay, counting it as dropped; one behind replayed
+     * frames leaves an empty slot. The caller has checked that one waits.
+     */
+    private void dropOldest() {
+        skipEmptySlots();
+        for (int i = 0; ; i++) {
+            int at = (head + i) & (ring.length - 1);
+            if (ring[at] != null && deliveryAt(at) != REPLAYED) {
+                Message old = i == 0 ? pollFirst() : takeAt(at, headSeq + i);
+                lastDropped++;
+                lastDroppedBytes += old.size();
+                return;
+            }
+        }
     }
 
     private void skipEmptySlots() {
@@ -442,14 +495,17 @@ final class OutboundQueue {
         deliveries[at] = delivery;
     }
 
-    /** The frame's key: its conflation key, else its presence key, else null. */
+    /** The frame's key: its conflation key, else its presence key, else null; a replay has none. */
     private static String keyOf(Message frame, Delivery delivery) {
+        if (delivery == REPLAYED) {
+            return null;
+        }
         return delivery != null && delivery.key() != null ? delivery.key() : frame.presenceKey();
     }
 
-    /** A presence announcement that is not conflated by a key of its delivery. */
+    /** A presence announcement that is not conflated by a key of its delivery, nor a replay. */
     private static boolean isPresence(Message frame, Delivery delivery) {
-        return frame.presenceKey() != null && (delivery == null || delivery.key() == null);
+        return frame.presenceKey() != null && (delivery == null || delivery != REPLAYED && delivery.key() == null);
     }
 
     private int physical(long slot) {

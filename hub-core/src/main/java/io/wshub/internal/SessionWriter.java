@@ -7,6 +7,7 @@ import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -127,7 +128,7 @@ final class SessionWriter implements SendCallback, Runnable {
             if (terminated || closeAfterDrain != null) {
                 return SendResult.CLOSED;
             }
-            long bytesBefore = queue.bytes();
+            long bytesBefore = queue.countedBytes();
             int countedBefore = queue.counted();
             outcome = queue.offer(frame, delivery, nowNanos);
             switch (outcome) {
@@ -142,7 +143,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
             }
             if (outcome != OutboundQueue.Outcome.OVERFLOW && outcome != OutboundQueue.Outcome.REFUSED) {
-                budget.add(queue.bytes() - bytesBefore, queue.counted() - countedBefore);
+                budget.add(queue.countedBytes() - bytesBefore, queue.counted() - countedBefore);
                 tell = updateBehind();
                 if (!active) {
                     active = true;
@@ -150,19 +151,9 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
             }
         }
-        switch (outcome) {
-            case OVERFLOW -> {
-                events.overflowed();
-                return SendResult.CLOSED;
-            }
-            case REFUSED -> {
-                events.refusedNewest(frame.size());
-                return SendResult.DROPPED;
-            }
-            case QUEUED_AFTER_DROPPING_OLDEST -> events.droppedOldest(droppedOld, droppedOldBytes);
-            case COALESCED -> events.conflated();
-            case QUEUED -> {
-            }
+        SendResult result = report(outcome, frame, droppedOld, droppedOldBytes, events);
+        if (result != SendResult.QUEUED) {
+            return result;
         }
         if (tell) {
             tellWritability();
@@ -173,6 +164,59 @@ final class SessionWriter implements SendCallback, Runnable {
             } else {
                 flush();
             }
+        }
+        return SendResult.QUEUED;
+    }
+
+    /**
+     * Tells the events what an offer's outcome was (after the lock), and what the offer returns.
+     *
+     * @param dropped      for {@link OutboundQueue.Outcome#QUEUED_AFTER_DROPPING_OLDEST}: the frames discarded
+     * @param droppedBytes and their bytes
+     */
+    static SendResult report(OutboundQueue.Outcome outcome, Message frame, int dropped, long droppedBytes, Events events) {
+        switch (outcome) {
+            case OVERFLOW -> {
+                events.overflowed();
+                return SendResult.CLOSED;
+            }
+            case REFUSED -> {
+                events.refusedNewest(frame.size());
+                return SendResult.DROPPED;
+            }
+            case QUEUED_AFTER_DROPPING_OLDEST -> events.droppedOldest(dropped, droppedBytes);
+            case COALESCED -> events.conflated();
+            case QUEUED -> {
+            }
+        }
+        return SendResult.QUEUED;
+    }
+
+    /**
+     * Queues what a client missed, in order, whatever the queue's limits (see
+     * {@link OutboundQueue#offerReplayed}), and starts the writer on the flush executor when it was
+     * idle (a replay is queued under a room's lock). The replay counts against neither the queue's
+     * limits nor the hub's budget, and leaves the marks where they were: it tells the budget and the
+     * session nothing.
+     *
+     * @return {@link SendResult#QUEUED}, or {@link SendResult#CLOSED} when the writer takes nothing more
+     */
+    SendResult offerReplayed(List<Message> frames, long nowNanos) {
+        boolean start = false;
+        synchronized (this) {
+            if (terminated || closeAfterDrain != null) {
+                return SendResult.CLOSED;
+            }
+            for (Message frame : frames) {
+                queue.offerReplayed(frame, nowNanos);
+            }
+            if (!active && !frames.isEmpty()) {
+                active = true;
+                start = true;
+            }
+        }
+        if (start) {
+            dispatch();
         }
         return SendResult.QUEUED;
     }
@@ -211,8 +255,9 @@ final class SessionWriter implements SendCallback, Runnable {
         synchronized (this) {
             terminated = true;
             int counted = queue.counted();
+            long countedBytes = queue.countedBytes();
             discarded = queue.clear();
-            budget.add(-discarded, -counted);
+            budget.add(-countedBytes, -counted);
             tell = updateBehind();
         }
         afterDrain(tell);
@@ -233,7 +278,7 @@ final class SessionWriter implements SendCallback, Runnable {
             if (terminated || !behind) {
                 return;
             }
-            long bytesBefore = queue.bytes();
+            long bytesBefore = queue.countedBytes();
             int countedBefore = queue.counted();
             outcome = queue.shed();
             if (outcome == OutboundQueue.Outcome.OVERFLOW) {
@@ -242,7 +287,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 n = queue.lastDropped();
                 nBytes = queue.lastDroppedBytes();
                 dropped += n;
-                budget.add(queue.bytes() - bytesBefore, queue.counted() - countedBefore);
+                budget.add(queue.countedBytes() - bytesBefore, queue.counted() - countedBefore);
                 tell = updateBehind();
             }
         }
@@ -345,6 +390,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
                 ensureBatchFor(queue.size());
                 int countedBefore = queue.counted();
+                long countedBytesBefore = queue.countedBytes();
                 count = queue.drainTo(batch, MAX_BATCH_BYTES);
                 if (count == 0) {
                     active = false;
@@ -364,7 +410,7 @@ final class SessionWriter implements SendCallback, Runnable {
                     }
                     batchBytes = b;
                     batchTexts = texts;
-                    budget.add(-b, queue.counted() - countedBefore);
+                    budget.add(queue.countedBytes() - countedBytesBefore, queue.counted() - countedBefore);
                     tell = updateBehind();
                     inFlight = true;
                     inSend = true;

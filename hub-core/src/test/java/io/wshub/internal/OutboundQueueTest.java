@@ -322,4 +322,121 @@ class OutboundQueueTest {
         assertThat(q.shed()).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         assertThat(q.size()).isEqualTo(8);
     }
+
+    // ---- replayed frames ----
+
+    @Test
+    void replayedFramesAreQueuedBeyondBothLimitsAndCountAgainstNeither() {
+        OutboundQueue q = new OutboundQueue(2, 10, OverflowPolicy.DISCONNECT);
+        for (int i = 0; i < 50; i++) {
+            q.offerReplayed(Message.text("replay-" + i), 0); // far more than 2 frames and 10 bytes
+        }
+        assertThat(q.offer(Message.text("live1"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("li2"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("x"), 0)).as("the live frames alone fill the queue")
+                .isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        List<String> all = drainAll(q);
+        assertThat(all).hasSize(52).endsWith("live1", "li2");
+        assertThat(all.get(0)).isEqualTo("replay-0");
+        assertThat(q.bytes()).isZero();
+    }
+
+    @Test
+    void whatFollowsAReplayIsMeasuredAsIfTheReplayWereNotThere() {
+        OutboundQueue q = new OutboundQueue(3, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        q.offer(Message.text("before"), 0);
+        q.offerReplayed(Message.text("r1"), 0);
+        q.offerReplayed(Message.text("r2"), 0);
+        assertThat(q.offer(Message.text("after1"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("after2"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("after3"), 0)).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        Message[] two = new Message[2];
+        q.drainTo(two, Long.MAX_VALUE); // "before" and "r1" leave: one counted slot frees
+        assertThat(q.offer(Message.text("after3"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(drainAll(q)).containsExactly("r2", "after1", "after2", "after3");
+    }
+
+    @Test
+    void replayedFramesKeepTheirPlaceWhenTheRingGrowsOrPacks() {
+        OutboundQueue q = new OutboundQueue(1000, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            if (i % 3 == 0) {
+                q.offerReplayed(Message.text("r" + i), 0);
+            } else {
+                q.offer(Message.text("f" + i), 0);
+            }
+            expected.add((i % 3 == 0 ? "r" : "f") + i);
+        }
+        assertThat(q.size()).isEqualTo(40);
+        assertThat(drainAll(q)).isEqualTo(expected);
+        assertThat(q.offer(Message.text("next"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+    }
+
+    @Test
+    void anEmptyQueueOfCountedFramesTakesAnyFrameBehindAReplay() {
+        OutboundQueue q = new OutboundQueue(10, 4, OverflowPolicy.DISCONNECT);
+        q.offerReplayed(Message.text("replayed"), 0);
+        assertThat(q.offer(Message.text("much larger than four bytes"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+    }
+
+    @Test
+    void replayedFramesLeaveTheMarksWhereTheyWere() {
+        OutboundQueue q = new OutboundQueue(8, 1000, OverflowPolicy.DISCONNECT);
+        for (int i = 0; i < 100; i++) {
+            q.offerReplayed(Message.text("x".repeat(100)), 0); // 12 times the message limit, 10 times the bytes
+        }
+        assertThat(q.isAboveHighMark()).isFalse();
+        assertThat(q.isBelowLowMark()).isTrue();
+        assertThat(q.counted()).isZero();
+        assertThat(q.countedBytes()).isZero();
+        assertThat(q.bytes()).isEqualTo(10_000);
+        for (int i = 0; i < 4; i++) {
+            q.offer(Message.text("m" + i), 0);
+        }
+        assertThat(q.isAboveHighMark()).as("the live frames alone cross the high mark").isTrue();
+        assertThat(q.counted()).isEqualTo(4);
+        assertThat(q.countedBytes()).isEqualTo(8);
+    }
+
+    @Test
+    void droppingTheOldestPassesOverReplayedFrames() {
+        OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DROP_OLDEST);
+        q.offer(Message.text("before"), 0);
+        q.offerReplayed(Message.text("r1"), 0);
+        q.offerReplayed(Message.text("r2"), 0);
+        q.offer(Message.text("after1"), 0);
+        assertThat(q.offer(Message.text("after2"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.lastDropped()).isEqualTo(1);
+        assertThat(q.offer(Message.text("after3"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.lastDropped()).as("the oldest live frame behind the replay").isEqualTo(1);
+        assertThat(drainAll(q)).containsExactly("r1", "r2", "after2", "after3");
+    }
+
+    @Test
+    void sheddingCutsOnlyWhatCountsAndLeavesTheReplayWhole() {
+        OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        q.offer(Message.text("m0"), 0);
+        for (int i = 0; i < 20; i++) {
+            q.offerReplayed(Message.text("r" + i), 0);
+        }
+        for (int i = 1; i < 8; i++) {
+            q.offer(Message.text("m" + i), 0);
+        }
+        assertThat(q.shed()).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.lastDropped()).isEqualTo(6);
+        List<String> left = drainAll(q);
+        assertThat(left).hasSize(22).endsWith("m6", "m7");
+        assertThat(left.subList(0, 20)).allMatch(f -> f.startsWith("r"));
+    }
+
+    @Test
+    void aReplayedFrameConflatesWithNothing() {
+        OutboundQueue q = new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
+        q.offerReplayed(Message.text("r1"), 0);
+        q.offer(Message.text("a1"), latest("a"), 0);
+        q.offerReplayed(Message.text("r2"), 0);
+        assertThat(q.offer(Message.text("a2"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(drainAll(q)).containsExactly("r1", "a2", "r2");
+    }
 }

@@ -2,6 +2,7 @@ package io.wshub.examples;
 
 import io.wshub.AddressLimits;
 import io.wshub.DeliveryPolicies;
+import io.wshub.HistoryLimits;
 import io.wshub.HubOptions;
 import io.wshub.OriginPolicy;
 import io.wshub.OverflowPolicy;
@@ -125,7 +126,7 @@ final class Settings {
             throw new ConfigException("invalid settings: startupTimeout must be positive, was " + startupTimeout());
         }
         try {
-            hubOptions();
+            hubOptions(true);
             jettyOptions();
             originPolicy();
         } catch (IllegalArgumentException e) {
@@ -241,8 +242,17 @@ final class Settings {
         return values.get(s);
     }
 
-    /** The hub's options; a rate of 0 messages per second means no rate limit. */
+    /** The options of a hub of a raw or echo path: no history, no resume. */
     HubOptions hubOptions() {
+        return hubOptions(false);
+    }
+
+    /**
+     * The hub's options; a rate of 0 messages per second means no rate limit. The room server's hub
+     * ({@code rooms}) keeps room histories and holds sessions for resume as the settings say; the
+     * others' paths have no rooms to recover, so neither.
+     */
+    HubOptions hubOptions(boolean rooms) {
         double rate = (Double) values.get(Setting.RATE_LIMIT);
         RateLimit limit = rate == 0 ? RateLimit.UNLIMITED
                 : new RateLimit(rate, (Integer) values.get(Setting.RATE_LIMIT_BURST), duration(Setting.RATE_LIMIT_FLOOD_WINDOW));
@@ -265,6 +275,9 @@ final class Settings {
                 .addressLimits(AddressLimits.of((Integer) values.get(Setting.MAX_SESSIONS_PER_ADDRESS),
                         upgradesPerSecondPerAddress(), (Integer) values.get(Setting.UPGRADE_BURST_PER_ADDRESS)))
                 .trustedProxies(trustedProxies())
+                .dedupeWindow((Integer) values.get(Setting.DEDUPE_WINDOW))
+                .roomHistory(rooms ? roomHistory() : HistoryLimits.OFF)
+                .resumeWindow(rooms ? duration(Setting.RESUME_WINDOW) : Duration.ZERO)
                 .build();
     }
 
@@ -278,6 +291,16 @@ final class Settings {
     private long maxTotalQueuedBytes() {
         long v = (Long) values.get(Setting.MAX_TOTAL_QUEUED_BYTES);
         return v == Values.DERIVED ? HubOptions.defaultMaxTotalQueuedBytes() : v;
+    }
+
+    /** What each room keeps; 0 messages turns history off. */
+    private HistoryLimits roomHistory() {
+        int messages = (Integer) values.get(Setting.ROOM_HISTORY);
+        if (messages < 0) {
+            throw new IllegalArgumentException("roomHistory must be >= 0 (0 turns it off), was " + messages);
+        }
+        return messages == 0 ? HistoryLimits.OFF
+                : HistoryLimits.of(messages, (Long) values.get(Setting.ROOM_HISTORY_BYTES), duration(Setting.ROOM_HISTORY_AGE));
     }
 
     JettyOptions jettyOptions() {

@@ -72,7 +72,9 @@ class ChatPageBrowserTest {
         TestClient service = fixture.connect("/ws?id=service");
         service.nextText(); // welcome
         service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
-        assertJson(service.nextText(), "{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"browser\",\"service\"]}");
+        var joined = ServerFixture.json(service.nextText()); // with the room's position: the server keeps history
+        assertThat(joined.get("members").toString()).isEqualTo("[\"browser\",\"service\"]");
+        assertThat(joined.get("seq").asLong()).isZero();
         waitForPage("#members", "service");
 
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the service\"}");
@@ -81,7 +83,7 @@ class ChatPageBrowserTest {
         browser.type("message", "hello from the browser");
         browser.pressEnter();
         assertJson(service.nextText(),
-                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\"}");
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\",\"seq\":2}");
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");

@@ -42,7 +42,8 @@ final class HubGauges {
                 h -> roomMembers(h.rooms(), true));
         gauge(registry, path, hub, QUEUED_MESSAGES, "Messages waiting in all outbound queues", null,
                 HubGauges::queuedMessages);
-        gauge(registry, path, hub, QUEUED_BYTES, "Bytes waiting in all outbound queues", "bytes",
+        gauge(registry, path, hub, QUEUED_BYTES, "Bytes waiting in all outbound queues but replays of a history"
+                + " (what maxTotalQueuedBytes bounds)", "bytes",
                 h -> h.stats().queuedBytes());
         gauge(registry, path, hub, BROKER_UP, "1 while the broker reaches the other nodes (always for a single node)",
                 null, h -> h.stats().brokerUp() ? 1 : 0);
