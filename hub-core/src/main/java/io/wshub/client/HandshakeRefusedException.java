@@ -13,6 +13,7 @@ public final class HandshakeRefusedException extends ConnectFailedException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final String reason;
 
     /**
      * The server at {@code url} refused the upgrade with {@code status}.
@@ -23,6 +24,14 @@ public final class HandshakeRefusedException extends ConnectFailedException {
         super(url, "handshake with " + url + " refused: HTTP " + status
                 + (reason == null || reason.isEmpty() ? "" : " " + reason), null);
         this.status = status;
+        this.reason = reason;
+    }
+
+    /** The same refusal, told of {@code other}: the address without what the attempt added to it. */
+    HandshakeRefusedException withUrl(URI other) {
+        HandshakeRefusedException copy = new HandshakeRefusedException(other, status, reason);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 
     /** The HTTP status the server answered with. */
