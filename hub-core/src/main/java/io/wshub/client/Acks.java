@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -21,13 +22,19 @@ import java.util.function.Consumer;
  * timeout; what was written but not acknowledged when a connection ended is written again, with
  * the same ref, when the session is resumed (the server's dedupe makes that harmless), and fails
  * when it is not. Against a server that does not acknowledge, a send completes when written, as a
- * plain client's does. Confined to the client's serial executor.
+ * plain client's does. A server is taken to acknowledge when its welcome offers a resume token, or
+ * from the first ack of one of our refs. Confined to the client's serial executor.
  */
 final class Acks {
+
+    /** Enough for the sends written in the time an ack takes to come back. */
+    private static final int UNAWAITED_REFS = 1_024;
 
     private final ClientMachine machine;
     private final Duration timeout;
     private final Map<String, Pending> pending = new LinkedHashMap<>(); // in send order, so deadline order
+    // Refs completed when written, whose ack a server that acknowledges after all may still send.
+    private final Set<String> unawaited = Newest.set(UNAWAITED_REFS);
     private long lastRef;
     private Scheduler.Cancellable timer;
     // Whether the server of the latest connection acknowledges; null until the first welcome says.
@@ -80,7 +87,11 @@ final class Acks {
     boolean acknowledged(String ref, OptionalLong seq) {
         Pending p = pending.remove(ref);
         if (p == null) {
-            return false;
+            if (!unawaited.remove(ref)) {
+                return false;
+            }
+            acking = true; // it does acknowledge: from now on a send waits for its ack
+            return true;
         }
         p.receipt.complete(new Receipt(ref, true, seq));
         return true;
@@ -96,16 +107,11 @@ final class Acks {
         return true;
     }
 
-    /** Whether the latest server acknowledges, or may (its welcome is still to come). */
-    boolean serverMayAcknowledge() {
-        return !Boolean.FALSE.equals(acking);
-    }
-
     /** The new connection's server does, or does not, acknowledge. */
     void serverAcknowledges(boolean acknowledges) {
         acking = acknowledges;
         if (!acknowledges) {
-            settleSent(p -> p.receipt.complete(new Receipt(p.ref, false, OptionalLong.empty())));
+            settleSent(this::completeUnacknowledged);
         }
     }
 
@@ -166,7 +172,7 @@ final class Acks {
         if (error == null) {
             if (Boolean.FALSE.equals(acking)) {
                 pending.remove(p.ref);
-                p.receipt.complete(new Receipt(p.ref, false, OptionalLong.empty()));
+                completeUnacknowledged(p);
             } else {
                 p.sent = true; // the ack will say; a server whose welcome is still to come may not send one
             }
@@ -189,6 +195,11 @@ final class Acks {
         }
         pending.remove(p.ref);
         p.receipt.completeExceptionally(error);
+    }
+
+    private void completeUnacknowledged(Pending p) {
+        unawaited.add(p.ref);
+        p.receipt.complete(new Receipt(p.ref, false, OptionalLong.empty()));
     }
 
     private void settleSent(Consumer<Pending> settle) {

@@ -37,14 +37,17 @@ final class RoomSession implements ClientProtocol {
     private static final Logger log = LoggerFactory.getLogger(RoomClient.class);
     /** How many of its own past session ids the client remembers, to know its own messages in a replay. */
     private static final int OWN_IDS = 16;
+    /** Joins and leaves waiting for their answer: many more than any client has rooms. */
+    private static final int CONTROL_REFS = 1_024;
 
     private final RecoveryListener listener;
     private final Positions positions = new Positions();
     private final Set<String> wanted = new LinkedHashSet<>();         // the rooms to be in
     private final Map<String, List<CompletableFuture<Message>>> joinWaiters = new HashMap<>();
-    private final Map<String, ControlRef> controlRefs = new HashMap<>(); // refs of our joins and leaves
+    // Refs of our joins and leaves; bounded, for a server that never answers them.
+    private final Map<String, ControlRef> controlRefs = Newest.map(CONTROL_REFS);
     private final Map<String, RestoringJoin> restoring = new HashMap<>(); // this connection's restore's joins
-    private final Set<String> ownIds = new LinkedHashSet<>();
+    private final Set<String> ownIds = Newest.set(OWN_IDS);
     private ClientMachine machine;
     private Acks acks;
     private String token;                      // the newest resume token; null: none to resume with
@@ -196,18 +199,12 @@ final class RoomSession implements ClientProtocol {
             sessionId = id;
             ownIds.remove(id);
             ownIds.add(id);
-            if (ownIds.size() > OWN_IDS) {
-                ownIds.remove(ownIds.iterator().next());
-            }
         }
         token = RoomFrames.text(w, "resume");
         if (!w.path("resumed").asBoolean(false)) {
             positions.inboxStarts(RoomFrames.position(w.get("inbox")));
         }
         acks.serverAcknowledges(token != null);
-        if (token == null) {
-            controlRefs.clear(); // a server without acks will not answer them
-        }
         welcomed = true;
     }
 
@@ -385,9 +382,7 @@ final class RoomSession implements ClientProtocol {
 
     private Message withRef(ObjectNode message, String room, boolean join) {
         String ref = acks.nextRef();
-        if (acks.serverMayAcknowledge()) {
-            controlRefs.put(ref, new ControlRef(room, join));
-        }
+        controlRefs.put(ref, new ControlRef(room, join));
         return RoomFrames.encode(message.put("ref", ref));
     }
 

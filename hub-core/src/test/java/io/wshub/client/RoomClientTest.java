@@ -155,6 +155,26 @@ class RoomClientTest {
     }
 
     @Test
+    void aServerThatAcknowledgesWithoutOfferingResumeIsTakenAtItsWordFromItsFirstAck() {
+        List<String> handed = new ArrayList<>();
+        f.transport.openAt(PRIMARY);
+        RoomClient rooms = RoomClient.connect(f.builder().onMessage(frame -> handed.add(frame.text())));
+        ScriptedConnection connection = f.transport.connection();
+        connection.serverSends(WELCOME);
+        CompletableFuture<Receipt> first = rooms.send("lobby", "one");
+        assertThat(first).isCompletedWithValueMatching(r -> !r.acknowledged());
+
+        connection.serverSends("{\"type\":\"ack\",\"ref\":\"" + first.join().ref() + "\",\"seq\":1}");
+        CompletableFuture<Receipt> second = rooms.send("lobby", "two");
+        assertThat(second).isNotDone();
+        connection.serverSends("{\"type\":\"ack\",\"ref\":\"" + Frames.json(connection.written().get(1)).path("ref").asText()
+                + "\",\"seq\":2}");
+
+        assertThat(second).isCompletedWithValueMatching(r -> r.acknowledged() && r.seq().getAsLong() == 2);
+        assertThat(handed).containsExactly(WELCOME);
+    }
+
+    @Test
     void aReconnectToAServerWithoutHistoryReportsEveryRoomAndTheInboxAsNotRecovered() {
         RoomClient rooms = openRoomClient();
         rooms.join("lobby");
