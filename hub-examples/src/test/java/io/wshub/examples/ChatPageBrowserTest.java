@@ -81,7 +81,7 @@ class ChatPageBrowserTest {
         browser.type("message", "hello from the browser");
         browser.pressEnter();
         assertJson(service.nextText(),
-                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\"}");
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"ref\":\"p1\",\"from\":\"browser\"}");
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");
@@ -116,6 +116,47 @@ class ChatPageBrowserTest {
         openPageAndJoin("/?token=" + token, "ada", "lobby");
 
         assertThat(fixture.server.hubs().get("/ws").rooms().members("lobby")).containsExactly("ada");
+    }
+
+    @Test
+    void aNameTakenIsSaidAsSuchAndNotRetried() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        TestClient service = fixture.connect("/ws?id=ada");
+        service.nextText(); // welcome: ada is taken
+        browser = HeadlessChromium.open(fixture.http("/"));
+        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete'").asBoolean());
+
+        browser.type("name", "ada");
+        browser.click("connect");
+
+        waitForPage("#log", "The name ada is taken: choose another one.");
+        waitForPage("#status", "Name taken.");
+        assertThat(browser.eval("document.getElementById('connect').disabled").asBoolean()).as("may connect again").isFalse();
+        assertThat(browser.eval("document.getElementById('retry-now').hidden").asBoolean()).as("no retry").isTrue();
+        assertThat(pageShows("#log", "the server may be down")).isFalse();
+    }
+
+    @Test
+    void aServerThatIsDownIsSaidAsSuchTheWaitIsCountedDownAndRetryNowTriesAtOnce() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        int port = fixture.server.port();
+        openPageAndJoin("ada", "lobby");
+        fixture.close();
+        waitForPage("#log", "the server is down or unreachable");
+        await().atMost(WAIT).until(() -> browser.eval("!document.getElementById('retry-now').hidden").asBoolean());
+
+        // The countdown moves: two readings of the status a moment apart differ.
+        String first = browser.eval("document.getElementById('status').textContent").asText();
+        assertThat(first).matches("Reconnecting in \\d+ s…");
+        await().atMost(WAIT).until(() -> !browser.eval("document.getElementById('status').textContent").asText().equals(first));
+
+        fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
+        await().atMost(WAIT).until(() -> pageShows("#status", "Reconnecting in") || pageShows("#status", "Connected as ada."));
+        if (pageShows("#status", "Reconnecting in")) {
+            browser.click("retry-now");
+        }
+        waitForPage("#status", "Connected as ada.");
+        await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
     }
 
     /** JSON string literals, which are also valid JavaScript string literals. */

@@ -177,6 +177,45 @@ class TerminalClientTest {
     }
 
     @Test
+    void itAsksForItsIdAndGivesUpWhenAnotherClientHasIt() throws Exception {
+        server = new RoomServerProcess(freePort(), logs.resolve("id-server.log")).start();
+        String url = server.ws().toString();
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Lines stdout = new Lines();
+        ClientCommand alice = new ClientCommand(new PipedInputStream(keyboard), stdout.printStream(), new Lines().printStream())
+                .customize(builder -> builder.options(QUICK));
+        CompletableFuture<Integer> aliceExit = CompletableFuture.supplyAsync(
+                () -> new CommandLine(alice).execute("--url", url, "--id", "alice"));
+        stdout.awaitLine(0, line -> json(line).path("type").asText().equals("welcome"), WAIT);
+        assertThat(json(stdout.all().get(0)).path("id").asText()).isEqualTo("alice");
+
+        Lines secondErr = new Lines();
+        ClientCommand second = new ClientCommand(new PipedInputStream(new PipedOutputStream()), new Lines().printStream(),
+                secondErr.printStream()).customize(builder -> builder.options(QUICK));
+        int secondExit = CompletableFuture.supplyAsync(() -> new CommandLine(second).execute("--url", url, "--id", "alice"))
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(secondExit).as("a taken id is not retried").isEqualTo(ClientCommand.GAVE_UP);
+        assertThat(secondErr.all()).containsExactly("[gave up] handshake with " + url + "?id=alice refused: HTTP 409",
+                "[closed] " + url + "?id=alice");
+        keyboard.close();
+        assertThat(aliceExit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aBadIdIsAUsageError() {
+        Lines stderr = new Lines();
+        ClientCommand command = new ClientCommand(new PipedInputStream(), new Lines().printStream(), stderr.printStream());
+        CommandLine cli = new CommandLine(command).setErr(new PrintWriter(stderr.printStream(), true));
+
+        assertThat(cli.execute("--url", "ws://127.0.0.1:9/ws", "--id", "no spaces")).isEqualTo(2);
+        assertThat(cli.execute("--url", "ws://127.0.0.1:9/ws?id=a", "--id", "b")).isEqualTo(2);
+
+        assertThat(stderr.all()).anyMatch(line -> line.contains("Invalid value for option '--id'"))
+                .anyMatch(line -> line.contains("Give the session id with --id or in the URL's query, not both"));
+    }
+
+    @Test
     void aBadRoomNameIsAUsageError() {
         Lines stderr = new Lines();
         ClientCommand command = new ClientCommand(new PipedInputStream(), new Lines().printStream(), stderr.printStream());
