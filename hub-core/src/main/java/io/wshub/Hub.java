@@ -3,6 +3,7 @@ package io.wshub;
 import io.wshub.internal.HubFactory;
 import io.wshub.spi.Broker;
 import io.wshub.spi.ConnectionAcceptor;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.Tracing;
@@ -72,6 +73,15 @@ public interface Hub {
      */
     SendResult sendTo(String sessionId, Message frame);
 
+    /**
+     * Sends a message to the session with this id as {@link #sendTo(String, Message)} does, giving it
+     * its place in the session's inbox: with resume on ({@link HubOptions#resumeWindow()}) it takes
+     * the inbox's next seq and is kept there, so that a client that loses its connection gets it when
+     * it resumes; it is kept for a held session too ({@link Session#isHeld()}), which is then
+     * {@link SendResult#QUEUED}. Other nodes get {@code message.unpositioned()}.
+     */
+    SendResult sendTo(String sessionId, Positioned message);
+
     /** Counts an error in the stats and tells the metrics listener; for handlers and protocols. */
     void reportError(ErrorKind kind, Session session, String detail);
 
@@ -122,6 +132,7 @@ public interface Hub {
         Tracing tracing = Tracing.NONE;
         Scheduler scheduler;
         Executor flushExecutor;
+        DeliveryStore deliveryStore;
 
         private Builder() {
         }
@@ -190,10 +201,20 @@ public interface Hub {
             return this;
         }
 
+        /**
+         * Where room histories, inboxes, the refs of handled messages and resume tokens are kept
+         * (docs/protocol.md, "Delivery guarantees"); defaults to this node's memory
+         * ({@link InMemoryDeliveryStore}).
+         */
+        public Builder deliveryStore(DeliveryStore deliveryStore) {
+            this.deliveryStore = Objects.requireNonNull(deliveryStore, "deliveryStore");
+            return this;
+        }
+
         /** Builds and starts the hub (its timer and broker). */
         public Hub build() {
             return HubFactory.create(options, handler, authenticator, originPolicy, broker, metrics,
-                    tracing, scheduler, flushExecutor);
+                    tracing, scheduler, flushExecutor, deliveryStore);
         }
     }
 }

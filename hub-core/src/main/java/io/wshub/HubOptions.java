@@ -24,7 +24,14 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code rateLimit}</td><td>{@link RateLimit#DEFAULT}: 100 msg/s, burst 200</td></tr>
  *   <tr><td>{@code shutdownGrace}</td><td>10 s for queues to drain on shutdown</td></tr>
  *   <tr><td>{@code sessionIdParameter}</td><td>{@code id}: the query parameter a client may name its id with; empty disables it</td></tr>
+ *   <tr><td>{@code roomHistory}</td><td>{@link HistoryLimits#OFF}: rooms keep no history and give no positions
+ *       ({@link HistoryLimits#DEFAULT}, what the room server keeps, is 1 000 messages, 1 MiB and 5 minutes per room)</td></tr>
+ *   <tr><td>{@code resumeWindow}</td><td>zero, off: a session ends with its connection (the room server holds it 60 s)</td></tr>
+ *   <tr><td>{@code inbox}</td><td>{@link HistoryLimits#DEFAULT}: what a session's inbox of private messages keeps, with resume on</td></tr>
+ *   <tr><td>{@code dedupeWindow}</td><td>1 000: the refs remembered per session, so a message sent again is not handled again; 0 off</td></tr>
  * </table>
+ *
+ * <p>The delivery guarantees (positions, recovery, resume, dedupe) are described in docs/protocol.md.
  */
 public record HubOptions(
         long maxMessageBytes,
@@ -39,7 +46,11 @@ public record HubOptions(
         int maxConnections,
         RateLimit rateLimit,
         Duration shutdownGrace,
-        String sessionIdParameter) {
+        String sessionIdParameter,
+        HistoryLimits roomHistory,
+        Duration resumeWindow,
+        HistoryLimits inbox,
+        int dedupeWindow) {
 
     /** Validates every field; prefer {@link #builder()}. */
     public HubOptions {
@@ -59,6 +70,15 @@ public record HubOptions(
             throw new IllegalArgumentException("shutdownGrace must be >= 0, was " + shutdownGrace);
         }
         Objects.requireNonNull(sessionIdParameter, "sessionIdParameter");
+        Objects.requireNonNull(roomHistory, "roomHistory");
+        Objects.requireNonNull(resumeWindow, "resumeWindow");
+        if (resumeWindow.isNegative()) {
+            throw new IllegalArgumentException("resumeWindow must be >= 0 (0 turns resume off), was " + resumeWindow);
+        }
+        Objects.requireNonNull(inbox, "inbox");
+        if (dedupeWindow < 0) {
+            throw new IllegalArgumentException("dedupeWindow must be >= 0 (0 turns dedupe off), was " + dedupeWindow);
+        }
         if (pongTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("pongTimeout (" + pongTimeout
                     + ") must be longer than pingInterval (" + pingInterval + ")");
@@ -73,6 +93,16 @@ public record HubOptions(
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether rooms keep a history and give their messages positions. */
+    public boolean historyOn() {
+        return !roomHistory.isOff();
+    }
+
+    /** Whether a session outlives its connection for the resume window. */
+    public boolean resumeOn() {
+        return !resumeWindow.isZero();
     }
 
     /** A builder holding these options. */
@@ -95,6 +125,10 @@ public record HubOptions(
         private RateLimit rateLimit = RateLimit.DEFAULT;
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String sessionIdParameter = "id";
+        private HistoryLimits roomHistory = HistoryLimits.OFF;
+        private Duration resumeWindow = Duration.ZERO;
+        private HistoryLimits inbox = HistoryLimits.DEFAULT;
+        private int dedupeWindow = 1000;
 
         private Builder() {
         }
@@ -113,6 +147,10 @@ public record HubOptions(
             rateLimit = o.rateLimit;
             shutdownGrace = o.shutdownGrace;
             sessionIdParameter = o.sessionIdParameter;
+            roomHistory = o.roomHistory;
+            resumeWindow = o.resumeWindow;
+            inbox = o.inbox;
+            dedupeWindow = o.dedupeWindow;
         }
 
         /** Largest inbound message in bytes (UTF-8 for text). */
@@ -193,11 +231,45 @@ public record HubOptions(
             return this;
         }
 
+        /**
+         * What each room keeps of its messages, for positions and recovery; {@link HistoryLimits#OFF}
+         * (the default) keeps nothing and gives room messages no {@code seq}.
+         */
+        public Builder roomHistory(HistoryLimits v) {
+            roomHistory = v;
+            return this;
+        }
+
+        /**
+         * How long a session outlives a connection that ended by accident (anything but the
+         * client's own 1000 or 1005 close, or a close for abuse), to be resumed with its token;
+         * zero (the default) turns resume off.
+         */
+        public Builder resumeWindow(Duration v) {
+            resumeWindow = v;
+            return this;
+        }
+
+        /**
+         * What a session's inbox of private messages keeps while resume is on, so that what it missed
+         * can be replayed; a session held longer than the age limit loses its oldest ones.
+         */
+        public Builder inbox(HistoryLimits v) {
+            inbox = v;
+            return this;
+        }
+
+        /** How many refs each session remembers, so that a message sent again is not handled again; 0 turns it off. */
+        public Builder dedupeWindow(int v) {
+            dedupeWindow = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public HubOptions build() {
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
-                    rateLimit, shutdownGrace, sessionIdParameter);
+                    rateLimit, shutdownGrace, sessionIdParameter, roomHistory, resumeWindow, inbox, dedupeWindow);
         }
     }
 }

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param stall                    why the hub's own threads (its timer, its flush lanes) are not
  *                                 making progress, or empty while they are: a node that says
  *                                 something here is wedged and should get no traffic
+ * @param delivery                 what the delivery guarantees hold and did: histories, inboxes,
+ *                                 held sessions, resumes, duplicates
  */
 public record HubStats(
         int sessions,
@@ -47,12 +49,14 @@ public record HubStats(
         boolean brokerUp,
         boolean shuttingDown,
         Duration uptime,
-        String stall) {
+        String stall,
+        DeliveryStats delivery) {
 
     /** Copies the error map so the snapshot stays immutable. */
     public HubStats {
         errors = Map.copyOf(errors);
         Objects.requireNonNull(stall, "stall");
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     /** Whether the hub's own threads have stopped making progress (see {@code stall}). */

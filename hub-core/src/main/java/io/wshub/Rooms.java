@@ -40,6 +40,20 @@ public interface Rooms {
     boolean join(Session session, String room, Function<List<String>, Message> reply, Message announcement);
 
     /**
+     * Joins and tells, as {@link #join(Session, String, Function, Message)} does, and recovers: when
+     * {@code since} is given (a position the joiner was given in this room before) and the room's
+     * history still holds every message after it in the same epoch, those messages follow the reply,
+     * in order, and then the room's live messages: no gap, no repeat. The reply is built from what the
+     * join saw ({@link RoomJoin}: members, the room's position, whether it recovered) under the same
+     * rules as the plain join's.
+     *
+     * @param since where the joiner left off, or null for a plain join
+     * @return true if it joined, false if it was already a member or is closed (a member that gives
+     *         {@code since} is answered and recovered all the same)
+     */
+    boolean join(Session session, String room, Position since, Function<RoomJoin, Message> reply, Message announcement);
+
+    /**
      * Removes the session from the room (the room goes when empty).
      *
      * @return true if it was a member
@@ -74,4 +88,15 @@ public interface Rooms {
      * @return how many local members it was queued for
      */
     int broadcast(String room, Message frame, Session except);
+
+    /**
+     * Sends a message to every member of the room except {@code except}, as {@link #broadcast} does,
+     * giving it its place in the room's order: with history on ({@link HubOptions#roomHistory()}) it
+     * takes the room's next seq, is kept in the room's history for recovery, and every local member
+     * gets {@code message.at(seq)}. Other nodes get {@code message.unpositioned()}: positions are
+     * this node's.
+     *
+     * @return the message's seq, or 0 when it has none (history off, or no member on this node)
+     */
+    long publish(String room, Positioned message, Session except);
 }

@@ -9,7 +9,8 @@ public enum SendResult {
     /**
      * Accepted into the session's outbound queue; it will be written unless the session closes
      * first (a presence announcement may instead have been coalesced with one of its key that was
-     * waiting: see {@link Message#asPresence}).
+     * waiting: see {@link Message#asPresence}). A private message to a session held for resume is
+     * QUEUED too: kept in its inbox for the client to recover.
      */
     QUEUED,
     /** Refused because the outbound queue is full and the session's policy is to drop the newest. */

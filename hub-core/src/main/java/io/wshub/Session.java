@@ -3,7 +3,9 @@ package io.wshub;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One connected peer of a {@link Hub}.
@@ -63,6 +65,54 @@ public interface Session {
     boolean isOpen();
 
     /**
+     * Whether the session is held for resume: its connection ended by accident (see
+     * {@link HubOptions#resumeWindow()}), and for the window it keeps its id, its rooms and its inbox,
+     * and nobody is told it left. Sends to it return {@link SendResult#CLOSED}, but private messages
+     * sent with {@link Hub#sendTo(String, Positioned)} are kept in its inbox, and room messages in the
+     * rooms' histories, for the client to recover when it resumes.
+     */
+    boolean isHeld();
+
+    /**
+     * The token that resumes this session, for the client (the room protocol's welcome carries it):
+     * issued for every connection, each replacing the last, and good for one resume within the
+     * window after the connection ends. Empty with resume off.
+     */
+    Optional<String> resumeToken();
+
+    /**
+     * Where the session's inbox of private messages stands (its epoch, and the seq of the latest),
+     * for the client; empty with resume or the inbox off.
+     */
+    Optional<Position> inbox();
+
+    /**
+     * From {@link HubHandler#onResumed} only: the client will say where it left off with
+     * {@link #resume}; until it does (for at most the handshake timeout) the session's room traffic
+     * and inbox wait, while hub-wide traffic and what the application sends flow. {@code answer}
+     * builds the frame that tells the client what was recovered; it is sent first, then what the
+     * client missed, then what waited, then live traffic, with no gap and no duplicate. It runs under
+     * a hub lock: keep it to building the message. Without this call a resumed session's traffic
+     * flows as soon as {@code onResumed} returns, and nothing is replayed.
+     *
+     * @return false when called anywhere but in {@code onResumed}
+     */
+    boolean awaitResume(Function<Resumption, Message> answer);
+
+    /**
+     * The client says where it left off, after a resume (see {@link #awaitResume}): the position it
+     * saw last in each room, and in its inbox. Each room the session is in whose history still
+     * reaches the message after the client's position, in the same epoch, is recovered; the answer,
+     * the replays and the traffic that waited follow, in that order.
+     *
+     * @param rooms the client's position in each room (rooms it names but is not in are left out)
+     * @param inbox the client's position in its inbox, or null
+     * @return false when no resume is awaited (a fresh session, or it was answered already: by an
+     *         earlier {@code resume}, or by the handshake timeout, with nothing recovered)
+     */
+    boolean resume(Map<String, Position> rooms, Position inbox);
+
+    /**
      * Whether the outbound queue is below half of its limits; a producer can ask before sending
      * optional data (a cheap read, no lock).
      */
@@ -81,4 +131,17 @@ public interface Session {
 
     /** Counters of this session. */
     SessionStats stats();
+
+    /**
+     * Whether this session's message with this ref was handled, and with what seq its ack went (0
+     * when none): a protocol then acknowledges a message sent again instead of handling it again
+     * (docs/protocol.md, "Acks and dedupe"). The latest {@link HubOptions#dedupeWindow()} refs are
+     * remembered, across resumes; a lookup that finds one counts as a duplicate in the stats.
+     *
+     * @param ref the ref as the protocol keys it (the room protocol tells a number from a string)
+     */
+    OptionalLong refHandled(String ref);
+
+    /** Remembers that this session's message with this ref was handled, its ack carrying {@code seq} (0: none). */
+    void rememberRef(String ref, long seq);
 }

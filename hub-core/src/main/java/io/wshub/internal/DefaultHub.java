@@ -10,6 +10,7 @@ import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.HubStats;
 import io.wshub.OriginPolicy;
+import io.wshub.Positioned;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
@@ -18,6 +19,7 @@ import io.wshub.spi.Broker;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
@@ -57,6 +59,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     /** Refused upgrades and session ends are logged at INFO up to this many per {@link #LOG_WINDOW}. */
     static final int LOGGED_PER_WINDOW = 10;
     static final Duration LOG_WINDOW = Duration.ofSeconds(10);
+    /** Closes a resume that opened after its session ended (its window passed meanwhile); the client starts afresh. */
+    static final CloseStatus RESUMED_SESSION_ENDED = new CloseStatus(1013, "Session ended");
 
     private final HubOptions options;
     private final HubHandler handler;
@@ -71,6 +75,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SessionRegistry registry;
     private final SessionContext sessions;
     private final RoomRegistry rooms;
+    private final ResumeAdmission resumes;
     private final HubTicker ticker;
     private final ShutdownSequence shutdown;
     private final long startedNanos;
@@ -78,8 +83,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SampledLog ends;
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
-               Broker broker, HubCounters counters, Tracing tracing, Scheduler scheduler, boolean ownsScheduler,
-               Executor flushExecutor, FlushLanes ownedFlushExecutor) {
+               Broker broker, DeliveryStore store, HubCounters counters, Tracing tracing, Scheduler scheduler,
+               boolean ownsScheduler, Executor flushExecutor, FlushLanes ownedFlushExecutor) {
         this.options = options;
         this.handler = handler;
         this.authenticator = authenticator;
@@ -91,11 +96,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.ownsScheduler = ownsScheduler;
         this.ownedFlushExecutor = ownedFlushExecutor;
         this.registry = new SessionRegistry(options.maxConnections());
+        this.rooms = new RoomRegistry(this, this.broker, scheduler::nanoTime, tracing, !options.historyOn()
+                ? RoomRegistry.Histories.OFF
+                : room -> new History(store.roomHistory(room, options.roomHistory()), counters.historyMessages,
+                        counters.historyBytes));
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
-                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime));
-        this.rooms = new RoomRegistry(this, this.broker, sessions.clock(), tracing);
-        this.ticker = new HubTicker(registry, scheduler, options, counters);
-        this.shutdown = new ShutdownSequence(registry, scheduler, this::stopParts, this::stopScheduler);
+                tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), store, rooms);
+        this.resumes = new ResumeAdmission(store, registry);
+        this.ticker = new HubTicker(registry, scheduler, options, counters, rooms::trimHistories);
+        this.shutdown = new ShutdownSequence(registry, scheduler, this::endHeldSessions, this::stopParts,
+                this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
         this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
         this.ends = new SampledLog(log, "session ends", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
@@ -120,12 +130,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public Collection<Session> sessions() {
-        return registry.live().stream().filter(HubSession::isVisible).map(Session.class::cast).toList();
+        return registry.live().stream().filter(s -> s.isVisible() && !s.isHeld()).map(Session.class::cast).toList();
     }
 
     @Override
     public int sessionCount() {
-        return registry.liveCount();
+        return registry.connectedCount();
     }
 
     @Override
@@ -156,6 +166,19 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     }
 
     @Override
+    public SendResult sendTo(String sessionId, Positioned message) {
+        Objects.requireNonNull(message, "message");
+        HubSession local = sessionId == null ? null : registry.visible(sessionId);
+        if (local != null) {
+            return local.deliverPrivate(message);
+        }
+        if (sessionId == null) {
+            return SendResult.NOT_FOUND;
+        }
+        return broker.publishPrivate(sessionId, message.unpositioned()) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
+    }
+
+    @Override
     public void reportError(ErrorKind kind, Session session, String detail) {
         counters.error(Objects.requireNonNull(kind, "kind"), session, detail);
     }
@@ -169,11 +192,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public HubStats stats() {
-        return new HubStats(registry.liveCount(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
+        return new HubStats(registry.connectedCount(), rooms.count(), counters.connects.sum(), counters.disconnects.sum(),
                 counters.messagesIn.sum(), counters.bytesIn.sum(), counters.messagesOut.sum(), counters.bytesOut.sum(),
                 Math.max(0, counters.queuedBytes.sum()), counters.droppedNewest.sum(), counters.droppedOldest.sum(),
                 counters.slowConsumers.sum(), counters.rateLimited.sum(), counters.errorCounts(), broker.isUp(),
-                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall());
+                shutdown.isStarted(), Duration.ofNanos(scheduler.nanoTime() - startedNanos), stall(),
+                counters.deliveryStats(registry.heldCount()));
     }
 
     /** Why the hub's own threads are not making progress, or "" while they are. */
@@ -245,6 +269,15 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             String reason = auth == null || auth.reason().isEmpty() ? (status == 401 ? "Unauthorized" : "Forbidden") : auth.reason();
             return new Admission.Refused(status, reason);
         }
+        if (options.resumeOn()) {
+            HubSession resumed = resumes.sessionToResume(handshake, auth); // a valid token wins over ?id=
+            if (resumed != null) {
+                Reservation r = new Reservation(this, resumed.id(), handshake, auth.principal(), scheduler.nanoTime(),
+                        options.maxMessageBytes(), resumed);
+                registry.pendResume(r);
+                return r;
+            }
+        }
         String requested = null;
         if (!options.sessionIdParameter().isEmpty()) {
             List<String> values = handshake.queryParameters().get(options.sessionIdParameter());
@@ -270,7 +303,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         for (;;) {
             String id = requested != null ? requested : SessionIds.generate();
             Reservation r = new Reservation(this, id, handshake, auth.principal(), scheduler.nanoTime(),
-                    options.maxMessageBytes());
+                    options.maxMessageBytes(), null);
             if (registry.claim(r)) {
                 if (broker.claimSessionId(id)) {
                     return r;
@@ -286,13 +319,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     /** A reservation's connection opened. */
     ConnectionListener open(Reservation r, Connection connection) {
+        if (r.resumes != null) {
+            return resumeOpen(r, connection);
+        }
         HubSession s = new HubSession(sessions, r.sessionId(), r.handshake, r.principal, connection);
         registry.activate(r, s);
         counters.sessionOpened(s);
         if (isShuttingDown()) {
-            s.beginClose(CloseStatus.SERVER_SHUTDOWN, true);
+            s.beginClose(null, CloseStatus.SERVER_SHUTDOWN, true);
             s.demandNext();
-            return s;
+            return s.link();
         }
         s.open();
         registry.shown(s);
@@ -300,20 +336,67 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             s.shutdown(); // shutdown began while it opened and may not have seen it
         }
         s.demandNext();
-        return s;
+        return s.link();
+    }
+
+    /**
+     * A resume opened: the session moves to the new connection (see {@link HubSession#resumeOn}),
+     * which it reads from once the application's {@code onResumed} has sent its first frames.
+     */
+    private ConnectionListener resumeOpen(Reservation r, Connection connection) {
+        registry.unpend(r);
+        HubSession s = r.resumes;
+        boolean wasHeld = s.isHeld();
+        SessionLink link = s.resumeOn(connection, r.handshake, r.principal);
+        if (link == null) {
+            return new RefusedConnection(connection, RESUMED_SESSION_ENDED);
+        }
+        if (wasHeld) {
+            registry.held(false);
+        }
+        counters.sessionResumed(s, !wasHeld);
+        ends.info(scheduler.nanoTime(), "session {} resumed from {}{}", s.id(), r.handshake.remoteAddress(),
+                wasHeld ? "" : ", taking over its open connection");
+        if (isShuttingDown()) {
+            s.shutdown(); // shutdown began while it opened and may not have seen it
+        }
+        s.demandNext();
+        return link;
     }
 
     /** A reservation ended without opening: frees its id, here and across the cluster, and its slot. */
     void reservationEnded(Reservation r) {
+        if (r.resumes != null) {
+            registry.unpend(r); // the session keeps its id and slot, and its window counts on
+            r.resumes.resumeAbandoned();
+            return;
+        }
         registry.release(r);
         broker.releaseSessionId(r.sessionId());
     }
 
-    /** The transport reported a session's end. */
+    /** A session's connection ended, not for good: it is held for the resume window. */
     @Override
-    public void sessionEnded(HubSession s, CloseStatus status) {
+    public void sessionHeld(HubSession s, CloseStatus status) {
+        registry.held(true);
+        counters.sessionHeld(s, status);
+        ends.info(scheduler.nanoTime(), "session {} from {} held for resume: {} {}", s.id(),
+                s.handshake().remoteAddress(), status.code(), status.reason());
+        if (s.handlerOpened()) {
+            s.runHandler(() -> handler.onHeld(s, status));
+        }
+        shutdown.sessionGone();
+    }
+
+    /** The session ended: its connection for good, or its resume window. */
+    @Override
+    public void sessionEnded(HubSession s, CloseStatus status, boolean wasHeld) {
+        if (wasHeld) {
+            registry.held(false);
+        }
         registry.remove(s);
         s.leftRooms(rooms.leaveAll(s));
+        s.discardDelivery();
         broker.releaseSessionId(s.id());
         Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());
         counters.sessionClosed(s, status, connectedFor);
@@ -419,6 +502,21 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             span.end();
         }
         return queued;
+    }
+
+    /** The shutdown is over: the sessions it held end now (nothing can resume them any more on this node). */
+    private void endHeldSessions() {
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            for (HubSession s : registry.live()) {
+                CloseStatus status = s.endIfHeld();
+                if (status != null) {
+                    sessionEnded(s, status, true);
+                }
+            }
+        } finally {
+            scope.exit();
+        }
     }
 
     /** Stops the ticker, the broker and the flush threads the hub made. */

@@ -1,6 +1,7 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
+import io.wshub.DeliveryStats;
 import io.wshub.ErrorKind;
 import io.wshub.Handshake;
 import io.wshub.OverflowPolicy;
@@ -34,6 +35,15 @@ final class HubCounters {
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
     final LongAdder upgradesRefused = new LongAdder();
+    /** What the rooms' histories and the sessions' inboxes keep now (see {@link History}). */
+    final LongAdder historyMessages = new LongAdder();
+    final LongAdder historyBytes = new LongAdder();
+    final LongAdder inboxMessages = new LongAdder();
+    final LongAdder inboxBytes = new LongAdder();
+    final LongAdder refs = new LongAdder();
+    final LongAdder resumes = new LongAdder();
+    final LongAdder expired = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
     private final Map<ErrorKind, LongAdder> errors = new EnumMap<>(ErrorKind.class);
     private final MetricsListener listener;
     private volatile boolean listenerFailureLogged;
@@ -58,6 +68,23 @@ final class HubCounters {
         disconnects.increment();
         try {
             listener.sessionClosed(session, status, connectedFor);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void sessionHeld(Session session, CloseStatus status) {
+        try {
+            listener.sessionHeld(session, status);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void sessionResumed(Session session, boolean tookOver) {
+        resumes.increment();
+        try {
+            listener.sessionResumed(session, tookOver);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }
@@ -165,6 +192,11 @@ final class HubCounters {
         } catch (RuntimeException e) {
             listenerFailed(e);
         }
+    }
+
+    DeliveryStats deliveryStats(int heldSessions) {
+        return new DeliveryStats(heldSessions, historyMessages.sum(), historyBytes.sum(), inboxMessages.sum(),
+                inboxBytes.sum(), refs.sum(), resumes.sum(), expired.sum(), duplicates.sum());
     }
 
     Map<ErrorKind, Long> errorCounts() {

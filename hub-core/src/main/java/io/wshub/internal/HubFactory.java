@@ -5,9 +5,11 @@ import io.wshub.ErrorKind;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.InMemoryDeliveryStore;
 import io.wshub.InProcessBroker;
 import io.wshub.OriginPolicy;
 import io.wshub.spi.Broker;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.MetricsListener;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.Tracing;
@@ -29,7 +31,7 @@ public final class HubFactory {
     /** Creates and starts a hub; null collaborators get their defaults. */
     public static Hub create(HubOptions options, HubHandler handler, Authenticator authenticator,
                              OriginPolicy originPolicy, Broker broker, MetricsListener metrics,
-                             Tracing tracing, Scheduler scheduler, Executor flushExecutor) {
+                             Tracing tracing, Scheduler scheduler, Executor flushExecutor, DeliveryStore store) {
         int n = HUB_NUMBER.incrementAndGet();
         boolean ownsScheduler = scheduler == null;
         Scheduler sched = ownsScheduler ? new SystemScheduler("wshub-" + n + "-timer") : scheduler;
@@ -42,8 +44,8 @@ public final class HubFactory {
             flush = owned;
         }
         DefaultHub hub = new DefaultHub(options, handler, authenticator, originPolicy,
-                broker == null ? new InProcessBroker() : broker, counters, tracing, sched, ownsScheduler,
-                flush, owned);
+                broker == null ? new InProcessBroker() : broker, store == null ? new InMemoryDeliveryStore() : store,
+                counters, tracing, sched, ownsScheduler, flush, owned);
         hub.start();
         return hub;
     }

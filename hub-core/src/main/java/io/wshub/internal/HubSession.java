@@ -6,11 +6,13 @@ import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.OverflowPolicy;
+import io.wshub.Position;
+import io.wshub.Positioned;
+import io.wshub.Resumption;
 import io.wshub.SendResult;
 import io.wshub.Session;
 import io.wshub.SessionStats;
 import io.wshub.spi.Connection;
-import io.wshub.spi.ConnectionListener;
 import io.wshub.spi.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,39 +21,47 @@ import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Function;
 
 /**
- * One session: the {@link Session} applications use and the {@link ConnectionListener} its
- * transport reports to. Its jobs are acting on its {@link SessionState}'s decisions (the close,
- * the drop, the end), its inbound gate (rate limit, demand) and its timers (heartbeat,
- * write and close timeouts, checked by the hub's ticker); its outbound queue is its
- * {@link SessionWriter}'s, the order and exclusion of its inbound events the transport's
- * {@link io.wshub.spi.InboundPipeline}'s.
+ * One session: the {@link Session} applications use. Its jobs are acting on its
+ * {@link SessionState}'s decisions (the close, the drop, the end, the hold and the resume), its
+ * inbound gate (rate limit, demand) and its timers (heartbeat, write and close timeouts, the resume
+ * window, checked by the hub's ticker). The connection it is on is its {@link SessionLink} (the
+ * transport's listener, the outbound queue's writer); with resume on, what it keeps across
+ * connections — token, inbox, the gate of a resume — is its {@link SessionDelivery}. The order and
+ * exclusion of its inbound events are the transport's {@link io.wshub.spi.InboundPipeline}'s.
  */
-final class HubSession implements Session, ConnectionListener, SessionWriter.Events {
+final class HubSession implements Session {
 
     private static final Logger log = LoggerFactory.getLogger(HubSession.class);
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final SessionContext context;
     private final String id;
-    private final Handshake handshake;
-    private final Principal principal;
-    private final Connection connection;
-    private final SessionWriter writer;
-    private final RateLimiter limiter;
-    private final SessionState state = new SessionState();
+    private final SessionState<SessionLink> state;
+    private final HandledRefs refs;
+    /** Token, inbox and resume gate; null with resume off, which then costs nothing. */
+    private final SessionDelivery delivery;
     // Memory matters here: a hub holds tens of thousands of these. Maps and sets are made on first use.
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<HubSession, Map> ATTRIBUTES =
             AtomicReferenceFieldUpdater.newUpdater(HubSession.class, Map.class, "attributes");
 
+    /** The upgrade of the connection it is on, and who it said the peer is; replaced by a resume. */
+    private volatile Handshake handshake;
+    private volatile Principal principal;
     /** Created on first use; then only grows. */
     private volatile Map<String, Object> attributes;
     /** Rooms it is in, created on first join; changed only under the room's lock (see {@link RoomRegistry}). */
@@ -59,13 +69,15 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     private volatile Set<String> roomsAtClose = Set.of();
     private final long connectedAtMillis;
     private final long openedNanos;
-    private volatile long lastInboundNanos;
-    private volatile long lastPingNanos;
     private volatile boolean handlerFailureLogged;
     // Written only by the inbound callbacks (never concurrent), read by stats().
     private volatile long messagesIn;
     private volatile long bytesIn;
     private volatile long rateLimited;
+    /** What the connections it left wrote and dropped; added to under the state's decisions, read by stats(). */
+    private volatile long earlierMessagesOut;
+    private volatile long earlierBytesOut;
+    private volatile long earlierDropped;
     /** The type the protocol named for the message being handled; only the inbound callbacks use it. */
     private String handledType;
 
@@ -74,17 +86,17 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         this.id = id;
         this.handshake = handshake;
         this.principal = principal;
-        this.connection = connection;
-        long now = context.clock().nanoTime();
-        this.openedNanos = now;
-        this.lastInboundNanos = now;
-        this.lastPingNanos = now;
+        this.openedNanos = context.clock().nanoTime();
         this.connectedAtMillis = System.currentTimeMillis();
         var o = context.options();
-        this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
-                connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
-                context.counters().queuedBytes);
-        this.limiter = new RateLimiter(o.rateLimit(), now);
+        this.state = new SessionState<>(o.resumeOn());
+        this.state.attachFirst(new SessionLink(this, connection, context));
+        this.refs = new HandledRefs(context.store(), id, o.dedupeWindow(), context.counters().refs,
+                context.counters().duplicates);
+        this.delivery = !o.resumeOn() ? null : new SessionDelivery(context.store(), id,
+                o.inbox().isOff() ? null : new History(context.store().inbox(id, o.inbox()),
+                        context.counters().inboxMessages, context.counters().inboxBytes),
+                o.maxQueuedMessages(), o.maxQueuedBytes());
     }
 
     // ---- Session ----
@@ -160,23 +172,137 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     }
 
     @Override
-    public SendResult send(Message frame) {
-        return writer.offer(frame, false, context.clock().nanoTime());
+    public OptionalLong refHandled(String ref) {
+        return refs.lookup(ref);
     }
 
-    /** A fan-out's offer, at the fan-out's time: a large one hands the write to the flush executor. */
+    @Override
+    public void rememberRef(String ref, long seq) {
+        refs.remember(ref, seq);
+    }
+
+    @Override
+    public Optional<String> resumeToken() {
+        return delivery == null ? Optional.empty() : Optional.ofNullable(delivery.token());
+    }
+
+    @Override
+    public Optional<Position> inbox() {
+        return delivery == null ? Optional.empty() : Optional.ofNullable(delivery.inboxPosition());
+    }
+
+    @Override
+    public boolean awaitResume(Function<Resumption, Message> answer) {
+        Objects.requireNonNull(answer, "answer");
+        return delivery != null && delivery.await(answer);
+    }
+
+    @Override
+    public boolean resume(Map<String, Position> roomsSeen, Position inboxSeen) {
+        Objects.requireNonNull(roomsSeen, "rooms");
+        Function<Resumption, Message> answer = delivery == null ? null : delivery.takeAnswer();
+        if (answer == null) {
+            return false;
+        }
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            finishResume(answer, roomsSeen, inboxSeen);
+        } finally {
+            scope.exit();
+        }
+        return true;
+    }
+
+    /**
+     * Recovers each room the client named from its history, then queues the answer, the replays and
+     * what waited, and opens the gate ({@link SessionDelivery#finish}).
+     */
+    private void finishResume(Function<Resumption, Message> answer, Map<String, Position> roomsSeen, Position inboxSeen) {
+        long now = context.clock().nanoTime();
+        Map<String, Boolean> recovered = new TreeMap<>();
+        Map<String, RoomRegistry.Replay> replays = new LinkedHashMap<>();
+        for (String room : new TreeSet<>(joinedRooms())) {
+            Position seen = roomsSeen.get(room);
+            RoomRegistry.Replay replay = seen == null ? null : context.rooms().replay(room, seen, now);
+            recovered.put(room, replay != null);
+            if (replay != null) {
+                replays.put(room, replay);
+            }
+        }
+        delivery.finish(answer, recovered, replays, inboxSeen, state.link().writer, now);
+    }
+
+    /** Forgets what it kept for its delivery guarantees: the session has ended. */
+    void discardDelivery() {
+        refs.discard();
+        if (delivery != null) {
+            delivery.discard();
+        }
+    }
+
+    @Override
+    public SendResult send(Message frame) {
+        SessionDelivery d = delivery;
+        if (d != null && !d.sendsPass()) {
+            return offerAs(SessionDelivery.Kind.HUB, null, 0, frame, false, context.clock().nanoTime());
+        }
+        return state.link().writer.offer(frame, false, context.clock().nanoTime());
+    }
+
+    /** A hub-wide fan-out's offer, at the fan-out's time: a large one hands the write to the flush executor. */
     SendResult offer(Message frame, boolean dispatch, long nowNanos) {
-        return writer.offer(frame, dispatch, nowNanos);
+        if (delivery != null) {
+            return offerAs(SessionDelivery.Kind.HUB, null, 0, frame, dispatch, nowNanos);
+        }
+        return state.link().writer.offer(frame, dispatch, nowNanos);
+    }
+
+    /** A room's fan-out's offer (its message at {@code seq}, or 0 for presence); the caller holds the room's lock. */
+    SendResult offerRoom(String room, long seq, Message frame, long nowNanos) {
+        if (delivery != null) {
+            return offerAs(SessionDelivery.Kind.ROOM, room, seq, frame, true, nowNanos);
+        }
+        return state.link().writer.offer(frame, true, nowNanos);
+    }
+
+    private SendResult offerAs(SessionDelivery.Kind kind, String room, long seq, Message frame, boolean dispatch,
+                               long nowNanos) {
+        SessionLink l = state.link();
+        return delivery.offer(kind, room, seq, frame, l.writer, dispatch, nowNanos, () -> overflowed(l));
+    }
+
+    /**
+     * A private message: with resume on it takes its inbox's next seq and is kept there, also while
+     * the session is held; else it goes out as it is.
+     */
+    SendResult deliverPrivate(Positioned message) {
+        long now = context.clock().nanoTime();
+        SessionLink l = state.link();
+        if (delivery == null) {
+            return l.writer.offer(message.unpositioned(), false, now);
+        }
+        Deferral.Scope scope = Deferral.enter(); // an overflow it causes closes after the delivery lock
+        try {
+            return delivery.deliverPrivate(message, state.phase() == SessionState.Phase.HELD, l.writer, now,
+                    () -> overflowed(l));
+        } finally {
+            scope.exit();
+        }
+    }
+
+    /** What it missed, from a history: queued whatever the queue's limits, in order. */
+    SendResult offerReplayed(List<Message> frames, long nowNanos) {
+        return state.link().writer.offerReplayed(frames, nowNanos);
     }
 
     /** How long the oldest message in its queue has waited, in nanos; 0 when none waits. */
     long oldestQueuedAge(long nowNanos) {
-        return writer.oldestQueuedAge(nowNanos);
+        return state.link().writer.oldestQueuedAge(nowNanos);
     }
 
     @Override
     public void close(CloseStatus status) {
-        beginClose(status.requireSendable(), true);
+        beginClose(null, status.requireSendable(), true);
     }
 
     @Override
@@ -185,30 +311,90 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return p == SessionState.Phase.OPEN || p == SessionState.Phase.OPENING;
     }
 
-    /** Whether the transport reported the end. */
+    @Override
+    public boolean isHeld() {
+        return state.phase() == SessionState.Phase.HELD;
+    }
+
+    /** Whether the session ended. */
     boolean isClosed() {
         return state.phase() == SessionState.Phase.CLOSED;
     }
 
-    /** Whether broadcasts and lookups find it: its {@code onOpen} returned, its end not yet reported. */
+    /** Whether broadcasts and lookups find it: its {@code onOpen} returned, it has not ended (it may be held). */
     boolean isVisible() {
         return state.isVisible();
     }
 
     /**
-     * Runs the application's {@code onOpen}, then makes the session visible; a session the hub
-     * already closed (it shut down meanwhile) skips the application.
+     * Issues its first resume token (with resume on), runs the application's {@code onOpen}, then
+     * makes the session visible; a session the hub already closed (it shut down meanwhile) skips the
+     * application.
      */
     void open() {
         if (state.handlerOpening()) {
+            if (delivery != null) {
+                delivery.issueToken();
+            }
             runHandler(() -> context.handler().onOpen(this));
         }
         state.opened();
     }
 
+    /** A resume of this session was admitted; see {@link SessionState#reserveResume()}. */
+    boolean reserveResume() {
+        return state.reserveResume();
+    }
+
+    /** The admitted resume failed before it opened. */
+    void resumeAbandoned() {
+        state.resumeAbandoned();
+    }
+
+    /**
+     * A resume opened on a new connection: the session moves to it (closing an old one still open
+     * with 1000), with a new token, and its traffic waits behind the gate while the application's
+     * {@code onResumed} sends the first frames, and then until the client resumes.
+     *
+     * @return the new connection's listener, or null when the session ended meanwhile
+     */
+    SessionLink resumeOn(Connection connection, Handshake handshake, Principal principal) {
+        SessionLink next = new SessionLink(this, connection, context);
+        delivery.closeGate();
+        SessionState.Attached<SessionLink> attached = state.attach(next);
+        if (!attached.moved()) {
+            delivery.resumedHandled(next.writer, context.clock().nanoTime());
+            return null;
+        }
+        SessionLink old = attached.replaced();
+        if (old != null) {
+            leftConnection(old);
+            old.writer.terminate();
+            Deferral.later(() -> old.connection.close(CloseStatus.NORMAL)); // taken over: the old one is done
+        }
+        this.handshake = handshake;
+        this.principal = principal;
+        delivery.issueToken();
+        runHandler(() -> context.handler().onResumed(this));
+        delivery.resumedHandled(next.writer, context.clock().nanoTime());
+        return next;
+    }
+
+    /** The connection it is on (the transport's listener). */
+    SessionLink link() {
+        return state.link();
+    }
+
+    /** Keeps what a connection it leaves wrote and dropped, for its stats. */
+    private void leftConnection(SessionLink l) {
+        earlierMessagesOut += l.writer.messagesOut();
+        earlierBytesOut += l.writer.bytesOut();
+        earlierDropped += l.writer.dropped();
+    }
+
     @Override
     public boolean isWritable() {
-        return writer.isWritable();
+        return state.link().writer.isWritable();
     }
 
     @Override
@@ -218,16 +404,19 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
 
     @Override
     public void resumeReading() {
-        if (state.resumeReading()) {
-            connection.demand();
+        SessionLink owed = state.resumeReading();
+        if (owed != null) {
+            owed.connection.demand();
         }
     }
 
     @Override
     public SessionStats stats() {
-        return new SessionStats(Instant.ofEpochMilli(connectedAtMillis), messagesIn, bytesIn, writer.messagesOut(), writer.bytesOut(),
-                writer.dropped(), rateLimited, writer.queuedMessages(), writer.queuedBytes(),
-                Duration.ofNanos(writer.oldestQueuedAge(context.clock().nanoTime())));
+        SessionWriter w = state.link().writer;
+        return new SessionStats(Instant.ofEpochMilli(connectedAtMillis), messagesIn, bytesIn,
+                earlierMessagesOut + w.messagesOut(), earlierBytesOut + w.bytesOut(), earlierDropped + w.dropped(),
+                rateLimited, w.queuedMessages(), w.queuedBytes(),
+                Duration.ofNanos(w.oldestQueuedAge(context.clock().nanoTime())));
     }
 
     @Override
@@ -235,25 +424,23 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return "Session[" + id + "]";
     }
 
-    // ---- ConnectionListener: inbound, one callback at a time ----
+    // ---- what a connection's transport reports, one callback at a time per connection ----
 
-    @Override
-    public void onText(String text) {
-        handle(false, Utf8.length(text), () -> context.handler().onText(this, text));
+    void onText(SessionLink l, String text) {
+        handle(l, false, Utf8.length(text), text, () -> context.handler().onText(this, text));
     }
 
-    @Override
-    public void onBinary(ByteBuffer data) {
-        handle(true, data.remaining(), () -> context.handler().onBinary(this, data));
+    void onBinary(SessionLink l, ByteBuffer data) {
+        handle(l, true, data.remaining(), null, () -> context.handler().onBinary(this, data));
     }
 
     /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
-    private void handle(boolean binary, long bytes, Runnable handlerCall) {
+    private void handle(SessionLink l, boolean binary, long bytes, String text, Runnable handlerCall) {
         Deferral.Scope scope = Deferral.enter();
         try {
-            if (admitInbound(binary, bytes)) {
+            if (admitInbound(l, binary, bytes, text)) {
                 context.handling().run(this, binary, bytes, handlerCall);
-                demandNext();
+                demandNext(l);
             }
         } finally {
             scope.exit();
@@ -272,83 +459,88 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return type;
     }
 
-    @Override
-    public void onPing(ByteBuffer payload) {
-        lastInboundNanos = context.clock().nanoTime();
-    }
-
-    @Override
-    public void onPong(ByteBuffer payload) {
-        lastInboundNanos = context.clock().nanoTime();
+    /** A ping or pong arrived: the connection is alive. */
+    void heard(SessionLink l) {
+        l.lastInboundNanos = context.clock().nanoTime();
     }
 
     /**
      * The transport failed, or its pipeline refused a message over the size limit: that one is
      * closed with 1009 at once (what the peer sends next would be refused as well).
      */
-    @Override
-    public void onError(Throwable cause) {
+    void onError(SessionLink l, Throwable cause) {
         if (cause instanceof MessageTooLargeException tooLarge) {
             context.counters().error(ErrorKind.MESSAGE_TOO_BIG, this, tooLarge.getMessage());
-            beginClose(CloseStatus.MESSAGE_TOO_BIG, false);
+            beginClose(l, CloseStatus.MESSAGE_TOO_BIG, false);
             return;
         }
         log.debug("transport error on {}", this, cause);
         context.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
     }
 
-    @Override
-    public void onClose(CloseStatus transportStatus) {
-        CloseStatus status = state.ended(transportStatus);
-        if (status == null) {
-            return;
+    /** The connection ended: the session ends, or, with resume on, is held for the window. */
+    void onClose(SessionLink l, CloseStatus transportStatus) {
+        SessionState.End end = state.ended(l, transportStatus, context.clock().nanoTime());
+        if (end == null) {
+            return; // not the session's connection any more (taken over), or reported already
         }
-        writer.terminate();
-        // Leaving its rooms announces the end and may close others: never nested in other work.
-        Deferral.later(() -> context.ends().sessionEnded(this, status));
+        l.writer.terminate();
+        if (end.held()) {
+            leftConnection(l);
+            delivery.connectionLost();
+            Deferral.later(() -> context.ends().sessionHeld(this, end.status()));
+        } else {
+            // Leaving its rooms announces the end and may close others: never nested in other work.
+            Deferral.later(() -> context.ends().sessionEnded(this, end.status(), false));
+        }
     }
 
     /**
      * Counts an inbound message and applies the rate limit (the size limit is the transport's
      * pipeline's: see {@link #onError}).
      *
+     * @param text the message, when it is text: a refused one is handed to the application with it
      * @return whether the application should see it; when not, demand has been handled here
      */
-    private boolean admitInbound(boolean binary, long bytes) {
+    private boolean admitInbound(SessionLink l, boolean binary, long bytes, String text) {
         SessionState.Phase phase = state.phase();
-        if (phase == SessionState.Phase.CLOSED) {
-            return false;
+        if (phase == SessionState.Phase.CLOSED || l != state.link()) {
+            return false; // an old connection's late message: the session has moved on
         }
         long now = context.clock().nanoTime();
-        lastInboundNanos = now;
+        l.lastInboundNanos = now;
         messagesIn++;
         bytesIn += bytes;
         context.counters().messageReceived(this, binary, (int) Math.min(bytes, Integer.MAX_VALUE));
-        if (phase == SessionState.Phase.CLOSING) {
+        if (phase == SessionState.Phase.CLOSING || phase == SessionState.Phase.HELD) {
             return false; // the transport reads on by itself until the peer's close frame arrives
         }
-        if (!limiter.tryAcquire(now)) {
+        if (!l.limiter.tryAcquire(now)) {
             rateLimited++;
             context.counters().rateLimited(this);
-            runHandler(() -> context.handler().onRateLimited(this));
-            if (limiter.refusedIsFlood(now)) {
+            runHandler(() -> context.handler().onRateLimited(this, text));
+            if (l.limiter.refusedIsFlood(now)) {
                 context.counters().error(ErrorKind.RATE_LIMIT_FLOOD, this, "refused more than twice the burst");
-                beginClose(CloseStatus.RATE_LIMIT_EXCEEDED, true);
+                beginClose(l, CloseStatus.RATE_LIMIT_EXCEEDED, true);
             }
-            demandNext();
+            demandNext(l);
             return false;
         }
         return true;
     }
 
     /**
-     * Asks the transport for the next message, unless the application suspended reading. Once the
-     * hub closes, the transport reads on by itself so that the peer's close frame arrives
-     * ({@link io.wshub.spi.InboundPipeline#readUntilClose()}).
+     * Asks the transport of the connection it is on for the next message, unless the application
+     * suspended reading. Once the hub closes, the transport reads on by itself so that the peer's
+     * close frame arrives ({@link io.wshub.spi.InboundPipeline#readUntilClose()}).
      */
     void demandNext() {
-        if (state.mayDemand()) {
-            connection.demand();
+        demandNext(state.link());
+    }
+
+    private void demandNext(SessionLink l) {
+        if (state.mayDemand(l)) {
+            l.connection.demand();
         }
     }
 
@@ -367,7 +559,7 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
                 log.error("handler failed on {}; closing it with 1011", this, t);
             }
             context.counters().error(ErrorKind.HANDLER, this, String.valueOf(t));
-            beginClose(CloseStatus.SERVER_ERROR, true);
+            beginClose(null, CloseStatus.SERVER_ERROR, true);
             return false;
         }
     }
@@ -375,41 +567,50 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
     // ---- closing ----
 
     /**
-     * Starts closing: after the queue drains ({@code drain}) or at once, discarding it.
+     * Starts closing a connection: after its queue drains ({@code drain}) or at once, discarding it.
      *
-     * @return false if the session was already closing or closed
+     * @param l the connection, or null for the one the session is on
+     * @return false if it was already closing or closed, or is not the session's any more
      */
-    boolean beginClose(CloseStatus status, boolean drain) {
-        if (!state.close(status, context.clock().nanoTime())) {
+    boolean beginClose(SessionLink l, CloseStatus status, boolean drain) {
+        SessionLink target = state.close(l, status, context.clock().nanoTime());
+        if (target == null) {
             return false;
         }
         if (drain) {
-            writer.closeAfterDrain(status);
+            target.writer.closeAfterDrain(status);
         } else {
-            writer.terminate();
-            sendCloseFrame(status);
+            target.writer.terminate();
+            sendCloseFrame(target, status);
         }
         return true;
     }
 
     /** Sends the close frame once the current work is done (see {@link Deferral}). */
-    private void sendCloseFrame(CloseStatus status) {
+    private void sendCloseFrame(SessionLink l, CloseStatus status) {
         state.closeSent(context.clock().nanoTime());
-        Deferral.later(() -> connection.close(status));
+        Deferral.later(() -> l.connection.close(status));
     }
 
     /**
-     * Drops the connection, once, as soon as the current work is done (see {@link Deferral}); the
+     * Drops the connection the session is on; see {@link #abort(SessionLink, CloseStatus)}.
+     */
+    boolean abort(CloseStatus status) {
+        return abort(state.link(), status);
+    }
+
+    /**
+     * Drops a connection, once, as soon as the current work is done (see {@link Deferral}); the
      * transport reports the close. The peer is not reading, so the transport discards what the
      * kernel still holds for it instead of keeping it until the peer reads.
      *
-     * @return whether this ended an open session (false if it was closing or closed already)
+     * @return whether this ended an open connection (false if it was closing or closed already, or not the session's)
      */
-    boolean abort(CloseStatus status) {
-        SessionState.Abort decision = state.abort(status, context.clock().nanoTime());
+    boolean abort(SessionLink l, CloseStatus status) {
+        SessionState.Abort decision = state.abort(l, status, context.clock().nanoTime());
         if (decision != SessionState.Abort.NOTHING) {
-            writer.terminate();
-            Deferral.later(connection::abort);
+            l.writer.terminate();
+            Deferral.later(l.connection::abort);
         }
         return decision == SessionState.Abort.END_AND_DROP;
     }
@@ -420,24 +621,42 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
             return; // not open (yet), or the shutdown sequence and the opening thread both got here
         }
         runHandler(() -> context.handler().onShutdown(this));
-        beginClose(CloseStatus.SERVER_SHUTDOWN, true);
+        beginClose(null, CloseStatus.SERVER_SHUTDOWN, true);
     }
 
-    /** Whether the application's {@code onClose} is owed (its {@code onOpen} ran). */
+    /** Whether the application's {@code onOpen} is owed (its {@code onOpen} ran). */
     boolean handlerOpened() {
         return state.handlerOpened();
     }
 
-    /** The hub's periodic check: write timeout, close timeout, heartbeat. */
+    /** The hub's periodic check: the resume window, write timeout, close timeout, heartbeat, a resume awaited. */
     void tick(long now) {
         SessionState.Phase phase = state.phase();
         if (phase == SessionState.Phase.CLOSED) {
             return;
         }
         var o = context.options();
-        long writeStarted = writer.writeStartedNanos();
+        if (delivery != null) {
+            delivery.trim(now);
+            if (phase == SessionState.Phase.HELD) {
+                CloseStatus expired = state.expire(now, o.resumeWindow().toNanos());
+                if (expired != null) {
+                    context.counters().expired.increment();
+                    Deferral.later(() -> context.ends().sessionEnded(this, expired, true));
+                }
+                return;
+            }
+            if (delivery.awaitedLongerThan(now, o.handshakeTimeout().toNanos())) {
+                Function<Resumption, Message> answer = delivery.takeAnswer();
+                if (answer != null) {
+                    finishResume(answer, Map.of(), null); // live traffic, everything not recovered
+                }
+            }
+        }
+        SessionLink l = state.link();
+        long writeStarted = l.writer.writeStartedNanos();
         if (writeStarted != 0 && now - writeStarted > o.writeTimeout().toNanos()) {
-            if (abort(CloseStatus.WRITE_TIMEOUT)) {
+            if (abort(l, CloseStatus.WRITE_TIMEOUT)) {
                 context.counters().error(ErrorKind.WRITE_TIMEOUT, this, "write in flight longer than " + o.writeTimeout());
                 context.counters().slowConsumer(this, CloseStatus.WRITE_TIMEOUT);
             }
@@ -449,19 +668,28 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
                     ? now - sent > o.closeTimeout().toNanos()
                     : now - state.closeRequestedNanos() > o.writeTimeout().toNanos() + o.closeTimeout().toNanos();
             if (overdue) {
-                abort(state.closeStatus());
+                abort(l, state.closeStatus());
             }
             return;
         }
-        if (now - lastInboundNanos > o.pongTimeout().toNanos()) {
+        if (now - l.lastInboundNanos > o.pongTimeout().toNanos()) {
             context.counters().error(ErrorKind.HEARTBEAT_TIMEOUT, this, "silent for " + o.pongTimeout());
-            beginClose(CloseStatus.HEARTBEAT_TIMEOUT, false);
+            beginClose(l, CloseStatus.HEARTBEAT_TIMEOUT, false);
             return;
         }
-        if (now - lastPingNanos >= o.pingInterval().toNanos()) {
-            lastPingNanos = now;
-            connection.ping(NO_PAYLOAD.duplicate());
+        if (now - l.lastPingNanos >= o.pingInterval().toNanos()) {
+            l.lastPingNanos = now;
+            l.connection.ping(NO_PAYLOAD.duplicate());
         }
+    }
+
+    /**
+     * Ends it now if it is held (the hub's shutdown is over); see {@link SessionState#endHeld()}.
+     *
+     * @return the status its end reports, or null when it was not held
+     */
+    CloseStatus endIfHeld() {
+        return state.endHeld();
     }
 
     /** Called by the hub once the session left its rooms, with the rooms it was in. */
@@ -473,47 +701,41 @@ final class HubSession implements Session, ConnectionListener, SessionWriter.Eve
         return openedNanos;
     }
 
-    // ---- SessionWriter.Events ----
+    // ---- what a connection's writer reports ----
 
-    @Override
-    public void written(int textMessages, int binaryMessages, long bytes) {
+    void written(int textMessages, int binaryMessages, long bytes) {
         context.counters().messagesWritten(this, textMessages, binaryMessages, bytes);
     }
 
-    @Override
-    public void droppedOldest(int messages, long bytes) {
+    void droppedOldest(int messages) {
         context.counters().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
         context.tracing().dropped(this, OverflowPolicy.DROP_OLDEST, messages);
     }
 
-    @Override
-    public void refusedNewest(long bytes) {
+    void refusedNewest() {
         context.counters().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
         context.tracing().dropped(this, OverflowPolicy.DROP_NEWEST, 1);
     }
 
     /**
-     * The queue overflowed under the disconnect policy: the session is dropped, not closed with a
-     * handshake, because a close frame would wait behind everything the peer is not reading and
-     * the kernel would keep those bytes for as long as the peer stays connected.
+     * The queue overflowed under the disconnect policy: the connection is dropped, not closed with a
+     * handshake, because a close frame would wait behind everything the peer is not reading and the
+     * kernel would keep those bytes for as long as the peer stays connected.
      */
-    @Override
-    public void overflowed() {
-        if (abort(CloseStatus.SLOW_CONSUMER)) {
+    void overflowed(SessionLink l) {
+        if (abort(l, CloseStatus.SLOW_CONSUMER)) {
             context.counters().slowConsumer(this, CloseStatus.SLOW_CONSUMER);
             context.tracing().slowConsumer(this);
         }
     }
 
-    @Override
-    public void writeFailed(Throwable cause) {
+    void writeFailed(SessionLink l, Throwable cause) {
         log.debug("write failed on {}", this, cause);
         context.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
-        abort(CloseStatus.ABNORMAL);
+        abort(l, CloseStatus.ABNORMAL);
     }
 
-    @Override
-    public void drainedForClose(CloseStatus status) {
-        sendCloseFrame(status);
+    void drainedForClose(SessionLink l, CloseStatus status) {
+        sendCloseFrame(l, status);
     }
 }

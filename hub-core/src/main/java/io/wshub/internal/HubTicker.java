@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
 
 /**
@@ -26,6 +27,8 @@ final class HubTicker implements Runnable {
     private final SessionRegistry registry;
     private final Scheduler scheduler;
     private final HubCounters counters;
+    /** What else each tick does with the time: the histories' age limits. */
+    private final LongConsumer housekeeping;
     private final Duration period;
     private final long handshakeTimeoutNanos;
     private volatile boolean stopped;
@@ -33,9 +36,11 @@ final class HubTicker implements Runnable {
     /** When the last tick began, in the scheduler's clock; written by the tick, read by health checks. */
     private volatile long lastTickNanos;
 
-    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters) {
+    HubTicker(SessionRegistry registry, Scheduler scheduler, HubOptions options, HubCounters counters,
+              LongConsumer housekeeping) {
         this.registry = registry;
         this.counters = counters;
+        this.housekeeping = housekeeping;
         this.scheduler = scheduler;
         this.period = periodFor(options);
         this.handshakeTimeoutNanos = options.handshakeTimeout().toNanos();
@@ -103,6 +108,7 @@ final class HubTicker implements Runnable {
             for (Reservation r : registry.pending()) {
                 r.expireIfOlderThan(now, handshakeTimeoutNanos);
             }
+            housekeeping.accept(now);
         } catch (RuntimeException e) {
             log.error("hub tick failed", e);
         } finally {

@@ -20,6 +20,11 @@ import java.util.HashMap;
  * slot stays in the ring as an empty slot until the writer passes it. Announcements count against
  * the byte limit only, so a storm of distinct arrivals (at most one waiting per key) cannot crowd out
  * the session's messages or overflow a healthy recipient.
+ *
+ * <p>Replayed messages ({@link #offerReplayed}: what a client missed, from a room's history or its
+ * inbox) are queued whatever the limits and count against neither: a history already holds them, so
+ * the queue spends only a slot on each, and a client catching up on a thousand of them is not a slow
+ * consumer for that. What comes after them is measured as if they were not there.
  */
 final class OutboundQueue {
 
@@ -60,6 +65,11 @@ final class OutboundQueue {
     /** Presence announcements among them. */
     private int presence;
     private long bytes;
+    /** Replayed frames among them, and their bytes: counted against neither limit. */
+    private int replayed;
+    private long replayedBytes;
+    /** Which slots hold replayed frames, beside the ring; made with the first replayed frame. */
+    private boolean[] replayedSlot;
     /** The slot number of the latest waiting announcement of each key; built when coalescing starts. */
     private HashMap<String, Long> announced;
     private int lastDropped;
@@ -83,7 +93,7 @@ final class OutboundQueue {
             return Outcome.COALESCED;
         }
         // An empty queue takes any frame, so that one large message can still make progress.
-        if (size > 0 && !fits(frame)) {
+        if (size - replayed > 0 && !fits(frame)) {
             switch (policy) {
                 case DROP_NEWEST:
                     return Outcome.REFUSED;
@@ -95,14 +105,19 @@ final class OutboundQueue {
                         lastDropped++;
                         lastDroppedBytes += old.size();
                     }
-                    add(frame, nowNanos);
+                    add(frame, nowNanos, false);
                     return Outcome.QUEUED_AFTER_DROPPING_OLDEST;
                 default:
                     throw new AssertionError(policy);
             }
         }
-        add(frame, nowNanos);
+        add(frame, nowNanos, false);
         return Outcome.QUEUED;
+    }
+
+    /** Queues a replayed frame, whatever the limits, counting it against neither (see the class comment). */
+    void offerReplayed(Message frame, long nowNanos) {
+        add(frame, nowNanos, true);
     }
 
     /** How many old frames the last offer discarded. */
@@ -154,6 +169,9 @@ final class OutboundQueue {
         size = 0;
         presence = 0;
         bytes = 0;
+        replayed = 0;
+        replayedBytes = 0;
+        replayedSlot = null;
         announced = null;
         return discarded;
     }
@@ -173,7 +191,7 @@ final class OutboundQueue {
 
     /** Half full by either limit: from here on announcements are coalesced. */
     private boolean isFilling() {
-        return size - presence >= maxMessages / 2 || bytes >= maxBytes / 2;
+        return size - presence - replayed >= maxMessages / 2 || bytes - replayedBytes >= maxBytes / 2;
     }
 
     /**
@@ -211,21 +229,22 @@ final class OutboundQueue {
     private void indexAnnouncements() {
         announced = new HashMap<>();
         for (int i = 0; i < used; i++) {
-            Message f = ring[(head + i) & (ring.length - 1)];
-            if (f != null && f.presenceKey() != null) {
+            int at = (head + i) & (ring.length - 1);
+            Message f = ring[at];
+            if (f != null && f.presenceKey() != null && !isReplayed(at)) {
                 announced.put(f.presenceKey(), headSeq + i); // a later one of the same key wins
             }
         }
     }
 
     private boolean fits(Message frame) {
-        if (bytes + frame.size() > maxBytes) {
+        if (bytes - replayedBytes + frame.size() > maxBytes) {
             return false;
         }
-        return frame.presenceKey() != null || size - presence < maxMessages;
+        return frame.presenceKey() != null || size - presence - replayed < maxMessages;
     }
 
-    private void add(Message frame, long nowNanos) {
+    private void add(Message frame, long nowNanos, boolean replay) {
         if (ring == null) {
             ring = new Message[INITIAL_CAPACITY];
             queuedAt = new long[INITIAL_CAPACITY];
@@ -236,7 +255,14 @@ final class OutboundQueue {
         int at = (head + used) & (ring.length - 1);
         ring[at] = frame;
         queuedAt[at] = nowNanos;
-        if (frame.presenceKey() != null) {
+        if (replay) {
+            if (replayedSlot == null) {
+                replayedSlot = new boolean[ring.length];
+            }
+            replayedSlot[at] = true;
+            replayed++;
+            replayedBytes += frame.size();
+        } else if (frame.presenceKey() != null) {
             presence++;
             if (announced != null) {
                 announced.put(frame.presenceKey(), headSeq + used);
@@ -257,11 +283,17 @@ final class OutboundQueue {
         skipEmptySlots();
         Message f = ring[head];
         ring[head] = null;
+        boolean replay = isReplayed(head);
+        if (replay) {
+            replayedSlot[head] = false;
+            replayed--;
+            replayedBytes -= f.size();
+        }
         head = (head + 1) & (ring.length - 1);
         used--;
         size--;
         bytes -= f.size();
-        if (f.presenceKey() != null) {
+        if (f.presenceKey() != null && !replay) {
             presence--;
             if (announced != null) {
                 announced.remove(f.presenceKey(), headSeq);
@@ -285,10 +317,15 @@ final class OutboundQueue {
         used = 0;
         head = 0;
         announced = null;
+        replayedSlot = null; // nothing replayed waits: the next replay makes a new one
         if (ring != null && ring.length > KEEP_WHEN_EMPTY) {
             ring = null;
             queuedAt = null;
         }
+    }
+
+    private boolean isReplayed(int at) {
+        return replayedSlot != null && replayedSlot[at];
     }
 
     /**
@@ -300,15 +337,20 @@ final class OutboundQueue {
         boolean pack = used - size >= ring.length / 2;
         Message[] next = new Message[pack ? ring.length : ring.length * 2];
         long[] nextTimes = new long[next.length];
+        boolean[] nextReplayed = replayedSlot == null ? null : new boolean[next.length];
         int n = 0;
         for (int i = 0; i < used; i++) {
             int at = (head + i) & (ring.length - 1);
             Message f = ring[at];
             if (f != null || !pack) {
                 nextTimes[n] = queuedAt[at];
+                if (nextReplayed != null) {
+                    nextReplayed[n] = replayedSlot[at];
+                }
                 next[n++] = f;
             }
         }
+        replayedSlot = nextReplayed;
         if (pack) {
             headSeq += used; // renumbered: the index is rebuilt when next needed
             announced = null;

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An admitted upgrade: holds a session id and a connection slot until the transport opens the
- * connection, abandons it, or the handshake timeout passes.
+ * connection, abandons it, or the handshake timeout passes. A resume's reservation names the
+ * session it takes back, which holds the id and the slot already.
  */
 final class Reservation implements Admission.Accepted {
 
@@ -24,11 +25,14 @@ final class Reservation implements Admission.Accepted {
     final Principal principal;
     final long createdNanos;
     private final long maxMessageBytes;
+    /** The held (or half-open) session this upgrade resumes, or null for a new session. */
+    final HubSession resumes;
     private final AtomicInteger state = new AtomicInteger(PENDING);
 
     Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos,
-                long maxMessageBytes) {
+                long maxMessageBytes, HubSession resumes) {
         this.hub = hub;
+        this.resumes = resumes;
         this.maxMessageBytes = maxMessageBytes;
         this.id = id;
         this.handshake = handshake;

@@ -4,6 +4,7 @@ import io.wshub.CloseStatus;
 import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.spi.DeliveryStore;
 import io.wshub.spi.Tracing;
 
 import java.util.concurrent.Executor;
@@ -18,13 +19,19 @@ import java.util.concurrent.Executor;
  * @param ends          hears that the transport ended a session
  * @param tracing       hears of the drops and slow consumers inside the current span
  * @param handling      runs the handler with each inbound message, timed and traced
+ * @param store         keeps the sessions' inboxes, handled refs and resume tokens
+ * @param rooms         the hub's rooms, whose histories a resume recovers from
  */
 record SessionContext(Hub hub, HubOptions options, HubHandler handler, HubCounters counters, NanoClock clock,
-                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling) {
+                      Executor flushExecutor, Ends ends, Tracing tracing, MessageHandling handling,
+                      DeliveryStore store, RoomRegistry rooms) {
 
-    /** Where a session reports its end, once, after the work that decided it (see {@link Deferral}). */
-    @FunctionalInterface
+    /** Where a session reports its end, once, and each hold, after the work that decided it (see {@link Deferral}). */
     interface Ends {
-        void sessionEnded(HubSession session, CloseStatus status);
+        /** The session ended; {@code wasHeld} when it was held for resume until now. */
+        void sessionEnded(HubSession session, CloseStatus status, boolean wasHeld);
+
+        /** Its connection ended, not for good: the session is held for the resume window. */
+        void sessionHeld(HubSession session, CloseStatus status);
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Who holds which id, and how many connection slots are taken. An id is claimed by a
  * {@link Reservation} at admission and passes to its {@link HubSession} at open; a slot is held
- * from admission until the session closes or the reservation ends.
+ * from admission until the session ends or the reservation ends. A session held for resume keeps
+ * both; the resume that takes it back needs neither.
  *
  * <p>The sessions a hub-wide fan-out reaches — visible from their {@code onOpen}'s return until
  * their end — are also kept in copy-on-write stripes ({@link SessionArrays}): the fan-out reads
@@ -32,6 +33,8 @@ final class SessionRegistry {
     private final Set<Reservation> pending = ConcurrentHashMap.newKeySet();
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final AtomicInteger slots = new AtomicInteger();
+    /** How many of the live sessions are held for resume (they keep their id and their slot). */
+    private final AtomicInteger held = new AtomicInteger();
     private final int maxSlots;
 
     SessionRegistry(int maxSlots) {
@@ -77,6 +80,30 @@ final class SessionRegistry {
     void release(Reservation r) {
         unclaim(r);
         releaseSlot();
+    }
+
+    /** An admitted resume waits to open: its session holds the id and the slot already. */
+    void pendResume(Reservation r) {
+        pending.add(r);
+    }
+
+    /** An admitted resume opened, or ended without opening. */
+    void unpend(Reservation r) {
+        pending.remove(r);
+    }
+
+    /** A session was held, or taken back out of the hold (resumed, or ended). */
+    void held(boolean nowHeld) {
+        if (nowHeld) {
+            held.incrementAndGet();
+        } else {
+            held.decrementAndGet();
+        }
+    }
+
+    /** How many sessions are held for resume. */
+    int heldCount() {
+        return held.get();
     }
 
     /** The reservation opened: its session takes over the id and the slot. */
@@ -135,8 +162,18 @@ final class SessionRegistry {
         return live.values();
     }
 
-    /** How many sessions are open. */
+    /** How many sessions there are, held ones included. */
     int liveCount() {
         return live.size();
+    }
+
+    /** How many sessions are on a connection: the live ones but the held. */
+    int connectedCount() {
+        return live.size() - held.get();
+    }
+
+    /** The session with this id, open or held, or null. */
+    HubSession live(String id) {
+        return live.get(id);
     }
 }

@@ -7,6 +7,7 @@ import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -152,6 +153,36 @@ final class SessionWriter implements SendCallback, Runnable {
             } else {
                 flush();
             }
+        }
+        return SendResult.QUEUED;
+    }
+
+    /**
+     * Queues what a client missed, in order, whatever the queue's limits (see
+     * {@link OutboundQueue#offerReplayed}), and starts the writer on the flush executor when it was
+     * idle (a replay is queued under a room's lock).
+     *
+     * @return {@link SendResult#QUEUED}, or {@link SendResult#CLOSED} when the writer takes nothing more
+     */
+    SendResult offerReplayed(List<Message> frames, long nowNanos) {
+        boolean start = false;
+        synchronized (this) {
+            if (terminated || closeAfterDrain != null) {
+                return SendResult.CLOSED;
+            }
+            long bytesBefore = queue.bytes();
+            for (Message frame : frames) {
+                queue.offerReplayed(frame, nowNanos);
+            }
+            hubQueuedBytes.add(queue.bytes() - bytesBefore);
+            updateWritable();
+            if (!active && !frames.isEmpty()) {
+                active = true;
+                start = true;
+            }
+        }
+        if (start) {
+            dispatch();
         }
         return SendResult.QUEUED;
     }

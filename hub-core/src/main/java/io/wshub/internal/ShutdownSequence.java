@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The hub's graceful shutdown: notice and 1001 to every session after its queue drains, a grace
- * period, then the connections still open are dropped; finally the hub's own threads stop.
+ * period, then the connections still open are dropped; then the sessions held for resume (a 1001
+ * holds them too, for a client to resume elsewhere) end, and finally the hub's own threads stop.
  */
 final class ShutdownSequence {
 
@@ -21,6 +22,8 @@ final class ShutdownSequence {
 
     private final SessionRegistry registry;
     private final Scheduler scheduler;
+    /** Ends the sessions held for resume, once every connection is gone. */
+    private final Runnable endHeld;
     /** Stops the hub's parts (its ticker, broker and flush threads) once the sessions are gone. */
     private final Runnable stopParts;
     /** Stops the timer, last: the sequence's own steps run on it. */
@@ -29,9 +32,11 @@ final class ShutdownSequence {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    ShutdownSequence(SessionRegistry registry, Scheduler scheduler, Runnable stopParts, Runnable stopTimer) {
+    ShutdownSequence(SessionRegistry registry, Scheduler scheduler, Runnable endHeld, Runnable stopParts,
+                     Runnable stopTimer) {
         this.registry = registry;
         this.scheduler = scheduler;
+        this.endHeld = endHeld;
         this.stopParts = stopParts;
         this.stopTimer = stopTimer;
     }
@@ -44,7 +49,7 @@ final class ShutdownSequence {
         if (!started.compareAndSet(false, true)) {
             return done;
         }
-        int sessions = registry.liveCount();
+        int sessions = registry.connectedCount();
         log.info("shutting down: {} sessions, grace {}", sessions, grace);
         for (HubSession s : registry.live()) {
             if (s.isVisible()) {
@@ -53,7 +58,7 @@ final class ShutdownSequence {
             // A session still opening may already have sent its welcome; the opening thread shuts
             // it down, notice included, as soon as it is visible (DefaultHub.open).
         }
-        if (registry.liveCount() == 0) {
+        if (registry.connectedCount() == 0) {
             finish();
         } else {
             scheduler.schedule(this::dropRemaining, grace);
@@ -61,9 +66,9 @@ final class ShutdownSequence {
         return done;
     }
 
-    /** A session closed; the last one ends the shutdown. */
+    /** A session's connection ended (the session ended, or is held); the last one ends the shutdown. */
     void sessionGone() {
-        if (started.get() && registry.liveCount() == 0) {
+        if (started.get() && registry.connectedCount() == 0) {
             finish();
         }
     }
@@ -72,7 +77,7 @@ final class ShutdownSequence {
         if (finished.get()) {
             return;
         }
-        int remaining = registry.liveCount();
+        int remaining = registry.connectedCount();
         if (remaining > 0) {
             log.warn("shutdown grace period over: dropping {} connections whose queues did not drain", remaining);
             for (HubSession s : registry.live()) {
@@ -86,10 +91,11 @@ final class ShutdownSequence {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        int stragglers = registry.liveCount();
+        int stragglers = registry.connectedCount();
         if (stragglers > 0) {
             log.warn("{} transports did not report their close after being dropped", stragglers);
         }
+        endHeld.run();
         stopParts.run();
         log.info("shutdown complete");
         done.complete(null);

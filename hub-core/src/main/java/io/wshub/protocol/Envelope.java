@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Message;
+import io.wshub.Positioned;
 
 import java.util.Map;
 
@@ -62,6 +63,17 @@ public final class Envelope {
      * @throws ProtocolError {@link #INVALID_FORMAT} or {@link #MISSING_TYPE}
      */
     public static ObjectNode parse(String text) {
+        ObjectNode object = parseObject(text);
+        requireType(object);
+        return object;
+    }
+
+    /**
+     * Parses a text message into a JSON object, whatever its type.
+     *
+     * @throws ProtocolError {@link #INVALID_FORMAT}
+     */
+    static ObjectNode parseObject(String text) {
         if (!startsLikeAnObject(text)) {
             // Refused before Jackson sees it: a parse error costs an exception with a stack trace.
             throw new ProtocolError(INVALID_FORMAT);
@@ -77,11 +89,20 @@ public final class Envelope {
         if (!(node instanceof ObjectNode object)) {
             throw new ProtocolError(INVALID_FORMAT);
         }
+        return object;
+    }
+
+    /**
+     * The object's type.
+     *
+     * @throws ProtocolError {@link #MISSING_TYPE} when absent, empty or not a string
+     */
+    static String requireType(ObjectNode object) {
         JsonNode type = object.get("type");
         if (type == null || !type.isTextual() || type.textValue().isEmpty()) {
             throw new ProtocolError(MISSING_TYPE);
         }
-        return object;
+        return type.textValue();
     }
 
     /** Whether the first character after JSON whitespace is '{'. */
@@ -111,6 +132,21 @@ public final class Envelope {
     public static Message encode(JsonNode node) {
         try {
             return Message.utf8(JSON.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always encodes", e);
+        }
+    }
+
+    /**
+     * The object as a message that takes its place in a history ({@link io.wshub.Rooms#publish},
+     * {@link io.wshub.Hub#sendTo(String, io.wshub.Positioned)}): encoded once, here, and given its
+     * position as a last field {@code "seq":N} when it gets one. A {@code seq} the object already has
+     * (a client's own) is removed, as the server's {@code from} replaces a client's.
+     */
+    public static Positioned positioned(ObjectNode message) {
+        message.remove("seq");
+        try {
+            return new SeqField(JSON.writeValueAsBytes(message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always encodes", e);
         }

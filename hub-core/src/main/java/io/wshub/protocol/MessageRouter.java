@@ -1,5 +1,6 @@
 package io.wshub.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.CloseStatus;
 import io.wshub.ErrorKind;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -26,6 +28,13 @@ import java.util.function.UnaryOperator;
  * closes the connection. It tells the hub each registered type it dispatches
  * ({@link io.wshub.Hub#reportMessageType}), for the handler-time metric and the message's span.
  *
+ * <p>Any message may carry a {@code ref} (a string of 1–64 characters or a number of at most 64):
+ * the router answers it exactly once, with {@code {"type":"ack","ref":X}} after the handler
+ * returned (with {@code "seq":N} when the handler {@linkplain #reportSeq reported} the message's
+ * position), or with the error carrying {@code "ref":X}. A message whose ref the session already
+ * handled is not handled again: its ack goes again, same seq ({@link Session#refHandled}). A ref of
+ * another kind is {@link Envelope#INVALID_FORMAT}, and the message is not handled.
+ *
  * <pre>{@code
  * HubHandler handler = RoomProtocol.router()
  *         .on("typing", (session, msg) -> session.hub().rooms()
@@ -37,16 +46,22 @@ public final class MessageRouter implements HubHandler {
 
     private static final ObjectNode SHUTDOWN_NOTICE = Envelope.message("server_shutdown")
             .put("message", "Server is shutting down");
+    /** The seq the handler on this thread reported for the message it handles ({@link #reportSeq}). */
+    private static final ThreadLocal<long[]> SEQ = ThreadLocal.withInitial(() -> new long[1]);
 
     private final Map<String, MessageHandler> handlers;
     private final List<Consumer<Session>> openHooks;
     private final List<BiConsumer<Session, CloseStatus>> closeHooks;
+    private final List<Consumer<Session>> resumedHooks;
+    private final List<BiConsumer<Session, CloseStatus>> heldHooks;
     private final boolean shutdownNotice;
 
     private MessageRouter(Builder b) {
         this.handlers = Map.copyOf(b.handlers);
         this.openHooks = List.copyOf(b.openHooks);
         this.closeHooks = List.copyOf(b.closeHooks);
+        this.resumedHooks = List.copyOf(b.resumedHooks);
+        this.heldHooks = List.copyOf(b.heldHooks);
         this.shutdownNotice = b.shutdownNotice;
     }
 
@@ -68,29 +83,99 @@ public final class MessageRouter implements HubHandler {
     }
 
     @Override
+    public void onResumed(Session session) {
+        for (Consumer<Session> hook : resumedHooks) {
+            hook.accept(session);
+        }
+    }
+
+    @Override
+    public void onHeld(Session session, CloseStatus status) {
+        for (BiConsumer<Session, CloseStatus> hook : heldHooks) {
+            hook.accept(session, status);
+        }
+    }
+
+    @Override
     public void onText(Session session, String text) {
+        JsonNode ref = null;
         try {
-            ObjectNode message = Envelope.parse(text);
-            String type = Envelope.type(message);
+            ObjectNode message = Envelope.parseObject(text);
+            ref = Refs.of(message);
+            String type = Envelope.requireType(message);
+            if (ref != null && acknowledgedAgain(session, ref)) {
+                return; // handled before: not handled again
+            }
             MessageHandler handler = handlers.get(type);
             if (handler == null) {
                 throw new ProtocolError(Envelope.unknownType(type));
             }
             session.hub().reportMessageType(session, type); // only registered types: a client's own would be unbounded
-            handler.handle(session, message);
+            if (ref == null) {
+                handler.handle(session, message);
+            } else {
+                long seq = handleForSeq(handler, session, message);
+                session.rememberRef(Refs.key(ref), seq);
+                session.send(Refs.ack(ref, seq)); // after the message's own reply
+            }
         } catch (ProtocolError e) {
-            refuse(session, e.getMessage());
+            refuse(session, e.getMessage(), ref);
         }
+    }
+
+    /**
+     * For a handler: the message it is handling took this seq (a room message's, from
+     * {@link io.wshub.Rooms#publish}), so that its {@code ack} carries it. Call it on the handler's
+     * thread, during the handler; anywhere else it does nothing.
+     */
+    public static void reportSeq(long seq) {
+        long[] slot = SEQ.get();
+        slot[0] = seq;
+    }
+
+    /** Runs the handler, and returns the seq it reported (0: none). Nested handlings keep their own. */
+    private static long handleForSeq(MessageHandler handler, Session session, ObjectNode message) {
+        long[] slot = SEQ.get();
+        long outer = slot[0];
+        slot[0] = 0;
+        try {
+            handler.handle(session, message);
+            return slot[0];
+        } finally {
+            slot[0] = outer;
+        }
+    }
+
+    /** Whether the ref was handled already; if so, its ack goes again, with the same seq. */
+    private static boolean acknowledgedAgain(Session session, JsonNode ref) {
+        OptionalLong seq = session.refHandled(Refs.key(ref));
+        if (seq.isEmpty()) {
+            return false;
+        }
+        session.send(Refs.ack(ref, seq.getAsLong()));
+        return true;
     }
 
     @Override
     public void onBinary(Session session, ByteBuffer data) {
-        refuse(session, Envelope.INVALID_FORMAT);
+        refuse(session, Envelope.INVALID_FORMAT, null);
     }
 
     @Override
     public void onRateLimited(Session session) {
         session.send(Envelope.error(Envelope.RATE_LIMIT_EXCEEDED));
+    }
+
+    /**
+     * A refused message with a ref gets the error with its ref, or, when that ref was handled
+     * before, its ack again: the message was handled, the client only missed the answer.
+     */
+    @Override
+    public void onRateLimited(Session session, String text) {
+        JsonNode ref = text == null ? null : Refs.ofAnything(text);
+        if (ref == null || !acknowledgedAgain(session, ref)) {
+            session.send(Refs.error(Envelope.RATE_LIMIT_EXCEEDED, ref));
+        }
     }
 
     @Override
@@ -107,9 +192,9 @@ public final class MessageRouter implements HubHandler {
         }
     }
 
-    private static void refuse(Session session, String error) {
+    private static void refuse(Session session, String error, JsonNode ref) {
         session.hub().reportError(ErrorKind.INVALID_MESSAGE, session, error);
-        session.send(Envelope.error(error));
+        session.send(Refs.error(error, ref));
     }
 
     /** Builds a {@link MessageRouter}; a later registration of a type replaces an earlier one. */
@@ -117,6 +202,8 @@ public final class MessageRouter implements HubHandler {
         private final Map<String, MessageHandler> handlers = new HashMap<>();
         private final List<Consumer<Session>> openHooks = new ArrayList<>();
         private final List<BiConsumer<Session, CloseStatus>> closeHooks = new ArrayList<>();
+        private final List<Consumer<Session>> resumedHooks = new ArrayList<>();
+        private final List<BiConsumer<Session, CloseStatus>> heldHooks = new ArrayList<>();
         private boolean shutdownNotice = true;
 
         private Builder() {
@@ -154,6 +241,18 @@ public final class MessageRouter implements HubHandler {
         /** Runs this when a session closes, after the hooks added before it. */
         public Builder onClose(BiConsumer<Session, CloseStatus> hook) {
             closeHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Runs this when a new connection takes a session back ({@link HubHandler#onResumed}), after the hooks added before it. */
+        public Builder onResumed(Consumer<Session> hook) {
+            resumedHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Runs this when a session is held for resume ({@link HubHandler#onHeld}), after the hooks added before it. */
+        public Builder onHeld(BiConsumer<Session, CloseStatus> hook) {
+            heldHooks.add(Objects.requireNonNull(hook, "hook"));
             return this;
         }
 

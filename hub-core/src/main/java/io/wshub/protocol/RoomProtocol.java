@@ -6,10 +6,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Message;
 import io.wshub.Hub;
+import io.wshub.Position;
+import io.wshub.Resumption;
+import io.wshub.RoomJoin;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +31,15 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code private_message}</td><td>{@code to} gets it with {@code from}</td></tr>
  *   <tr><td>{@code broadcast}</td><td>everyone else gets it with {@code from}</td></tr>
  *   <tr><td>{@code ping}</td><td>it gets {@code pong}</td></tr>
+ *   <tr><td>{@code resume}</td><td>after a resumed welcome: it gets {@code resumed}, then what it missed</td></tr>
  * </table>
+ *
+ * <p>With the hub's delivery guarantees on (docs/protocol.md, "Delivery guarantees"): room messages
+ * carry their {@code seq}, {@code room_joined} the room's {@code seq} and {@code epoch}, a
+ * {@code join_room} with {@code since} recovers what came after it; the welcome carries the resume
+ * token and the inbox's position, private messages their inbox {@code seq}; a connection that
+ * resumes a session with {@code ?resume=T} gets a welcome with {@code "resumed":true}, its rooms and
+ * the next token, and its rooms' traffic waits until it sends {@code resume}.
  *
  * <p>Presence ({@code user_joined}, {@code user_left}, {@code user_joined_room},
  * {@code user_left_room}) is sent as {@linkplain Message#asPresence presence announcements}: a
@@ -40,6 +54,8 @@ public final class RoomProtocol {
     public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     static final String WELCOME_CONTENT = "Connected to WebSocket server";
+    /** The query parameter a client resumes with ({@code ?resume=T}). */
+    static final String RESUME_PARAMETER = "resume";
     private static final Message PONG = Envelope.encode(Envelope.message("pong"));
 
     private RoomProtocol() {
@@ -67,7 +83,9 @@ public final class RoomProtocol {
                 .on("room_message", RoomProtocol::roomMessage)
                 .on("private_message", RoomProtocol::privateMessage)
                 .on("broadcast", RoomProtocol::broadcast)
-                .on("ping", (session, message) -> session.send(PONG));
+                .on("ping", (session, message) -> session.send(PONG))
+                .onResumed(RoomProtocol::welcomeBack)
+                .on("resume", RoomProtocol::resume);
     }
 
     /**
@@ -83,11 +101,72 @@ public final class RoomProtocol {
         return room.textValue();
     }
 
+    /**
+     * The welcome, first: the id, and with resume on the token and the inbox's position (and, when
+     * the client asked to resume and could not, {@code "resumed":false}).
+     */
     private static void welcome(Session session, boolean announcePresence) {
-        session.send(Envelope.encode(Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT)));
+        ObjectNode welcome = Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT);
+        session.resumeToken().ifPresent(token -> {
+            if (session.handshake().queryParameters().containsKey(RESUME_PARAMETER)) {
+                welcome.put("resumed", false);
+            }
+            welcome.put("resume", token);
+            session.inbox().ifPresent(inbox -> welcome.set("inbox", Positions.write(inbox)));
+        });
+        session.send(Envelope.encode(welcome));
         if (announcePresence) {
             session.hub().broadcast(userPresence("user_joined", session, true), session);
         }
+    }
+
+    /**
+     * A new connection took the session back: the resumed welcome, with its rooms and the next token
+     * (no inbox: the client resumes from what it kept), and the rooms wait for its {@code resume}.
+     */
+    private static void welcomeBack(Session session) {
+        ObjectNode welcome = Envelope.message("welcome").put("id", session.id()).put("content", WELCOME_CONTENT)
+                .put("resumed", true);
+        ArrayNode rooms = welcome.putArray("rooms");
+        new TreeSet<>(session.rooms()).forEach(rooms::add);
+        session.resumeToken().ifPresent(token -> welcome.put("resume", token));
+        session.send(Envelope.encode(welcome));
+        session.awaitResume(RoomProtocol::resumed);
+    }
+
+    /**
+     * {@code {"type":"resume","rooms":{R:{seq,epoch},…},"inbox":{seq,epoch}}}: answered with
+     * {@code resumed} and what was missed, or, when no resume is awaited (late, repeated, a fresh
+     * session), with everything not recovered.
+     */
+    private static void resume(Session session, ObjectNode message) {
+        JsonNode rooms = message.get("rooms");
+        JsonNode inbox = message.get("inbox");
+        if (rooms != null && !rooms.isObject()) {
+            throw new ProtocolError(Envelope.INVALID_FORMAT);
+        }
+        Map<String, Position> seen = new HashMap<>();
+        for (String room : session.rooms()) { // only its own: a client's list of thousands costs nothing more
+            JsonNode at = rooms == null ? null : rooms.get(room);
+            if (at != null) {
+                seen.put(room, Positions.read(at));
+            }
+        }
+        Position inboxSeen = inbox == null ? null : Positions.read(inbox);
+        if (!session.resume(seen, inboxSeen)) {
+            Map<String, Boolean> none = new HashMap<>();
+            session.rooms().forEach(room -> none.put(room, false));
+            session.send(resumed(new Resumption(none, false)));
+        }
+    }
+
+    /** {@code {"type":"resumed","rooms":{R:true|false,…},"inbox":true|false}}. */
+    private static Message resumed(Resumption r) {
+        ObjectNode answer = Envelope.message("resumed");
+        ObjectNode rooms = answer.putObject("rooms");
+        r.rooms().forEach(rooms::put);
+        answer.put("inbox", r.inbox());
+        return Envelope.encode(answer);
     }
 
     private static void farewell(Session session, boolean announcePresence) {
@@ -107,15 +186,21 @@ public final class RoomProtocol {
 
     private static void joinRoom(Session session, ObjectNode message) {
         String room = room(message);
-        session.hub().rooms().join(session, room, members -> roomJoined(room, members),
+        JsonNode since = message.get("since");
+        Position from = since == null ? null : Positions.read(since);
+        session.hub().rooms().join(session, room, from, join -> roomJoined(room, join),
                 userInRoom("user_joined_room", room, session));
     }
 
-    private static Message roomJoined(String room, List<String> members) {
+    /** {@code room_joined}: the members, with history on the room's seq and epoch, after a {@code since} whether it recovered. */
+    private static Message roomJoined(String room, RoomJoin join) {
+        List<String> members = join.members();
         ArrayNode ids = JsonNodeFactory.instance.arrayNode(members.size());
         members.forEach(ids::add);
         ObjectNode reply = Envelope.message("room_joined").put("room", room);
         reply.set("members", ids);
+        join.position().ifPresent(p -> reply.put("seq", p.seq()).put("epoch", p.epoch()));
+        join.recovered().ifPresent(r -> reply.put("recovered", r));
         return Envelope.encode(reply);
     }
 
@@ -132,7 +217,7 @@ public final class RoomProtocol {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
         message.put("from", session.id());
-        session.hub().rooms().broadcast(room, Envelope.encode(message), session);
+        MessageRouter.reportSeq(session.hub().rooms().publish(room, Envelope.positioned(message), session));
     }
 
     private static void privateMessage(Session session, ObjectNode message) {
@@ -141,7 +226,7 @@ public final class RoomProtocol {
             throw new ProtocolError(Envelope.USER_NOT_FOUND);
         }
         message.put("from", session.id());
-        if (session.hub().sendTo(to.textValue(), Envelope.encode(message)) == SendResult.NOT_FOUND) {
+        if (session.hub().sendTo(to.textValue(), Envelope.positioned(message)) == SendResult.NOT_FOUND) {
             throw new ProtocolError(Envelope.USER_NOT_FOUND);
         }
     }

@@ -33,6 +33,17 @@ public interface MetricsListener {
     default void sessionClosed(Session session, CloseStatus status, Duration connectedFor) {
     }
 
+    /** With resume on: a session's connection ended, not for good, and the session is held for the window. */
+    default void sessionHeld(Session session, CloseStatus status) {
+    }
+
+    /**
+     * A new connection took a session back with its token: a held one, or ({@code tookOver}) one
+     * whose old connection was still open.
+     */
+    default void sessionResumed(Session session, boolean tookOver) {
+    }
+
     /** An inbound message of this size arrived. */
     default void messageReceived(Session session, int bytes) {
     }

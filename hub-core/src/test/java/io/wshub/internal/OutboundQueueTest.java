@@ -240,4 +240,61 @@ class OutboundQueueTest {
         assertThat(seen).isEqualTo(expected);
         assertThat(q.size()).isZero();
     }
+
+    // ---- replayed frames ----
+
+    @Test
+    void replayedFramesAreQueuedBeyondBothLimitsAndCountAgainstNeither() {
+        OutboundQueue q = new OutboundQueue(2, 10, OverflowPolicy.DISCONNECT);
+        for (int i = 0; i < 50; i++) {
+            q.offerReplayed(Message.text("replay-" + i), 0); // far more than 2 frames and 10 bytes
+        }
+        assertThat(q.offer(Message.text("live1"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("li2"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("x"), 0)).as("the live frames alone fill the queue")
+                .isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        List<String> all = drainAll(q);
+        assertThat(all).hasSize(52).endsWith("live1", "li2");
+        assertThat(all.get(0)).isEqualTo("replay-0");
+        assertThat(q.bytes()).isZero();
+    }
+
+    @Test
+    void whatFollowsAReplayIsMeasuredAsIfTheReplayWereNotThere() {
+        OutboundQueue q = new OutboundQueue(3, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        q.offer(Message.text("before"), 0);
+        q.offerReplayed(Message.text("r1"), 0);
+        q.offerReplayed(Message.text("r2"), 0);
+        assertThat(q.offer(Message.text("after1"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("after2"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("after3"), 0)).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        Message[] two = new Message[2];
+        q.drainTo(two, Long.MAX_VALUE); // "before" and "r1" leave: one counted slot frees
+        assertThat(q.offer(Message.text("after3"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(drainAll(q)).containsExactly("r2", "after1", "after2", "after3");
+    }
+
+    @Test
+    void replayedFramesKeepTheirPlaceWhenTheRingGrowsOrPacks() {
+        OutboundQueue q = new OutboundQueue(1000, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            if (i % 3 == 0) {
+                q.offerReplayed(Message.text("r" + i), 0);
+            } else {
+                q.offer(Message.text("f" + i), 0);
+            }
+            expected.add((i % 3 == 0 ? "r" : "f") + i);
+        }
+        assertThat(q.size()).isEqualTo(40);
+        assertThat(drainAll(q)).isEqualTo(expected);
+        assertThat(q.offer(Message.text("next"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+    }
+
+    @Test
+    void anEmptyQueueOfCountedFramesTakesAnyFrameBehindAReplay() {
+        OutboundQueue q = new OutboundQueue(10, 4, OverflowPolicy.DISCONNECT);
+        q.offerReplayed(Message.text("replayed"), 0);
+        assertThat(q.offer(Message.text("much larger than four bytes"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+    }
 }

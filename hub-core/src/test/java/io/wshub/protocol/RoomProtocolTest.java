@@ -65,7 +65,7 @@ class RoomProtocolTest {
     void theRouterSaysWhichTypesItHandles() {
         assertThat(RoomProtocol.router().on("refresh", (session, message) -> { }).build().types())
                 .containsExactlyInAnyOrder("join_room", "leave_room", "room_message", "private_message", "broadcast",
-                        "ping", "refresh");
+                        "ping", "resume", "refresh");
     }
 
     @Test

@@ -25,7 +25,9 @@ import java.util.Optional;
  * {@code {"type":"refreshed","exp":SECONDS}} and replaces the token (its {@code rooms} claim
  * governs later joins; rooms already joined are kept). A refresh that does not pass is answered
  * with error {@code Invalid token} and changes nothing. Sessions whose principal is no
- * {@link JwtPrincipal} are left alone (and cannot refresh).
+ * {@link JwtPrincipal} are left alone (and cannot refresh). With resume on, a session taken back by
+ * a new connection is governed by the token that connection was authenticated with, which must name
+ * the same subject (a token of another subject resumes nothing).
  */
 public final class JwtSessions {
 
@@ -60,6 +62,7 @@ public final class JwtSessions {
         JwtSessions sessions = new JwtSessions(Objects.requireNonNull(jwt, "jwt"), Objects.requireNonNull(scheduler, "scheduler"));
         return router
                 .onOpen(sessions::opened)
+                .onResumed(sessions::resumed)
                 .onClose((session, status) -> {
                     if (session.attributes().get(ATTRIBUTE) instanceof SessionToken t) {
                         t.cancel();
@@ -84,6 +87,15 @@ public final class JwtSessions {
             session.attributes().put(ATTRIBUTE, t);
             watch(session, t);
         }
+    }
+
+    /**
+     * A new connection took the session back (with resume on), authenticated by a token of its own
+     * for the same subject: that token's expiry and rooms claim govern from now on, as after a refresh.
+     */
+    private void resumed(Session session) {
+        token(session).ifPresent(SessionToken::cancel);
+        opened(session);
     }
 
     /** Checks the session when its current token is due to expire. */

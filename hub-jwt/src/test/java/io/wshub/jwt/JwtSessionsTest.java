@@ -2,6 +2,7 @@ package io.wshub.jwt;
 
 import io.wshub.CloseStatus;
 import io.wshub.Handshake;
+import io.wshub.HubOptions;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.HubFixture;
 import io.wshub.testing.ManualScheduler;
@@ -147,5 +148,31 @@ class JwtSessionsTest {
         alice.client().awaitClose(HubFixture.WAIT);
 
         assertThat(time.pendingTasks()).isLessThan(before);
+    }
+
+    @Test
+    void aResumedSessionIsGovernedByTheTokenItWasResumedWith() {
+        server.close();
+        JwtAuthenticator jwt = Tokens.authenticator(time).build();
+        server = HubFixture.with(b -> b.scheduler(time).authenticator(jwt)
+                .options(HubOptions.builder().resumeWindow(Duration.ofMinutes(2)).build())
+                .handler(JwtSessions.install(RoomProtocol.router(), jwt, time).build()));
+        Peer alice = new Peer(server.transport().connect(Handshake.builder().path("/ws")
+                .header("Authorization", "Bearer " + hs256(valid("alice", MINUTE))).build()));
+        String resume = alice.next("welcome").get("resume").asText();
+        server.network().connection("alice").cut();
+        time.advance(Duration.ofSeconds(30));
+
+        Peer mallory = new Peer(server.transport().connect(Handshake.builder().path("/ws").queryParameter("resume", resume)
+                .header("Authorization", "Bearer " + hs256(valid("mallory", MINUTE))).build()));
+        assertThat(mallory.next("welcome").get("id").asText()).as("another subject resumes nothing").isEqualTo("mallory");
+
+        Peer back = new Peer(server.transport().connect(Handshake.builder().path("/ws").queryParameter("resume", resume)
+                .header("Authorization", "Bearer " + hs256(valid("alice", Duration.ofMinutes(5)))).build()));
+        assertThat(back.next("welcome").get("resumed").asBoolean()).isTrue();
+        time.advance(Duration.ofMinutes(4));
+        assertThat(back.client().isClosed()).as("past the first token's expiry").isFalse();
+        time.advance(Duration.ofSeconds(31));
+        assertThat(back.client().awaitClose(HubFixture.WAIT)).isEqualTo(JwtSessions.TOKEN_EXPIRED);
     }
 }

@@ -1,0 +1,108 @@
+package io.wshub.internal;
+
+import io.wshub.CloseStatus;
+import io.wshub.spi.Connection;
+import io.wshub.spi.ConnectionListener;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One connection of a session: the transport's {@link Connection}, the {@link SessionWriter} that
+ * drains the session's outbound queue into it, its rate limiter and liveness clock, and the
+ * listener its transport reports to. A session has one at a time; with resume on it may move to a
+ * new one, and what an old one's transport still reports is ignored by the session (see
+ * {@link SessionState}). Every report goes to the session with this link, which decides.
+ */
+final class SessionLink implements ConnectionListener, SessionWriter.Events {
+
+    final HubSession session;
+    final Connection connection;
+    final SessionWriter writer;
+    /** Used only from this connection's inbound callbacks, which never overlap. */
+    final RateLimiter limiter;
+    /** When a frame last arrived, and when the hub last pinged, in the hub's clock. */
+    volatile long lastInboundNanos;
+    volatile long lastPingNanos;
+
+    SessionLink(HubSession session, Connection connection, SessionContext context) {
+        this.session = session;
+        this.connection = connection;
+        long now = context.clock().nanoTime();
+        this.lastInboundNanos = now;
+        this.lastPingNanos = now;
+        var o = context.options();
+        this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
+                connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
+                context.counters().queuedBytes);
+        this.limiter = new RateLimiter(o.rateLimit(), now);
+    }
+
+    // ---- ConnectionListener: what the transport reports, one callback at a time ----
+
+    @Override
+    public void onText(String text) {
+        session.onText(this, text);
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        session.onBinary(this, data);
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        session.heard(this);
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        session.heard(this);
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        session.onError(this, cause);
+    }
+
+    @Override
+    public void onClose(CloseStatus status) {
+        session.onClose(this, status);
+    }
+
+    // ---- SessionWriter.Events ----
+
+    @Override
+    public void written(int textMessages, int binaryMessages, long bytes) {
+        session.written(textMessages, binaryMessages, bytes);
+    }
+
+    @Override
+    public void droppedOldest(int messages, long bytes) {
+        session.droppedOldest(messages);
+    }
+
+    @Override
+    public void refusedNewest(long bytes) {
+        session.refusedNewest();
+    }
+
+    @Override
+    public void overflowed() {
+        session.overflowed(this);
+    }
+
+    @Override
+    public void writeFailed(Throwable cause) {
+        session.writeFailed(this, cause);
+    }
+
+    @Override
+    public void drainedForClose(CloseStatus status) {
+        session.drainedForClose(this, status);
+    }
+
+    @Override
+    public String toString() {
+        return "SessionLink[" + session.id() + ", " + connection.remoteAddress() + "]";
+    }
+}

@@ -1,0 +1,39 @@
+package io.wshub.spi;
+
+import io.wshub.HistoryLimits;
+
+/**
+ * Where a hub keeps what its delivery guarantees rest on (docs/protocol.md, "Delivery guarantees"):
+ * the history of each room, the inbox of each session, the refs each session's messages were
+ * handled with, and the tokens that resume sessions. The default, {@link io.wshub.InMemoryDeliveryStore},
+ * keeps them in this node's memory, so they last as long as the process; a store that keeps them
+ * elsewhere lets them outlive it.
+ *
+ * <p>The hub asks for a history when a room is created and for an inbox and a ledger when a session
+ * opens, holds them for as long as the room or the session lives, and discards them at its end.
+ * Every method is called on hub threads, some under the hub's locks: quick, never blocking on the
+ * network, never throwing for a runtime condition.
+ */
+public interface DeliveryStore {
+
+    /** A new history, with an epoch of its own, for a room that was just created. */
+    MessageLog roomHistory(String room, HistoryLimits limits);
+
+    /** A new inbox, with an epoch of its own, for a session that just opened. */
+    MessageLog inbox(String sessionId, HistoryLimits limits);
+
+    /** A new ledger of the refs a session's messages are handled with, remembering the latest {@code window}. */
+    RefLedger refs(String sessionId, int window);
+
+    /**
+     * Issues a resume token for the session: at least 128 random bits, as at most 64 characters of
+     * {@code [A-Za-z0-9_-]}. It replaces any token issued for that session before.
+     */
+    String issueToken(String sessionId);
+
+    /** The session this token resumes, or null when it is unknown (never issued, replaced or revoked). */
+    String sessionOf(String token);
+
+    /** Revokes the session's token, if it has one: the session ended. */
+    void revokeToken(String sessionId);
+}
