@@ -39,6 +39,8 @@ final class Acks {
     private Scheduler.Cancellable timer;
     // Whether the server of the latest connection acknowledges; null until the first welcome says.
     private Boolean acking;
+    private long connection;              // counts the client's connections
+    private RestoreContext resumedWith;   // the current connection's, once it resumed the session
 
     /** One message: queued in the client's buffer (or being written), or sent and waiting for its ack. */
     private static final class Pending {
@@ -47,6 +49,7 @@ final class Acks {
         final CompletableFuture<Receipt> receipt;
         final long deadlineNanos;
         boolean sent;
+        long writtenOn; // the connection it was last handed to be written on
 
         Pending(String ref, Message frame, CompletableFuture<Receipt> receipt, long deadlineNanos) {
             this.ref = ref;
@@ -115,20 +118,31 @@ final class Acks {
         }
     }
 
-    /** The session was resumed on a new connection: what was sent and not acknowledged goes again, ahead of the buffer. */
+    /** A new connection is being restored. */
+    void newConnection() {
+        connection++;
+        resumedWith = null;
+    }
+
+    /** The session was resumed on the new connection: what was sent and not acknowledged goes again, ahead of the buffer. */
     void resend(RestoreContext context) {
+        resumedWith = context;
         for (Pending p : pending.values()) {
             if (p.sent) {
-                p.sent = false;
-                write(p, (frame, written) -> context.send(frame).whenComplete((ignored, error) -> {
-                    if (error != null) {
-                        written.completeExceptionally(error);
-                    } else {
-                        written.complete(null);
-                    }
-                }));
+                resendNow(p, context);
             }
         }
+    }
+
+    private void resendNow(Pending p, RestoreContext context) {
+        p.sent = false;
+        write(p, (frame, written) -> context.send(frame).whenComplete((ignored, error) -> {
+            if (error != null) {
+                written.completeExceptionally(error);
+            } else {
+                written.complete(null);
+            }
+        }));
     }
 
     /**
@@ -154,6 +168,7 @@ final class Acks {
 
     private CompletableFuture<Void> write(Pending p, Writer writer) {
         CompletableFuture<Void> written = new CompletableFuture<>();
+        p.writtenOn = connection;
         written.whenComplete((ignored, error) -> written(p, error)); // on the executor: writes complete there
         writer.write(p.frame, written);
         return written;
@@ -185,11 +200,11 @@ final class Acks {
         boolean connectionTrouble = !(error instanceof ClientClosedException || error instanceof MessageDroppedException
                 || error instanceof SendTimeoutException);
         if (connectionTrouble && !Boolean.FALSE.equals(acking)) {
-            // It may have arrived: the resumed session's dedupe decides, so it goes again.
+            // It may have arrived: the resumed session's dedupe decides, so it goes again with the next resume —
+            // or now, when this was a write of an earlier connection reported after the current one resumed.
             p.sent = true;
-            if (Boolean.TRUE.equals(acking) && machine.state() == ClientState.OPEN) {
-                p.sent = false; // a write of the previous connection that failed late: the restore is over
-                write(p, machine::send);
+            if (p.writtenOn != connection && resumedWith != null) {
+                resendNow(p, resumedWith);
             }
             return;
         }

@@ -135,6 +135,7 @@ final class RoomSession implements ClientProtocol {
     @Override
     public CompletionStage<?> restore(RestoreContext context) {
         restoring.clear();
+        acks.newConnection();
         boolean reconnect = welcomed;
         Set<String> rooms = new LinkedHashSet<>(wanted); // later joins and leaves go on this connection themselves
         welcome = new CompletableFuture<>();

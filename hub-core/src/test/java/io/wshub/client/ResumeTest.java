@@ -1,6 +1,7 @@
 package io.wshub.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wshub.testing.RecordingRecoveryListener;
 import io.wshub.testing.ScriptedTransport;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,7 @@ class ResumeTest {
     private final ClientFixture f = new ClientFixture();
     private final FakeRoomServer server = FakeRoomServer.withDelivery(f.transport);
     private final List<ObjectNode> delivered = new ArrayList<>();
-    private final RecordingRecovery recovery = new RecordingRecovery();
-    private final List<String> restored = recovery.heard();
+    private final RecordingRecoveryListener recovery = new RecordingRecoveryListener();
 
     /** A room client named "me" in lobby, with bob in lobby too. */
     private RoomClient meInLobby() {
@@ -87,7 +87,7 @@ class ResumeTest {
 
         assertThat(heard("room_message")).containsExactly("1", "2", "3", "4");
         assertThat(heard("private_message")).containsExactly("psst");
-        assertThat(restored).containsExactly("lobby:true", "inbox:true");
+        assertThat(recovery.heard()).containsExactly("lobby:true", "inbox:true");
         assertThat(rooms.sessionId()).isEqualTo("me");
         assertThat(server.room("lobby").members).extracting(s -> s.id).containsExactly("bob", "me");
     }
@@ -132,6 +132,21 @@ class ResumeTest {
         List<ObjectNode> sends = Frames.ofType(f.transport.connection().written(), "room_message");
         assertThat(sends).extracting(m -> m.path("ref").asText()).containsExactly(sent.join().ref());
         assertThat(heard("room_message")).isEmpty(); // its own message, in the replay, is not handed back
+    }
+
+    @Test
+    void aMessageWhoseWriteFailsAsTheConnectionDiesGoesAgainInItsPlaceBeforeTheOnesBehindIt() {
+        RoomClient rooms = meInLobby();
+        var connection = server.session("me").connection;
+        connection.holdWrites();
+        List<CompletableFuture<Receipt>> sent = List.of(rooms.send("lobby", "1"), rooms.send("lobby", "2"), rooms.send("lobby", "3"));
+
+        connection.failWrite(); // the write in flight fails before the connection's end is reported
+        server.cut("me");
+        reconnect();
+
+        assertThat(server.contents("lobby")).containsExactly("1", "2", "3");
+        assertThat(sent).allSatisfy(s -> assertThat(s).isCompletedWithValueMatching(Receipt::acknowledged));
     }
 
     @Test
@@ -205,7 +220,7 @@ class ResumeTest {
         reconnect();
 
         assertThat(heard("room_message")).containsExactly("1", "2");
-        assertThat(restored).containsExactly("inbox:false", "lobby:true");
+        assertThat(recovery.heard()).containsExactly("inbox:false", "lobby:true");
         ObjectNode join = Frames.ofType(f.transport.connection().written(), "join_room").get(0);
         assertThat(join.path("since").path("seq").asLong()).isEqualTo(1);
         assertThat(rooms.client().state()).isEqualTo(ClientState.OPEN);
@@ -241,12 +256,12 @@ class ResumeTest {
         server.botSays("bob", "lobby", "6");
         server.settle();
 
-        assertThat(restored).containsExactly("lobby:false", "inbox:true");
+        assertThat(recovery.heard()).containsExactly("lobby:false", "inbox:true");
         assertThat(heard("room_message")).containsExactly("6");
         server.cut("me");
         server.botSays("bob", "lobby", "7");
         reconnect();
-        assertThat(restored).endsWith("lobby:true", "inbox:true");
+        assertThat(recovery.heard()).endsWith("lobby:true", "inbox:true");
         assertThat(heard("room_message")).containsExactly("6", "7");
         assertThat(rooms.rooms()).containsExactly("lobby");
     }
@@ -262,7 +277,7 @@ class ResumeTest {
         server.botSays("bob", "lobby", "after the restart");
         reconnect();
 
-        assertThat(restored).containsExactly("inbox:false", "lobby:false");
+        assertThat(recovery.heard()).containsExactly("inbox:false", "lobby:false");
         assertThat(rooms.client().state()).isEqualTo(ClientState.OPEN);
         server.botSays("bob", "lobby", "live");
         server.settle();
@@ -278,7 +293,7 @@ class ResumeTest {
         reconnect();
 
         assertThat(server.room("lobby").members).extracting(s -> s.id).containsExactly("bob");
-        assertThat(restored).containsExactly("inbox:true");
+        assertThat(recovery.heard()).containsExactly("inbox:true");
     }
 
     @Test
@@ -330,7 +345,7 @@ class ResumeTest {
         assertThat(heard("room_message")).containsExactlyElementsOf(bobSent);
         assertThat(server.contents("lobby").stream().filter(c -> c.startsWith("me-")).toList()).containsExactlyElementsOf(meSent);
         assertThat(receipts).allSatisfy(r -> assertThat(r).isCompletedWithValueMatching(Receipt::acknowledged));
-        assertThat(restored).doesNotContain("lobby:false", "inbox:false");
+        assertThat(recovery.heard()).doesNotContain("lobby:false", "inbox:false");
         assertThat(f.transport.attempts()).as("connections").hasSizeGreaterThan(10);
         assertThat(server.repeatedRefs()).as("messages sent again whose first copy was handled").isPositive();
     }

@@ -2,6 +2,7 @@ package io.wshub.client;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.wshub.Message;
+import io.wshub.testing.RecordingRecoveryListener;
 import io.wshub.testing.ScriptedConnection;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,7 @@ class RoomClientTest {
     private static final String LOBBY_JOINED = "{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"me\"]}";
 
     private final ClientFixture f = new ClientFixture();
-    private final RecordingRecovery recovery = new RecordingRecovery();
-    private final List<String> restored = recovery.heard();
+    private final RecordingRecoveryListener recovery = new RecordingRecoveryListener();
 
     private RoomClient openRoomClient() {
         f.transport.openAt(PRIMARY);
@@ -179,12 +179,12 @@ class RoomClientTest {
         RoomClient rooms = openRoomClient();
         rooms.join("lobby");
         f.transport.connection().serverSends(LOBBY_JOINED);
-        assertThat(restored).isEmpty(); // nothing to recover on the first connection
+        assertThat(recovery.heard()).isEmpty(); // nothing to recover on the first connection
         f.transport.connection().drop();
 
         reconnect().serverSends(LOBBY_JOINED);
 
-        assertThat(restored).containsExactly("inbox:false", "lobby:false");
+        assertThat(recovery.heard()).containsExactly("inbox:false", "lobby:false");
     }
 
     @Test
