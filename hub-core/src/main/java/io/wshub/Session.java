@@ -52,6 +52,11 @@ public interface Session {
      * Closes the session: frames already queued are written first, then the close frame. Sends
      * after this return {@link SendResult#CLOSED}. Calling it again has no effect.
      *
+     * <p>With resume on ({@link HubOptions#resumeWindow()}) the session is then held for the window,
+     * as after any end its client did not ask for, unless the status is a close for abuse: 1002,
+     * 1007, 1009, or 1008 (a policy violation). To end a session for good — to kick a client — close
+     * it with 1008.
+     *
      * @throws IllegalArgumentException when the status may not be sent (see {@link CloseStatus#isSendable()})
      */
     void close(CloseStatus status);

@@ -296,6 +296,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 return new Admission.Refused(403, "Session id does not match the credentials");
             }
             requested = auth.sessionId();
+            endIfHeld(requested); // the credentials' own session, held: they take its id back afresh
         }
         if (!registry.takeSlot()) {
             return new Admission.Refused(503, Admission.Refused.TOO_MANY_CONNECTIONS);
@@ -313,6 +314,25 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             if (requested != null) {
                 registry.releaseSlot();
                 return new Admission.Refused(409, "Session id taken");
+            }
+        }
+    }
+
+    /**
+     * A fresh connection whose credentials name a session this node holds for resume ends that
+     * session now (its rooms hear it leave) and takes its id: the client came back without its resume
+     * token, and holding the id against its own owner until the window ends would only lock it out.
+     * A {@code ?id=} without credentials proves no ownership: it finds the id taken (409).
+     */
+    private void endIfHeld(String id) {
+        HubSession held = registry.live(id);
+        CloseStatus status = held == null ? null : held.endIfHeld();
+        if (status != null) {
+            Deferral.Scope scope = Deferral.enter();
+            try {
+                sessionEnded(held, status, true);
+            } finally {
+                scope.exit();
             }
         }
     }

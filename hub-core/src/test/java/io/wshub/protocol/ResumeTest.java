@@ -1,6 +1,7 @@
 package io.wshub.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wshub.Authenticator;
 import io.wshub.CloseStatus;
 import io.wshub.Handshake;
 import io.wshub.HistoryLimits;
@@ -291,6 +292,26 @@ class ResumeTest {
         l.alice().expectOnlyPong();
         assertThat(events).containsExactly("resumed bob");
         assertThat(server.hub().stats().delivery().resumes()).isEqualTo(1);
+    }
+
+    @Test
+    void aFreshConnectionWhoseCredentialsNameAHeldSessionEndsItAndTakesItsIdWhileAnIdAloneFindsItTaken() {
+        server = HubFixture.with(b -> b.options(OPTIONS).handler(RoomProtocol.router().build())
+                .authenticator(h -> h.header("Authorization").map(user -> Authenticator.Result.accept(() -> user, user))
+                        .orElse(Authenticator.Result.anonymous())));
+        Peer watcher = server.connect("watcher");
+        watcher.next("welcome");
+        Peer bob = new Peer(server.transport().connect(Handshake.builder().path("/ws").header("Authorization", "bob").build()));
+        bob.next("welcome");
+        bob.joinRoom("lobby");
+        watcher.joinRoom("lobby");
+        server.network().connection("bob").cut();
+        assertThatThrownBy(() -> server.connect("bob")).as("?id= alone").isInstanceOf(UpgradeRefusedException.class)
+                .hasMessageContaining("409");
+
+        Peer again = new Peer(server.transport().connect(Handshake.builder().path("/ws").header("Authorization", "bob").build()));
+        assertThat(again.next("welcome").get("id").asText()).isEqualTo("bob");
+        assertThat(received(watcher)).containsExactly("user_left_room:bob", "user_left:bob", "user_joined:bob");
     }
 
     // ---- what ends a session for good ----

@@ -13,26 +13,29 @@ import java.util.function.BiFunction;
 /** The three example servers: what each serves on which path (docs/protocol.md). */
 enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
-    ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true,
+    ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true, true,
             Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence())).build())),
     /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
-    ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false,
+    ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false, false,
             ordered("/ws", (settings, auth) -> EchoProtocol.router().build(), "/echo", (settings, auth) -> new RawEchoHandler())),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
-    BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false,
+    BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false, false,
             Map.of("/broadcast", (settings, auth) -> new RawRelayHandler()));
 
     final String command;
     final String description;
     final boolean servesChatPage;
+    /** Whether its hub keeps room histories and holds sessions for resume (docs/protocol.md, "Delivery guarantees"). */
+    final boolean hasRooms;
     /** Path to a fresh handler for its hub, made from the settings and the server's authentication, in mount order. */
     final Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints;
 
-    ExampleServer(String command, String description, boolean servesChatPage,
+    ExampleServer(String command, String description, boolean servesChatPage, boolean hasRooms,
                   Map<String, BiFunction<Settings, ServerAuth, HubHandler>> endpoints) {
         this.command = command;
         this.description = description;
         this.servesChatPage = servesChatPage;
+        this.hasRooms = hasRooms;
         this.endpoints = endpoints;
     }
 

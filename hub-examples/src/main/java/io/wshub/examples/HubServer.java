@@ -108,7 +108,7 @@ final class HubServer implements AutoCloseable {
             Broker broker = RedisNode.broker(settings.redis(), path, settings.startupTimeout());
             brokers.put(path, broker);
             Hub hub = Hub.builder()
-                    .options(settings.hubOptions())
+                    .options(settings.hubOptions(kind.hasRooms))
                     .originPolicy(settings.originPolicy())
                     .authenticator(auth.authenticator())
                     .handler(hubHandler)

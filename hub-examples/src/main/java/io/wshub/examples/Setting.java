@@ -54,6 +54,19 @@ enum Setting {
             "Room server: tell every session of every arrival and departure (user_joined, user_left). N clients"
                     + " connecting at once cost about N²/2 of them; a recipient falling behind keeps only the latest"
                     + " per user. Rooms announce their own members either way."),
+    ROOM_HISTORY("roomHistory", "WSHUB_ROOM_HISTORY", "--room-history", "N", "1000", Values::integer,
+            "Room server: messages each room keeps for clients that come back (seq on every room message, recovery"
+                    + " on join and resume); 0 turns history and positions off."),
+    ROOM_HISTORY_BYTES("roomHistoryBytes", "WSHUB_ROOM_HISTORY_BYTES", "--room-history-bytes", "SIZE", "1MiB", Values::bytes,
+            "Room server: most payload bytes each room's history keeps; the oldest messages go first."),
+    ROOM_HISTORY_AGE("roomHistoryAge", "WSHUB_ROOM_HISTORY_AGE", "--room-history-age", "DURATION", "5m", Values::duration,
+            "Room server: oldest message a room's history keeps."),
+    RESUME_WINDOW("resumeWindow", "WSHUB_RESUME_WINDOW", "--resume-window", "DURATION", "60s", Values::duration,
+            "Room server: how long a session whose connection ended by accident is held (its id, rooms and private"
+                    + " messages kept, nobody told it left) for its client to resume with its token; 0 turns resume off."),
+    DEDUPE_WINDOW("dedupeWindow", "WSHUB_DEDUPE_WINDOW", "--dedupe-window", "N", "1000", Values::integer,
+            "JSON paths: refs remembered per session, so that a message sent again with the ref of one already"
+                    + " handled is acknowledged again instead of handled again; 0 turns dedupe off (acks stay)."),
     SESSION_ID_PARAMETER("sessionIdParameter", "WSHUB_SESSION_ID_PARAMETER", "--session-id-parameter", "NAME", "id", s -> s.trim(),
             "Query parameter a client names its session id with (?id=alice); empty: the server always assigns ids."),
     ALLOWED_ORIGINS("allowedOrigins", "WSHUB_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS", "", Values::list,

@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import io.wshub.HistoryLimits;
 import io.wshub.HubOptions;
 import io.wshub.OriginPolicy;
 import io.wshub.OverflowPolicy;
@@ -71,7 +72,7 @@ final class Settings {
             throw new ConfigException("invalid settings: startupTimeout must be positive, was " + startupTimeout());
         }
         try {
-            hubOptions();
+            hubOptions(true);
             jettyOptions();
             originPolicy();
         } catch (IllegalArgumentException e) {
@@ -170,8 +171,17 @@ final class Settings {
         return values.get(s);
     }
 
-    /** The hub's options; a rate of 0 messages per second means no rate limit. */
+    /** The options of a hub of a raw or echo path: no history, no resume. */
     HubOptions hubOptions() {
+        return hubOptions(false);
+    }
+
+    /**
+     * The hub's options; a rate of 0 messages per second means no rate limit. The room server's hub
+     * ({@code rooms}) keeps room histories and holds sessions for resume as the settings say; the
+     * others' paths have no rooms to recover, so neither.
+     */
+    HubOptions hubOptions(boolean rooms) {
         double rate = (Double) values.get(Setting.RATE_LIMIT);
         RateLimit limit = rate == 0 ? RateLimit.UNLIMITED
                 : new RateLimit(rate, (Integer) values.get(Setting.RATE_LIMIT_BURST), duration(Setting.RATE_LIMIT_FLOOD_WINDOW));
@@ -189,7 +199,20 @@ final class Settings {
                 .rateLimit(limit)
                 .shutdownGrace(duration(Setting.SHUTDOWN_GRACE))
                 .sessionIdParameter((String) values.get(Setting.SESSION_ID_PARAMETER))
+                .dedupeWindow((Integer) values.get(Setting.DEDUPE_WINDOW))
+                .roomHistory(rooms ? roomHistory() : HistoryLimits.OFF)
+                .resumeWindow(rooms ? duration(Setting.RESUME_WINDOW) : Duration.ZERO)
                 .build();
+    }
+
+    /** What each room keeps; 0 messages turns history off. */
+    private HistoryLimits roomHistory() {
+        int messages = (Integer) values.get(Setting.ROOM_HISTORY);
+        if (messages < 0) {
+            throw new IllegalArgumentException("roomHistory must be >= 0 (0 turns it off), was " + messages);
+        }
+        return messages == 0 ? HistoryLimits.OFF
+                : HistoryLimits.of(messages, (Long) values.get(Setting.ROOM_HISTORY_BYTES), duration(Setting.ROOM_HISTORY_AGE));
     }
 
     JettyOptions jettyOptions() {

@@ -56,7 +56,7 @@ class MetricsEndpointTest {
         bob.nextText();
         alice.nextText(); // user_joined_room bob
         alice.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hi\"}");
-        assertJson(bob.nextText(), "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hi\",\"from\":\"alice\"}");
+        assertJson(bob.nextText(), "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hi\",\"from\":\"alice\",\"seq\":1}");
         bob.sendText("{\"type\":\"no_such_type\"}");
         bob.nextText(); // its error
         assertThat(fixture.refusal("/ws?id=alice", Map.of())).isEqualTo(409);

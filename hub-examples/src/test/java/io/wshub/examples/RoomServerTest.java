@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The room server speaks the protocol of docs/protocol.md over real sockets: every row of the table and every
- * error, the upgrade refusals, the limits and shutdown. JSON is written with single quotes here
+ * error, the upgrade refusals, the limits and shutdown, with its delivery guarantees turned off. JSON is written with single quotes here
  * for readability ({@link #j}).
  */
 class RoomServerTest {
@@ -30,8 +31,17 @@ class RoomServerTest {
 
     private ServerFixture fixture;
 
+    /**
+     * The room server with these settings, and with its delivery guarantees off unless they say
+     * otherwise: this class is the protocol's base, frame for frame; RoomServerDeliveryTest has the
+     * server as it starts by default, with history, positions and resume.
+     */
     private void start(Map<Setting, Object> settings) throws Exception {
-        fixture = ServerFixture.start(ExampleServer.ROOM, settings);
+        Map<Setting, Object> base = new EnumMap<>(Setting.class);
+        base.put(Setting.ROOM_HISTORY, 0);
+        base.put(Setting.RESUME_WINDOW, Duration.ZERO);
+        base.putAll(settings);
+        fixture = ServerFixture.start(ExampleServer.ROOM, base);
     }
 
     private void start() throws Exception {

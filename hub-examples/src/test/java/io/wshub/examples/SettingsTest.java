@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import io.wshub.HistoryLimits;
 import io.wshub.HubOptions;
 import io.wshub.OverflowPolicy;
 import io.wshub.RateLimit;
@@ -38,6 +39,27 @@ class SettingsTest {
         assertThat(s.host()).isEqualTo("0.0.0.0");
         assertThat(s.jettyOptions().permessageDeflate()).isFalse();
         assertThat(s.logLevel()).isEqualTo("info");
+    }
+
+    @Test
+    void theRoomServerKeepsHistoryAndHoldsSessionsForResumeAndTheOthersDoNot() {
+        Settings s = Settings.defaults();
+        HubOptions rooms = s.hubOptions(true);
+        assertThat(rooms.roomHistory()).isEqualTo(HistoryLimits.of(1000, 1024 * 1024, Duration.ofMinutes(5)));
+        assertThat(rooms.resumeWindow()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(rooms.dedupeWindow()).isEqualTo(1000);
+        assertThat(s.hubOptions(false).roomHistory()).isEqualTo(HistoryLimits.OFF);
+        assertThat(s.hubOptions(false).resumeOn()).isFalse();
+
+        Settings off = SettingsLoader.load(null, Map.of(), Map.of(Setting.ROOM_HISTORY, "0", Setting.RESUME_WINDOW, "0",
+                Setting.DEDUPE_WINDOW, "0"));
+        assertThat(off.hubOptions(true).historyOn()).isFalse();
+        assertThat(off.hubOptions(true).resumeOn()).isFalse();
+        assertThat(off.hubOptions(true).dedupeWindow()).isZero();
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of(), Map.of(Setting.ROOM_HISTORY, "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("roomHistory must be >= 0");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of(), Map.of(Setting.ROOM_HISTORY_AGE, "0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("history limits must all be positive");
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -139,6 +141,13 @@ public final class TestClient implements AutoCloseable {
             throw new AssertionError("no pong within " + TIMEOUT);
         }
         return p;
+    }
+
+    /** Every message received and not taken yet, without waiting. */
+    public List<Received> drain() {
+        List<Received> all = new ArrayList<>();
+        messages.drainTo(all);
+        return all;
     }
 
     /** Asserts that no message arrives for this long. */

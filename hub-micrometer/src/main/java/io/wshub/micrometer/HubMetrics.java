@@ -48,6 +48,7 @@ public final class HubMetrics implements MetricsListener {
     private final MessageMeters messages;
     private final OutboundMeters outbound;
     private final BrokerMeters broker;
+    private final DeliveryMeters delivery;
     private final EnumMap<ErrorKind, Counter> errors;
     private final AtomicBoolean watching = new AtomicBoolean();
 
@@ -58,6 +59,7 @@ public final class HubMetrics implements MetricsListener {
         this.messages = new MessageMeters(registry, path, b.messageTypes);
         this.outbound = new OutboundMeters(registry, path);
         this.broker = new BrokerMeters(registry, path);
+        this.delivery = new DeliveryMeters(registry, path);
         this.errors = Labels.each(ErrorKind.class, (kind, label) -> Counter.builder(ERRORS)
                 .description("Errors the hub counted, by kind")
                 .tags(path).tag("kind", label)
@@ -71,7 +73,8 @@ public final class HubMetrics implements MetricsListener {
 
     /**
      * Registers the gauges of what this hub holds now (sessions, rooms and their members, queued
-     * messages and bytes, whether the broker is up), read when the registry is scraped. Call it
+     * messages and bytes, whether the broker is up, held sessions, histories, inboxes and refs), read
+     * when the registry is scraped. Call it
      * once, with the hub this listener was given to.
      *
      * @return this
@@ -83,6 +86,7 @@ public final class HubMetrics implements MetricsListener {
             throw new IllegalStateException("already watching a hub; make one HubMetrics per hub");
         }
         HubGauges.register(registry, path, hub);
+        DeliveryMeters.watch(registry, path, hub);
         return this;
     }
 
@@ -99,6 +103,17 @@ public final class HubMetrics implements MetricsListener {
     @Override
     public void sessionClosed(Session session, CloseStatus status, Duration connectedFor) {
         connections.closed(status, connectedFor);
+    }
+
+    @Override
+    public void sessionHeld(Session session, CloseStatus status) {
+        delivery.held();
+    }
+
+    @Override
+    public void sessionResumed(Session session, boolean tookOver) {
+        connections.accepted(); // an accepted upgrade, as any other
+        delivery.resumed(tookOver);
     }
 
     @Override

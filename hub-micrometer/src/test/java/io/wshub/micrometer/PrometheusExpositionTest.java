@@ -17,7 +17,9 @@ class PrometheusExpositionTest {
             "wshub_message_size_bytes", "wshub_handler_duration_seconds", "wshub_errors_total", "wshub_rooms",
             "wshub_room_members", "wshub_room_members_max", "wshub_queued_messages", "wshub_queued_bytes",
             "wshub_queue_oldest_age_seconds", "wshub_dropped_total", "wshub_slow_consumer_disconnects_total",
-            "wshub_rate_limited_total", "wshub_broker_up", "wshub_broker_publish_total", "wshub_broker_canary_seconds");
+            "wshub_rate_limited_total", "wshub_broker_up", "wshub_broker_publish_total", "wshub_broker_canary_seconds",
+            "wshub_session_holds_total", "wshub_session_resumes_total", "wshub_held_sessions", "wshub_held_expired_total",
+            "wshub_history_messages", "wshub_history_bytes", "wshub_remembered_refs", "wshub_duplicates_total");
 
     @Test
     void everyMeterHasItsDocumentedPrometheusName() {
