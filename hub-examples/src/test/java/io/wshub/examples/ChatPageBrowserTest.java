@@ -1,12 +1,14 @@
 package io.wshub.examples;
 
 import io.wshub.jetty.TestClient;
+import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.wshub.examples.ServerFixture.assertJson;
@@ -48,14 +50,26 @@ class ChatPageBrowserTest {
         await().atMost(WAIT).until(() -> pageShows(selector, text));
     }
 
+    private void openPage(String page) throws Exception {
+        openPage(fixture.http(page));
+    }
+
+    private void openPage(java.net.URI page) throws Exception {
+        browser = HeadlessChromium.open(page);
+        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
+    }
+
     /** Opens the chat page, connects under this name (typed, then a click) and joins the room (typed, then Enter). */
     private void openPageAndJoin(String name, String room) throws Exception {
         openPageAndJoin("/", name, room);
     }
 
     private void openPageAndJoin(String page, String name, String room) throws Exception {
-        browser = HeadlessChromium.open(fixture.http(page));
-        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
+        openPageAndJoin(fixture.http(page), name, room);
+    }
+
+    private void openPageAndJoin(java.net.URI page, String name, String room) throws Exception {
+        openPage(page);
         browser.type("name", name);
         browser.click("connect");
         waitForPage("#status", "Connected as " + name + ".");
@@ -72,7 +86,7 @@ class ChatPageBrowserTest {
         TestClient service = fixture.connect("/ws?id=service");
         service.nextText(); // welcome
         service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
-        assertJson(service.nextText(), "{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"browser\",\"service\"]}");
+        assertJson(withoutPosition(service.nextText()), "{\"type\":\"room_joined\",\"room\":\"lobby\",\"members\":[\"browser\",\"service\"]}");
         waitForPage("#members", "service");
 
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the service\"}");
@@ -80,7 +94,7 @@ class ChatPageBrowserTest {
 
         browser.type("message", "hello from the browser");
         browser.pressEnter();
-        assertJson(service.nextText(),
+        assertJson(withoutPosition(service.nextText()),
                 "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"ref\":\"p1\",\"from\":\"browser\"}");
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
@@ -123,8 +137,7 @@ class ChatPageBrowserTest {
         fixture = ServerFixture.start(ExampleServer.ROOM);
         TestClient service = fixture.connect("/ws?id=ada");
         service.nextText(); // welcome: ada is taken
-        browser = HeadlessChromium.open(fixture.http("/"));
-        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete'").asBoolean());
+        openPage("/");
 
         browser.type("name", "ada");
         browser.click("connect");
@@ -157,6 +170,75 @@ class ChatPageBrowserTest {
         }
         waitForPage("#status", "Connected as ada.");
         await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+    }
+
+    @Test
+    void thePageResumesAcrossACutShowsWhatItMissedOnceAndNobodyHearsItLeave() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        try (TcpProxy proxy = TcpProxy.to(fixture.server.port())) {
+            openPageAndJoin(proxy.uri("http", "/"), "ada", "lobby"); // the page and its WebSocket through the proxy
+            TestClient service = serviceInLobby();
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"before the cut\"}");
+            waitForPage("#log", "[lobby] service: before the cut");
+
+            proxy.cut();
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"during the cut 1\"}");
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"during the cut 2\"}");
+
+            waitForPage("#log", "Reconnected: nothing missed.");
+            waitForPage("#log", "[lobby] service: during the cut 2");
+            assertThat(linesOfLog("during the cut 1")).isEqualTo(1);
+            assertThat(linesOfLog("before the cut")).isEqualTo(1);
+            browser.type("message", "back again");
+            browser.pressEnter();
+            assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
+                    .isEqualTo("back again");
+        }
+    }
+
+    @Test
+    void aReloadOfTheTabTakesItsSessionBack() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        openPageAndJoin("ada", "lobby");
+        TestClient service = serviceInLobby();
+
+        browser.send("Page.reload", com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode());
+
+        await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
+        waitForPage("#status", "Connected as ada.");
+        waitForPage("#log", "Reconnected: nothing missed.");
+        assertThat(fixture.server.hubs().get("/ws").stats().delivery().resumes()).as("the session taken back").isEqualTo(1);
+        waitForPage("#rooms", "lobby");
+        browser.type("message", "still here");
+        browser.pressEnter();
+        assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
+                .isEqualTo("still here");
+    }
+
+    /** A service in lobby, its welcome and room_joined read. */
+    private TestClient serviceInLobby() throws Exception {
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        assertThat(json(service.nextText()).path("type").asText()).isEqualTo("room_joined");
+        return service;
+    }
+
+    /** How many lines of the page's log contain this text. */
+    private int linesOfLog(String text) throws Exception {
+        return browser.eval("[...document.querySelectorAll('#log p')].filter(p => p.textContent.includes("
+                + JsonText.quote(text) + ")).length").asInt();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String frame) throws Exception {
+        return ServerFixture.json(frame);
+    }
+
+    /** The frame without the room server's positions ({@code seq}, {@code epoch}), which this test does not look at. */
+    private static String withoutPosition(String frame) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) ServerFixture.json(frame);
+        m.remove(List.of("seq", "epoch"));
+        return m.toString();
     }
 
     /** JSON string literals, which are also valid JavaScript string literals. */

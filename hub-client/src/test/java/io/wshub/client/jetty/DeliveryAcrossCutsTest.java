@@ -17,6 +17,7 @@ import io.wshub.client.RoomClient;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.RecordingClientListener;
 import io.wshub.testing.RecordingRecoveryListener;
+import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class DeliveryAcrossCutsTest {
         List<String> meHeard = new CopyOnWriteArrayList<>();
         List<String> bobHeard = new CopyOnWriteArrayList<>();
         try (RoomClient bob = member(server.uri() + "?id=bob", bobHeard, "me", RecoveryListener.NONE);
-             RoomClient me = member(proxy.ws("/ws") + "?id=me", meHeard, "bob", recovery)) {
+             RoomClient me = member(proxy.uri("ws", "/ws?id=me").toString(), meHeard, "bob", recovery)) {
             List<String> expected = new ArrayList<>();
             List<CompletableFuture<Receipt>> meSent = new ArrayList<>();
             List<CompletableFuture<Receipt>> bobSent = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.wshub.client.jetty;
+package io.wshub.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,29 +12,39 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a server, as a load balancer or a sidecar would be: it can
- * cut every connection it carries (a reset on both sides, no close frame: what a crashed proxy, a
- * NAT timeout or a dead link looks like to client and server), and stop and start again on the same
- * port (a restart of the proxy: while stopped, connects are refused).
+ * A TCP proxy on 127.0.0.1 in front of a server, as a load balancer or a sidecar would be, for tests
+ * over real sockets: it can cut every connection it carries (a reset on both sides, no close frame:
+ * what a crashed proxy, a NAT timeout or a dead link looks like to client and server), and stop and
+ * start again on the same port (a restart of the proxy: while stopped, connects are refused). It
+ * carries any TCP, so a page and its WebSocket can both be served through it. Thread-safe.
+ *
+ * <pre>{@code
+ * try (TcpProxy proxy = TcpProxy.to(8080)) {       // the server listens on 8080
+ *     java.net.URI url = proxy.uri("ws", "/ws");    // connect the client here
+ *     proxy.cut();                                  // both sides see their connection reset
+ *     proxy.stop();                                 // refused until
+ *     proxy.start();                                // ... it listens again, on the same port
+ * }
+ * }</pre>
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>(); // added and cut under "this"
     private volatile ServerSocket listener;
-    private int port;
+    private int port; // guarded by "this"; 0 until the first start, then the same at every start
 
     private TcpProxy(int targetPort) {
         this.targetPort = targetPort;
     }
 
     /** A started proxy to the server on this local port. */
-    static TcpProxy to(int targetPort) throws IOException {
+    public static TcpProxy to(int targetPort) throws IOException {
         return new TcpProxy(targetPort).start();
     }
 
     /** Listens (again, on the same port after a stop). */
-    synchronized TcpProxy start() throws IOException {
+    public synchronized TcpProxy start() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
@@ -44,13 +54,18 @@ final class TcpProxy implements AutoCloseable {
         return this;
     }
 
-    /** The proxy's address for this path, e.g. {@code ws://127.0.0.1:PORT/ws}. */
-    URI ws(String path) {
-        return URI.create("ws://127.0.0.1:" + port + path);
+    /** The port it listens on. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** Its address with this scheme and path (and query), e.g. {@code uri("ws", "/ws?id=ada")}: {@code ws://127.0.0.1:PORT/ws?id=ada}. */
+    public URI uri(String scheme, String pathAndQuery) {
+        return URI.create(scheme + "://127.0.0.1:" + port() + pathAndQuery);
     }
 
     /** Resets every connection it carries, on both sides. */
-    synchronized void cut() {
+    public synchronized void cut() {
         for (Socket s : sockets) {
             reset(s);
         }
@@ -58,7 +73,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Stops listening and cuts everything: the proxy is down until {@link #start()}. */
-    synchronized void stop() throws IOException {
+    public synchronized void stop() throws IOException {
         listener.close();
         cut();
     }
@@ -114,6 +129,7 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
+    /** Stops it for good. */
     @Override
     public synchronized void close() throws IOException {
         if (listener != null) {
