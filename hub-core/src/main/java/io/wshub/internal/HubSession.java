@@ -487,6 +487,7 @@ final class HubSession implements Session {
         l.writer.terminate();
         if (end.held()) {
             leftConnection(l);
+            state.detach(l, SessionLink.DETACHED); // keeps nothing of the transport for the window
             delivery.connectionLost();
             Deferral.later(() -> context.ends().sessionHeld(this, end.status()));
         } else {

@@ -1,10 +1,17 @@
 package io.wshub.internal;
 
 import io.wshub.CloseStatus;
+import io.wshub.Message;
+import io.wshub.OverflowPolicy;
+import io.wshub.RateLimit;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
+import io.wshub.spi.SendCallback;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One connection of a session: the transport's {@link Connection}, the {@link SessionWriter} that
@@ -14,6 +21,13 @@ import java.nio.ByteBuffer;
  * {@link SessionState}). Every report goes to the session with this link, which decides.
  */
 final class SessionLink implements ConnectionListener, SessionWriter.Events {
+
+    /**
+     * Where a held session points once its connection is gone, so that it keeps nothing of the
+     * transport for the window: a writer that takes nothing, a connection that does nothing. It
+     * gets no report: nothing is written through it and no transport knows it.
+     */
+    static final SessionLink DETACHED = new SessionLink();
 
     final HubSession session;
     final Connection connection;
@@ -35,6 +49,46 @@ final class SessionLink implements ConnectionListener, SessionWriter.Events {
                 connection, context.flushExecutor(), this, context.clock(), o.maxQueuedMessages(), o.maxQueuedBytes(),
                 context.counters().queuedBytes);
         this.limiter = new RateLimiter(o.rateLimit(), now);
+    }
+
+    private SessionLink() {
+        this.session = null;
+        this.connection = NoConnection.INSTANCE;
+        this.writer = new SessionWriter(new OutboundQueue(1, 1, OverflowPolicy.DROP_NEWEST), connection,
+                Runnable::run, this, () -> 0, 1, 1, new LongAdder());
+        this.writer.terminate();
+        this.limiter = new RateLimiter(RateLimit.UNLIMITED, 0);
+    }
+
+    /** The connection of {@link #DETACHED}: every call does nothing. */
+    private enum NoConnection implements Connection {
+        INSTANCE;
+
+        @Override
+        public void send(Message[] frames, int count, SendCallback callback) {
+            callback.failed(new ClosedChannelException());
+        }
+
+        @Override
+        public void ping(ByteBuffer payload) {
+        }
+
+        @Override
+        public void close(CloseStatus status) {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void demand() {
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return null;
+        }
     }
 
     // ---- ConnectionListener: what the transport reports, one callback at a time ----
@@ -103,6 +157,6 @@ final class SessionLink implements ConnectionListener, SessionWriter.Events {
 
     @Override
     public String toString() {
-        return "SessionLink[" + session.id() + ", " + connection.remoteAddress() + "]";
+        return session == null ? "SessionLink[detached]" : "SessionLink[" + session.id() + ", " + connection.remoteAddress() + "]";
     }
 }

@@ -199,6 +199,16 @@ final class SessionState<L> {
     }
 
     /**
+     * The held session lets go of the connection it was on: {@code replacement} (a link to nothing)
+     * stands in for it, unless a resume attached a new one meanwhile.
+     */
+    synchronized void detach(L l, L replacement) {
+        if (link == l && phase == Phase.HELD) {
+            link = replacement;
+        }
+    }
+
+    /**
      * Whether an end is for good rather than an accident to be resumed from: the peer's own normal
      * close (1000, or 1005 for a close frame without a code: a browser's {@code ws.close()}), or a
      * close for abuse — broken framing (1002), bad UTF-8 (1007), a message too big (1009), a policy

@@ -201,4 +201,21 @@ class SessionStateTest {
         assertThat(s.endHeld()).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
         assertThat(s.endHeld()).isNull();
     }
+
+    @Test
+    void aHeldSessionLetsGoOfItsConnectionUnlessAResumeAttachedAnother() {
+        Object nothing = new Object();
+        SessionState<Object> s = openHolding();
+        s.detach(first, nothing);
+        assertThat(s.link()).as("still open: nothing to let go of").isSameAs(first);
+        s.ended(first, CloseStatus.ABNORMAL, 1);
+        s.detach(first, nothing);
+        assertThat(s.link()).isSameAs(nothing);
+        assertThat(s.ended(first, CloseStatus.ABNORMAL, 2)).as("the old connection's late report").isNull();
+
+        Object second = new Object();
+        s.attach(second);
+        s.detach(nothing, new Object());
+        assertThat(s.link()).isSameAs(second);
+    }
 }
