@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  * that the server processed it. A message is written at most once: if the connection breaks while
  * it is being written, its future fails with {@link ConnectionLostException} and it is not sent
  * again. Messages still buffered are never lost silently — their futures fail when they are
- * dropped, time out, or the client closes.
+ * dropped, time out, or the client closes. A {@link RoomClient} on top of this client does better
+ * against a server with the delivery guarantees: it resumes its session, sends again what the
+ * server did not acknowledge (the server removes duplicates), and completes each send with the ack.
  */
 public final class ReconnectingClient implements AutoCloseable {
 
