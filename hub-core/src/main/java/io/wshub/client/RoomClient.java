@@ -98,8 +98,10 @@ public final class RoomClient implements AutoCloseable {
 
     /**
      * Joins a room — now when connected, else on the next connection — and again after every
-     * reconnect. {@code join_room} goes out once per connection whenever this is called.
-     * Joining a room it is in again answers with the current member list.
+     * reconnect. While the client is connecting nothing is sent: the new connection's restore joins
+     * every room once. On a connection that is upgraded, each call sends one {@code join_room}, in
+     * turn with the buffer; if that connection ends before it is written, it is not sent again (the
+     * next restore joins). Joining a room it is in again answers with the current member list.
      *
      * @return the server's {@code room_joined} frame (with the member list); fails with
      *         {@link MessageRejectedException} when the server refuses ({@code Not allowed}: the
