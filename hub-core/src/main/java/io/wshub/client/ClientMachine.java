@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -43,7 +44,8 @@ final class ClientMachine {
     private final ClientOptions options;
     private final ClientHeaders headers;
     private final ClientListener listener;
-    private final List<RestoreHook> restoreHooks;
+    private final ClientProtocol protocol;
+    private final List<RestoreHook> restoreHooks; // the protocol's restore first, then the builder's hooks
     private final Scheduler scheduler;
     private final SerialQueue<Runnable> serial = new SerialQueue<>(Runnable::run);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -57,6 +59,9 @@ final class ClientMachine {
     private Link link;              // the current attempt or connection; null while waiting to retry
     private int urlIndex;
     private boolean everOpen;
+    private long lostAtNanos;                 // when the last open connection ended
+    private Map<String, String> sentHeaders;  // the headers of the current attempt
+    private Map<String, String> nextHeaders;  // computed while deciding on a retry, for the next attempt
     private Scheduler.Cancellable retryTimer;
     private ClientException gaveUpOn; // the failure that closed the client, if one did
 
@@ -70,10 +75,14 @@ final class ClientMachine {
         this.options = config.options;
         this.headers = config.headers;
         this.listener = config.listener;
-        this.restoreHooks = List.copyOf(config.restoreHooks);
+        this.protocol = config.protocol;
+        List<RestoreHook> hooks = new ArrayList<>();
+        hooks.add(protocol::restore);
+        hooks.addAll(config.restoreHooks);
+        this.restoreHooks = List.copyOf(hooks);
         this.scheduler = config.scheduler != null ? config.scheduler : transport.scheduler();
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), config.jitter);
-        this.inbound = new Inbound(this, scheduler, options, replies, config.handler);
+        this.inbound = new Inbound(this, scheduler, options, replies, protocol, config.handler);
         this.outbound = new Outbound(this, scheduler, options);
         this.currentUrl = urls.get(0);
     }
@@ -133,15 +142,22 @@ final class ClientMachine {
         currentUrl = url;
         Link l = new Link(this, url, !everOpen);
         link = l;
-        Map<String, List<String>> requestHeaders;
+        Map<String, String> given = nextHeaders;
+        nextHeaders = null;
+        sentHeaders = null;
+        URI target;
         try {
-            requestHeaders = requestHeaders(headers.forAttempt(url));
+            if (given == null) {
+                given = headers.forAttempt(url);
+            }
+            target = protocol.attemptUrl(url);
         } catch (RuntimeException e) {
             ended(l, new ConnectFailedException(url, "computing the headers for " + url + " failed: " + e, e));
             return;
         }
+        sentHeaders = given;
         // The transport's idle timeout is only a backstop: the heartbeat notices silence first.
-        ClientConnectRequest request = new ClientConnectRequest(url, requestHeaders, options.handshakeTimeout(),
+        ClientConnectRequest request = new ClientConnectRequest(target, requestHeaders(given), options.handshakeTimeout(),
                 options.maxMessageBytes(), options.pongTimeout().multipliedBy(2));
         Scheduler.Cancellable deadline = schedule(options.handshakeTimeout(), () -> handshakeTimedOut(l));
         CompletableFuture<ClientConnection> connecting;
@@ -150,7 +166,7 @@ final class ClientMachine {
         } catch (RuntimeException e) {
             connecting = CompletableFuture.failedFuture(e);
         }
-        l.attempting(connecting, deadline);
+        l.attempting(target, connecting, deadline);
         connecting.whenComplete((connection, error) -> post(() -> connected(l, connection, error)));
     }
 
@@ -171,7 +187,7 @@ final class ClientMachine {
         }
         l.handshakeAnswered();
         if (error != null) {
-            ended(l, connectFailure(l.url, error));
+            ended(l, connectFailure(l.url, l.target(), error));
             return;
         }
         l.upgraded(connection, schedule(options.restoreTimeout(), () -> restoreTimedOut(l)));
@@ -179,12 +195,20 @@ final class ClientMachine {
         restore(l, 0);
     }
 
-    private static ClientException connectFailure(URI url, Throwable error) {
+    /**
+     * The failure of an attempt, told with the configured url: the address the attempt used may
+     * carry a credential in its query (a resume token), which must not reach logs and listeners.
+     */
+    private static ClientException connectFailure(URI url, URI target, Throwable error) {
         Throwable cause = unwrap(error);
-        if (cause instanceof ClientException known) {
+        if (cause instanceof HandshakeRefusedException refused) {
+            return target.equals(url) ? refused : refused.withUrl(url);
+        }
+        if (cause instanceof ClientException known && target.equals(url)) {
             return known;
         }
-        return new ConnectFailedException(url, "could not connect to " + url + ": " + cause, cause);
+        String told = String.valueOf(cause).replace(target.toString(), url.toString());
+        return new ConnectFailedException(url, "could not connect to " + url + ": " + told, cause);
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -290,7 +314,12 @@ final class ClientMachine {
         link = null;
         l.cancelTimers();
         failLinkWaiters(l, cause); // the write in flight, if any, ends through its own callback
-        if (!shouldRetry(cause)) {
+        if (wasOpen) {
+            lostAtNanos = scheduler.nanoTime();
+        }
+        protocol.lost(cause);
+        int nextUrl = wasOpen ? urlIndex : (urlIndex + 1) % urls.size(); // a failed attempt fails over to the next address
+        if (!shouldRetry(cause, new Retrying(urls.get(nextUrl)))) {
             log.warn("giving up on {}: {}", l.url, cause.getMessage());
             notifyFailure(new ClientFailure(l.url, cause, null));
             shutDown(cause);
@@ -299,9 +328,7 @@ final class ClientMachine {
         if (stable) {
             backoff.reset();
         }
-        if (!wasOpen) {
-            urlIndex = (urlIndex + 1) % urls.size(); // the attempt failed: fail over to the next address
-        }
+        urlIndex = nextUrl;
         Duration wait = atLeastAsked(backoff.next(), cause);
         log.info("{}; next attempt in {} ms", cause.getMessage(), wait.toMillis());
         notifyFailure(new ClientFailure(l.url, cause, wait));
@@ -318,12 +345,43 @@ final class ClientMachine {
         return backoffWait;
     }
 
-    private boolean shouldRetry(ClientException cause) {
+    private boolean shouldRetry(ClientException cause, RetryContext context) {
         try {
-            return options.retryPolicy().shouldRetry(cause);
+            return options.retryPolicy().shouldRetry(cause, context);
         } catch (RuntimeException e) {
             log.warn("retry policy failed; retrying", e);
             return true;
+        }
+    }
+
+    /** The retry policy's view of the client, for the attempt that would come next (at {@code next}). */
+    private final class Retrying implements RetryContext {
+        private final URI next;
+        private final Map<String, String> refusedHeaders = sentHeaders;
+
+        Retrying(URI next) {
+            this.next = next;
+        }
+
+        @Override
+        public boolean wasOpen() {
+            return everOpen;
+        }
+
+        @Override
+        public Optional<Duration> sinceLastOpen() {
+            return everOpen ? Optional.of(Duration.ofNanos(scheduler.nanoTime() - lostAtNanos)) : Optional.empty();
+        }
+
+        @Override
+        public boolean credentialsChanged() {
+            try {
+                Map<String, String> fresh = headers.forAttempt(next);
+                nextHeaders = fresh; // the next attempt sends what this decision was made on
+                return refusedHeaders != null && !refusedHeaders.equals(fresh);
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
     }
 
@@ -345,7 +403,23 @@ final class ClientMachine {
         if (state == ClientState.CLOSED) {
             written.completeExceptionally(closedException());
         } else {
-            outbound.send(frame, written);
+            outbound.send(frame, written, null);
+        }
+    }
+
+    /**
+     * Sends the frame in turn with the buffer, but only on the connection upgraded now (restoring or
+     * open): if that one ends before it is written, it is dropped unwritten and its future
+     * completes, because what it does is then the next connection's restore's job. Without an
+     * upgraded connection it is dropped at once. For a protocol's own messages (a room join) that
+     * its restore would repeat.
+     */
+    void sendOnConnection(Message frame, CompletableFuture<Void> written) {
+        Link l = link;
+        if (l == null || l.connection() == null || state == ClientState.CLOSED) {
+            written.complete(null);
+        } else {
+            outbound.send(frame, written, l);
         }
     }
 
@@ -370,7 +444,7 @@ final class ClientMachine {
             reply.completeExceptionally(new TimeoutException("no reply within " + timeout));
         });
         reply.whenComplete((ignored, error) -> timer.cancel());
-        outbound.send(frame, failingOnError(reply));
+        outbound.send(frame, failingOnError(reply), null);
     }
 
     /** A write future that fails {@code reply} when the write fails. */
@@ -438,6 +512,7 @@ final class ClientMachine {
             closeLink(l);
         }
         outbound.close(closed);
+        protocol.closed(closed);
         replies.failAll(closed);
         openWaiters.forEach(f -> f.completeExceptionally(closed));
         openWaiters.clear();
@@ -486,6 +561,11 @@ final class ClientMachine {
         } catch (RuntimeException e) {
             log.warn("client listener failed", e);
         }
+    }
+
+    /** The client's clock. */
+    long nanoTime() {
+        return scheduler.nanoTime();
     }
 
     /** Runs the task on the executor after the delay. */

@@ -23,8 +23,9 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code maxBufferedMessages}</td><td>1024 messages waiting to be written</td></tr>
  *   <tr><td>{@code maxBufferedBytes}</td><td>4 MiB waiting to be written</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@link BufferOverflowPolicy#DROP_NEWEST}: the sender learns at once</td></tr>
- *   <tr><td>{@code sendTimeout}</td><td>60 s from send to written: rides out a restart and two
- *       full 30 s waits, and fails messages nobody waits for any more</td></tr>
+ *   <tr><td>{@code sendTimeout}</td><td>60 s from send to written (for a {@link RoomClient}
+ *       send to a server that acknowledges: to its ack): rides out a restart and two full 30 s waits,
+ *       and fails messages nobody waits for any more</td></tr>
  *   <tr><td>{@code restoreTimeout}</td><td>10 s for the {@link RestoreHook}s of one connection</td></tr>
  *   <tr><td>{@code receiveQueueMessages}</td><td>1024 unread messages for {@link ReconnectingClient#receive};
  *       when full, the client stops reading until one is taken</td></tr>

@@ -26,6 +26,8 @@ public final class HandshakeRefusedException extends ConnectFailedException {
     private final int status;
     /** How long the server asked to wait before the next attempt, if it did. */
     private final Duration retryAfter;
+    /** The response's reason or body, as given. */
+    private final String reason;
 
     /**
      * The server at {@code url} refused the upgrade with {@code status}.
@@ -33,7 +35,7 @@ public final class HandshakeRefusedException extends ConnectFailedException {
      * @param reason the response's reason or body, for the message; may be empty
      */
     public HandshakeRefusedException(URI url, int status, String reason) {
-        this(url, status, reason, null);
+        this(url, status, reason, (String) null);
     }
 
     /**
@@ -46,10 +48,22 @@ public final class HandshakeRefusedException extends ConnectFailedException {
      *                   {@link #MAX_RETRY_AFTER} is taken as that
      */
     public HandshakeRefusedException(URI url, int status, String reason, String retryAfter) {
+        this(url, status, reason, parseRetryAfter(retryAfter, Instant.now()));
+    }
+
+    private HandshakeRefusedException(URI url, int status, String reason, Duration retryAfter) {
         super(url, "handshake with " + url + " refused: HTTP " + status
                 + (reason == null || reason.isEmpty() ? "" : " " + reason), null);
         this.status = status;
-        this.retryAfter = parseRetryAfter(retryAfter, Instant.now());
+        this.reason = reason;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The same refusal, told of {@code other}: the address without what the attempt added to it. */
+    HandshakeRefusedException withUrl(URI other) {
+        HandshakeRefusedException copy = new HandshakeRefusedException(other, status, reason, retryAfter);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 
     /** The HTTP status the server answered with. */

@@ -23,15 +23,17 @@ final class Inbound {
     private final Scheduler scheduler;
     private final ClientOptions options;
     private final ReplyWaiters replies;
+    private final ClientProtocol protocol;
     private final MessageHandler handler; // null: inbound messages go to the mailbox
     private final Mailbox mailbox;        // null when there is a handler
 
     Inbound(ClientMachine machine, Scheduler scheduler, ClientOptions options, ReplyWaiters replies,
-            MessageHandler handler) {
+            ClientProtocol protocol, MessageHandler handler) {
         this.machine = machine;
         this.scheduler = scheduler;
         this.options = options;
         this.replies = replies;
+        this.protocol = protocol;
         this.handler = handler;
         this.mailbox = handler != null ? null
                 : new Mailbox(options.receiveQueueMessages(), () -> machine.post(this::resumeReading));
@@ -55,6 +57,10 @@ final class Inbound {
         }
         l.demandUsed();
         l.heartbeat().heard(scheduler.nanoTime());
+        if (!delivers(frame)) {
+            demand(l); // the protocol's own: read on
+            return;
+        }
         replies.offer(frame);
         if (handler != null) {
             try {
@@ -67,6 +73,15 @@ final class Inbound {
             demand(l); // while restoring, keep reading: a hook may be waiting for its reply
         } else {
             l.pause();
+        }
+    }
+
+    private boolean delivers(Message frame) {
+        try {
+            return protocol.deliver(frame);
+        } catch (RuntimeException e) {
+            log.warn("the client's protocol failed on an inbound frame; delivering it", e);
+            return true;
         }
     }
 

@@ -52,6 +52,7 @@ final class Link implements ClientConnectionListener {
     private final ClientMachine machine;
 
     private Phase phase = Phase.HANDSHAKING;
+    private URI target;
     private CompletableFuture<ClientConnection> connecting;
     private ClientConnection connection;
     private Scheduler.Cancellable handshakeTimer;
@@ -81,8 +82,9 @@ final class Link implements ClientConnectionListener {
         return phase;
     }
 
-    /** The attempt is made: the transport's future and the deadline of its handshake. */
-    void attempting(CompletableFuture<ClientConnection> future, Scheduler.Cancellable handshakeDeadline) {
+    /** The attempt is made: the address it connects to, the transport's future and the deadline of its handshake. */
+    void attempting(URI address, CompletableFuture<ClientConnection> future, Scheduler.Cancellable handshakeDeadline) {
+        target = address;
         connecting = future;
         handshakeTimer = handshakeDeadline;
     }
@@ -131,6 +133,11 @@ final class Link implements ClientConnectionListener {
     /** Over: the client no longer listens to it. */
     void end() {
         phase = Phase.ENDED;
+    }
+
+    /** The address the attempt connects to: {@link #url}, or more (a query the protocol adds). */
+    URI target() {
+        return target != null ? target : url;
     }
 
     CompletableFuture<ClientConnection> connecting() {

@@ -33,11 +33,14 @@ final class Outbound {
         this.buffer = new SendBuffer(options.maxBufferedMessages(), options.maxBufferedBytes(), options.overflowPolicy());
     }
 
-    /** Buffers a message (applying the overflow policy) and writes it as soon as the connection allows. */
-    void send(Message frame, CompletableFuture<Void> written) {
+    /**
+     * Buffers a message (applying the overflow policy) and writes it as soon as the connection
+     * allows; with {@code only}, on that connection or not at all.
+     */
+    void send(Message frame, CompletableFuture<Void> written, Link only) {
         long deadline = scheduler.nanoTime() + options.sendTimeout().toNanos();
         List<PendingSend> dropped = new ArrayList<>(0);
-        if (!buffer.offer(new PendingSend(frame, written, deadline), dropped)) {
+        if (!buffer.offer(new PendingSend(frame, written, deadline, only), dropped)) {
             written.completeExceptionally(new MessageDroppedException("send buffer full (" + buffer.size()
                     + " messages, " + buffer.bytes() + " bytes): dropped the newest message"));
             return;
@@ -60,7 +63,7 @@ final class Outbound {
                     "the connection to " + l.url + " being restored is gone", null));
             return;
         }
-        l.restoreSends.add(new PendingSend(frame, written, PendingSend.NO_DEADLINE));
+        l.restoreSends.add(new PendingSend(frame, written, PendingSend.NO_DEADLINE, l));
         pump(l);
     }
 
@@ -77,6 +80,9 @@ final class Outbound {
             }
             if (next == null) {
                 return;
+            }
+            if (next.only() != null && next.only() != l) {
+                next.future().complete(null); // meant for a connection that is gone: its restore's job now
             }
         } while (next.future().isDone()); // cancelled by its sender: never written
         PendingSend send = next;

@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
  * A message waiting to be written and the future its sender holds.
  *
  * @param deadlineNanos when it times out, on the client's clock; {@link Long#MAX_VALUE} for none
+ * @param only          the one connection it may be written on, or null for any: on another it is
+ *                      dropped unwritten and its future completes
  */
-record PendingSend(Message frame, CompletableFuture<Void> future, long deadlineNanos) {
+record PendingSend(Message frame, CompletableFuture<Void> future, long deadlineNanos, Link only) {
 
     /** No deadline: restore sends, which the restore timeout bounds instead. */
     static final long NO_DEADLINE = Long.MAX_VALUE;

@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  * that the server processed it. A message is written at most once: if the connection breaks while
  * it is being written, its future fails with {@link ConnectionLostException} and it is not sent
  * again. Messages still buffered are never lost silently — their futures fail when they are
- * dropped, time out, or the client closes.
+ * dropped, time out, or the client closes. A {@link RoomClient} on top of this client does better
+ * against a server with the delivery guarantees: it resumes its session, sends again what the
+ * server did not acknowledge (the server removes duplicates), and completes each send with the ack.
  */
 public final class ReconnectingClient implements AutoCloseable {
 
@@ -79,6 +81,11 @@ public final class ReconnectingClient implements AutoCloseable {
     /** A builder for a client that connects through {@code transport}. */
     public static Builder builder(ClientTransport transport) {
         return new Builder(transport);
+    }
+
+    /** The state machine, for the room client on top of this client. */
+    ClientMachine machine() {
+        return machine;
     }
 
     /** Where the client is now. */
@@ -231,6 +238,7 @@ public final class ReconnectingClient implements AutoCloseable {
         ClientHeaders headers = ClientHeaders.NONE;
         ClientListener listener = ClientListener.NONE;
         MessageHandler handler;
+        ClientProtocol protocol = ClientProtocol.NONE;
         Scheduler scheduler;
         boolean closesTransport;
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -323,6 +331,15 @@ public final class ReconnectingClient implements AutoCloseable {
             return this;
         }
 
+        /** The session protocol on top of the frames (the room client's). */
+        Builder protocol(ClientProtocol protocol) {
+            if (this.protocol != ClientProtocol.NONE) {
+                throw new IllegalStateException("this builder already has a session protocol (a RoomClient was connected with it)");
+            }
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            return this;
+        }
+
         /** Where the jitter comes from: uniform in [0, 1). For tests. */
         Builder jitter(DoubleSupplier jitter) {
             this.jitter = Objects.requireNonNull(jitter, "jitter");
@@ -335,12 +352,17 @@ public final class ReconnectingClient implements AutoCloseable {
          * @throws IllegalStateException if no URL was given
          */
         public ReconnectingClient connect() {
+            ReconnectingClient client = build();
+            client.machine.start();
+            return client;
+        }
+
+        /** Builds the client without starting it, for the room client that attaches to it first. */
+        ReconnectingClient build() {
             if (urls.isEmpty()) {
                 throw new IllegalStateException("at least one url is required");
             }
-            ReconnectingClient client = new ReconnectingClient(this);
-            client.machine.start();
-            return client;
+            return new ReconnectingClient(this);
         }
     }
 }

@@ -5,9 +5,6 @@ import java.util.Set;
 /** Retries everything but handshakes refused with given HTTP statuses and closes with given codes. */
 record StatusRetryPolicy(Set<Integer> refusedStatuses, Set<Integer> refusedCloseCodes) implements RetryPolicy {
 
-    /** 401/403: the credentials will not get better by themselves; 1003/1008: the server rejects what we do. */
-    static final StatusRetryPolicy STANDARD = new StatusRetryPolicy(Set.of(401, 403), Set.of(1003, 1008));
-
     StatusRetryPolicy {
         refusedStatuses = Set.copyOf(refusedStatuses);
         refusedCloseCodes = Set.copyOf(refusedCloseCodes);

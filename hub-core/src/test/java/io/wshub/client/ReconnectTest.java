@@ -178,8 +178,8 @@ class ReconnectTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {401, 403})
-    void handshakesRefusedForCredentialsAreNotRetried(int status) {
+    @ValueSource(ints = {400, 401, 403, 404, 409})
+    void handshakesRefusedForWhatRetryingCannotFixAreNotRetried(int status) {
         f.transport.refuseAt(PRIMARY, status);
         ReconnectingClient client = f.builder().connect();
 
@@ -239,7 +239,7 @@ class ReconnectTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 404, 409, 429, 500, 502, 503})
+    @ValueSource(ints = {408, 429, 500, 502, 503})
     void otherRefusedHandshakesAreRetried(int status) {
         f.transport.refuseAt(PRIMARY, status);
         ReconnectingClient client = f.builder().connect();

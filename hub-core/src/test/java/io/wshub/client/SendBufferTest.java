@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendBufferTest {
 
     private static PendingSend send(String text, long deadline) {
-        return new PendingSend(Message.text(text), new CompletableFuture<>(), deadline);
+        return new PendingSend(Message.text(text), new CompletableFuture<>(), deadline, null);
     }
 
     @Test

@@ -97,7 +97,8 @@ final class HubServer implements AutoCloseable {
 
         Optional<ServerMetrics> metrics = settings.metrics() ? Optional.of(new ServerMetrics()) : Optional.empty();
         ServerAuth auth = ServerAuth.of(settings);
-        WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions());
+        // Probes: the chat page learns why an upgrade was refused (a taken name) with a plain GET.
+        WshubHandler.Builder builder = WshubHandler.builder(server).options(settings.jettyOptions()).upgradeProbes(true);
         Map<String, Broker> brokers = new LinkedHashMap<>();
         kind.endpoints.forEach((path, handler) -> {
             HubHandler hubHandler = handler.apply(settings, auth);

@@ -13,7 +13,7 @@ import java.util.Set;
  * client. Without a command it starts the room server. (The load tool is hub-bench's:
  * {@code java -jar wshub-bench.jar loadtest ...}.)
  */
-@Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "wshub-examples", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"The example servers of wshub, an embeddable WebSocket hub for Jetty 12.",
                 "Without a command, starts the room server on port 8080."})
 public final class Main {
@@ -57,14 +57,5 @@ public final class Main {
         withRoom[0] = DEFAULT_COMMAND;
         System.arraycopy(args, 0, withRoom, 1, args.length);
         return withRoom;
-    }
-
-    /** The version from the jar's manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"wshub examples " + (v == null ? "(development build)" : v)};
-        }
     }
 }

@@ -27,6 +27,7 @@ final class ServerCommand implements Callable<Integer> {
         spec.usageMessage().description("Starts " + kind.description + ".",
                 "Settings: defaults, then the YAML file, then WSHUB_* environment variables, then flags.");
         spec.mixinStandardHelpOptions(true);
+        spec.versionProvider(new Version());
         spec.addOption(OptionSpec.builder("--config").paramLabel("FILE.yaml").type(Path.class)
                 .description("YAML file of settings (or set " + SettingsLoader.CONFIG_ENV + ").").build());
         for (Setting s : Setting.values()) {

@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.jetty.TestClient;
+import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,14 +49,26 @@ class ChatPageBrowserTest {
         await().atMost(WAIT).until(() -> pageShows(selector, text));
     }
 
+    private void openPage(String page) throws Exception {
+        openPage(fixture.http(page));
+    }
+
+    private void openPage(java.net.URI page) throws Exception {
+        browser = HeadlessChromium.open(page);
+        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
+    }
+
     /** Opens the chat page, connects under this name (typed, then a click) and joins the room (typed, then Enter). */
     private void openPageAndJoin(String name, String room) throws Exception {
         openPageAndJoin("/", name, room);
     }
 
     private void openPageAndJoin(String page, String name, String room) throws Exception {
-        browser = HeadlessChromium.open(fixture.http(page));
-        await().atMost(WAIT).until(() -> browser.eval("document.readyState === 'complete' && !!document.getElementById('name')").asBoolean());
+        openPageAndJoin(fixture.http(page), name, room);
+    }
+
+    private void openPageAndJoin(java.net.URI page, String name, String room) throws Exception {
+        openPage(page);
         browser.type("name", name);
         browser.click("connect");
         waitForPage("#status", "Connected as " + name + ".");
@@ -83,7 +96,7 @@ class ChatPageBrowserTest {
         browser.type("message", "hello from the browser");
         browser.pressEnter();
         assertJson(service.nextText(),
-                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\",\"seq\":2}");
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"ref\":\"p1\",\"from\":\"browser\",\"seq\":2}");
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");
@@ -118,6 +131,108 @@ class ChatPageBrowserTest {
         openPageAndJoin("/?token=" + token, "ada", "lobby");
 
         assertThat(fixture.server.hubs().get("/ws").rooms().members("lobby")).containsExactly("ada");
+    }
+
+    @Test
+    void aNameTakenIsSaidAsSuchAndNotRetried() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        TestClient service = fixture.connect("/ws?id=ada");
+        service.nextText(); // welcome: ada is taken
+        openPage("/");
+
+        browser.type("name", "ada");
+        browser.click("connect");
+
+        waitForPage("#log", "The name ada is taken: choose another one.");
+        waitForPage("#status", "Name taken.");
+        assertThat(browser.eval("document.getElementById('connect').disabled").asBoolean()).as("may connect again").isFalse();
+        assertThat(browser.eval("document.getElementById('retry-now').hidden").asBoolean()).as("no retry").isTrue();
+        assertThat(pageShows("#log", "the server may be down")).isFalse();
+    }
+
+    @Test
+    void aServerThatIsDownIsSaidAsSuchTheWaitIsCountedDownAndRetryNowTriesAtOnce() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        int port = fixture.server.port();
+        openPageAndJoin("ada", "lobby");
+        fixture.close();
+        waitForPage("#log", "the server is down or unreachable");
+        await().atMost(WAIT).until(() -> browser.eval("!document.getElementById('retry-now').hidden").asBoolean());
+
+        // The countdown moves: two readings of the status a moment apart differ.
+        String first = browser.eval("document.getElementById('status').textContent").asText();
+        assertThat(first).matches("Reconnecting in \\d+ s…");
+        await().atMost(WAIT).until(() -> !browser.eval("document.getElementById('status').textContent").asText().equals(first));
+
+        fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
+        await().atMost(WAIT).until(() -> pageShows("#status", "Reconnecting in") || pageShows("#status", "Connected as ada."));
+        if (pageShows("#status", "Reconnecting in")) {
+            browser.click("retry-now");
+        }
+        waitForPage("#status", "Connected as ada.");
+        await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+    }
+
+    @Test
+    void thePageResumesAcrossACutShowsWhatItMissedOnceAndNobodyHearsItLeave() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        try (TcpProxy proxy = TcpProxy.to(fixture.server.port())) {
+            openPageAndJoin(proxy.uri("http", "/"), "ada", "lobby"); // the page and its WebSocket through the proxy
+            TestClient service = serviceInLobby();
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"before the cut\"}");
+            waitForPage("#log", "[lobby] service: before the cut");
+
+            proxy.cut();
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"during the cut 1\"}");
+            service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"during the cut 2\"}");
+
+            waitForPage("#log", "Reconnected: nothing missed.");
+            waitForPage("#log", "[lobby] service: during the cut 2");
+            assertThat(linesOfLog("during the cut 1")).isEqualTo(1);
+            assertThat(linesOfLog("before the cut")).isEqualTo(1);
+            browser.type("message", "back again");
+            browser.pressEnter();
+            assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
+                    .isEqualTo("back again");
+        }
+    }
+
+    @Test
+    void aReloadOfTheTabTakesItsSessionBack() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        openPageAndJoin("ada", "lobby");
+        TestClient service = serviceInLobby();
+
+        browser.send("Page.reload", com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode());
+
+        await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
+        waitForPage("#status", "Connected as ada.");
+        waitForPage("#log", "Reconnected: nothing missed.");
+        assertThat(fixture.server.hubs().get("/ws").stats().delivery().resumes()).as("the session taken back").isEqualTo(1);
+        waitForPage("#rooms", "lobby");
+        browser.type("message", "still here");
+        browser.pressEnter();
+        assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
+                .isEqualTo("still here");
+    }
+
+    /** A service in lobby, its welcome and room_joined read. */
+    private TestClient serviceInLobby() throws Exception {
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        assertThat(json(service.nextText()).path("type").asText()).isEqualTo("room_joined");
+        return service;
+    }
+
+    /** How many lines of the page's log contain this text. */
+    private int linesOfLog(String text) throws Exception {
+        return browser.eval("[...document.querySelectorAll('#log p')].filter(p => p.textContent.includes("
+                + JsonText.quote(text) + ")).length").asInt();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String frame) throws Exception {
+        return ServerFixture.json(frame);
     }
 
     /** JSON string literals, which are also valid JavaScript string literals. */

@@ -1,6 +1,8 @@
 package io.wshub.examples;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +17,18 @@ class MainCommandsTest {
     void theJarOffersTheServersAndTheTerminalClient() {
         assertThat(Main.commandLine(Map.of()).getSubcommands().keySet())
                 .containsExactlyInAnyOrder("room", "echo", "broadcast", "client");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-V", "--version", "client -V", "room --version", "echo -V", "broadcast -V"})
+    void everyCommandPrintsTheProjectVersion(String args) {
+        StringWriter out = new StringWriter();
+        var cli = Main.commandLine(Map.of());
+        cli.setOut(new PrintWriter(out));
+
+        assertThat(cli.execute(args.split(" "))).isZero();
+
+        assertThat(out.toString().trim()).isEqualTo("wshub examples " + System.getProperty("wshub.version", "0.1.0-SNAPSHOT"));
     }
 
     @Test

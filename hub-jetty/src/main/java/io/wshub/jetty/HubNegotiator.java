@@ -6,6 +6,7 @@ import io.wshub.spi.Admission;
 import io.wshub.spi.ConnectionAcceptor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -22,8 +23,9 @@ import java.util.List;
  * Decides each upgrade to one hub's path before any WebSocket frame: the hub checks the per-address
  * limits, origin, authentication, the session id and the connection limit; a refusal becomes its
  * HTTP status with the reason as the body (and its {@code Retry-After}, when it has one), an
- * admission becomes a {@link JettyConnection}. It also maps the hub's
- * limits onto every session Jetty makes for it.
+ * admission becomes a {@link JettyConnection}. It also maps the hub's limits onto every session
+ * Jetty makes for it, and answers probes: a plain request that asks how an upgrade with it would
+ * be decided.
  */
 final class HubNegotiator implements WebSocketNegotiator {
 
@@ -52,23 +54,58 @@ final class HubNegotiator implements WebSocketNegotiator {
         } catch (RuntimeException e) {
             return refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "Malformed upgrade request");
         }
-        Admission admission;
-        try {
-            admission = acceptor.admit(handshake);
-        } catch (RuntimeException e) {
-            log.error("admission failed for {}", handshake, e);
-            return refuse(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Admission failed");
-        }
+        Admission admission = admit(handshake);
         if (admission instanceof Admission.Refused refused) {
-            if (refused.retryAfter() != null) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds());
-            }
+            putRetryAfter(response, refused);
             return refuse(request, response, callback, refused.status(), refused.reason());
         }
         if (!options.permessageDeflate()) {
             response.setExtensions(List.of());
         }
         return new JettyConnection((Admission.Accepted) admission, handshake.remoteAddress());
+    }
+
+    /**
+     * Answers a plain GET or HEAD of the hub's path with the status an upgrade with the same request
+     * would get: the refusal's status and reason, or {@code 426 Upgrade Required} when it would be
+     * accepted (the reservation is given back at once). For browsers, whose WebSocket API hides a
+     * refused upgrade's status.
+     */
+    void probe(Request request, Response response, Callback callback) {
+        Handshake handshake; // every answer below is an error page, which Jetty marks no-store
+        try {
+            handshake = Handshakes.of(request);
+        } catch (RuntimeException e) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "Malformed upgrade request");
+            return;
+        }
+        Admission admission = admit(handshake);
+        if (admission instanceof Admission.Refused refused) {
+            putRetryAfter(response, refused);
+            Response.writeError(request, response, callback, refused.status(), refused.reason());
+            return;
+        }
+        ((Admission.Accepted) admission).abandon();
+        response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+        response.getHeaders().put(HttpHeader.SEC_WEBSOCKET_VERSION, UpgradeChecks.VERSION);
+        Response.writeError(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426,
+                "An upgrade with this request would be accepted");
+    }
+
+    /** A refusal that says when to come back (a per-address limit) says it in {@code Retry-After}. */
+    private static void putRetryAfter(Response response, Admission.Refused refused) {
+        if (refused.retryAfter() != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds());
+        }
+    }
+
+    private Admission admit(Handshake handshake) {
+        try {
+            return acceptor.admit(handshake);
+        } catch (RuntimeException e) {
+            log.error("admission failed for {}", handshake, e);
+            return new Admission.Refused(HttpStatus.INTERNAL_SERVER_ERROR_500, "Admission failed");
+        }
     }
 
     @Override

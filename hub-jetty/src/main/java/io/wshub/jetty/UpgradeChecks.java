@@ -50,11 +50,20 @@ final class UpgradeChecks {
         return false;
     }
 
+    /** A GET or HEAD that does not ask for a WebSocket (it may ask for another upgrade, as h2c): what an upgrade probe is. */
+    static boolean isProbe(Request request) {
+        return (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))
+                && !namesWebSocket(request);
+    }
+
     /** An HTTP/1.1 GET with {@code Upgrade: websocket}: the only kind RFC 6455's handshake covers. */
     private static boolean asksForWebSocket(Request request) {
-        if (!HttpMethod.GET.is(request.getMethod()) || request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1) {
-            return false;
-        }
+        return HttpMethod.GET.is(request.getMethod())
+                && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1
+                && namesWebSocket(request);
+    }
+
+    private static boolean namesWebSocket(Request request) {
         for (HttpField field : request.getHeaders()) {
             if (field.getHeader() == HttpHeader.UPGRADE && field.getValue() != null
                     && field.getValue().toLowerCase(java.util.Locale.ROOT).contains("websocket")) {

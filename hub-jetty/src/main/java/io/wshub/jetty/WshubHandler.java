@@ -67,6 +67,7 @@ public final class WshubHandler extends Handler.Wrapper {
     private final Map<String, Hub> hubs;
     private final Map<String, HubNegotiator> negotiators;
     private final JettyOptions options;
+    private final boolean probes;
     private final Handshaker handshaker = Handshaker.newInstance();
     /** Jetty's WebSocket extensions and compression pools, on the server's buffers and threads. */
     private final WebSocketComponents components;
@@ -81,6 +82,7 @@ public final class WshubHandler extends Handler.Wrapper {
         this.server = b.server;
         this.hubs = Collections.unmodifiableMap(new LinkedHashMap<>(b.hubs));
         this.options = b.options;
+        this.probes = b.probes;
         Map<String, HubNegotiator> n = new LinkedHashMap<>();
         hubs.forEach((path, hub) -> n.put(path, new HubNegotiator(hub.acceptor(), hub.options(), options)));
         this.negotiators = Map.copyOf(n);
@@ -108,6 +110,10 @@ public final class WshubHandler extends Handler.Wrapper {
             return true;
         }
         if (negotiator != null && handshaker.upgradeRequest(negotiator, request, response, callback, components, null)) {
+            return true;
+        }
+        if (negotiator != null && probes && UpgradeChecks.isProbe(request)) {
+            negotiator.probe(request, response, callback);
             return true;
         }
         return super.handle(request, response, callback);
@@ -151,6 +157,7 @@ public final class WshubHandler extends Handler.Wrapper {
         private final Server server;
         private final Map<String, Hub> hubs = new LinkedHashMap<>();
         private JettyOptions options = JettyOptions.DEFAULTS;
+        private boolean probes;
 
         private Builder(Server server) {
             this.server = Objects.requireNonNull(server, "server");
@@ -173,6 +180,20 @@ public final class WshubHandler extends Handler.Wrapper {
         /** Jetty's own settings; defaults to {@link JettyOptions#DEFAULTS}. */
         public Builder options(JettyOptions options) {
             this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Whether a plain GET or HEAD of a mounted path (one without {@code Upgrade}) is answered with
+         * the status an upgrade with the same request would get — the refusal's (409 for a taken
+         * {@code ?id=}, 401, 403, 503 …) or {@code 426 Upgrade Required} when it would be accepted —
+         * instead of going on to the next handler. A browser's WebSocket API hides a refused
+         * upgrade's status; a page fetches this to tell "name taken" from "server down". A probe is
+         * decided, counted and logged like the upgrade it stands for, and what it would have
+         * reserved is given back at once. Default false.
+         */
+        public Builder upgradeProbes(boolean answer) {
+            this.probes = answer;
             return this;
         }
 

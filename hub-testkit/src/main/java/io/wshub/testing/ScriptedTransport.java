@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * A {@link ClientTransport} without sockets, for tests of code on the client side
  * ({@link io.wshub.client.ReconnectingClient}, a pool, your own client logic): the test decides how
  * every attempt ends, either one by one ({@link Attempt#open()}, {@link Attempt#refuse(int)},
- * {@link Attempt#fail()}) or per URL in advance ({@link #openAt}, {@link #refuseAt}, {@link #downAt}).
+ * {@link Attempt#fail()}) or per URL in advance ({@link #openAt}, {@link #refuseAt}, {@link #downAt}; a
+ * script for a URL also covers attempts that add a query to it, as a resume token).
  * Attempts with no decision stay pending. Time is a {@link ManualScheduler}. Everything happens on
  * the test's thread. An opened attempt's far end is a {@link ScriptedConnection}: the test plays the
  * server there.
@@ -82,21 +83,32 @@ public final class ScriptedTransport implements ClientTransport {
     public CompletableFuture<ClientConnection> connect(ClientConnectRequest request, ClientConnectionListener listener) {
         Attempt attempt = new Attempt(request, listener);
         Script script;
+        URI scripted;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(new IOException("transport closed"));
             }
             attempts.add(attempt);
-            script = scripts.get(request.uri());
+            scripted = scriptedUrl(request.uri());
+            script = scripts.get(scripted);
         }
         if (script == Script.OPEN) {
             attempt.open();
         } else if (script == Script.DOWN) {
             attempt.fail();
         } else if (script == Script.REFUSE) {
-            attempt.refuse(refusals.get(request.uri()));
+            attempt.refuse(refusals.get(scripted));
         }
         return attempt.future;
+    }
+
+    /** The URL whose script applies: the attempt's own, else the same without the query (which a client may add to, as a resume token). */
+    private URI scriptedUrl(URI uri) {
+        if (scripts.containsKey(uri) || uri.getRawQuery() == null) {
+            return uri;
+        }
+        String s = uri.toString();
+        return URI.create(s.substring(0, s.indexOf('?')));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wshub.Message;
 import io.wshub.client.ClientOptions;
 import io.wshub.client.ClientState;
+import io.wshub.client.Receipt;
 import io.wshub.client.ReconnectingClient;
 import io.wshub.client.RoomClient;
 import org.junit.jupiter.api.AfterEach;
@@ -98,7 +99,7 @@ class HubRestartTest {
         await().atMost(WAIT).until(() -> sender.client().state() == ClientState.RECONNECTING
                 && receiver.client().state() == ClientState.RECONNECTING);
         receiverBack.set(receiver.client().whenOpen());
-        List<CompletableFuture<Void>> duringOutage = new ArrayList<>();
+        List<CompletableFuture<Receipt>> duringOutage = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             duringOutage.add(sender.send("lobby", "outage-" + i));
         }

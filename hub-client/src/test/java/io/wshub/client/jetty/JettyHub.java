@@ -56,6 +56,11 @@ final class JettyHub implements ClientTransportTestKit.ServedHub {
         return hub;
     }
 
+    /** The port it listens on, once started. */
+    int port() {
+        return port;
+    }
+
     @Override
     public URI uri() {
         return URI.create("ws://127.0.0.1:" + port + "/ws");

@@ -8,6 +8,7 @@ import io.wshub.client.RoomClient;
 import io.wshub.client.jetty.ClientTls;
 import io.wshub.client.jetty.WsHubClient;
 import io.wshub.examples.Logging;
+import io.wshub.examples.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,24 +33,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R] [--trust-cert CA.pem]}: a terminal client
- * on wshub's reconnecting client. Every incoming frame is printed on its own line on stdout; every
- * line read from stdin is sent (as a {@code room_message} to R with {@code --room}, else as a text
- * frame as it is); state changes go to stderr. It reconnects by itself, joins R again after every
- * reconnect, and sends what was typed during an outage once it is back.
+ * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R] [--id NAME] [--trust-cert CA.pem]}:
+ * a terminal client on wshub's room client. Every incoming frame is printed on its own line on
+ * stdout; every line read from stdin is sent (as a {@code room_message} to R with {@code --room},
+ * else as a text frame as it is); state changes and recoveries go to stderr. It reconnects by
+ * itself, resumes its session (or joins R again) after every reconnect, and sends what was typed
+ * during an outage once it is back.
  *
- * <p>At the end of stdin it waits for what is still unsent (up to the send timeout), closes, and
- * exits 0. It exits 1 when the client gives up (a refused handshake with 401 or 403, a 1008 close).
+ * <p>At the end of stdin it waits for what is still unsent — with {@code --room}, for the server's
+ * acks — up to the send timeout, closes, and exits 0. It exits 1 when the client gives up (a refused
+ * handshake it cannot fix: 400, 401, 403, 404, 409; a 1008 close).
  */
-@Command(name = "client", mixinStandardHelpOptions = true,
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"A terminal client for a wshub server: prints every incoming frame on its own line,",
                 "sends every line you type, reconnects by itself and joins --room again."})
 public final class ClientCommand implements Callable<Integer> {
 
     /** Exit code when the client gave up on a failure it does not retry. */
     static final int GAVE_UP = 1;
+    /** The room server's rule for session ids (docs/protocol.md). */
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     @Option(names = "--url", required = true, paramLabel = "URL",
             description = "The server's WebSocket address, e.g. ws://localhost:8080/ws (wss:// for TLS)")
@@ -58,6 +64,10 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--room", paramLabel = "ROOM",
             description = "Join this room (again after every reconnect) and send each line to it as a room_message.")
     private String room;
+
+    @Option(names = "--id", paramLabel = "NAME",
+            description = "Ask for this session id (1-64 of [A-Za-z0-9_.-]); a server that has it taken refuses with 409.")
+    private String id;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:WSHUB_TOKEN}",
             description = "A token (a JWT) sent as 'Authorization: Bearer TOKEN' on every attempt, for a server that"
@@ -97,16 +107,10 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();
-        ClientTls tls;
-        try {
-            boolean given = trustCert != null && !trustCert.toString().isBlank();
-            tls = given ? ClientTls.trustPem(trustCert) : ClientTls.systemDefault();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--trust-cert': " + e.getMessage());
-        }
+        URI address = withId(url);
         ReconnectingClient.Builder builder;
         try {
-            builder = WsHubClient.builder(tls, url.toString());
+            builder = WsHubClient.builder(address.toString());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
         }
@@ -119,7 +123,7 @@ public final class ClientCommand implements Callable<Integer> {
                     "Invalid value for option '--room': 1-64 of [A-Za-z0-9_.:-] expected, was '" + room + "'");
         }
         CompletableFuture<Integer> gaveUp = new CompletableFuture<>();
-        TerminalOutput terminal = new TerminalOutput(out, err, () -> url);
+        TerminalOutput terminal = new TerminalOutput(out, err, () -> address);
         builder.listener(new ClientListener() {
             @Override
             public void onStateChange(ClientState previous, ClientState current) {
@@ -136,15 +140,14 @@ public final class ClientCommand implements Callable<Integer> {
         }).onMessage(terminal::frame);
         customizer.accept(builder);
 
-        Function<String, CompletableFuture<Void>> sender;
-        ReconnectingClient client;
+        // A room client also without --room: it resumes the session of a server that offers it.
+        RoomClient rooms = RoomClient.connect(builder, terminal);
+        ReconnectingClient client = rooms.client();
+        Function<String, CompletableFuture<?>> sender;
         if (room != null) {
-            RoomClient rooms = RoomClient.connect(builder);
             rooms.join(room);
-            client = rooms.client();
             sender = line -> rooms.send(room, line);
         } else {
-            client = builder.connect();
             sender = client::sendText;
         }
         Thread closeOnExit = new Thread(client::close, "wshub-client-shutdown");
@@ -162,7 +165,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** Sends stdin's lines until it ends (or the client gives up); returns the exit code. */
-    private int run(ReconnectingClient client, Function<String, CompletableFuture<Void>> sender,
+    private int run(ReconnectingClient client, Function<String, CompletableFuture<?>> sender,
                     TerminalOutput terminal, CompletableFuture<Integer> gaveUp) throws InterruptedException {
         CompletableFuture<Integer> inputEnded = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -182,30 +185,54 @@ public final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    private int readLines(Function<String, CompletableFuture<Void>> sender, TerminalOutput terminal,
+    private int readLines(Function<String, CompletableFuture<?>> sender, TerminalOutput terminal,
                           Duration sendTimeout) {
-        CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+        Outstanding outstanding = new Outstanding();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 String sent = line;
-                last = sender.apply(line).whenComplete((ignored, error) -> {
+                outstanding.add(sender.apply(line).whenComplete((ignored, error) -> {
                     if (error != null) {
-                        terminal.note("[not sent] " + sent + ": " + error.getMessage());
+                        terminal.note("[not sent] " + sent + ": " + rootMessage(error));
                     }
-                });
+                }));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Messages are written in order, so the last one done means all are.
         try {
-            last.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            outstanding.allDone().get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // reported by whenComplete above
+            // each failure was reported by whenComplete above
         }
         return 0;
+    }
+
+    /** The query parameter {@code id=NAME} added to the URL, with {@code --id}. */
+    private URI withId(URI given) {
+        if (id == null) {
+            return given;
+        }
+        if (!SESSION_ID.matcher(id).matches()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--id': 1-64 of [A-Za-z0-9_.-] expected, was '" + id + "'");
+        }
+        String query = given.getRawQuery();
+        if (query != null && (query.startsWith("id=") || query.contains("&id="))) {
+            throw new ParameterException(spec.commandLine(), "Give the session id with --id or in the URL's query, not both");
+        }
+        return URI.create(given + (query == null ? "?" : "&") + "id=" + id);
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof ExecutionException)) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
     }
 
     /** Here state changes are printed, so the library's own lines stay quiet. */

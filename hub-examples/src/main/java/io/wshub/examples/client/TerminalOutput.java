@@ -4,6 +4,7 @@ import io.wshub.Message;
 import io.wshub.client.ClientFailure;
 import io.wshub.client.ClientListener;
 import io.wshub.client.ClientState;
+import io.wshub.client.RecoveryListener;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,9 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * What the terminal client prints: every inbound frame on its own line on stdout, and its state
- * changes and failures on stderr, each line flushed at once so that pipes see it.
+ * changes, failures and recoveries on stderr, each line flushed at once so that pipes see it.
  */
-final class TerminalOutput implements ClientListener {
+final class TerminalOutput implements ClientListener, RecoveryListener {
 
     private final PrintStream out;
     private final PrintStream err;
@@ -61,6 +62,18 @@ final class TerminalOutput implements ClientListener {
         } else {
             note("[gave up] " + cause);
         }
+    }
+
+    @Override
+    public void onRoomRestored(String room, boolean recovered) {
+        note(recovered ? "[recovered] " + room + ": nothing missed"
+                : "[not recovered] " + room + ": messages sent to it meanwhile may be missing");
+    }
+
+    @Override
+    public void onInboxRestored(boolean recovered) {
+        note(recovered ? "[recovered] private messages: nothing missed"
+                : "[not recovered] private messages sent to you meanwhile may be missing");
     }
 
     private static String seconds(long millis) {

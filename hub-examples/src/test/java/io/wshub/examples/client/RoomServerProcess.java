@@ -36,6 +36,10 @@ final class RoomServerProcess implements AutoCloseable {
         this.extraArgs = List.of(extraArgs);
     }
 
+    int port() {
+        return port;
+    }
+
     URI ws() {
         return URI.create("ws://127.0.0.1:" + port + "/ws");
     }

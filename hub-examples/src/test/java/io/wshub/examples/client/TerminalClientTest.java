@@ -12,6 +12,7 @@ import io.wshub.client.jetty.WsHubClient;
 import io.wshub.jetty.SecureChatExample;
 import io.wshub.jetty.TestCertificates;
 import org.eclipse.jetty.server.Server;
+import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,6 +131,9 @@ class TerminalClientTest {
         peer.send("lobby", "hello terminal");
         int greeted = stdout.awaitLine(joined, line -> isRoomMessage(line, "hello terminal"), WAIT);
         assertThat(json(stdout.all().get(greeted)).path("from").asText()).isNotEmpty();
+        // A second join would have been answered before the server took the typed line the peer answered.
+        assertThat(stdout.all()).as("joined once, though --room is joined while the client still connects")
+                .filteredOn(line -> json(line).path("type").asText().equals("room_joined")).hasSize(1);
 
         server.stop();
         stdout.awaitLine(greeted, line -> json(line).path("type").asText().equals("server_shutdown"), WAIT);
@@ -146,6 +153,61 @@ class TerminalClientTest {
         keyboard.close();
         assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
         assertThat(peerHeard.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void acrossCutsOfItsConnectionItPrintsEveryRoomMessageOnceInOrderAndEveryLineReachesTheRoomOnce() throws Exception {
+        server = new RoomServerProcess(freePort(), logs.resolve("resume-server.log")).start();
+        try (TcpProxy proxy = TcpProxy.to(server.port())) {
+            String viaProxy = proxy.uri("ws", "/ws").toString();
+            List<String> peerHeard = new CopyOnWriteArrayList<>();
+            peer = RoomClient.connect(WsHubClient.builder(server.ws().toString()).options(QUICK).onMessage(frame -> {
+                JsonNode message = json(frame.text());
+                if (message.path("type").asText().equals("room_message") && message.path("from").asText().equals("term")) {
+                    peerHeard.add(message.path("content").asText());
+                }
+            }));
+            peer.join("lobby").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            PipedOutputStream keyboard = new PipedOutputStream();
+            Lines stdout = new Lines();
+            Lines stderr = new Lines();
+            ClientCommand command = new ClientCommand(new PipedInputStream(keyboard), stdout.printStream(), stderr.printStream())
+                    .customize(builder -> builder.options(QUICK));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                    () -> new CommandLine(command).execute("--url", viaProxy, "--room", "lobby", "--id", "term"));
+            stderr.awaitLine(0, line -> line.startsWith("[open]"), WAIT);
+
+            List<String> peerSent = new ArrayList<>();
+            List<String> typed = new ArrayList<>();
+            for (int i = 1; i <= 60; i++) {
+                peerSent.add("p" + i);
+                typed.add("t" + i);
+                peer.send("lobby", "p" + i);
+                type(keyboard, "t" + i);
+                if (i % 20 == 0) {
+                    int opens = i / 20; // one [open] for the first connection and one after each earlier cut
+                    await("the terminal back after the last cut").atMost(WAIT)
+                            .until(() -> stderr.all().stream().filter(l -> l.startsWith("[open]")).count() >= opens);
+                    proxy.cut(); // mid-stream: room messages and typed lines on their way
+                }
+            }
+
+            await().atMost(WAIT).until(() -> roomMessagesFrom(stdout, "p").size() >= 60 && peerHeard.size() >= 60
+                    && stderr.all().stream().filter(l -> l.startsWith("[open]")).count() >= 4); // and back after the third cut
+            assertThat(roomMessagesFrom(stdout, "p")).as("printed on stdout").containsExactlyElementsOf(peerSent);
+            assertThat(peerHeard).as("what the room got of the typed lines").containsExactlyElementsOf(typed);
+            assertThat(stderr.all()).contains("[recovered] lobby: nothing missed")
+                    .noneMatch(line -> line.startsWith("[not recovered]") || line.startsWith("[not sent]"));
+            keyboard.close();
+            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    /** The contents of the room messages printed on stdout whose content starts with {@code prefix}. */
+    private static List<String> roomMessagesFrom(Lines stdout, String prefix) {
+        return stdout.all().stream().map(TerminalClientTest::json)
+                .filter(m -> m.path("type").asText().equals("room_message") && m.path("content").asText().startsWith(prefix))
+                .map(m -> m.path("content").asText()).toList();
     }
 
     @Test
@@ -223,6 +285,45 @@ class TerminalClientTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(stderr.all()).anyMatch(line -> line.contains("Invalid value for option '--trust-cert': cannot read"));
+    }
+
+    @Test
+    void itAsksForItsIdAndGivesUpWhenAnotherClientHasIt() throws Exception {
+        server = new RoomServerProcess(freePort(), logs.resolve("id-server.log")).start();
+        String url = server.ws().toString();
+        PipedOutputStream keyboard = new PipedOutputStream();
+        Lines stdout = new Lines();
+        ClientCommand alice = new ClientCommand(new PipedInputStream(keyboard), stdout.printStream(), new Lines().printStream())
+                .customize(builder -> builder.options(QUICK));
+        CompletableFuture<Integer> aliceExit = CompletableFuture.supplyAsync(
+                () -> new CommandLine(alice).execute("--url", url, "--id", "alice"));
+        stdout.awaitLine(0, line -> json(line).path("type").asText().equals("welcome"), WAIT);
+        assertThat(json(stdout.all().get(0)).path("id").asText()).isEqualTo("alice");
+
+        Lines secondErr = new Lines();
+        ClientCommand second = new ClientCommand(new PipedInputStream(new PipedOutputStream()), new Lines().printStream(),
+                secondErr.printStream()).customize(builder -> builder.options(QUICK));
+        int secondExit = CompletableFuture.supplyAsync(() -> new CommandLine(second).execute("--url", url, "--id", "alice"))
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(secondExit).as("a taken id is not retried").isEqualTo(ClientCommand.GAVE_UP);
+        assertThat(secondErr.all()).containsExactly("[gave up] handshake with " + url + "?id=alice refused: HTTP 409",
+                "[closed] " + url + "?id=alice");
+        keyboard.close();
+        assertThat(aliceExit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aBadIdIsAUsageError() {
+        Lines stderr = new Lines();
+        ClientCommand command = new ClientCommand(new PipedInputStream(), new Lines().printStream(), stderr.printStream());
+        CommandLine cli = new CommandLine(command).setErr(new PrintWriter(stderr.printStream(), true));
+
+        assertThat(cli.execute("--url", "ws://127.0.0.1:9/ws", "--id", "no spaces")).isEqualTo(2);
+        assertThat(cli.execute("--url", "ws://127.0.0.1:9/ws?id=a", "--id", "b")).isEqualTo(2);
+
+        assertThat(stderr.all()).anyMatch(line -> line.contains("Invalid value for option '--id'"))
+                .anyMatch(line -> line.contains("Give the session id with --id or in the URL's query, not both"));
     }
 
     @Test
