@@ -73,9 +73,9 @@ test('a member cut off mid-stream comes back by itself with every message once, 
       await bob.join('lobby');
 
       const sent = [];
-      for (let i = 1; i <= 200; i++) {
+      for (let i = 1; i <= 120; i++) { // within the server's default burst of 200
         sent.push(bob.send('lobby', 'm' + i));
-        if (i === 50) {
+        if (i === 40) {
           await until(() => toAlice.length >= 20, 'alice to hear the first messages');
           proxy.cut(); // mid-stream: alice's socket dies without a close frame
         }
@@ -87,8 +87,8 @@ test('a member cut off mid-stream comes back by itself with every message once, 
       const seqs = await Promise.all(mine);
       await Promise.all(sent);
 
-      await until(() => toAlice.length >= 200 && toBob.length >= 5, 'every message on both sides');
-      assert.deepEqual(toAlice, Array.from({ length: 200 }, (_, i) => 'm' + (i + 1)), 'every message once, in order');
+      await until(() => toAlice.length >= 120 && toBob.length >= 5, 'every message on both sides');
+      assert.deepEqual(toAlice, Array.from({ length: 120 }, (_, i) => 'm' + (i + 1)), 'every message once, in order');
       assert.deepEqual(toBob, ['a1', 'a2', 'a3', 'a4', 'a5'], 'its own sends once each');
       assert.ok(seqs.every((s, i) => Number.isInteger(s) && (i === 0 || s > seqs[i - 1])), 'acked with rising seqs: ' + seqs);
       assert.deepEqual(recovered, [{ room: 'lobby', recovered: true }]);

@@ -17,10 +17,11 @@ enum ExampleServer {
             Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence())).build())),
     /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
     ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false, false,
-            ordered("/ws", (settings, auth) -> EchoProtocol.router().build(), "/echo", (settings, auth) -> new RawEchoHandler())),
+            ordered("/ws", (settings, auth) -> auth.expiring(EchoProtocol.router().build()),
+                    "/echo", (settings, auth) -> auth.expiring(new RawEchoHandler()))),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
     BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false, false,
-            Map.of("/broadcast", (settings, auth) -> new RawRelayHandler()));
+            Map.of("/broadcast", (settings, auth) -> auth.expiring(new RawRelayHandler())));
 
     final String command;
     final String description;

@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.Authenticator;
+import io.wshub.HubHandler;
 import io.wshub.jwt.JwtAuthenticator;
 import io.wshub.jwt.JwtSessions;
 import io.wshub.protocol.MessageRouter;
@@ -9,8 +10,8 @@ import java.util.Optional;
 
 /**
  * How one example server authenticates: anonymously, or with the JWT authenticator the settings
- * ask for on every path, the room server adding the token's rooms, its expiry and {@code refresh}
- * on a timer of its own, stopped with the server.
+ * ask for on every path, the room server adding the token's rooms, its expiry and {@code refresh},
+ * the others its expiry, on a timer of its own, stopped with the server.
  */
 final class ServerAuth implements AutoCloseable {
 
@@ -34,6 +35,11 @@ final class ServerAuth implements AutoCloseable {
     /** The room router with the token's meaning after the upgrade, when tokens are required. */
     MessageRouter.Builder rooms(MessageRouter.Builder router) {
         return jwt.map(a -> JwtSessions.install(router, a, timer)).orElse(router);
+    }
+
+    /** A handler of a protocol without {@code refresh}, whose sessions close at their token's expiry when tokens are required. */
+    HubHandler expiring(HubHandler handler) {
+        return jwt.map(a -> JwtSessions.closeAtExpiry(handler, a, timer)).orElse(handler);
     }
 
     @Override

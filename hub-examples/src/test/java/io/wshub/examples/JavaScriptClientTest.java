@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The JavaScript client's own tests ({@code node --test}), run by the Maven build. */
+/**
+ * The JavaScript client's own tests ({@code node --test}), run by the Maven build: against a
+ * scripted server, and end to end against the room server through a proxy that cuts connections.
+ */
 class JavaScriptClientTest {
 
     static final Path CLIENT = Path.of("../clients/javascript").toAbsolutePath().normalize();
@@ -40,6 +43,14 @@ class JavaScriptClientTest {
     @Test
     void theClientKeepsItsPromisesAgainstAScriptedServer() throws Exception {
         assertPasses(node(Map.of(), "--test", "test/client.test.js"));
+    }
+
+    @Test
+    void aMemberCutOffByAProxyComesBackWithEveryMessageOnceFromTheRoomServer() throws Exception {
+        try (ServerFixture server = ServerFixture.start(ExampleServer.ROOM)) {
+            assertPasses(node(Map.of("WSHUB_URL", server.ws("/ws").toString()),
+                    "--experimental-websocket", "--test", "test/e2e.test.js"));
+        }
     }
 
     /** Runs node in the client's folder with these arguments and environment; its output, and whether it passed. */

@@ -12,6 +12,7 @@ import io.wshub.client.ClientListener;
 import io.wshub.client.ReconnectingClient;
 import io.wshub.client.jetty.WsHubClient;
 import io.wshub.jetty.TestClient;
+import io.wshub.jwt.JwtSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,20 @@ class JwtServerTest {
         ServerFixture.assertJson(alice.nextText(), "{\"type\":\"error\",\"error\":\"Not allowed\"}");
         alice.sendText("{\"type\":\"join_room\",\"room\":\"team-a\"}");
         assertThat(ServerFixture.json(alice.nextText()).get("type").textValue()).isEqualTo("room_joined");
+    }
+
+    @Test
+    void theEchoAndBroadcastServersCloseAtExpiryWith4001Too() throws Exception {
+        Map<Setting, Object> jwt = Map.of(Setting.JWT_SECRET, SECRET, Setting.JWT_ISSUER, "login", Setting.JWT_AUDIENCE, "chat");
+        for (ExampleServer kind : List.of(ExampleServer.ECHO, ExampleServer.BROADCAST)) {
+            try (ServerFixture server = ServerFixture.start(kind, jwt)) {
+                String path = kind == ExampleServer.ECHO ? "/echo" : "/broadcast";
+                assertThat(server.refusal(path, Map.of())).as("%s without a token", kind).isEqualTo(401);
+                TestClient alice = server.connect(path, bearer(token("alice", Duration.ofSeconds(1)).sign(HS256)));
+
+                assertThat(alice.awaitClose(Duration.ofSeconds(10))).as("%s at expiry", kind).isEqualTo(JwtSessions.TOKEN_EXPIRED);
+            }
+        }
     }
 
     @Test

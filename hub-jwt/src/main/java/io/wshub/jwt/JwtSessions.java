@@ -3,6 +3,7 @@ package io.wshub.jwt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.CloseStatus;
+import io.wshub.HubHandler;
 import io.wshub.Session;
 import io.wshub.protocol.Envelope;
 import io.wshub.protocol.MessageRouter;
@@ -63,11 +64,7 @@ public final class JwtSessions {
         return router
                 .onOpen(sessions::opened)
                 .onResumed(sessions::resumed)
-                .onClose((session, status) -> {
-                    if (session.attributes().get(ATTRIBUTE) instanceof SessionToken t) {
-                        t.cancel();
-                    }
-                })
+                .onClose((session, status) -> sessions.closed(session))
                 .around("join_room", join -> (session, message) -> {
                     if (!token(session).map(t -> t.current().mayJoin(RoomProtocol.room(message))).orElse(true)) {
                         throw new ProtocolError(NOT_ALLOWED);
@@ -77,11 +74,32 @@ public final class JwtSessions {
                 .on("refresh", sessions::refresh);
     }
 
+    /**
+     * The expiry alone, for a protocol that has no {@code refresh} (a raw relay, an echo): every
+     * session whose principal is a {@link JwtPrincipal} is closed with {@link #TOKEN_EXPIRED} at its
+     * token's {@code exp} plus the leeway; every event goes on to {@code handler}. A client comes
+     * back with a fresh token, as after any close.
+     *
+     * <pre>{@code
+     * Hub hub = Hub.builder()
+     *         .authenticator(jwt)
+     *         .handler(JwtSessions.closeAtExpiry(new RawRelayHandler(), jwt, scheduler))
+     *         .build();
+     * }</pre>
+     *
+     * @param jwt       the hub's authenticator, for its clock and leeway
+     * @param scheduler the timer of the expiry checks
+     */
+    public static HubHandler closeAtExpiry(HubHandler handler, JwtAuthenticator jwt, Scheduler scheduler) {
+        return new ExpiringHandler(Objects.requireNonNull(handler, "handler"),
+                new JwtSessions(Objects.requireNonNull(jwt, "jwt"), Objects.requireNonNull(scheduler, "scheduler")));
+    }
+
     private static Optional<SessionToken> token(Session session) {
         return session.attributes().get(ATTRIBUTE) instanceof SessionToken t ? Optional.of(t) : Optional.empty();
     }
 
-    private void opened(Session session) {
+    void opened(Session session) {
         if (session.principal().orElse(null) instanceof JwtPrincipal principal) {
             SessionToken t = new SessionToken(principal);
             session.attributes().put(ATTRIBUTE, t);
@@ -93,9 +111,14 @@ public final class JwtSessions {
      * A new connection took the session back (with resume on), authenticated by a token of its own
      * for the same subject: that token's expiry and rooms claim govern from now on, as after a refresh.
      */
-    private void resumed(Session session) {
+    void resumed(Session session) {
         token(session).ifPresent(SessionToken::cancel);
         opened(session);
+    }
+
+    /** The session ended: its expiry check with it. */
+    void closed(Session session) {
+        token(session).ifPresent(SessionToken::cancel);
     }
 
     /** Checks the session when its current token is due to expire. */

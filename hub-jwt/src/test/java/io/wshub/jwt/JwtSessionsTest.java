@@ -2,9 +2,13 @@ package io.wshub.jwt;
 
 import io.wshub.CloseStatus;
 import io.wshub.Handshake;
+import io.wshub.HubHandler;
 import io.wshub.HubOptions;
+import io.wshub.Message;
+import io.wshub.Session;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.HubFixture;
+import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.ManualScheduler;
 import io.wshub.testing.Peer;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static io.wshub.jwt.Tokens.T0;
 import static io.wshub.jwt.Tokens.hs256;
@@ -79,6 +87,44 @@ class JwtSessionsTest {
         time.advance(Duration.ofMillis(1));
 
         assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(new CloseStatus(4001, "Token expired"));
+    }
+
+    @Test
+    void aProtocolWithoutRefreshHasItsSessionsClosedAtExpiryAndHearsEverythingElse() throws Exception {
+        server.close();
+        JwtAuthenticator jwt = Tokens.authenticator(time).build();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        HubHandler echo = new HubHandler() {
+            @Override
+            public void onOpen(Session session) {
+                heard.add("open " + session.id());
+            }
+
+            @Override
+            public void onText(Session session, String text) {
+                session.send(Message.text(text));
+            }
+
+            @Override
+            public void onClose(Session session, CloseStatus status) {
+                closed.complete(status);
+            }
+        };
+        server = HubFixture.with(b -> b.scheduler(time).authenticator(jwt).handler(JwtSessions.closeAtExpiry(echo, jwt, time)));
+        InMemoryClient alice = server.transport().connect(Handshake.builder().path("/echo")
+                .header("Authorization", "Bearer " + hs256(valid("alice", MINUTE))).build());
+        alice.sendText("hello");
+        assertThat(alice.nextText(HubFixture.WAIT)).isEqualTo("hello");
+
+        time.advance(MINUTE.minusMillis(1));
+        assertThat(alice.isClosed()).isFalse();
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(alice.awaitClose(HubFixture.WAIT)).isEqualTo(JwtSessions.TOKEN_EXPIRED);
+        assertThat(closed.get(HubFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the handler hears the close")
+                .isEqualTo(JwtSessions.TOKEN_EXPIRED);
+        assertThat(heard).containsExactly("open alice");
     }
 
     @Test
