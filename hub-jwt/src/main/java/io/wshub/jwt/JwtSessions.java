@@ -81,6 +81,7 @@ public final class JwtSessions {
      * back with a fresh token, as after any close.
      *
      * <pre>{@code
+     * JwtAuthenticator jwt = JwtAuthenticator.hmac(secret).build();
      * Hub hub = Hub.builder()
      *         .authenticator(jwt)
      *         .handler(JwtSessions.closeAtExpiry(new RawRelayHandler(), jwt, scheduler))

@@ -108,9 +108,16 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         quietLibraryLogging();
         URI address = withId(url);
+        ClientTls tls;
+        try {
+            boolean given = trustCert != null && !trustCert.toString().isBlank();
+            tls = given ? ClientTls.trustPem(trustCert) : ClientTls.systemDefault();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--trust-cert': " + e.getMessage());
+        }
         ReconnectingClient.Builder builder;
         try {
-            builder = WsHubClient.builder(address.toString());
+            builder = WsHubClient.builder(tls, address.toString());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
         }
