@@ -510,7 +510,8 @@ export class WshubClient {
       try {
         const asked = new URL(url.href.replace(/^ws/, 'http'));
         asked.searchParams.delete('resume'); // a probe must not look like taking the session back
-        const probe = await this._fetch(asked.href, { cache: 'no-store', headers: { Accept: 'text/plain' } });
+        const fetch = this._fetch; // called unbound: a browser's fetch throws "Illegal invocation" on another this
+        const probe = await fetch(asked.href, { cache: 'no-store', headers: { Accept: 'text/plain' } });
         status = probe.status;
         retryAfter = retryAfterMs(probe.headers.get('Retry-After'));
         reason = status >= 400 ? refusalReason(await probe.text()) : '';

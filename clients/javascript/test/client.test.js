@@ -276,7 +276,10 @@ test('with storage, a new client (a reloaded page) resumes the session and its r
 test('an attempt refused before it opened is probed: 409 ends the client, 429 waits its Retry-After, 401 asks for another token', async () => {
   const answers = [];
   const probed = [];
-  const fetch = async (url) => {
+  const fetch = async function (url) {
+    if (this !== undefined) {
+      throw new TypeError('Illegal invocation'); // what a browser's fetch does when called as a method of another object
+    }
     probed.push(url);
     const [status, headers] = answers.shift();
     return { status, headers: new Map(Object.entries(headers)), text: async () => '<h2>HTTP ERROR ' + status + ' Session id taken</h2>' };

@@ -45,8 +45,14 @@ class ChatPageBrowserTest {
                 + JsonText.quote(text) + ")").asBoolean();
     }
 
-    private void waitForPage(String selector, String text) {
-        await().atMost(WAIT).until(() -> pageShows(selector, text));
+    private void waitForPage(String selector, String text) throws Exception {
+        try {
+            await().atMost(WAIT).until(() -> pageShows(selector, text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(selector + " never showed \"" + text + "\"; the status: "
+                    + browser.eval("document.getElementById('status').textContent").asText() + "; the log:\n"
+                    + browser.eval("[...document.querySelectorAll('#log p')].map(p => p.textContent).join('\\n')").asText(), e);
+        }
     }
 
     private void openPage(String page) throws Exception {
@@ -95,8 +101,11 @@ class ChatPageBrowserTest {
 
         browser.type("message", "hello from the browser");
         browser.pressEnter();
-        assertJson(service.nextText(),
-                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"ref\":\"p1\",\"from\":\"browser\",\"seq\":2}");
+        var relayed = (com.fasterxml.jackson.databind.node.ObjectNode) json(service.nextText());
+        assertThat(relayed.remove("ref").isTextual()).as("sent with a ref, so the server acknowledges it").isTrue();
+        assertJson(relayed.toString(),
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\",\"seq\":2}");
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");
@@ -107,18 +116,50 @@ class ChatPageBrowserTest {
     }
 
     @Test
-    void thePageShowsTheShutdownNoticeAndReconnectsWhenTheServerComesBack() throws Exception {
+    void thePageShowsTheShutdownNoticeReconnectsWhenTheServerComesBackAndChatsAgain() throws Exception {
         fixture = ServerFixture.start(ExampleServer.ROOM);
         int port = fixture.server.port();
         openPageAndJoin("ada", "lobby");
+        TestClient before = serviceInLobby();
+        browser.type("message", "before the restart");
+        browser.pressEnter();
+        assertThat(json(before.nextText()).path("content").asText()).isEqualTo("before the restart");
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
 
         fixture.close();
         waitForPage("#log", "Server: Server is shutting down");
         waitForPage("#status", "Reconnecting in");
+        browser.type("message", "written while the server was down");
+        browser.pressEnter();
+        waitForPage("#log", "[lobby] you: written while the server was down");
+        assertThat(unconfirmedLines()).as("kept until the server has it").isEqualTo(1);
 
         fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
         waitForPage("#status", "Connected as ada.");
+        waitForPage("#log", "Your session could not be resumed"); // a new server: nothing of the old session
         await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
+        assertThat(linesOfLog("Not delivered")).isZero();
+
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        var joined = json(service.nextText());
+        assertThat(joined.path("seq").asLong()).as("one message in this server's lobby: sent once").isEqualTo(1);
+        TestClient auditor = fixture.connect("/ws?id=auditor");
+        auditor.nextText(); // welcome
+        auditor.sendText("{\"type\":\"join_room\",\"room\":\"lobby\",\"since\":{\"seq\":0,\"epoch\":"
+                + JsonText.quote(joined.path("epoch").asText()) + "}}");
+        assertThat(json(auditor.nextText()).path("recovered").asBoolean()).isTrue();
+        var replayed = json(auditor.nextText());
+        assertThat(replayed.path("content").asText()).isEqualTo("written while the server was down");
+        assertThat(replayed.path("from").asText()).isEqualTo("ada");
+
+        service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"welcome back\"}");
+        waitForPage("#log", "[lobby] service: welcome back");
+        browser.type("message", "hello again");
+        browser.pressEnter();
+        assertThat(contentOfNext(service, "room_message")).isEqualTo("hello again");
     }
 
     @Test
@@ -223,6 +264,21 @@ class ChatPageBrowserTest {
         service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
         assertThat(json(service.nextText()).path("type").asText()).isEqualTo("room_joined");
         return service;
+    }
+
+    /** The content of the next frame of this type the client gets (presence and the like skipped). */
+    private static String contentOfNext(TestClient client, String type) throws Exception {
+        for (;;) {
+            var frame = json(client.nextText());
+            if (frame.path("type").asText().equals(type)) {
+                return frame.path("content").asText();
+            }
+        }
+    }
+
+    /** How many of the lines the page shows for its own sends the server has not confirmed yet. */
+    private int unconfirmedLines() throws Exception {
+        return browser.eval("document.querySelectorAll('#log p.pending').length").asInt();
     }
 
     /** How many lines of the page's log contain this text. */
