@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.wshub.jetty.TestClient;
 import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -244,7 +245,7 @@ class ChatPageBrowserTest {
         openPageAndJoin("ada", "lobby");
         TestClient service = serviceInLobby();
 
-        browser.send("Page.reload", com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode());
+        browser.send("Page.reload", JsonMapper.builder().build().createObjectNode());
 
         await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
         waitForPage("#status", "Connected as ada.");
@@ -255,6 +256,36 @@ class ChatPageBrowserTest {
         browser.pressEnter();
         assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
                 .isEqualTo("still here");
+    }
+
+    @Test
+    void aMessageWaitingForTheConnectionSurvivesAReloadAndIsDeliveredOnce() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        try (TcpProxy proxy = TcpProxy.to(fixture.server.port())) {
+            java.net.URI page = proxy.uri("http", "/");
+            openPageAndJoin(page, "ada", "lobby");
+            TestClient service = serviceInLobby();
+            proxy.stop(); // the page's server unreachable: its session held by the server
+            waitForPage("#log", "the server is down or unreachable");
+            browser.type("message", "written while cut off");
+            browser.pressEnter();
+            assertThat(unconfirmedLines()).isEqualTo(1);
+
+            // The page goes (and cannot come back while the proxy is down), then loads again.
+            browser.send("Page.reload", JsonMapper.builder().build().createObjectNode());
+            await().atMost(WAIT).until(() -> !browser.eval("!!document.getElementById('log')").asBoolean());
+            proxy.start();
+            browser.send("Page.navigate", JsonMapper.builder().build().createObjectNode().put("url", page.toString()));
+
+            await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
+            waitForPage("#log", "[lobby] you: written while cut off (sent again after the reload)");
+            waitForPage("#log", "Reconnected: nothing missed.");
+            await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
+            assertThat(contentOfNext(service, "room_message")).isEqualTo("written while cut off");
+            browser.type("message", "and after it");
+            browser.pressEnter();
+            assertThat(contentOfNext(service, "room_message")).as("the first one only once").isEqualTo("and after it");
+        }
     }
 
     /** A service in lobby, its welcome and room_joined read. */
