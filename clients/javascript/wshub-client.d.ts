@@ -119,6 +119,8 @@ export class WshubClient {
   on(type: 'recovered', fn: (event: Recovered) => void): () => void;
   on(type: 'state', fn: (state: ClientState) => void): () => void;
   on(type: 'close', fn: (info: CloseInfo) => void): () => void;
+  /** The server's answer to a resume, once the `recovered` event of every room it names has fired. */
+  on(type: 'resumed', fn: (message: ServerMessage) => void): () => void;
   /** Before each wait for a reconnect attempt (a countdown's start). */
   on(type: 'retry', fn: (retry: Retry) => void): () => void;
   on(type: string, fn: (message: ServerMessage) => void): () => void;

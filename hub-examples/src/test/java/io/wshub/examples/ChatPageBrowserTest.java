@@ -252,6 +252,7 @@ class ChatPageBrowserTest {
         waitForPage("#log", "Reconnected: nothing missed.");
         assertThat(fixture.server.hubs().get("/ws").stats().delivery().resumes()).as("the session taken back").isEqualTo(1);
         waitForPage("#rooms", "lobby");
+        waitForPage("#members", "service"); // the members asked for again: a reload forgets them
         browser.type("message", "still here");
         browser.pressEnter();
         assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")

@@ -190,16 +190,19 @@ function recovered({ room, recovered: whole }) {
 }
 
 function resumed(m) {
-  const missing = [...(resuming || [])].filter(([, whole]) => !whole).map(([room]) => room);
+  const rooms = resuming || new Map();
+  resuming = null;
+  const missing = [...rooms].filter(([, whole]) => !whole).map(([room]) => room);
   if (m.inbox !== true) {
     missing.push('your private messages');
   }
-  resuming = null;
   show(missing.length ? 'Reconnected; messages sent meanwhile may be missing in: ' + missing.join(', ') + '.'
     : 'Reconnected: nothing missed.', missing.length ? 'notice' : 'event');
-  for (const [room, known] of members) {
-    if (known === null) {
-      client.join(room).catch(() => {}); // in it already: the server answers with its members and tells no one
+  for (const [room, whole] of rooms) {
+    if (whole && members.get(room) === null) {
+      // After a reload: in it already, so the server answers with its members and tells no one
+      // (a room not recovered is joined again by the client anyway).
+      client.join(room).catch(() => {});
     }
   }
 }
