@@ -15,7 +15,11 @@ export interface WshubClientOptions {
   id?: string;
   /** A JWT, or a function asked for one before every connection attempt (it may return a promise). */
   token?: string | (() => string | Promise<string>);
-  /** Where to keep what resuming needs across page loads (sessionStorage, say); by default memory only. */
+  /**
+   * Where to keep what resuming needs across page loads (sessionStorage, say): the resume token,
+   * the positions, the rooms and the sends not yet acknowledged. Written at most every 100 ms, and
+   * at once when the page is hidden or goes away (pagehide). By default memory only.
+   */
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** The key under which it is kept; default 'wshub:' + url. */
   storageKey?: string;
@@ -69,12 +73,33 @@ export interface Recovered {
 }
 
 export interface CloseInfo {
+  /** The close code; 1006 for an attempt that never opened, 0 when the token function failed. */
   code: number;
+  /** The close frame's reason, or the reason of the server's refusal ("Session id taken"). */
   reason: string;
-  /** The HTTP status a probe found for an attempt that never opened (0 when unknown). */
+  /**
+   * Present only for an attempt that never opened: the HTTP status the probe found (409, 401, 503,
+   * 426 when the server would accept it now, ...), or 0 when no probe answered (the server is down
+   * or unreachable, another origin, or probing is off).
+   */
   status?: number;
   /** False when the client gave up (the server refused what it did) and is now closed. */
   willRetry: boolean;
+}
+
+export interface Retry {
+  /** ms until the next attempt. */
+  delay: number;
+  /** Which attempt since the connection last proved stable (1, 2, ...). */
+  attempt: number;
+}
+
+/** A send an earlier client with the same storage made and the server had not acknowledged. */
+export interface RestoredSend {
+  /** The message as it was sent: type ('room_message', 'private_message', 'broadcast'), its fields, its ref. */
+  message: ServerMessage;
+  /** Settles as the send's promise would have: a room message's seq, undefined, or the error. */
+  result: Promise<number | undefined>;
 }
 
 export class WshubClient {
@@ -86,12 +111,18 @@ export class WshubClient {
   readonly id: string | null;
   /** The rooms it is in, or will be in again after a reconnect. */
   readonly rooms: string[];
+  /** The sends restored from storage (a reloaded page), in the order they were made; sent again once connected. */
+  readonly restoredSends: RestoredSend[];
 
   on(type: 'room_message', fn: (message: RoomMessage) => void): () => void;
   on(type: 'private_message', fn: (message: PrivateMessage) => void): () => void;
   on(type: 'recovered', fn: (event: Recovered) => void): () => void;
   on(type: 'state', fn: (state: ClientState) => void): () => void;
   on(type: 'close', fn: (info: CloseInfo) => void): () => void;
+  /** The server's answer to a resume, once the `recovered` event of every room it names has fired. */
+  on(type: 'resumed', fn: (message: ServerMessage) => void): () => void;
+  /** Before each wait for a reconnect attempt (a countdown's start). */
+  on(type: 'retry', fn: (retry: Retry) => void): () => void;
   on(type: string, fn: (message: ServerMessage) => void): () => void;
 
   /** Joins now or once connected, and again after every reconnect; resolves with the members. */
@@ -104,6 +135,8 @@ export class WshubClient {
   sendTo(id: string, content: unknown): Promise<void>;
   /** To every other session of the server; resolves once the server has handled it. */
   broadcast(content: unknown): Promise<void>;
+  /** Ends the wait of a reconnect and tries at once; false when no attempt was waiting. The backoff goes on. */
+  reconnectNow(): boolean;
   /** Closes for good: the server ends the session and keeps nothing to resume. */
   close(): void;
 }

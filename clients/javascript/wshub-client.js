@@ -9,6 +9,10 @@ const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const FINAL_CLOSES = new Set([1002, 1003, 1007, 1008, 1009]);
 /** The server's "token expired": come back at once with a fresh token. */
 const TOKEN_EXPIRED = 4001;
+/** What a reload may find again: the sends the server has not acknowledged. */
+const RESENDABLE = new Set(['room_message', 'private_message', 'broadcast']);
+/** ms the writes to storage are gathered for: a burst of messages is one write, not one each. */
+const SAVE_DELAY = 100;
 
 const DEFAULTS = Object.freeze({
   initialDelay: 500,      // ms: the first reconnect waits up to this (full jitter)
@@ -65,13 +69,20 @@ export class WshubClient {
     this._pongTimer = null;
     this._refs = 0;
     this._refPrefix = Math.floor(this._random() * 2 ** 32).toString(36) + '-';
+    this._saveTimer = null;
+    this._flushNow = () => this._flush(); // a page going away (reload, tab hidden) writes what is due at once
 
     // What resuming needs, kept across connections (and, with storage, across page loads).
     this._session = { id: options.id || null, resume: null, rooms: {}, inbox: null };
     this._wanted = new Set();             // rooms to be in
     this._joins = new Map();              // room -> [{resolve, reject}] waiting for room_joined
     this._pending = new Map();            // ref -> {frame, resolve, reject, timer}: sent or to send, not acknowledged
+    this._restoredSends = [];
     this._restore(options.id);
+    if (this._storage && typeof globalThis.addEventListener === 'function') {
+      globalThis.addEventListener('pagehide', this._flushNow);
+      globalThis.addEventListener('visibilitychange', this._flushNow);
+    }
 
     this.connected = this._nextOpen();
     this._connect();
@@ -90,6 +101,15 @@ export class WshubClient {
   /** The rooms this client is in, or will be in again after a reconnect. */
   get rooms() {
     return [...this._wanted];
+  }
+
+  /**
+   * The sends an earlier client with the same storage made and the server had not acknowledged
+   * (a page reloaded meanwhile): each `{message, result}`, the message as sent and a promise that
+   * settles like the send's would have. They go out again with their refs once connected.
+   */
+  get restoredSends() {
+    return [...this._restoredSends];
   }
 
   /**
@@ -155,7 +175,7 @@ export class WshubClient {
     if (data !== undefined) {
       frame.data = data;
     }
-    return this._request(frame).then((ack) => ack.seq);
+    return this._request(frame);
   }
 
   /** Sends a private message; resolves when the server has handled it. */
@@ -163,12 +183,27 @@ export class WshubClient {
     if (typeof id !== 'string' || !ID.test(id)) {
       return Promise.reject(new TypeError('id must be 1-64 of [A-Za-z0-9_.-], was ' + JSON.stringify(id)));
     }
-    return this._request({ type: 'private_message', to: id, content }).then(() => undefined);
+    return this._request({ type: 'private_message', to: id, content });
   }
 
   /** Sends to every other session of the server; resolves when the server has handled it. */
   broadcast(content) {
-    return this._request({ type: 'broadcast', content }).then(() => undefined);
+    return this._request({ type: 'broadcast', content });
+  }
+
+  /**
+   * Ends the wait before the next reconnect attempt and tries at once (a "Retry now" button). The
+   * backoff goes on from where it was.
+   * @returns {boolean} whether an attempt was waiting (false while connecting, open or closed)
+   */
+  reconnectNow() {
+    if (this._retryTimer === null || this._state === 'closed') {
+      return false;
+    }
+    this._timers.clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    this._connect();
+    return true;
   }
 
   /** Closes for good (1000: the server ends the session at once and keeps nothing for a resume). */
@@ -408,14 +443,18 @@ export class WshubClient {
       const send = this._pending.get(message.ref);
       this._pending.delete(message.ref);
       this._timers.clearTimeout(send.timer);
+      this._save();
       send.reject(new ServerError(message.error, message));
       return;
     }
     if (message.error === 'Not allowed' || message.error === 'Invalid room name') {
-      // A join the server refused: its waiters learn why (the error names no room, so all of them).
+      // A join the server refused: its waiters learn why (the error names no room, so all of them),
+      // and it is not asked for again after a reconnect.
       for (const room of [...this._joins.keys()]) {
+        this._wanted.delete(room);
         this._failJoins(room, new ServerError(message.error, message));
       }
+      this._save();
     }
     this._emit('error', message);
   }
@@ -427,6 +466,7 @@ export class WshubClient {
     }
     this._pending.delete(ref);
     this._timers.clearTimeout(send.timer);
+    this._save();
     send.resolve(ack);
     return true;
   }
@@ -470,10 +510,11 @@ export class WshubClient {
       try {
         const asked = new URL(url.href.replace(/^ws/, 'http'));
         asked.searchParams.delete('resume'); // a probe must not look like taking the session back
-        const probe = await this._fetch(asked.href, { cache: 'no-store' });
+        const fetch = this._fetch; // called unbound: a browser's fetch throws "Illegal invocation" on another this
+        const probe = await fetch(asked.href, { cache: 'no-store', headers: { Accept: 'text/plain' } });
         status = probe.status;
         retryAfter = retryAfterMs(probe.headers.get('Retry-After'));
-        reason = status >= 400 ? (await probe.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+        reason = status >= 400 ? refusalReason(await probe.text()) : '';
       } catch (e) {
         // no probe to be had: unreachable, or another origin
       }
@@ -501,6 +542,7 @@ export class WshubClient {
     const ceiling = Math.min(this._opts.maxDelay, this._opts.initialDelay * 2 ** this._attempts);
     this._attempts += 1;
     const delay = now ? 0 : Math.max(atLeast, Math.floor(this._random() * ceiling));
+    this._emit('retry', { delay, attempt: this._attempts });
     this._retryTimer = this._timers.setTimeout(() => {
       this._retryTimer = null;
       this._connect();
@@ -542,17 +584,29 @@ export class WshubClient {
       return Promise.reject(new Error('send buffer full: ' + this._opts.maxBuffered + ' messages wait for a connection'));
     }
     frame.ref = this._refPrefix + ++this._refs;
-    return new Promise((resolve, reject) => {
+    const result = this._track(frame);
+    if (this._ready) {
+      this._write(frame);
+    }
+    return result;
+  }
+
+  /**
+   * Keeps a send until its ack, its error or its timeout; the promise settles with that (a room
+   * message's seq, or undefined).
+   */
+  _track(frame) {
+    const acked = new Promise((resolve, reject) => {
       const timer = this._timers.setTimeout(() => {
         if (this._pending.delete(frame.ref)) {
+          this._save();
           reject(new Error('no acknowledgement within ' + this._opts.sendTimeout + ' ms'));
         }
       }, this._opts.sendTimeout);
       this._pending.set(frame.ref, { frame, resolve, reject, timer });
-      if (this._ready) {
-        this._write(frame);
-      }
+      this._save();
     });
+    return acked.then((ack) => (frame.type === 'room_message' ? ack.seq : undefined));
   }
 
   _write(frame) {
@@ -600,8 +654,18 @@ export class WshubClient {
     for (const room of [...this._joins.keys()]) {
       this._failJoins(room, error);
     }
-    if (byUs && this._storage) {
-      this._storage.removeItem(this._storageKey); // a closed session cannot be resumed
+    if (this._storage) {
+      this._timers.clearTimeout(this._saveTimer);
+      this._saveTimer = null;
+      if (byUs) {
+        this._storage.removeItem(this._storageKey); // a closed session cannot be resumed
+      } else {
+        this._flush();
+      }
+      if (typeof globalThis.removeEventListener === 'function') {
+        globalThis.removeEventListener('pagehide', this._flushNow);
+        globalThis.removeEventListener('visibilitychange', this._flushNow);
+      }
     }
     if (!this._everOpen) {
       this._rejectOpen(error);
@@ -635,17 +699,29 @@ export class WshubClient {
 
   // ---- persistence (optional: sessionStorage in browsers) ----
 
+  /** Writes what resuming needs within SAVE_DELAY, once for every change made meanwhile. */
   _save() {
-    if (!this._storage) {
+    if (!this._storage || this._saveTimer !== null || this._state === 'closed') {
       return;
     }
-    try {
-      this._storage.setItem(this._storageKey, JSON.stringify({
-        id: this._session.id, resume: this._session.resume, rooms: this._session.rooms,
-        inbox: this._session.inbox, wanted: [...this._wanted]
-      }));
-    } catch (e) {
-      // storage full or refused: resuming after a reload is a convenience
+    this._saveTimer = this._timers.setTimeout(() => this._flush(), SAVE_DELAY);
+  }
+
+  _flush() {
+    this._timers.clearTimeout(this._saveTimer);
+    this._saveTimer = null;
+    const saved = {
+      id: this._session.id, resume: this._session.resume, rooms: this._session.rooms,
+      inbox: this._session.inbox, wanted: [...this._wanted],
+      pending: [...this._pending.values()].map((send) => send.frame)
+    };
+    for (const attempt of [saved, { ...saved, pending: [] }]) {
+      try {
+        this._storage.setItem(this._storageKey, JSON.stringify(attempt));
+        return;
+      } catch (e) {
+        // storage full or refused: without the pending sends, the session at least resumes
+      }
     }
   }
 
@@ -669,6 +745,13 @@ export class WshubClient {
       inbox: saved.inbox && typeof saved.inbox === 'object' ? saved.inbox : null
     };
     (Array.isArray(saved.wanted) ? saved.wanted : []).filter((r) => ROOM.test(r)).forEach((r) => this._wanted.add(r));
+    for (const frame of Array.isArray(saved.pending) ? saved.pending : []) {
+      if (frame && RESENDABLE.has(frame.type) && typeof frame.ref === 'string' && !this._pending.has(frame.ref)) {
+        const result = this._track(frame);
+        result.catch(() => {}); // the application may not look at what an earlier page sent
+        this._restoredSends.push({ message: frame, result });
+      }
+    }
   }
 }
 
@@ -690,6 +773,12 @@ function checkRoom(room) {
   if (!isValidRoomName(room)) {
     throw new TypeError('room must be 1-64 of [A-Za-z0-9_.:-], was ' + JSON.stringify(room));
   }
+}
+
+/** The reason of a refusal from an error page ("HTTP ERROR 409 Session id taken" in text or HTML), at most 200 characters. */
+function refusalReason(body) {
+  const line = /HTTP ERROR \d+ ([^\r\n<]+)/.exec(body);
+  return (line ? line[1] : body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 /** A Retry-After header's wait in ms (seconds or an HTTP date), at most ten minutes; 0 without one. */

@@ -226,14 +226,40 @@ test('a silent connection is found out by the ping and replaced', async () => {
   assert.equal(ws.sockets.length, 2);
 });
 
-test('with storage, a new client (a reloaded page) resumes the session and its rooms', async () => {
+/** A Storage in memory that counts its writes. */
+function memoryStorage() {
   const items = new Map();
-  const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v), removeItem: (k) => items.delete(k) };
+  const storage = {
+    items, writes: 0,
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => { storage.writes += 1; items.set(k, v); },
+    removeItem: (k) => items.delete(k)
+  };
+  return storage;
+}
+
+/** Runs fn with globalThis standing in for a browser window whose events the test fires. */
+async function inAWindow(fn) {
+  const target = new EventTarget();
+  globalThis.addEventListener = target.addEventListener.bind(target);
+  globalThis.removeEventListener = target.removeEventListener.bind(target);
+  try {
+    await fn((type) => target.dispatchEvent(new Event(type)));
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  }
+}
+
+test('with storage, a new client (a reloaded page) resumes the session and its rooms', async () => {
+  const storage = memoryStorage();
+  const items = storage.items;
   const first = setup({ storage });
   await settle();
   await welcome(first.ws.last());
   first.client.join('lobby');
   first.ws.last().receive({ type: 'room_joined', room: 'lobby', members: ['alice'], seq: 5, epoch: 'e1' });
+  first.timers.advance(100); // the gathered write
 
   const second = setup({ storage });
   await settle();
@@ -250,7 +276,10 @@ test('with storage, a new client (a reloaded page) resumes the session and its r
 test('an attempt refused before it opened is probed: 409 ends the client, 429 waits its Retry-After, 401 asks for another token', async () => {
   const answers = [];
   const probed = [];
-  const fetch = async (url) => {
+  const fetch = async function (url) {
+    if (this !== undefined) {
+      throw new TypeError('Illegal invocation'); // what a browser's fetch does when called as a method of another object
+    }
     probed.push(url);
     const [status, headers] = answers.shift();
     return { status, headers: new Map(Object.entries(headers)), text: async () => '<h2>HTTP ERROR ' + status + ' Session id taken</h2>' };
@@ -262,7 +291,7 @@ test('an attempt refused before it opened is probed: 409 ends the client, 429 wa
   await settle();
   assert.equal(probed[0], 'http://chat.test/ws?id=alice', 'the same URL, over HTTP');
   assert.equal(taken.client.state, 'closed');
-  assert.deepEqual(taken.of('close').at(-1), { code: 1006, reason: 'HTTP ERROR 409 Session id taken', status: 409, willRetry: false });
+  assert.deepEqual(taken.of('close').at(-1), { code: 1006, reason: 'Session id taken', status: 409, willRetry: false });
   await assert.rejects(taken.client.connected, /the server refused the connection: HTTP 409/);
 
   const limited = setup({ fetch });
@@ -310,4 +339,97 @@ test('bad arguments are refused with what was wrong', () => {
   assert.throws(() => client.on('state', 'not a function'), /listener must be a function/);
   assert.equal(isValidRoomName('lobby:1'), true);
   client.close();
+});
+
+test('storage writes are gathered: a burst of messages is one write, and a page going away writes at once', async () => {
+  await inAWindow(async (fire) => {
+    const storage = memoryStorage();
+    const { client, ws, timers } = setup({ storage });
+    await settle();
+    await welcome(ws.last());
+    client.join('lobby');
+    ws.last().receive({ type: 'room_joined', room: 'lobby', members: ['alice'], seq: 0, epoch: 'e1' });
+    timers.advance(100);
+    const before = storage.writes;
+    for (let seq = 1; seq <= 50; seq++) {
+      ws.last().receive({ type: 'room_message', room: 'lobby', from: 'bob', content: 'm' + seq, seq });
+    }
+    timers.advance(100);
+    assert.equal(storage.writes, before + 1, 'fifty messages, one write');
+    assert.equal(JSON.parse(storage.getItem('wshub:' + URL_)).rooms.lobby.seq, 50);
+
+    ws.last().receive({ type: 'room_message', room: 'lobby', from: 'bob', content: 'just before the reload', seq: 51 });
+    fire('pagehide'); // a reload: no time left for the timer
+    assert.equal(JSON.parse(storage.getItem('wshub:' + URL_)).rooms.lobby.seq, 51);
+
+    client.close();
+    fire('pagehide');
+    timers.advance(1000);
+    assert.equal(storage.getItem('wshub:' + URL_), null, 'nothing written after the close');
+  });
+});
+
+test('with storage, the sends not acknowledged survive a reload: sent again with their refs, settled through restoredSends', async () => {
+  const storage = memoryStorage();
+  const first = setup({ storage });
+  await settle();
+  await welcome(first.ws.last());
+  first.client.send('lobby', 'sent, no ack yet').catch(() => {});
+  first.ws.last().end(1006);
+  first.client.sendTo('bob', 'written while cut').catch(() => {});
+  first.client.broadcast('broadcast while cut').catch(() => {});
+  first.timers.advance(100);
+  const sentRef = first.ws.sockets[0].sent[0].ref;
+
+  const second = setup({ storage });
+  const restored = second.client.restoredSends;
+  assert.deepEqual(restored.map((r) => r.message.content), ['sent, no ack yet', 'written while cut', 'broadcast while cut']);
+  assert.equal(restored[0].message.ref, sentRef);
+  await settle();
+  await welcome(second.ws.last(), { resume: 'T2', resumed: true, rooms: ['lobby'], inbox: undefined });
+  const again = second.ws.last().sent.filter((m) => m.ref);
+  assert.deepEqual(again.map((m) => m.ref), restored.map((r) => r.message.ref), 'the same refs: the server dedupes them');
+
+  second.ws.last().receive({ type: 'ack', ref: again[0].ref, seq: 9 });
+  second.ws.last().receive({ type: 'error', error: 'User not found', ref: again[1].ref });
+  assert.equal(await restored[0].result, 9, 'a room message: its seq, as send resolves');
+  await assert.rejects(restored[1].result, /User not found/);
+  second.timers.advance(100);
+  assert.deepEqual(JSON.parse(storage.getItem('wshub:' + URL_)).pending.map((m) => m.content), ['broadcast while cut'], 'what is still unsettled');
+  assert.equal(first.client.state, 'reconnecting', 'the first page never knew');
+});
+
+test('a retry event says how long the wait is, and reconnectNow ends it at once', async () => {
+  const { client, ws } = setup({ initialDelay: 10_000 });
+  const waits = [];
+  client.on('retry', (r) => waits.push(r));
+  await settle();
+  assert.equal(client.reconnectNow(), false, 'nothing to cut short while an attempt is under way');
+  ws.last().end(1006);
+  assert.deepEqual(waits, [{ delay: 5000, attempt: 1 }], 'random 0.5 of the first ceiling');
+
+  assert.equal(client.reconnectNow(), true);
+  await settle();
+  assert.equal(ws.sockets.length, 2, 'tried at once');
+  assert.equal(client.reconnectNow(), false);
+  ws.last().end(1006);
+  assert.deepEqual(waits.at(-1), { delay: 10_000, attempt: 2 }, 'the backoff goes on');
+  client.close();
+  assert.equal(client.reconnectNow(), false, 'closed');
+});
+
+test('a join the server refused rejects and is not asked for again after a reconnect', async () => {
+  const { client, ws, timers, of } = setup();
+  await settle();
+  await welcome(ws.last());
+  const refused = client.join('secret');
+  ws.last().receive({ type: 'error', error: 'Not allowed' });
+  await assert.rejects(refused, /Not allowed/);
+  assert.deepEqual(client.rooms, []);
+  ws.last().end(1006);
+  timers.advance(500);
+  await settle();
+  await welcome(ws.last(), { resumed: false });
+  assert.deepEqual(ws.last().sentOf('join_room'), []);
+  assert.equal(of('error').length, 1, 'the error is an event too');
 });

@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.wshub.jetty.TestClient;
 import io.wshub.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +46,14 @@ class ChatPageBrowserTest {
                 + JsonText.quote(text) + ")").asBoolean();
     }
 
-    private void waitForPage(String selector, String text) {
-        await().atMost(WAIT).until(() -> pageShows(selector, text));
+    private void waitForPage(String selector, String text) throws Exception {
+        try {
+            await().atMost(WAIT).until(() -> pageShows(selector, text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(selector + " never showed \"" + text + "\"; the status: "
+                    + browser.eval("document.getElementById('status').textContent").asText() + "; the log:\n"
+                    + browser.eval("[...document.querySelectorAll('#log p')].map(p => p.textContent).join('\\n')").asText(), e);
+        }
     }
 
     private void openPage(String page) throws Exception {
@@ -95,8 +102,11 @@ class ChatPageBrowserTest {
 
         browser.type("message", "hello from the browser");
         browser.pressEnter();
-        assertJson(service.nextText(),
-                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"ref\":\"p1\",\"from\":\"browser\",\"seq\":2}");
+        var relayed = (com.fasterxml.jackson.databind.node.ObjectNode) json(service.nextText());
+        assertThat(relayed.remove("ref").isTextual()).as("sent with a ref, so the server acknowledges it").isTrue();
+        assertJson(relayed.toString(),
+                "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"hello from the browser\",\"from\":\"browser\",\"seq\":2}");
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
 
         String attack = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
         service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":" + JsonText.quote(attack) + "}");
@@ -107,18 +117,50 @@ class ChatPageBrowserTest {
     }
 
     @Test
-    void thePageShowsTheShutdownNoticeAndReconnectsWhenTheServerComesBack() throws Exception {
+    void thePageShowsTheShutdownNoticeReconnectsWhenTheServerComesBackAndChatsAgain() throws Exception {
         fixture = ServerFixture.start(ExampleServer.ROOM);
         int port = fixture.server.port();
         openPageAndJoin("ada", "lobby");
+        TestClient before = serviceInLobby();
+        browser.type("message", "before the restart");
+        browser.pressEnter();
+        assertThat(json(before.nextText()).path("content").asText()).isEqualTo("before the restart");
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
 
         fixture.close();
         waitForPage("#log", "Server: Server is shutting down");
         waitForPage("#status", "Reconnecting in");
+        browser.type("message", "written while the server was down");
+        browser.pressEnter();
+        waitForPage("#log", "[lobby] you: written while the server was down");
+        assertThat(unconfirmedLines()).as("kept until the server has it").isEqualTo(1);
 
         fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PORT, port));
         waitForPage("#status", "Connected as ada.");
+        waitForPage("#log", "Your session could not be resumed"); // a new server: nothing of the old session
         await().atMost(WAIT).until(() -> fixture.server.hubs().get("/ws").rooms().members("lobby").contains("ada"));
+        await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
+        assertThat(linesOfLog("Not delivered")).isZero();
+
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        var joined = json(service.nextText());
+        assertThat(joined.path("seq").asLong()).as("one message in this server's lobby: sent once").isEqualTo(1);
+        TestClient auditor = fixture.connect("/ws?id=auditor");
+        auditor.nextText(); // welcome
+        auditor.sendText("{\"type\":\"join_room\",\"room\":\"lobby\",\"since\":{\"seq\":0,\"epoch\":"
+                + JsonText.quote(joined.path("epoch").asText()) + "}}");
+        assertThat(json(auditor.nextText()).path("recovered").asBoolean()).isTrue();
+        var replayed = json(auditor.nextText());
+        assertThat(replayed.path("content").asText()).isEqualTo("written while the server was down");
+        assertThat(replayed.path("from").asText()).isEqualTo("ada");
+
+        service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"welcome back\"}");
+        waitForPage("#log", "[lobby] service: welcome back");
+        browser.type("message", "hello again");
+        browser.pressEnter();
+        assertThat(contentOfNext(service, "room_message")).isEqualTo("hello again");
     }
 
     @Test
@@ -203,17 +245,48 @@ class ChatPageBrowserTest {
         openPageAndJoin("ada", "lobby");
         TestClient service = serviceInLobby();
 
-        browser.send("Page.reload", com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode());
+        browser.send("Page.reload", JsonMapper.builder().build().createObjectNode());
 
         await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
         waitForPage("#status", "Connected as ada.");
         waitForPage("#log", "Reconnected: nothing missed.");
         assertThat(fixture.server.hubs().get("/ws").stats().delivery().resumes()).as("the session taken back").isEqualTo(1);
         waitForPage("#rooms", "lobby");
+        waitForPage("#members", "service"); // the members asked for again: a reload forgets them
         browser.type("message", "still here");
         browser.pressEnter();
         assertThat(json(service.nextText()).path("content").asText()).as("no one heard ada leave and come back")
                 .isEqualTo("still here");
+    }
+
+    @Test
+    void aMessageWaitingForTheConnectionSurvivesAReloadAndIsDeliveredOnce() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM);
+        try (TcpProxy proxy = TcpProxy.to(fixture.server.port())) {
+            java.net.URI page = proxy.uri("http", "/");
+            openPageAndJoin(page, "ada", "lobby");
+            TestClient service = serviceInLobby();
+            proxy.stop(); // the page's server unreachable: its session held by the server
+            waitForPage("#log", "the server is down or unreachable");
+            browser.type("message", "written while cut off");
+            browser.pressEnter();
+            assertThat(unconfirmedLines()).isEqualTo(1);
+
+            // The page goes (and cannot come back while the proxy is down), then loads again.
+            browser.send("Page.reload", JsonMapper.builder().build().createObjectNode());
+            await().atMost(WAIT).until(() -> !browser.eval("!!document.getElementById('log')").asBoolean());
+            proxy.start();
+            browser.send("Page.navigate", JsonMapper.builder().build().createObjectNode().put("url", page.toString()));
+
+            await().atMost(WAIT).until(() -> browser.eval("!!document.getElementById('log')").asBoolean());
+            waitForPage("#log", "[lobby] you: written while cut off (sent again after the reload)");
+            waitForPage("#log", "Reconnected: nothing missed.");
+            await().atMost(WAIT).until(() -> unconfirmedLines() == 0);
+            assertThat(contentOfNext(service, "room_message")).isEqualTo("written while cut off");
+            browser.type("message", "and after it");
+            browser.pressEnter();
+            assertThat(contentOfNext(service, "room_message")).as("the first one only once").isEqualTo("and after it");
+        }
     }
 
     /** A service in lobby, its welcome and room_joined read. */
@@ -223,6 +296,21 @@ class ChatPageBrowserTest {
         service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
         assertThat(json(service.nextText()).path("type").asText()).isEqualTo("room_joined");
         return service;
+    }
+
+    /** The content of the next frame of this type the client gets (presence and the like skipped). */
+    private static String contentOfNext(TestClient client, String type) throws Exception {
+        for (;;) {
+            var frame = json(client.nextText());
+            if (frame.path("type").asText().equals(type)) {
+                return frame.path("content").asText();
+            }
+        }
+    }
+
+    /** How many of the lines the page shows for its own sends the server has not confirmed yet. */
+    private int unconfirmedLines() throws Exception {
+        return browser.eval("document.querySelectorAll('#log p.pending').length").asInt();
     }
 
     /** How many lines of the page's log contain this text. */
