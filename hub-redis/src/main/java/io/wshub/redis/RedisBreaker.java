@@ -176,12 +176,11 @@ final class RedisBreaker {
         if (t.getToState() == CircuitBreaker.State.OPEN) {
             openedNanos = System.nanoTime();
         }
-        CircuitBreaker.Metrics m = breaker.getMetrics();
         switch (t) {
-            case CLOSED_TO_OPEN -> log.warn("node {}: circuit breaker {} opened: {}% of the last {} calls to Redis failed"
-                            + " and {}% were slower than {} ms; calls that wait on Redis fail at once, probes in {} ms",
-                    nodeId, NAME, Math.round(m.getFailureRate()), m.getNumberOfBufferedCalls(),
-                    Math.round(m.getSlowCallRate()), settings.slowCallDuration().toMillis(), settings.openDuration().toMillis());
+            case CLOSED_TO_OPEN -> log.warn("node {}: circuit breaker {} opened: at least {}% of the calls to Redis of the"
+                            + " last {} s failed or {}% were slower than {} ms; calls that wait on Redis fail at once,"
+                            + " probes in {} ms", nodeId, NAME, settings.failureRatePercent(), settings.window().toSeconds(),
+                    settings.slowCallRatePercent(), settings.slowCallDuration().toMillis(), settings.openDuration().toMillis());
             case HALF_OPEN_TO_OPEN -> log.info("node {}: circuit breaker {} stays open: its probes failed; next probes in {} ms",
                     nodeId, NAME, settings.openDuration().toMillis());
             case OPEN_TO_HALF_OPEN -> log.info("node {}: circuit breaker {} half-open: probing Redis", nodeId, NAME);

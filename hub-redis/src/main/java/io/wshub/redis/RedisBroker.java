@@ -49,6 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
  *   <li>A session id is claimed in Redis before the hub accepts it: an id held on any node is
  *       refused (the upgrade gets 409). The claim waits at most {@code commandTimeout}.</li>
+ *   <li>Every Redis call that something waits for (the claim) goes through a circuit breaker
+ *       (Resilience4j's, named {@code redis}, set by {@link RedisBrokerOptions.Breaker}): after too
+ *       many failed or slow calls it opens and those calls fail at once; the node's own
+ *       {@code PING}s close it again once Redis answers. {@link #breakerCheck()} shows its state.</li>
  *   <li>Nothing waits on an unreachable Redis. Publications then fail at once and are counted
  *       ({@code ErrorKind.BROKER}), {@link #isUp()} is false (the node reports itself degraded),
  *       local delivery goes on, and when Redis is back the node subscribes again, writes its ids
@@ -71,7 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * operations.healthChecks()
  *         .add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
  *         .add("canary:/ws", Duration.ofSeconds(2), broker.canaryCheck())
- *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck());
+ *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck())
+ *         .add("breaker:redis:/ws", Duration.ofSeconds(2), broker.breakerCheck());
  * }</pre>
  *
  * <p>Redis pub/sub delivers at most once: what is published while a node is cut off never
@@ -362,10 +367,11 @@ public final class RedisBroker extends TracedBroker {
     // ---- session ids and memberships ----
 
     /**
-     * Claims the id in Redis, waiting at most {@code commandTimeout}.
+     * Claims the id in Redis through the circuit breaker, waiting at most {@code commandTimeout}.
      *
-     * @throws IllegalStateException at once when Redis is unreachable, or when it does not answer
-     *         in time: the hub then accepts the id on this node's word alone
+     * @throws IllegalStateException at once when Redis is unreachable or the breaker is open (the id
+     *         is then written to Redis without waiting), or when Redis does not answer in time: the
+     *         hub then accepts the id on this node's word alone
      */
     @Override
     public boolean claimSessionId(String sessionId) {
