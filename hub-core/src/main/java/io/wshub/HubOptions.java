@@ -26,6 +26,9 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code maxConnections}</td><td>10 000</td></tr>
  *   <tr><td>{@code rateLimit}</td><td>{@link RateLimit#DEFAULT}: 100 msg/s, burst 200</td></tr>
  *   <tr><td>{@code shutdownGrace}</td><td>10 s for queues to drain on shutdown</td></tr>
+ *   <tr><td>{@code shutdownCloseRate}</td><td>1 000 sessions per second: a shutdown closes its sessions in random order at
+ *       this pace, over at most half the grace period, so their clients do not all reconnect to the other nodes at once;
+ *       0 closes them all at once</td></tr>
  *   <tr><td>{@code sessionIdParameter}</td><td>{@code id}: the query parameter a client may name its id with; empty disables it</td></tr>
  *   <tr><td>{@code addressLimits}</td><td>{@link AddressLimits#NONE}: no limit per client address</td></tr>
  *   <tr><td>{@code trustedProxies}</td><td>{@link TrustedProxies#NONE}: a client's address is its TCP peer's</td></tr>
@@ -53,6 +56,7 @@ public record HubOptions(
         int maxConnections,
         RateLimit rateLimit,
         Duration shutdownGrace,
+        int shutdownCloseRate,
         String sessionIdParameter,
         AddressLimits addressLimits,
         TrustedProxies trustedProxies,
@@ -79,6 +83,10 @@ public record HubOptions(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must be >= 0, was " + shutdownGrace);
+        }
+        if (shutdownCloseRate < 0) {
+            throw new IllegalArgumentException("shutdownCloseRate must be >= 0 (0 closes every session at once), was "
+                    + shutdownCloseRate);
         }
         Objects.requireNonNull(sessionIdParameter, "sessionIdParameter");
         Objects.requireNonNull(addressLimits, "addressLimits");
@@ -147,6 +155,7 @@ public record HubOptions(
         private int maxConnections = 10_000;
         private RateLimit rateLimit = RateLimit.DEFAULT;
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private int shutdownCloseRate = 1000;
         private String sessionIdParameter = "id";
         private AddressLimits addressLimits = AddressLimits.NONE;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
@@ -173,6 +182,7 @@ public record HubOptions(
             maxConnections = o.maxConnections;
             rateLimit = o.rateLimit;
             shutdownGrace = o.shutdownGrace;
+            shutdownCloseRate = o.shutdownCloseRate;
             sessionIdParameter = o.sessionIdParameter;
             addressLimits = o.addressLimits;
             trustedProxies = o.trustedProxies;
@@ -274,6 +284,18 @@ public record HubOptions(
             return this;
         }
 
+        /**
+         * How many sessions per second a shutdown closes: each gets its notice and 1001 in turn, in
+         * random order, evenly spaced at this rate, and all within the first half of the grace
+         * period (faster when the rate would take longer), which leaves the other half for the last
+         * ones' queues to drain. So a node's clients reach the other nodes spread out, not all at
+         * once. 0 closes every session at once.
+         */
+        public Builder shutdownCloseRate(int v) {
+            shutdownCloseRate = v;
+            return this;
+        }
+
         /** The query parameter a client names its session id with; empty to always assign ids. */
         public Builder sessionIdParameter(String v) {
             sessionIdParameter = v;
@@ -331,7 +353,7 @@ public record HubOptions(
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
                     maxTotalQueuedBytes, deliveryPolicies,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
-                    rateLimit, shutdownGrace, sessionIdParameter, addressLimits, trustedProxies,
+                    rateLimit, shutdownGrace, shutdownCloseRate, sessionIdParameter, addressLimits, trustedProxies,
                     roomHistory, resumeWindow, inbox, dedupeWindow);
         }
     }

@@ -84,7 +84,8 @@ final class ClientMachine {
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), config.jitter);
         this.inbound = new Inbound(this, scheduler, options, replies, protocol, config.handler);
         this.outbound = new Outbound(this, scheduler, options);
-        this.currentUrl = urls.get(0);
+        this.urlIndex = config.randomFirstUrl ? Math.min(urls.size() - 1, (int) (config.jitter.getAsDouble() * urls.size())) : 0;
+        this.currentUrl = urls.get(urlIndex);
     }
 
     // ---- reached from any thread ----
@@ -288,7 +289,17 @@ final class ClientMachine {
         inbound.pong(l);
     }
 
+    /** The protocol heard the current connection's server announce its shutdown. */
+    void serverLeaving() {
+        if (link != null) {
+            link.serverLeaving();
+        }
+    }
+
     void closedByPeer(Link l, CloseStatus status) {
+        if (status.code() == CloseStatus.SERVER_SHUTDOWN.code()) {
+            l.serverLeaving(); // 1001: the server goes away, so the next attempt goes to the next address
+        }
         if (!l.closeAnswered() && l == link) {
             ended(l, ConnectionLostException.closed(l.url, status, l.lastError()));
         }
@@ -318,7 +329,9 @@ final class ClientMachine {
             lostAtNanos = scheduler.nanoTime();
         }
         protocol.lost(cause);
-        int nextUrl = wasOpen ? urlIndex : (urlIndex + 1) % urls.size(); // a failed attempt fails over to the next address
+        // A failed attempt, or a server that said it goes away, fails over to the next address; a
+        // connection lost otherwise is first tried again at its own.
+        int nextUrl = wasOpen && !l.isServerLeaving() ? urlIndex : (urlIndex + 1) % urls.size();
         if (!shouldRetry(cause, new Retrying(urls.get(nextUrl)))) {
             log.warn("giving up on {}: {}", l.url, cause.getMessage());
             notifyFailure(new ClientFailure(l.url, cause, null));

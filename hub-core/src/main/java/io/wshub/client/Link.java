@@ -69,6 +69,8 @@ final class Link implements ClientConnectionListener {
     private boolean paused;
     private long openedAtNanos;
     private Throwable lastError;
+    /** The server said it is going away (its shutdown notice, or a 1001 close): the next attempt goes elsewhere. */
+    private boolean serverLeaving;
 
     Link(ClientMachine machine, URI url, boolean firstConnection) {
         this.machine = machine;
@@ -128,6 +130,16 @@ final class Link implements ClientConnectionListener {
         cancel(closeTimer); // the close handshake finished: no need to drop the socket
         phase = Phase.ENDED;
         return true;
+    }
+
+    /** The server said it is going away: a shutdown notice, or a close with 1001. */
+    void serverLeaving() {
+        serverLeaving = true;
+    }
+
+    /** Whether the server said it is going away. */
+    boolean isServerLeaving() {
+        return serverLeaving;
     }
 
     /** Over: the client no longer listens to it. */

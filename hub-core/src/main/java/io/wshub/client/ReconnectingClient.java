@@ -241,6 +241,7 @@ public final class ReconnectingClient implements AutoCloseable {
         ClientProtocol protocol = ClientProtocol.NONE;
         Scheduler scheduler;
         boolean closesTransport;
+        boolean randomFirstUrl;
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
         private Builder(ClientTransport transport) {
@@ -248,8 +249,11 @@ public final class ReconnectingClient implements AutoCloseable {
         }
 
         /**
-         * Adds a server address, {@code ws://} or {@code wss://}. With several, a failed attempt
-         * moves on to the next one, in turn; a lost connection is first retried at its own address.
+         * Adds a server address, {@code ws://} or {@code wss://}. With several, the first attempt
+         * goes to the first one added, and a failed attempt moves on to the next one, in turn, as
+         * does a connection whose server said it goes away (its {@code server_shutdown} notice, or a
+         * close with 1001); a connection lost otherwise is first retried at its own address.
+         * Every move keeps the session's resume state, so a room client resumes on the next node.
          */
         public Builder url(URI url) {
             Objects.requireNonNull(url, "url");
@@ -261,6 +265,23 @@ public final class ReconnectingClient implements AutoCloseable {
                 throw new IllegalArgumentException("url must name a host, was " + url);
             }
             urls.add(url);
+            return this;
+        }
+
+        /**
+         * Adds the addresses of equivalent nodes (every node of a cluster, say) and starts at a
+         * random one of them, so that clients spread over the nodes; after that they take turns as
+         * with {@link #url(URI)}: a failed attempt or a server going away moves on to the next.
+         *
+         * @throws IllegalArgumentException if the list is empty or an address is not {@code ws://} or {@code wss://}
+         */
+        public Builder urls(List<URI> urls) {
+            Objects.requireNonNull(urls, "urls");
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("urls must name at least one address");
+            }
+            urls.forEach(this::url);
+            randomFirstUrl = true;
             return this;
         }
 

@@ -172,6 +172,10 @@ final class RoomSession implements ClientProtocol {
             case "private_message" -> newPrivateMessage(m);
             case "ack" -> !acknowledged(m);
             case "error" -> !refused(m);
+            case "server_shutdown" -> {
+                machine.serverLeaving(); // whatever ends the connection next, the next attempt goes elsewhere
+                yield true;
+            }
             default -> true;
         };
     }

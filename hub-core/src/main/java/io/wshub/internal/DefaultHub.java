@@ -116,7 +116,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), budget, deliveries, store, rooms);
         this.resumes = new ResumeAdmission(store, registry);
         this.ticker = new HubTicker(registry, scheduler, options, counters, addressLimiter, budget, rooms::trimHistories);
-        this.shutdown = new ShutdownSequence(registry, scheduler, this::endHeldSessions, this::stopParts,
+        this.shutdown = new ShutdownSequence(registry, scheduler, options.shutdownCloseRate(), this::endHeldSessions,
+                this::stopParts,
                 this::stopScheduler);
         this.startedNanos = scheduler.nanoTime();
         this.refusals = new SampledLog(log, "refused upgrades", LOGGED_PER_WINDOW, LOG_WINDOW, startedNanos);
@@ -545,6 +546,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     @Override
     public void reportCanaryAnswered(long roundTripNanos) {
         counters.brokerCanaryAnswered(roundTripNanos);
+    }
+
+    @Override
+    public void reportBreakerState(String breaker, Broker.BreakerState state) {
+        counters.brokerBreakerState(breaker, state);
+    }
+
+    @Override
+    public void reportBreakerCall(String breaker, Broker.BreakerCall outcome) {
+        counters.brokerBreakerCall(breaker, outcome);
     }
 
     // ---- parts ----

@@ -6,6 +6,7 @@ import io.wshub.ErrorKind;
 import io.wshub.Handshake;
 import io.wshub.OverflowPolicy;
 import io.wshub.Session;
+import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,6 +191,22 @@ final class HubCounters {
     void brokerCanaryAnswered(long roundTripNanos) {
         try {
             listener.brokerCanaryAnswered(roundTripNanos);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void brokerBreakerState(String breaker, Broker.BreakerState state) {
+        try {
+            listener.brokerBreakerState(breaker, state);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    void brokerBreakerCall(String breaker, Broker.BreakerCall outcome) {
+        try {
+            listener.brokerBreakerCall(breaker, outcome);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }

@@ -178,5 +178,41 @@ public interface Broker {
          */
         default void reportCanaryAnswered(long roundTripNanos) {
         }
+
+        /**
+         * The broker's circuit breaker named {@code breaker} (around the calls that wait on the
+         * network) is in this state now: reported once when the broker starts and on every change;
+         * for the metrics.
+         */
+        default void reportBreakerState(String breaker, BreakerState state) {
+        }
+
+        /** A call through the broker's circuit breaker named {@code breaker} ended this way; for the metrics. */
+        default void reportBreakerCall(String breaker, BreakerCall outcome) {
+        }
+    }
+
+    /** The state of a broker's circuit breaker. */
+    enum BreakerState {
+        /** Calls go through; failures and slow calls are counted. */
+        CLOSED,
+        /** Too many calls failed or were slow: calls fail at once, without waiting on the network. */
+        OPEN,
+        /** A few probe calls go through to learn whether the other side has recovered. */
+        HALF_OPEN
+    }
+
+    /** How one call through a broker's circuit breaker ended. */
+    enum BreakerCall {
+        /** It succeeded in time. */
+        SUCCEEDED,
+        /** It succeeded, slower than the breaker's slow-call threshold. */
+        SLOW_SUCCEEDED,
+        /** It failed (an error or a timeout). */
+        FAILED,
+        /** It failed, slower than the breaker's slow-call threshold (a timeout, typically). */
+        SLOW_FAILED,
+        /** The breaker was open: it failed at once without being made. */
+        NOT_PERMITTED
     }
 }

@@ -114,4 +114,15 @@ public interface MetricsListener {
     /** The broker's canary (a message the node sends itself through the broker) came back after this long. */
     default void brokerCanaryAnswered(long roundTripNanos) {
     }
+
+    /**
+     * The broker's circuit breaker named {@code breaker} is in this state now: heard once when the
+     * broker starts and on every change.
+     */
+    default void brokerBreakerState(String breaker, Broker.BreakerState state) {
+    }
+
+    /** A call through the broker's circuit breaker named {@code breaker} ended this way. */
+    default void brokerBreakerCall(String breaker, Broker.BreakerCall outcome) {
+    }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -152,6 +153,35 @@ class ReconnectTest {
 
         assertThat(f.transport.attempts()).extracting(ScriptedTransport.Attempt::url)
                 .containsExactly(PRIMARY, PRIMARY);
+    }
+
+    @Test
+    void aServerThatClosesWith1001IsLeftForTheNextUrl() {
+        f.transport.openAt(SECONDARY);
+        f.openClient(f.builder().url(SECONDARY));
+
+        f.transport.connection().serverCloses(CloseStatus.SERVER_SHUTDOWN);
+        f.advance(f.events.lastFailure().retryIn());
+
+        assertThat(f.transport.attempts()).extracting(ScriptedTransport.Attempt::url)
+                .containsExactly(PRIMARY, SECONDARY);
+    }
+
+    @Test
+    void equivalentUrlsStartAtARandomOneAndThenTakeTurns() {
+        URI third = URI.create("ws://third.test/ws");
+        List<URI> nodes = List.of(PRIMARY, SECONDARY, third);
+        f.transport.downAt(PRIMARY).downAt(SECONDARY).downAt(third);
+        ReconnectingClient.builder(f.transport).urls(nodes).listener(f.events).jitter(() -> 0.5).connect();
+        f.advance(f.events.lastFailure().retryIn());
+        f.advance(f.events.lastFailure().retryIn());
+
+        assertThat(f.transport.attempts()).extracting(ScriptedTransport.Attempt::url)
+                .as("0.5 of three addresses: the second first").containsExactly(SECONDARY, third, PRIMARY);
+        assertThat(ReconnectingClient.builder(f.transport).urls(nodes).jitter(() -> 0.99).build().url()).isEqualTo(third);
+        assertThat(ReconnectingClient.builder(f.transport).urls(nodes).jitter(() -> 0.0).build().url()).isEqualTo(PRIMARY);
+        assertThatThrownBy(() -> ReconnectingClient.builder(f.transport).urls(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

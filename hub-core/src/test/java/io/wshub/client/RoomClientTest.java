@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import static io.wshub.client.ClientFixture.PRIMARY;
+import static io.wshub.client.ClientFixture.SECONDARY;
 import static io.wshub.client.Frames.withoutRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,6 +80,22 @@ class RoomClientTest {
         assertThat(rooms.client().state()).isEqualTo(ClientState.OPEN);
         assertThat(withoutRefs(second.written())).containsExactly(JOIN_LOBBY,
                 "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"sent while offline\"}");
+    }
+
+    @Test
+    void aServerThatAnnouncedItsShutdownIsLeftForTheNextUrlWithTheRoomsJoinedThere() {
+        f.transport.openAt(PRIMARY).openAt(SECONDARY);
+        RoomClient rooms = RoomClient.connect(f.builder().url(SECONDARY).onMessage(frame -> { }), recovery);
+        f.transport.connection().serverSends(WELCOME);
+        rooms.join("lobby");
+        f.transport.connection().serverSends(LOBBY_JOINED);
+
+        f.transport.connection().serverSends("{\"type\":\"server_shutdown\",\"message\":\"Server is shutting down\"}");
+        f.transport.connection().drop(); // even without its 1001: the notice said it goes away
+        ScriptedConnection second = reconnect();
+
+        assertThat(f.transport.lastAttempt().url()).isEqualTo(SECONDARY);
+        assertThat(withoutRefs(second.written())).containsExactly(JOIN_LOBBY);
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.wshub.testing.HubFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static io.wshub.testing.HubFixture.WAIT;
@@ -132,5 +134,56 @@ class ShutdownTest {
         })) {
             assertThat(t.hub().shutdown(Duration.ofSeconds(30))).isCompleted();
         }
+    }
+
+    @Test
+    void closesAreSpreadInRandomOrderAtTheCloseRateAndSessionsWorkUntilTheirTurn() {
+        // 20 sessions at 10 per second: one notice every 100 ms, over 2 s (within half of the 10 s grace).
+        HubOptions options = HubOptions.builder().shutdownCloseRate(10).build();
+        try (HubFixture t = HubFixture.of(options, RoomProtocol.router().build())) {
+            List<InMemoryClient> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                InMemoryClient c = t.client("c" + i);
+                c.nextText(WAIT); // welcome
+                clients.add(c);
+            }
+            clients.forEach(InMemoryClient::drain);
+
+            CompletableFuture<Void> done = t.hub().shutdown(Duration.ofSeconds(10));
+            assertThat(closed(clients)).as("only the first is closed at once").isEqualTo(1);
+
+            t.advance(Duration.ofMillis(950));
+            assertThat(closed(clients)).as("one more every 100 ms").isEqualTo(10);
+            InMemoryClient waiting = clients.stream().filter(c -> !c.isClosed()).findFirst().orElseThrow();
+            t.session(waiting.sessionId()).send("still served");
+            assertThat(done).isNotDone();
+
+            t.advance(Duration.ofMillis(1000));
+            assertThat(closed(clients)).isEqualTo(20);
+            for (InMemoryClient c : clients) {
+                List<String> texts = c.drain().stream().map(InMemoryClient.Received::text).toList();
+                assertThat(texts).as("every client got the notice before its close").endsWith(NOTICE);
+                assertThat(c.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
+                if (c == waiting) {
+                    assertThat(texts).as("served until its turn").containsSubsequence("still served", NOTICE);
+                }
+            }
+            assertThat(done).isCompleted();
+        }
+    }
+
+    @Test
+    void theSpreadNeverTakesMoreThanHalfTheGrace() {
+        assertThat(ShutdownSequence.spacingNanos(10_000, Duration.ofSeconds(10), 1000))
+                .as("10 000 sessions at 1 000/s would take 10 s: squeezed into 5 s")
+                .isEqualTo(Duration.ofSeconds(5).toNanos() / 10_000);
+        assertThat(ShutdownSequence.spacingNanos(2_000, Duration.ofSeconds(10), 1000)).isEqualTo(1_000_000);
+        assertThat(ShutdownSequence.spacingNanos(5, Duration.ofSeconds(10), 1000)).as("5 ms: at once").isZero();
+        assertThat(ShutdownSequence.spacingNanos(10_000, Duration.ofSeconds(10), 0)).as("rate 0: at once").isZero();
+        assertThat(ShutdownSequence.spacingNanos(10_000, Duration.ZERO, 1000)).as("no grace: at once").isZero();
+    }
+
+    private static long closed(List<InMemoryClient> clients) {
+        return clients.stream().filter(InMemoryClient::isClosed).count();
     }
 }

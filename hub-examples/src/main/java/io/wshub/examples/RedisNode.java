@@ -46,12 +46,16 @@ final class RedisNode {
                 .startupTimeout(startupTimeout).build());
     }
 
-    /** Adds a Redis broker's checks for this path: {@code redis:PATH}, {@code canary:PATH}, {@code cluster:PATH}. */
+    /**
+     * Adds a Redis broker's checks for this path: {@code redis:PATH}, {@code canary:PATH},
+     * {@code cluster:PATH} and {@code breaker:redis:PATH}.
+     */
     static void addChecks(OperationsHandler operations, String path, Broker broker) {
         if (broker instanceof RedisBroker redis) {
             operations.healthChecks().add("redis:" + path, CHECK_TIMEOUT, redis.pingCheck())
                     .add("canary:" + path, CHECK_TIMEOUT, redis.canaryCheck())
-                    .add("cluster:" + path, CHECK_TIMEOUT, redis.joinCheck());
+                    .add("cluster:" + path, CHECK_TIMEOUT, redis.joinCheck())
+                    .add("breaker:redis:" + path, CHECK_TIMEOUT, redis.breakerCheck());
         }
     }
 }

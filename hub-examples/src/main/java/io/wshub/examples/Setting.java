@@ -77,6 +77,9 @@ enum Setting {
             "A session refused more than twice the burst within this window is closed with 1008."),
     SHUTDOWN_GRACE("shutdownGrace", "WSHUB_SHUTDOWN_GRACE", "--shutdown-grace", "DURATION", "10s", Values::duration,
             "On SIGTERM or Ctrl-C, how long outbound queues may drain before connections are dropped."),
+    SHUTDOWN_CLOSE_RATE("shutdownCloseRate", "WSHUB_SHUTDOWN_CLOSE_RATE", "--shutdown-close-rate", "N", "1000",
+            Values::integer, "On shutdown, how many sessions per second get the notice and 1001, in random order and within"
+                    + " half the grace period, so their clients reach the other nodes spread out; 0: all at once."),
     ANNOUNCE_PRESENCE("announcePresence", "WSHUB_ANNOUNCE_PRESENCE", "--announce-presence", "BOOLEAN", "true", Values::bool,
             "Room server: tell every session of every arrival and departure (user_joined, user_left). N clients"
                     + " connecting at once cost about N²/2 of them; a recipient falling behind keeps only the latest"

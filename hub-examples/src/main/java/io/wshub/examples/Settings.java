@@ -271,6 +271,7 @@ final class Settings {
                 .maxConnections((Integer) values.get(Setting.MAX_CONNECTIONS))
                 .rateLimit(limit)
                 .shutdownGrace(duration(Setting.SHUTDOWN_GRACE))
+                .shutdownCloseRate((Integer) values.get(Setting.SHUTDOWN_CLOSE_RATE))
                 .sessionIdParameter((String) values.get(Setting.SESSION_ID_PARAMETER))
                 .addressLimits(AddressLimits.of((Integer) values.get(Setting.MAX_SESSIONS_PER_ADDRESS),
                         upgradesPerSecondPerAddress(), (Integer) values.get(Setting.UPGRADE_BURST_PER_ADDRESS)))

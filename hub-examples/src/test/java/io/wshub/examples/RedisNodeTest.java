@@ -53,7 +53,7 @@ class RedisNodeTest {
             JsonNode health = ServerFixture.json(get(a, "/health").body());
             assertThat(health.get("status").asText()).isEqualTo("up");
             assertThat(health.get("checks").findValuesAsText("name"))
-                    .containsExactly("hub:/ws", "redis:/ws", "canary:/ws", "cluster:/ws");
+                    .containsExactly("hub:/ws", "redis:/ws", "canary:/ws", "cluster:/ws", "breaker:redis:/ws");
             assertThat(health.get("checks").findValuesAsText("status")).containsOnly("up");
             TestClient alice = a.connect("/ws?id=alice");
             alice.nextText(); // welcome

@@ -9,13 +9,16 @@ import io.wshub.Handshake;
 import io.wshub.Hub;
 import io.wshub.OverflowPolicy;
 import io.wshub.Session;
+import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,6 +54,8 @@ public final class HubMetrics implements MetricsListener {
     private final DeliveryMeters delivery;
     private final EnumMap<ErrorKind, Counter> errors;
     private final AtomicBoolean watching = new AtomicBoolean();
+    /** The broker's circuit breakers by name, made on their first report. */
+    private final Map<String, BreakerMeters> breakers = new ConcurrentHashMap<>();
 
     private HubMetrics(Builder b) {
         this.registry = b.registry;
@@ -169,6 +174,21 @@ public final class HubMetrics implements MetricsListener {
     @Override
     public void brokerCanaryAnswered(long roundTripNanos) {
         broker.canaryAnswered(roundTripNanos);
+    }
+
+    @Override
+    public void brokerBreakerState(String breaker, Broker.BreakerState state) {
+        breaker(breaker).state(state);
+    }
+
+    @Override
+    public void brokerBreakerCall(String breaker, Broker.BreakerCall outcome) {
+        breaker(breaker).call(outcome);
+    }
+
+    private BreakerMeters breaker(String name) {
+        BreakerMeters meters = breakers.get(name); // no lambda made once the breaker is known
+        return meters != null ? meters : breakers.computeIfAbsent(name, n -> new BreakerMeters(registry, path, n));
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.wshub.Message;
 import io.wshub.spi.Broker;
+import io.wshub.spi.Broker.BreakerCall;
+import io.wshub.spi.Broker.BreakerState;
 import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
  *   <li>A session id is claimed in Redis before the hub accepts it: an id held on any node is
  *       refused (the upgrade gets 409). The claim waits at most {@code commandTimeout}.</li>
+ *   <li>Every Redis call that something waits for (the claim) goes through a circuit breaker
+ *       (Resilience4j's, named {@code redis}, set by {@link RedisBrokerOptions.Breaker}): after too
+ *       many failed or slow calls it opens and those calls fail at once; the node's own
+ *       {@code PING}s close it again once Redis answers. {@link #breakerCheck()} shows its state.</li>
  *   <li>Nothing waits on an unreachable Redis. Publications then fail at once and are counted
  *       ({@code ErrorKind.BROKER}), {@link #isUp()} is false (the node reports itself degraded),
  *       local delivery goes on, and when Redis is back the node subscribes again, writes its ids
@@ -67,7 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * operations.healthChecks()
  *         .add("redis:/ws", Duration.ofSeconds(2), broker.pingCheck())
  *         .add("canary:/ws", Duration.ofSeconds(2), broker.canaryCheck())
- *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck());
+ *         .add("cluster:/ws", Duration.ofSeconds(2), broker.joinCheck())
+ *         .add("breaker:redis:/ws", Duration.ofSeconds(2), broker.breakerCheck());
  * }</pre>
  *
  * <p>Redis pub/sub delivers at most once: what is published while a node is cut off never
@@ -105,6 +114,7 @@ public final class RedisBroker extends TracedBroker {
     /** Set once by {@link #start} before the hub uses the broker; read by Lettuce's threads. */
     private volatile Delivery delivery;
     private final Canary canary;
+    private final RedisBreaker breaker;
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
@@ -137,6 +147,23 @@ public final class RedisBroker extends TracedBroker {
         }, busChannel, inboxPrefix + nodeId);
         this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
         this.canary = new Canary(options.canaryTimeout());
+        this.breaker = new RedisBreaker(options.breaker(), nodeId, new RedisBreaker.Reporter() {
+            @Override
+            public void state(BreakerState state) {
+                Delivery d = delivery;
+                if (d != null) {
+                    d.reportBreakerState(RedisBreaker.NAME, state);
+                }
+            }
+
+            @Override
+            public void call(BreakerCall outcome) {
+                Delivery d = delivery;
+                if (d != null) {
+                    d.reportBreakerCall(RedisBreaker.NAME, outcome);
+                }
+            }
+        });
     }
 
     /** The options it was built with. */
@@ -149,7 +176,9 @@ public final class RedisBroker extends TracedBroker {
         this.delivery = Objects.requireNonNull(delivery, "delivery");
         startedNanos = System.nanoTime();
         sync.start();
+        breaker.started();
         sync.every(options.canaryInterval(), this::sendCanary);
+        sync.every(options.canaryInterval(), () -> breaker.probe(this::ping));
         sync.after(options.startupTimeout(), this::startupTimedOut);
         log.info("node {} joining the cluster at {} (prefix {})", nodeId, RedisBrokerOptions.redacted(options.uri()),
                 options.keyPrefix());
@@ -239,6 +268,29 @@ public final class RedisBroker extends TracedBroker {
         };
     }
 
+    /**
+     * A check of the circuit breaker around the Redis calls that wait: healthy while it is closed,
+     * down while it is open (those calls fail at once) or half-open (it probes Redis); its metadata
+     * name the breaker ({@code redis}) and its state. Never blocks.
+     */
+    public HealthCheck breakerCheck() {
+        return breaker.check();
+    }
+
+    /** The breaker's state now. */
+    BreakerState breakerState() {
+        return breaker.state();
+    }
+
+    /** A {@code PING}, the breaker's probe; fails at once without a connection. */
+    private CompletionStage<String> ping() {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis == null) {
+            return CompletableFuture.failedFuture(new NotConnected());
+        }
+        return redis.ping();
+    }
+
     /** Publishes a canary on this node's bus, or counts it lost when there is no connection to Redis. Timer thread. */
     private void sendCanary() {
         long now = System.nanoTime();
@@ -315,28 +367,38 @@ public final class RedisBroker extends TracedBroker {
     // ---- session ids and memberships ----
 
     /**
-     * Claims the id in Redis, waiting at most {@code commandTimeout}.
+     * Claims the id in Redis through the circuit breaker, waiting at most {@code commandTimeout}.
      *
-     * @throws IllegalStateException at once when Redis is unreachable, or when it does not answer
-     *         in time: the hub then accepts the id on this node's word alone
+     * @throws IllegalStateException at once when Redis is unreachable or the breaker is open (the id
+     *         is then written to Redis without waiting), or when Redis does not answer in time: the
+     *         hub then accepts the id on this node's word alone
      */
     @Override
     public boolean claimSessionId(String sessionId) {
         RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
-        Claim claim = registry.claim(sessionId, (stamp, ops) -> new Claim(stamp, redis == null ? null
-                : scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId))));
-        if (claim.answer() == null) {
-            throw new IllegalStateException("Redis is unreachable: session id " + sessionId + " checked on this node only");
-        }
+        Claim claim = registry.claim(sessionId, (stamp, ops) -> {
+            CompletableFuture<Long> answer = breaker.call(() -> {
+                if (redis == null) {
+                    throw new NotConnected();
+                }
+                return scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId));
+            });
+            if (redis != null && RedisBreaker.refusedAtOnce(answer)) {
+                write(stamp, ops); // the breaker is open: the id goes to Redis on this node's word, without waiting
+            }
+            return new Claim(stamp, answer);
+        });
         long answer;
         try {
             answer = claim.answer().get(options.commandTimeout().toMillis() + CLAIM_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while claiming session id " + sessionId, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(unconfirmed(sessionId, e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Redis did not confirm session id " + sessionId + " within "
-                    + options.commandTimeout() + ": " + (e.getCause() != null ? e.getCause() : e), e);
+                    + options.commandTimeout() + ": checked on this node only", e);
         }
         if (answer == CLAIM_HELD_ELSEWHERE) {
             registry.release(sessionId, this::write); // undo the local claim
@@ -348,8 +410,29 @@ public final class RedisBroker extends TracedBroker {
         return true;
     }
 
-    /** A claim handed to Redis: its stamp, and the script's answer to come (null when not sent). */
-    private record Claim(Stamp stamp, RedisFuture<Long> answer) {
+    /** Why a claim's answer failed, for the hub's count of broker errors. */
+    private String unconfirmed(String sessionId, Throwable cause) {
+        if (RedisBreaker.refused(cause)) {
+            return "circuit breaker " + RedisBreaker.NAME + " is open: session id " + sessionId
+                    + " checked on this node only";
+        }
+        if (cause instanceof NotConnected) {
+            return "Redis is unreachable: session id " + sessionId + " checked on this node only";
+        }
+        return "Redis did not confirm session id " + sessionId + " within " + options.commandTimeout() + ": " + cause;
+    }
+
+    /** A call that needs the command connection, made while there is none. */
+    private static final class NotConnected extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NotConnected() {
+            super("not connected to Redis");
+        }
+    }
+
+    /** A claim through the breaker: its stamp, and the script's answer to come. */
+    private record Claim(Stamp stamp, CompletableFuture<Long> answer) {
     }
 
     private List<byte[]> claimArgs(Stamp stamp, List<MembershipOp> ops, String sessionId) {

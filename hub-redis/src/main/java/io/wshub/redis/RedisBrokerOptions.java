@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *       after it, it serves them degraded and logs why it has not joined</td></tr>
  *   <tr><td>{@code canaryInterval}</td><td>1 s: how often the node sends itself a canary through its own subscription</td></tr>
  *   <tr><td>{@code canaryTimeout}</td><td>2 s: how soon a canary must come back before the canary check turns red</td></tr>
+ *   <tr><td>{@code breaker}</td><td>the circuit breaker around the Redis calls that wait: see {@link Breaker}</td></tr>
  * </table>
  *
  * <p>A crashed node's sessions disappear from the other nodes' member lists and private-message
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
  * @param startupTimeout  how long the hub refuses clients while the node joins its cluster
  * @param canaryInterval  how often the node publishes a canary to itself
  * @param canaryTimeout   how soon a canary must come back for the canary check to stay healthy
+ * @param breaker         when the circuit breaker around the Redis calls that wait opens and closes
  */
 public record RedisBrokerOptions(
         String uri,
@@ -49,7 +51,8 @@ public record RedisBrokerOptions(
         Duration commandTimeout,
         Duration startupTimeout,
         Duration canaryInterval,
-        Duration canaryTimeout) {
+        Duration canaryTimeout,
+        Breaker breaker) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Keys and channels stay readable in {@code redis-cli}: printable ASCII, no spaces. */
@@ -101,6 +104,7 @@ public record RedisBrokerOptions(
             throw new IllegalArgumentException("canaryInterval must be at least " + MIN_CANARY_INTERVAL + ", was "
                     + canaryInterval);
         }
+        Objects.requireNonNull(breaker, "breaker");
     }
 
     private static void requirePositive(String field, Duration value) {
@@ -145,6 +149,7 @@ public record RedisBrokerOptions(
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Duration canaryInterval = Duration.ofSeconds(1);
         private Duration canaryTimeout = Duration.ofSeconds(2);
+        private Breaker breaker = Breaker.DEFAULTS;
 
         private Builder(String uri) {
             this.uri = uri;
@@ -202,6 +207,12 @@ public record RedisBrokerOptions(
             return this;
         }
 
+        /** When the circuit breaker around the Redis calls that wait opens and closes; {@link Breaker#DEFAULTS} by default. */
+        public Builder breaker(Breaker v) {
+            breaker = v;
+            return this;
+        }
+
         /**
          * Validates and builds.
          *
@@ -209,7 +220,70 @@ public record RedisBrokerOptions(
          */
         public RedisBrokerOptions build() {
             return new RedisBrokerOptions(uri, nodeId, keyPrefix, expiry, refreshInterval, commandTimeout, startupTimeout,
-                    canaryInterval, canaryTimeout);
+                    canaryInterval, canaryTimeout, breaker);
+        }
+    }
+
+    /**
+     * When the node's circuit breaker around the Redis calls that wait (session id claims, and
+     * every other call a client's upgrade or a history read would wait for) opens, and when it
+     * closes again. It counts the calls of the last {@code window}: once at least
+     * {@code minimumCalls} were made and {@code failureRatePercent} of them failed (an error or
+     * {@code commandTimeout}), or {@code slowCallRatePercent} took longer than
+     * {@code slowCallDuration}, it opens. While open, those calls fail at once. After
+     * {@code openDuration} it lets {@code halfOpenCalls} probes through (the node sends
+     * {@code PING}s of its own, so it recovers without client traffic); if they pass it closes,
+     * else it opens again.
+     *
+     * <table>
+     *   <caption>Fields and defaults</caption>
+     *   <tr><td>{@code failureRatePercent}</td><td>50</td></tr>
+     *   <tr><td>{@code slowCallDuration}</td><td>500 ms (Redis answers in well under a millisecond); one of
+     *       {@code commandTimeout} or more counts failures only, since a call that long has timed out</td></tr>
+     *   <tr><td>{@code slowCallRatePercent}</td><td>50</td></tr>
+     *   <tr><td>{@code minimumCalls}</td><td>5</td></tr>
+     *   <tr><td>{@code window}</td><td>10 s, whole seconds</td></tr>
+     *   <tr><td>{@code openDuration}</td><td>5 s</td></tr>
+     *   <tr><td>{@code halfOpenCalls}</td><td>3</td></tr>
+     * </table>
+     *
+     * @param failureRatePercent  the share of failed calls, 1 to 100, that opens the breaker
+     * @param slowCallDuration    how long a call may take before it counts as slow
+     * @param slowCallRatePercent the share of slow calls, 1 to 100, that opens the breaker
+     * @param minimumCalls        how many calls the window must hold before the rates count
+     * @param window              how far back the calls are counted
+     * @param openDuration        how long the breaker stays open before it probes
+     * @param halfOpenCalls       how many probes must pass to close it again
+     */
+    public record Breaker(int failureRatePercent, Duration slowCallDuration, int slowCallRatePercent, int minimumCalls,
+                          Duration window, Duration openDuration, int halfOpenCalls) {
+
+        /** The defaults above. */
+        public static final Breaker DEFAULTS = new Breaker(50, Duration.ofMillis(500), 50, 5, Duration.ofSeconds(10),
+                Duration.ofSeconds(5), 3);
+
+        /** Validates every field, naming it and its value in the error. */
+        public Breaker {
+            requirePercent("breaker.failureRatePercent", failureRatePercent);
+            requirePercent("breaker.slowCallRatePercent", slowCallRatePercent);
+            requirePositive("breaker.slowCallDuration", slowCallDuration);
+            requirePositive("breaker.window", window);
+            requirePositive("breaker.openDuration", openDuration);
+            if (window.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("breaker.window must be whole seconds, was " + window);
+            }
+            if (minimumCalls < 1) {
+                throw new IllegalArgumentException("breaker.minimumCalls must be at least 1, was " + minimumCalls);
+            }
+            if (halfOpenCalls < 1) {
+                throw new IllegalArgumentException("breaker.halfOpenCalls must be at least 1, was " + halfOpenCalls);
+            }
+        }
+
+        private static void requirePercent(String field, int value) {
+            if (value < 1 || value > 100) {
+                throw new IllegalArgumentException(field + " must be 1 to 100, was " + value);
+            }
         }
     }
 }

@@ -127,7 +127,8 @@ class ReadinessProbeTest {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
     }
 
-    private static JsonNode check(JsonNode health, String name) {
+    /** The named check in a health report. */
+    static JsonNode check(JsonNode health, String name) {
         for (JsonNode c : health.get("checks")) {
             if (c.get("name").asText().equals(name)) {
                 return c;

@@ -24,6 +24,32 @@ class RedisBrokerOptionsTest {
     }
 
     @Test
+    void theBreakerOpensAtHalfOfFiveCallsFailingOrSlowAndProbesAfterFiveSeconds() {
+        RedisBrokerOptions.Breaker b = RedisBrokerOptions.of(URI).breaker();
+
+        assertThat(b).isEqualTo(RedisBrokerOptions.Breaker.DEFAULTS);
+        assertThat(b.failureRatePercent()).isEqualTo(50);
+        assertThat(b.slowCallDuration()).isEqualTo(Duration.ofMillis(500));
+        assertThat(b.minimumCalls()).isEqualTo(5);
+        assertThat(b.window()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(b.openDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(b.halfOpenCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void breakerSettingsAreCheckedWithTheFieldInTheMessage() {
+        Duration s = Duration.ofSeconds(1);
+        assertThatThrownBy(() -> new RedisBrokerOptions.Breaker(0, s, 50, 5, s, s, 1))
+                .hasMessage("breaker.failureRatePercent must be 1 to 100, was 0");
+        assertThatThrownBy(() -> new RedisBrokerOptions.Breaker(50, s, 50, 5, Duration.ofMillis(1500), s, 1))
+                .hasMessage("breaker.window must be whole seconds, was PT1.5S");
+        assertThatThrownBy(() -> new RedisBrokerOptions.Breaker(50, s, 50, 0, s, s, 1))
+                .hasMessage("breaker.minimumCalls must be at least 1, was 0");
+        assertThat(RedisBrokerOptions.builder(URI).commandTimeout(Duration.ofMillis(300)).build().breaker())
+                .as("a command timeout under the slow-call duration: only failures count").isEqualTo(RedisBrokerOptions.Breaker.DEFAULTS);
+    }
+
+    @Test
     void everyBrokerGetsItsOwnNodeIdUnlessOneIsGiven() {
         assertThat(RedisBrokerOptions.of(URI).nodeId()).isNotEqualTo(RedisBrokerOptions.of(URI).nodeId());
         assertThat(RedisBrokerOptions.builder(URI).nodeId("eu-1").build().nodeId()).isEqualTo("eu-1");

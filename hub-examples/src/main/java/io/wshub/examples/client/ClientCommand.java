@@ -25,19 +25,22 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--room R] [--id NAME] [--trust-cert CA.pem]}:
- * a terminal client on wshub's room client. Every incoming frame is printed on its own line on
+ * {@code java -jar wshub-examples.jar client --url ws://HOST:PORT/ws [--url ...] [--room R] [--id NAME] [--trust-cert CA.pem]}:
+ * a terminal client on wshub's room client. Given several {@code --url}s (the nodes of a cluster), it
+ * starts at a random one and moves to the next when one is down or shuts down, resuming there. Every incoming frame is printed on its own line on
  * stdout; every line read from stdin is sent (as a {@code room_message} to R with {@code --room},
  * else as a text frame as it is); state changes and recoveries go to stderr. It reconnects by
  * itself, resumes its session (or joins R again) after every reconnect, and sends what was typed
@@ -58,8 +61,10 @@ public final class ClientCommand implements Callable<Integer> {
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     @Option(names = "--url", required = true, paramLabel = "URL",
-            description = "The server's WebSocket address, e.g. ws://localhost:8080/ws (wss:// for TLS)")
-    private URI url;
+            description = {"The server's WebSocket address, e.g. ws://localhost:8080/ws (wss:// for TLS).",
+                    "Repeat it for the nodes of a cluster: the client starts at a random one and moves on",
+                    "to the next when one is down or shuts down."})
+    private List<URI> urls;
 
     @Option(names = "--room", paramLabel = "ROOM",
             description = "Join this room (again after every reconnect) and send each line to it as a room_message.")
@@ -107,7 +112,7 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();
-        URI address = withId(url);
+        List<URI> addresses = urls.stream().map(this::withId).toList();
         ClientTls tls;
         try {
             boolean given = trustCert != null && !trustCert.toString().isBlank();
@@ -117,7 +122,12 @@ public final class ClientCommand implements Callable<Integer> {
         }
         ReconnectingClient.Builder builder;
         try {
-            builder = WsHubClient.builder(tls, address.toString());
+            builder = WsHubClient.builder(tls);
+            if (addresses.size() == 1) {
+                builder.url(addresses.get(0));
+            } else {
+                builder.urls(addresses);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--url': " + e.getMessage());
         }
@@ -130,7 +140,11 @@ public final class ClientCommand implements Callable<Integer> {
                     "Invalid value for option '--room': 1-64 of [A-Za-z0-9_.:-] expected, was '" + room + "'");
         }
         CompletableFuture<Integer> gaveUp = new CompletableFuture<>();
-        TerminalOutput terminal = new TerminalOutput(out, err, () -> address);
+        AtomicReference<ReconnectingClient> connected = new AtomicReference<>();
+        TerminalOutput terminal = new TerminalOutput(out, err, () -> {
+            ReconnectingClient c = connected.get();
+            return c == null ? addresses.get(0) : c.url();
+        });
         builder.listener(new ClientListener() {
             @Override
             public void onStateChange(ClientState previous, ClientState current) {
@@ -150,6 +164,7 @@ public final class ClientCommand implements Callable<Integer> {
         // A room client also without --room: it resumes the session of a server that offers it.
         RoomClient rooms = RoomClient.connect(builder, terminal);
         ReconnectingClient client = rooms.client();
+        connected.set(client);
         Function<String, CompletableFuture<?>> sender;
         if (room != null) {
             rooms.join(room);
