@@ -23,6 +23,9 @@ enum Setting {
             "Largest request head (request line and headers); a larger one is refused with 431."),
     MAX_MESSAGE_BYTES("maxMessageBytes", "WSHUB_MAX_MESSAGE_BYTES", "--max-message-bytes", "SIZE", "512KiB", Values::bytes,
             "Largest inbound message (after decompression); one byte more closes with 1009."),
+    MAX_STREAM_BYTES("maxStreamBytes", "WSHUB_MAX_STREAM_BYTES", "--max-stream-bytes", "SIZE", "64MiB", Values::bytes,
+            "Largest inbound message a streaming path (/binary) takes, all its frames together; each frame is held to"
+                    + " maxMessageBytes. One byte more closes with 1009."),
     MAX_QUEUED_MESSAGES("maxQueuedMessages", "WSHUB_MAX_QUEUED_MESSAGES", "--max-queued-messages", "N", "256", Values::integer,
             "Most messages waiting in one session's outbound queue."),
     MAX_QUEUED_BYTES("maxQueuedBytes", "WSHUB_MAX_QUEUED_BYTES", "--max-queued-bytes", "SIZE", "4MiB", Values::bytes,

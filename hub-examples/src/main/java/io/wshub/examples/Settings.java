@@ -258,6 +258,7 @@ final class Settings {
                 : new RateLimit(rate, (Integer) values.get(Setting.RATE_LIMIT_BURST), duration(Setting.RATE_LIMIT_FLOOD_WINDOW));
         return HubOptions.builder()
                 .maxMessageBytes((Long) values.get(Setting.MAX_MESSAGE_BYTES))
+                .maxStreamBytes((Long) values.get(Setting.MAX_STREAM_BYTES))
                 .maxQueuedMessages((Integer) values.get(Setting.MAX_QUEUED_MESSAGES))
                 .maxQueuedBytes((Long) values.get(Setting.MAX_QUEUED_BYTES))
                 .overflowPolicy((OverflowPolicy) values.get(Setting.OVERFLOW_POLICY))

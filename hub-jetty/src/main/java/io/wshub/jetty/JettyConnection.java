@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * asks Jetty for one message at a time when the hub demands, so a session whose reading is
  * suspended pushes back on its peer through TCP. A message in one frame is handed on as it is (a
  * binary payload without a copy, released when the hub is done with it); one in several frames is
- * built by a {@link MessageAssembler}. A ping is answered here, at once, whatever the hub is doing.
+ * built by a {@link MessageAssembler}. For a hub that takes messages as streams every data frame is
+ * handed on as a chunk instead, without a copy and without assembling, released (and the next frame
+ * read) when the application is done with it. A ping is answered here, at once, whatever the hub is doing.
  *
  * <p><b>Out.</b> A text message the hub encoded once is written as is (no second UTF-8 encoding
  * per recipient), and a batch leaves in one write: every frame but the last is queued with
@@ -64,6 +66,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private volatile CoreSession core;
     /** Builds a message that arrives in several frames; made when first needed. Frame callbacks never overlap. */
     private MessageAssembler assembler;
+    /** A streamed message is under way: a continuation frame belongs to it. Frame callbacks never overlap. */
+    private boolean streaming;
 
     private static final AtomicIntegerFieldUpdater<JettyConnection> FRAMES_LEFT =
             AtomicIntegerFieldUpdater.newUpdater(JettyConnection.class, "framesLeft");
@@ -75,7 +79,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress) {
         this.admission = admission;
         this.remoteAddress = remoteAddress;
-        this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes());
+        this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes(), admission.maxStreamBytes());
     }
 
     // ---- FrameHandler: Jetty's frames in ----
@@ -126,6 +130,14 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     private void onMessageStart(Frame frame, Callback callback) {
         boolean text = frame.getOpCode() == OpCode.TEXT;
+        if (inbound.streams()) {
+            if (streaming) {
+                callback.failed(new ProtocolException("A new message while one is still arriving"));
+                return;
+            }
+            chunk(text, frame, callback);
+            return;
+        }
         if (frame.isFin()) {
             if (text) {
                 deliverText(frame.getPayload(), callback);
@@ -168,7 +180,22 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
         inbound.text(text, bytes);
     }
 
+    /** A frame of a streamed message: handed on as it is, the frame's buffer released when the hub is done with it. */
+    private void chunk(boolean text, Frame frame, Callback callback) {
+        streaming = !frame.isFin();
+        inbound.chunk(text, frame.getPayload() == null ? BufferUtil.EMPTY_BUFFER : frame.getPayload(), frame.isFin(),
+                callback::succeeded);
+    }
+
     private void onContinuation(Frame frame, Callback callback) {
+        if (inbound.streams()) {
+            if (!streaming) {
+                callback.failed(new ProtocolException("Continuation frame without a message to continue"));
+                return;
+            }
+            chunk(false, frame, callback); // the pipeline knows the message's kind from its first frame
+            return;
+        }
         if (assembler == null || !assembler.inProgress()) {
             callback.failed(new ProtocolException("Continuation frame without a message to continue"));
             return;
@@ -254,6 +281,34 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
                 failed(e);
                 return;
             }
+        }
+    }
+
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        byte opCode = !first ? OpCode.CONTINUATION : text ? OpCode.TEXT : OpCode.BINARY;
+        try {
+            core.sendFrame(new Frame(opCode, chunk).setFin(last), new ChunkWritten(callback), false);
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    /** Hands a chunk's completion to the hub, on Jetty's thread: the hub's stream never blocks in it. */
+    private record ChunkWritten(SendCallback callback) implements Callback {
+        @Override
+        public void succeeded() {
+            callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            callback.failed(cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
     }
 
