@@ -306,7 +306,9 @@ final class Settings {
 
     JettyOptions jettyOptions() {
         return new JettyOptions((Boolean) values.get(Setting.PERMESSAGE_DEFLATE),
-                (Integer) values.get(Setting.INPUT_BUFFER_SIZE), (Integer) values.get(Setting.OUTPUT_BUFFER_SIZE));
+                (Integer) values.get(Setting.INPUT_BUFFER_SIZE), (Integer) values.get(Setting.OUTPUT_BUFFER_SIZE),
+                (Integer) values.get(Setting.DEFLATE_THRESHOLD), (Integer) values.get(Setting.DEFLATE_LEVEL),
+                (Boolean) values.get(Setting.DEFLATE_CONTEXT_TAKEOVER));
     }
 
     /** Same origin and non-browser clients, plus the allow-list. */

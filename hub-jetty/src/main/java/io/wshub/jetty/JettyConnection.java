@@ -59,6 +59,9 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private static final int NO_STATUS_CODE = 1005;
 
     private final Admission.Accepted admission;
+    private final JettyOptions options;
+    /** How it compresses what it sends, or null; set in onOpen, before the hub's first write. */
+    private volatile OutboundDeflate deflate;
     private final InetSocketAddress remoteAddress;
     /** Demand, order, one at a time, the size limit, reading on until the close: one Jetty demand per message. */
     private final InboundPipeline inbound;
@@ -76,8 +79,9 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     /** The hub's callback for the write in flight; set before its frames are sent, cleared when it completes. */
     private volatile SendCallback writing;
 
-    JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress) {
+    JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress, JettyOptions options) {
         this.admission = admission;
+        this.options = options;
         this.remoteAddress = remoteAddress;
         this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes(), admission.maxStreamBytes());
     }
@@ -87,6 +91,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         core = coreSession;
+        deflate = OutboundDeflate.of(coreSession, options);
         ConnectionListener listener;
         try {
             listener = admission.open(this);
@@ -125,6 +130,10 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             admission.abandon(); // the upgrade failed before the session opened
         }
         inbound.closed(closeStatus(status.getCode(), status.getReason()));
+        OutboundDeflate d = deflate;
+        if (d != null) {
+            d.end();
+        }
         callback.succeeded();
     }
 
@@ -272,11 +281,14 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
         }
         writing = callback;
         framesLeft = count;
+        OutboundDeflate d = deflate;
         for (int i = 0; i < count && framesLeft > 0; i++) { // after a failure the rest cannot be delivered
             Message message = messages[i];
             byte opCode = message.isText() ? OpCode.TEXT : OpCode.BINARY;
             try {
-                core.sendFrame(new Frame(opCode, message.payload()), this, i < count - 1);
+                ByteBuffer deflated = d == null ? null : d.compress(message);
+                Frame frame = deflated == null ? new Frame(opCode, message.payload()) : new Frame(opCode, deflated).setRsv1(true);
+                core.sendFrame(frame, this, i < count - 1);
             } catch (RuntimeException e) {
                 failed(e);
                 return;
