@@ -33,6 +33,25 @@ public interface HubHandler {
     }
 
     /**
+     * Whether this hub's sessions take their messages as streams of chunks ({@link #onChunk}) instead
+     * of whole ({@link #onText}, {@link #onBinary}), so that a message is never held whole, up to
+     * {@link HubOptions#maxStreamBytes()}. Asked once, when the hub is built. See docs/streaming.md.
+     */
+    default boolean streamsMessages() {
+        return false;
+    }
+
+    /**
+     * With {@link #streamsMessages()}: the next chunk of an inbound message, one frame's payload. The
+     * session reads its next chunk only once this one is {@linkplain Chunk#release() released}, which
+     * the handler may do later, from any thread (when it has passed the chunk on). A message counts
+     * against the rate limit once, at its first chunk. The default releases it at once.
+     */
+    default void onChunk(Session session, Chunk chunk) {
+        chunk.release();
+    }
+
+    /**
      * A message was refused by the rate limit and dropped. The JSON protocols answer with an
      * error frame here.
      */

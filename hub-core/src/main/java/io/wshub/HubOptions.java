@@ -37,6 +37,9 @@ import static io.wshub.internal.Checks.positive;
  *   <tr><td>{@code resumeWindow}</td><td>zero, off: a session ends with its connection (the room server holds it 60 s)</td></tr>
  *   <tr><td>{@code inbox}</td><td>{@link HistoryLimits#DEFAULT}: what a session's inbox of private messages keeps, with resume on</td></tr>
  *   <tr><td>{@code dedupeWindow}</td><td>1 000: the refs remembered per session, so a message sent again is not handled again; 0 off</td></tr>
+ *   <tr><td>{@code maxStreamBytes}</td><td>64 MiB: the largest inbound message a streaming handler
+ *       ({@link HubHandler#streamsMessages()}) takes, all its chunks together; one byte more closes with 1009</td></tr>
+ *   <tr><td>{@code streamWindow}</td><td>4: the chunks of an {@link OutboundStream} accepted before the first is written</td></tr>
  * </table>
  *
  * <p>The delivery guarantees (positions, recovery, resume, dedupe) are described in docs/protocol.md.
@@ -63,7 +66,9 @@ public record HubOptions(
         HistoryLimits roomHistory,
         Duration resumeWindow,
         HistoryLimits inbox,
-        int dedupeWindow) {
+        int dedupeWindow,
+        long maxStreamBytes,
+        int streamWindow) {
 
     /** Validates every field; prefer {@link #builder()}. */
     public HubOptions {
@@ -100,6 +105,8 @@ public record HubOptions(
         if (dedupeWindow < 0) {
             throw new IllegalArgumentException("dedupeWindow must be >= 0 (0 turns dedupe off), was " + dedupeWindow);
         }
+        positive("maxStreamBytes", maxStreamBytes);
+        positive("streamWindow", streamWindow);
         if (pongTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("pongTimeout (" + pongTimeout
                     + ") must be longer than pingInterval (" + pingInterval + ")");
@@ -163,6 +170,8 @@ public record HubOptions(
         private Duration resumeWindow = Duration.ZERO;
         private HistoryLimits inbox = HistoryLimits.DEFAULT;
         private int dedupeWindow = 1000;
+        private long maxStreamBytes = 64L * 1024 * 1024;
+        private int streamWindow = 4;
 
         private Builder() {
         }
@@ -190,6 +199,8 @@ public record HubOptions(
             resumeWindow = o.resumeWindow;
             inbox = o.inbox;
             dedupeWindow = o.dedupeWindow;
+            maxStreamBytes = o.maxStreamBytes;
+            streamWindow = o.streamWindow;
         }
 
         /** Largest inbound message in bytes (UTF-8 for text). */
@@ -348,13 +359,31 @@ public record HubOptions(
             return this;
         }
 
+        /**
+         * The largest inbound message a streaming handler takes, all its chunks together (each chunk,
+         * one frame, is also held to {@code maxMessageBytes}); a larger one closes with 1009.
+         */
+        public Builder maxStreamBytes(long v) {
+            maxStreamBytes = v;
+            return this;
+        }
+
+        /**
+         * How many chunks an {@link OutboundStream} accepts ahead of the one being written: its memory is
+         * this many of the sender's chunks, whatever the message's size.
+         */
+        public Builder streamWindow(int v) {
+            streamWindow = v;
+            return this;
+        }
+
         /** Validates and builds. */
         public HubOptions build() {
             return new HubOptions(maxMessageBytes, maxQueuedMessages, maxQueuedBytes, overflowPolicy,
                     maxTotalQueuedBytes, deliveryPolicies,
                     writeTimeout, pingInterval, pongTimeout, closeTimeout, handshakeTimeout, maxConnections,
                     rateLimit, shutdownGrace, shutdownCloseRate, sessionIdParameter, addressLimits, trustedProxies,
-                    roomHistory, resumeWindow, inbox, dedupeWindow);
+                    roomHistory, resumeWindow, inbox, dedupeWindow, maxStreamBytes, streamWindow);
         }
     }
 }

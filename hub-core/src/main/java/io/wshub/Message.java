@@ -1,5 +1,7 @@
 package io.wshub;
 
+import io.wshub.internal.Deflating;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -26,6 +28,12 @@ public final class Message {
     private final boolean present;
     // Racy single-check cache: String is immutable and safely published through its final fields.
     private String decoded;
+    /** The payload compressed alone at one level, once; racy single-check like {@code decoded}. */
+    private volatile Deflated deflated;
+
+    /** A compressed payload and the level it was made at; {@code bytes} null when it was not smaller. */
+    private record Deflated(int level, ByteBuffer bytes) {
+    }
 
     private Message(boolean text, ByteBuffer bytes, String decoded) {
         this(text, bytes, decoded, null, false);
@@ -81,6 +89,26 @@ public final class Message {
     /** A new read-only view of the payload, positioned at its start. Cheap: no bytes are copied. */
     public ByteBuffer payload() {
         return bytes.duplicate();
+    }
+
+    /**
+     * For transports: the payload compressed as permessage-deflate without context takeover sends it
+     * (raw DEFLATE, its final {@code 00 00 ff ff} removed), at this level, or null when compressing
+     * does not make it smaller. Computed on first use and kept with the frame, so a broadcast is
+     * compressed once for all its recipients that negotiated the same parameters, and each gets a
+     * fresh read-only view of the same bytes. Recipients that ask at the same moment, before it is
+     * kept, may each compress it once; a different level replaces the kept one.
+     *
+     * @param level 0-9, or -1 for zlib's default (6)
+     */
+    public ByteBuffer deflated(int level) {
+        Deflated d = deflated;
+        if (d == null || d.level() != level) {
+            byte[] c = Deflating.alone(bytes.duplicate(), level);
+            d = new Deflated(level, c.length < bytes.capacity() ? ByteBuffer.wrap(c).asReadOnlyBuffer() : null);
+            deflated = d;
+        }
+        return d.bytes() == null ? null : d.bytes().duplicate();
     }
 
     /**

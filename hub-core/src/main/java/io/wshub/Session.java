@@ -52,6 +52,17 @@ public interface Session {
     }
 
     /**
+     * Opens an outbound message sent as a stream of chunks, never held whole: it takes its place in the
+     * outbound queue now (behind what is queued, ahead of what is sent later), and its chunks leave as
+     * they are written to it, at most {@link HubOptions#streamWindow()} waiting. The queue's limits and
+     * overflow policy do not apply to it; the write timeout does, to each stretch without progress. On
+     * a session that is closed its writes fail. See docs/streaming.md.
+     *
+     * @param text whether the message is text (the chunks then hold UTF-8, split anywhere), else binary
+     */
+    OutboundStream stream(boolean text);
+
+    /**
      * Closes the session: frames already queued are written first, then the close frame. Sends
      * after this return {@link SendResult#CLOSED}. Calling it again has no effect.
      *

@@ -85,12 +85,20 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SampledLog ends;
     private final ClientAddresses clientAddresses;
     private final AddressLimiter addressLimiter;
+    /** The stream limit its connections' pipelines take, or 0 when the handler takes whole messages. */
+    private final long maxStreamBytes;
+
+    /** What {@link Reservation#maxStreamBytes()} tells the transport: 0 when the handler takes whole messages. */
+    long maxStreamBytes() {
+        return maxStreamBytes;
+    }
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
                Broker broker, DeliveryStore store, HubCounters counters, Tracing tracing, Scheduler scheduler,
                boolean ownsScheduler, Executor flushExecutor, FlushLanes ownedFlushExecutor) {
         this.options = options;
         this.handler = handler;
+        this.maxStreamBytes = handler.streamsMessages() ? options.maxStreamBytes() : 0;
         this.authenticator = authenticator;
         this.originPolicy = originPolicy;
         this.broker = new BrokerCalls(broker, counters, tracing);

@@ -5,6 +5,7 @@ import io.wshub.ErrorKind;
 import io.wshub.Message;
 import io.wshub.Handshake;
 import io.wshub.Hub;
+import io.wshub.OutboundStream;
 import io.wshub.OverflowPolicy;
 import io.wshub.Position;
 import io.wshub.Positioned;
@@ -13,11 +14,13 @@ import io.wshub.SendResult;
 import io.wshub.Session;
 import io.wshub.SessionStats;
 import io.wshub.spi.Connection;
+import io.wshub.spi.InvalidPayloadException;
 import io.wshub.spi.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +50,8 @@ final class HubSession implements Session {
 
     private static final Logger log = LoggerFactory.getLogger(HubSession.class);
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** A streamed text message that is not UTF-8 (RFC 6455: 1007). */
+    private static final CloseStatus INVALID_PAYLOAD = new CloseStatus(1007, "Invalid UTF-8");
 
     private final SessionContext context;
     private final String id;
@@ -320,6 +325,17 @@ final class HubSession implements Session {
     }
 
     @Override
+    public OutboundStream stream(boolean text) {
+        SessionLink l = state.link();
+        StreamSender s = l.streams.open(text, context.options().streamWindow(), l.writer::progressed);
+        if (l.writer.offerReplayed(List.of(s.marker), context.clock().nanoTime()) != SendResult.QUEUED) {
+            l.streams.finished(s);
+            s.fail(new ClosedChannelException());
+        }
+        return s;
+    }
+
+    @Override
     public void close(CloseStatus status) {
         beginClose(null, status.requireSendable(), true);
     }
@@ -462,6 +478,44 @@ final class HubSession implements Session {
         handle(l, true, data.remaining(), null, () -> context.handler().onBinary(this, data));
     }
 
+    /**
+     * One chunk of a streamed message (see {@link io.wshub.HubHandler#onChunk}): the first is admitted
+     * like a message (counted, rate limited); a refused message's remaining chunks are dropped. The
+     * next chunk is demanded when the application releases this one, not when the handler returns.
+     */
+    void onChunk(SessionLink l, boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            if (first) {
+                l.skippingStream = !admitInbound(l, !text, data.remaining(), null); // demand handled there when refused
+                if (l.skippingStream) {
+                    l.skippingStream = !last;
+                    release.run();
+                    return;
+                }
+            } else {
+                SessionState.Phase phase = state.phase();
+                boolean live = l == state.link() && phase != SessionState.Phase.CLOSED;
+                if (live) {
+                    bytesIn += data.remaining();
+                    l.lastInboundNanos = context.clock().nanoTime();
+                }
+                if (l.skippingStream || !live || phase != SessionState.Phase.OPEN && phase != SessionState.Phase.OPENING) {
+                    l.skippingStream = !last;
+                    release.run();
+                    demandNext(l);
+                    return;
+                }
+            }
+            InboundChunk chunk = new InboundChunk(text, first, last, data, release, () -> demandNext(l));
+            if (!runHandler(() -> context.handler().onChunk(this, chunk))) {
+                chunk.release(); // the handler threw: the session is closing, and the buffer goes back
+            }
+        } finally {
+            scope.exit();
+        }
+    }
+
     /** One inbound message: admitted, handled, the next one demanded; the closes it causes run after it. */
     private void handle(SessionLink l, boolean binary, long bytes, String text, Runnable handlerCall) {
         Deferral.Scope scope = Deferral.enter();
@@ -502,12 +556,18 @@ final class HubSession implements Session {
             beginClose(l, CloseStatus.MESSAGE_TOO_BIG, false);
             return;
         }
+        if (cause instanceof InvalidPayloadException invalid) {
+            context.counters().error(ErrorKind.INVALID_MESSAGE, this, invalid.getMessage());
+            beginClose(l, INVALID_PAYLOAD, false);
+            return;
+        }
         log.debug("transport error on {}", this, cause);
         context.counters().error(ErrorKind.TRANSPORT, this, String.valueOf(cause));
     }
 
     /** The connection ended: the session ends, or, with resume on, is held for the window. */
     void onClose(SessionLink l, CloseStatus transportStatus) {
+        l.streams.failAll(new ClosedChannelException()); // whatever the session does next, this connection's streams are over
         SessionState.End end = state.ended(l, transportStatus, context.clock().nanoTime());
         if (end == null) {
             return; // not the session's connection any more (taken over), or reported already
@@ -622,8 +682,10 @@ final class HubSession implements Session {
             return false;
         }
         if (drain) {
+            target.streams.failUnended(new ClosedChannelException());
             target.writer.closeAfterDrain(status);
         } else {
+            target.streams.failAll(new ClosedChannelException());
             target.writer.terminate();
             sendCloseFrame(target, status);
         }

@@ -51,6 +51,11 @@ final class Reservation implements Admission.Accepted {
     }
 
     @Override
+    public long maxStreamBytes() {
+        return hub.maxStreamBytes();
+    }
+
+    @Override
     public ConnectionListener open(Connection connection) {
         if (!state.compareAndSet(PENDING, OPENED)) {
             // Expired or abandoned: its id may belong to someone else by now.

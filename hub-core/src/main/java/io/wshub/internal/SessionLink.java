@@ -32,12 +32,16 @@ final class SessionLink implements ConnectionListener, SessionWriter.Events {
 
     final HubSession session;
     final Connection connection;
+    /** What the writer writes through: the connection, with the session's outbound streams in their places. */
+    final StreamingConnection streams;
     final SessionWriter writer;
     /** Used only from this connection's inbound callbacks, which never overlap. */
     final RateLimiter limiter;
     /** When a frame last arrived, and when the hub last pinged, in the hub's clock. */
     volatile long lastInboundNanos;
     volatile long lastPingNanos;
+    /** The streamed message arriving was refused (rate limit, closing): its remaining chunks are dropped. Inbound callbacks only. */
+    boolean skippingStream;
 
     SessionLink(HubSession session, Connection connection, SessionContext context) {
         this.session = session;
@@ -46,14 +50,16 @@ final class SessionLink implements ConnectionListener, SessionWriter.Events {
         this.lastInboundNanos = now;
         this.lastPingNanos = now;
         var o = context.options();
+        this.streams = new StreamingConnection(connection);
         this.writer = new SessionWriter(new OutboundQueue(o.maxQueuedMessages(), o.maxQueuedBytes(), o.overflowPolicy()),
-                connection, context.flushExecutor(), this, context.clock(), context.budget());
+                streams, context.flushExecutor(), this, context.clock(), context.budget());
         this.limiter = new RateLimiter(o.rateLimit(), now);
     }
 
     private SessionLink() {
         this.session = null;
         this.connection = NoConnection.INSTANCE;
+        this.streams = new StreamingConnection(connection);
         this.writer = new SessionWriter(new OutboundQueue(1, 1, OverflowPolicy.DROP_NEWEST), connection,
                 Runnable::run, this, () -> 0, new QueueBudget(Long.MAX_VALUE, 1, 1, new LongAdder(), () -> 0, () -> 0,
                         Duration.ofSeconds(1))); // a budget of its own: it never queues anything to count
@@ -102,6 +108,11 @@ final class SessionLink implements ConnectionListener, SessionWriter.Events {
     @Override
     public void onBinary(ByteBuffer data) {
         session.onBinary(this, data);
+    }
+
+    @Override
+    public void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        session.onChunk(this, text, data, first, last, release);
     }
 
     @Override

@@ -311,6 +311,17 @@ final class SessionWriter implements SendCallback, Runnable {
         return behind && inFlight && writesDone == writesDoneWhenBehind && nowNanos - writeStartedNanos >= afterNanos;
     }
 
+    /**
+     * The write in flight is a message sent as a stream ({@link StreamingConnection}) and it moved on
+     * (a chunk was offered or written): the write timeout counts from now, so a long stream that keeps
+     * moving is not a stuck write, and one that stops for the timeout is.
+     */
+    synchronized void progressed() {
+        if (inFlight) {
+            writeStartedNanos = clock.nanoTime() | 1;
+        }
+    }
+
     /** When the write in flight started, in clock nanos; 0 when none is in flight. */
     long writeStartedNanos() {
         return writeStartedNanos;

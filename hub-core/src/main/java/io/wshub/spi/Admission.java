@@ -23,6 +23,16 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
         long maxMessageBytes();
 
         /**
+         * The largest inbound message taken as a stream of chunks, all its chunks together, or 0 when
+         * the session takes whole messages only: the transport then builds the connection's
+         * {@link InboundPipeline} with {@link InboundPipeline#InboundPipeline(InboundPipeline.Reader, long, long)}
+         * and reports every data frame as a chunk (each still held to {@link #maxMessageBytes()}).
+         */
+        default long maxStreamBytes() {
+            return 0;
+        }
+
+        /**
          * The upgrade completed: opens the session on this connection (the application's
          * {@code onOpen} runs here) and returns where the transport reports its frames. The
          * first {@link Connection#demand()} comes from the hub.

@@ -38,6 +38,17 @@ public interface ClientConnection {
      */
     void send(Message frame, SendCallback callback);
 
+    /**
+     * Writes one frame of a message sent as a stream: the message's first frame (opcode text or
+     * binary) when {@code first}, else a continuation frame; {@code last} sets FIN. The caller sends
+     * nothing else until the message's last frame, and one frame at a time, as with {@link #send}; a
+     * text message's chunks are its UTF-8 bytes, split anywhere. A transport that cannot stream keeps
+     * the default, which fails the callback.
+     */
+    default void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        callback.failed(new UnsupportedOperationException(getClass().getName() + " cannot send a message as a stream"));
+    }
+
     /** Sends a ping; the peer's pong reaches {@link ClientConnectionListener#onPong}. */
     void ping(ByteBuffer payload);
 

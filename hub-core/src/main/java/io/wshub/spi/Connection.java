@@ -44,6 +44,18 @@ public interface Connection {
      */
     void send(Message[] frames, int count, SendCallback callback);
 
+    /**
+     * Writes one frame of a message the hub sends as a stream ({@link io.wshub.OutboundStream}): the
+     * message's first frame (opcode text or binary) when {@code first}, else a continuation frame;
+     * {@code last} sets FIN. Counts as the one send outstanding; the hub sends nothing else on this
+     * connection until the message's last frame, but for pings and the close. The buffer is the
+     * sender's until the callback, and is not shared. A transport that cannot stream keeps the
+     * default, which fails the callback (the hub then drops the connection).
+     */
+    default void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        callback.failed(new UnsupportedOperationException(getClass().getName() + " cannot send a message as a stream"));
+    }
+
     /** Sends a ping; the peer's pong reaches {@link ConnectionListener#onPong}. */
     void ping(ByteBuffer payload);
 

@@ -18,6 +18,20 @@ public interface ConnectionListener {
     /** A whole binary message; the buffer is valid only during the call. */
     void onBinary(ByteBuffer data);
 
+    /**
+     * One frame of a message taken as a stream, from a pipeline built with a stream limit
+     * ({@link InboundPipeline#InboundPipeline(InboundPipeline.Reader, long, long)}): its payload, valid
+     * until {@code release} runs. Each chunk answers one {@link Connection#demand()}. The listener runs
+     * {@code release} exactly once, now or later, on any thread; the default releases it at once.
+     *
+     * @param text  whether the message is text (the chunk holds UTF-8 bytes, split anywhere)
+     * @param first whether it is the message's first chunk
+     * @param last  whether it is the message's last chunk
+     */
+    default void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        release.run();
+    }
+
     /** A ping arrived; the transport has answered it (or will) with a pong. Not subject to demand. */
     default void onPing(ByteBuffer payload) {
     }

@@ -31,6 +31,12 @@ import java.nio.ByteBuffer;
  *       reported, one the transport assembles from frames as it grows ({@link #withinLimit}). A
  *       message over the limit is not delivered; the listener hears a
  *       {@link MessageTooLargeException} instead, and closes with 1009.</li>
+ *   <li><b>Streams.</b> A pipeline built with a stream limit takes every data frame as a chunk
+ *       ({@link #chunk}): each answers one read and uses up one demand, so the hub reads a streamed
+ *       message only as fast as its handler releases the chunks. Each chunk is held to the message
+ *       limit, the message's chunks together to the stream limit, and a streamed text message's bytes
+ *       are checked as UTF-8 as they arrive (an {@link InvalidPayloadException}: 1007). After a refusal
+ *       the rest of that message is dropped here.</li>
  * </ul>
  *
  * <p>A transport answers every {@link Reader#readNext()} with exactly one report: a whole message
@@ -56,7 +62,11 @@ public final class InboundPipeline {
     private static final Logger log = LoggerFactory.getLogger(InboundPipeline.class);
 
     /** One thing to tell the listener. */
-    private sealed interface Event permits Text, Binary, Ping, Pong, Failure, Close {
+    private sealed interface Event permits Text, Binary, Chunk, Ping, Pong, Failure, Close {
+    }
+
+    /** One frame of a streamed message, valid until the listener runs {@code release}. */
+    private record Chunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) implements Event {
     }
 
     private record Text(String text) implements Event {
@@ -82,6 +92,8 @@ public final class InboundPipeline {
 
     private final Reader reader;
     private final long maxMessageBytes;
+    /** The largest streamed message, or 0 when messages are taken whole. */
+    private final long maxStreamBytes;
     /** Held until the hub's listener exists. */
     private final SerialQueue<Event> events = new SerialQueue<>(this::deliver, true);
 
@@ -103,6 +115,14 @@ public final class InboundPipeline {
     /** A thread is inside {@link Reader#readNext()}; a read claimed meanwhile is issued by it, not nested. */
     private boolean inRead;
     private boolean readAgain;
+    /** A streamed message is under way (its first chunk was reported and its last was not). */
+    private boolean inStream;
+    private boolean streamText;
+    private long streamBytes;
+    /** The streamed message under way was refused: its remaining chunks are dropped. */
+    private boolean refusingStream;
+    /** Checks a streamed text message; made when the first is. */
+    private Utf8.Validator utf8;
 
     /**
      * @param reader          reads the transport's socket on the pipeline's behalf
@@ -110,11 +130,32 @@ public final class InboundPipeline {
      *                        ({@link Admission.Accepted#maxMessageBytes()} on a server)
      */
     public InboundPipeline(Reader reader, long maxMessageBytes) {
+        this(reader, maxMessageBytes, 0);
+    }
+
+    /**
+     * A pipeline that takes messages as streams of chunks when {@code maxStreamBytes} is positive
+     * ({@link Admission.Accepted#maxStreamBytes()}): the transport then reports every data frame with
+     * {@link #chunk}.
+     *
+     * @param maxMessageBytes the largest whole message, or the largest chunk of a streamed one
+     * @param maxStreamBytes  the largest streamed message, all its chunks together; 0 for whole messages
+     */
+    public InboundPipeline(Reader reader, long maxMessageBytes, long maxStreamBytes) {
         if (maxMessageBytes <= 0) {
             throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
         }
+        if (maxStreamBytes < 0) {
+            throw new IllegalArgumentException("maxStreamBytes must be >= 0 (0: whole messages), was " + maxStreamBytes);
+        }
         this.reader = reader;
         this.maxMessageBytes = maxMessageBytes;
+        this.maxStreamBytes = maxStreamBytes;
+    }
+
+    /** Whether messages are taken as streams: the transport reports every data frame with {@link #chunk}. */
+    public boolean streams() {
+        return maxStreamBytes > 0;
     }
 
     // ---- the hub's side ----
@@ -206,6 +247,56 @@ public final class InboundPipeline {
         return false;
     }
 
+    /**
+     * One data frame of a streamed message ({@link #streams()}), read in answer to
+     * {@link Reader#readNext()}; {@code release} runs once the listener is done with the buffer, or
+     * the chunk was dropped. The pipeline tells the message's first chunk from its order.
+     *
+     * @param text whether the message is text (read from its first frame; ignored for the others)
+     * @param last whether the frame ends the message (FIN)
+     */
+    public void chunk(boolean text, ByteBuffer data, boolean last, Runnable release) {
+        Runnable r = release == null ? NOTHING_TO_RELEASE : release;
+        boolean first;
+        boolean isText;
+        boolean drop;
+        RuntimeException refusal = null;
+        synchronized (this) {
+            first = !inStream;
+            if (first) {
+                streamText = text;
+                streamBytes = 0;
+                refusingStream = false;
+                if (text) {
+                    utf8 = new Utf8.Validator();
+                }
+            }
+            isText = streamText;
+            inStream = !last;
+            drop = refusingStream;
+            if (!drop) {
+                streamBytes += data.remaining();
+                if (data.remaining() > maxMessageBytes) {
+                    refusal = new MessageTooLargeException(data.remaining(), maxMessageBytes);
+                } else if (streamBytes > maxStreamBytes) {
+                    refusal = new MessageTooLargeException(streamBytes, maxStreamBytes);
+                } else if (isText && (!utf8.accept(data) || (last && !utf8.isComplete()))) {
+                    refusal = new InvalidPayloadException("text message is not valid UTF-8");
+                }
+                refusingStream = refusal != null;
+            }
+        }
+        if (drop) {
+            r.run();
+            control(null); // the rest of a refused message: the read is renewed, nothing delivered
+        } else if (refusal != null) {
+            r.run();
+            message(new Failure(refusal));
+        } else {
+            message(new Chunk(isText, data, first, last, r));
+        }
+    }
+
     private void tooLarge(long bytes) {
         message(new Failure(new MessageTooLargeException(bytes, maxMessageBytes)));
     }
@@ -251,13 +342,18 @@ public final class InboundPipeline {
         }
     }
 
+    /** A report that used up the read without being a message; a null event delivers nothing. */
     private void control(Event event) {
         boolean read;
         synchronized (this) {
             readPending = false;
             read = claimRead();
         }
-        submit(event, read);
+        if (event != null) {
+            submit(event, read);
+        } else if (read) {
+            read();
+        }
     }
 
     private void submit(Event event, boolean thenRead) {
@@ -337,6 +433,8 @@ public final class InboundPipeline {
             } finally {
                 b.release().run();
             }
+        } else if (event instanceof Chunk c) {
+            l.onChunk(c.text(), c.data(), c.first(), c.last(), c.release());
         } else if (event instanceof Ping p) {
             l.onPing(p.payload());
         } else if (event instanceof Pong p) {
@@ -351,6 +449,8 @@ public final class InboundPipeline {
     private static void discard(Event event) {
         if (event instanceof Binary b) {
             b.release().run();
+        } else if (event instanceof Chunk c) {
+            c.release().run();
         }
     }
 }

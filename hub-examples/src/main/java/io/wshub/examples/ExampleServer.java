@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.HubHandler;
+import io.wshub.protocol.BinaryStreamProtocol;
 import io.wshub.protocol.EchoProtocol;
 import io.wshub.protocol.RawEchoHandler;
 import io.wshub.protocol.RawRelayHandler;
@@ -15,10 +16,14 @@ enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
     ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true, true,
             Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence())).build())),
-    /** The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}. */
-    ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo", false, false,
+    /**
+     * The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}, the
+     * streaming binary protocol on {@code /binary}.
+     */
+    ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo, binary streams on /binary", false, false,
             ordered("/ws", (settings, auth) -> auth.expiring(EchoProtocol.router().build()),
-                    "/echo", (settings, auth) -> auth.expiring(new RawEchoHandler()))),
+                    "/echo", (settings, auth) -> auth.expiring(new RawEchoHandler()),
+                    "/binary", (settings, auth) -> auth.expiring(new BinaryStreamProtocol()))),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */
     BROADCAST("broadcast", "the broadcast server: every frame on /broadcast goes to every other client", false, false,
             Map.of("/broadcast", (settings, auth) -> auth.expiring(new RawRelayHandler())));
@@ -41,10 +46,12 @@ enum ExampleServer {
     }
 
     private static Map<String, BiFunction<Settings, ServerAuth, HubHandler>> ordered(
-            String p1, BiFunction<Settings, ServerAuth, HubHandler> h1, String p2, BiFunction<Settings, ServerAuth, HubHandler> h2) {
+            String p1, BiFunction<Settings, ServerAuth, HubHandler> h1, String p2, BiFunction<Settings, ServerAuth, HubHandler> h2,
+            String p3, BiFunction<Settings, ServerAuth, HubHandler> h3) {
         Map<String, BiFunction<Settings, ServerAuth, HubHandler>> m = new LinkedHashMap<>();
         m.put(p1, h1);
         m.put(p2, h2);
+        m.put(p3, h3);
         return m;
     }
 }

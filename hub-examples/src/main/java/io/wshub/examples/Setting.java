@@ -23,6 +23,9 @@ enum Setting {
             "Largest request head (request line and headers); a larger one is refused with 431."),
     MAX_MESSAGE_BYTES("maxMessageBytes", "WSHUB_MAX_MESSAGE_BYTES", "--max-message-bytes", "SIZE", "512KiB", Values::bytes,
             "Largest inbound message (after decompression); one byte more closes with 1009."),
+    MAX_STREAM_BYTES("maxStreamBytes", "WSHUB_MAX_STREAM_BYTES", "--max-stream-bytes", "SIZE", "64MiB", Values::bytes,
+            "Largest inbound message a streaming path (/binary) takes, all its frames together; each frame is held to"
+                    + " maxMessageBytes. One byte more closes with 1009."),
     MAX_QUEUED_MESSAGES("maxQueuedMessages", "WSHUB_MAX_QUEUED_MESSAGES", "--max-queued-messages", "N", "256", Values::integer,
             "Most messages waiting in one session's outbound queue."),
     MAX_QUEUED_BYTES("maxQueuedBytes", "WSHUB_MAX_QUEUED_BYTES", "--max-queued-bytes", "SIZE", "4MiB", Values::bytes,
@@ -133,7 +136,17 @@ enum Setting {
                     + " once they have stayed the same for one interval (a bad change keeps the old certificate);"
                     + " 0s: never."),
     PERMESSAGE_DEFLATE("permessageDeflate", "WSHUB_PERMESSAGE_DEFLATE", "--permessage-deflate", "BOOLEAN", "false", Values::bool,
-            "Accept permessage-deflate when a client offers it (costs one compression per recipient)."),
+            "Accept permessage-deflate when a client offers it (browsers and Node ws do); with deflateContextTakeover off,"
+                    + " a broadcast is compressed once for all its recipients."),
+    DEFLATE_THRESHOLD("deflateThreshold", "WSHUB_DEFLATE_THRESHOLD", "--deflate-threshold", "SIZE", "1KiB", Values::intSize,
+            "With permessageDeflate: the smallest message compressed; smaller ones go as they are."),
+    DEFLATE_LEVEL("deflateLevel", "WSHUB_DEFLATE_LEVEL", "--deflate-level", "N", "-1", Values::integer,
+            "With permessageDeflate: the zlib level, 0-9, or -1 for zlib's default (6)."),
+    DEFLATE_CONTEXT_TAKEOVER("deflateContextTakeover", "WSHUB_DEFLATE_CONTEXT_TAKEOVER", "--deflate-context-takeover",
+            "BOOLEAN", "false", Values::bool,
+            "With permessageDeflate: keep the compression context from message to message (better ratios, a compressor of"
+                    + " about 256 KiB per connection and a compression per recipient); off: every message compressed once,"
+                    + " the same bytes for all recipients."),
     INPUT_BUFFER_SIZE("inputBufferSize", "WSHUB_INPUT_BUFFER_SIZE", "--input-buffer-size", "SIZE", "4096", Values::intSize,
             "Bytes of each connection's read buffer (at least 512)."),
     OUTPUT_BUFFER_SIZE("outputBufferSize", "WSHUB_OUTPUT_BUFFER_SIZE", "--output-buffer-size", "SIZE", "4096", Values::intSize,

@@ -258,6 +258,7 @@ final class Settings {
                 : new RateLimit(rate, (Integer) values.get(Setting.RATE_LIMIT_BURST), duration(Setting.RATE_LIMIT_FLOOD_WINDOW));
         return HubOptions.builder()
                 .maxMessageBytes((Long) values.get(Setting.MAX_MESSAGE_BYTES))
+                .maxStreamBytes((Long) values.get(Setting.MAX_STREAM_BYTES))
                 .maxQueuedMessages((Integer) values.get(Setting.MAX_QUEUED_MESSAGES))
                 .maxQueuedBytes((Long) values.get(Setting.MAX_QUEUED_BYTES))
                 .overflowPolicy((OverflowPolicy) values.get(Setting.OVERFLOW_POLICY))
@@ -306,7 +307,9 @@ final class Settings {
 
     JettyOptions jettyOptions() {
         return new JettyOptions((Boolean) values.get(Setting.PERMESSAGE_DEFLATE),
-                (Integer) values.get(Setting.INPUT_BUFFER_SIZE), (Integer) values.get(Setting.OUTPUT_BUFFER_SIZE));
+                (Integer) values.get(Setting.INPUT_BUFFER_SIZE), (Integer) values.get(Setting.OUTPUT_BUFFER_SIZE),
+                (Integer) values.get(Setting.DEFLATE_THRESHOLD), (Integer) values.get(Setting.DEFLATE_LEVEL),
+                (Boolean) values.get(Setting.DEFLATE_CONTEXT_TAKEOVER));
     }
 
     /** Same origin and non-browser clients, plus the allow-list. */

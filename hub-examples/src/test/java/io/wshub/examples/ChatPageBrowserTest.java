@@ -117,6 +117,24 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    void withDeflateOnTheBrowserGetsCompressedRoomMessagesExactly() throws Exception {
+        fixture = ServerFixture.start(ExampleServer.ROOM, Map.of(Setting.PERMESSAGE_DEFLATE, true, Setting.DEFLATE_THRESHOLD, 64));
+        openPageAndJoin("browser", "lobby");
+        TestClient service = fixture.connect("/ws?id=service");
+        service.nextText(); // welcome
+        service.sendText("{\"type\":\"join_room\",\"room\":\"lobby\"}");
+        service.nextText(); // room_joined
+        waitForPage("#members", "service");
+        var browserSession = fixture.server.hubs().get("/ws").session("browser").orElseThrow();
+        assertThat(browserSession.handshake().headers().get("sec-websocket-extensions").toString())
+                .as("the browser offers deflate").contains("permessage-deflate");
+
+        String content = "tick ACME 1234.56 1234.78; ".repeat(60) + "end";
+        service.sendText("{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":\"" + content + "\"}");
+        waitForPage("#log", "[lobby] service: " + content);
+    }
+
+    @Test
     void thePageShowsTheShutdownNoticeReconnectsWhenTheServerComesBackAndChatsAgain() throws Exception {
         fixture = ServerFixture.start(ExampleServer.ROOM);
         int port = fixture.server.port();

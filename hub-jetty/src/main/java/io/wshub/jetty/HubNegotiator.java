@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.ExtensionConfig;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
@@ -61,8 +62,35 @@ final class HubNegotiator implements WebSocketNegotiator {
         }
         if (!options.permessageDeflate()) {
             response.setExtensions(List.of());
+        } else {
+            response.setExtensions(deflateAnswer(request.getExtensions()));
         }
-        return new JettyConnection((Admission.Accepted) admission, handshake.remoteAddress());
+        return new JettyConnection((Admission.Accepted) admission, handshake.remoteAddress(), options);
+    }
+
+    /**
+     * The extensions accepted of those offered: permessage-deflate, once, when the server can keep its
+     * terms. Java's deflater always uses a 32 KiB window, so an offer that asks the server for a smaller
+     * one ({@code server_max_window_bits} below 15) is declined, and so is any other extension. Without
+     * context takeover the answer says {@code server_no_context_takeover}; a client's offer of
+     * {@code client_no_context_takeover} is accepted (its inflater then keeps no window between messages).
+     */
+    private List<ExtensionConfig> deflateAnswer(List<ExtensionConfig> offered) {
+        for (ExtensionConfig offer : offered) {
+            if (!OutboundDeflate.EXTENSION.equals(offer.getName())
+                    || offer.getParameter("server_max_window_bits", 15) < 15) {
+                continue;
+            }
+            ExtensionConfig answer = new ExtensionConfig(OutboundDeflate.EXTENSION);
+            if (!options.deflateContextTakeover()) {
+                answer.setParameter(OutboundDeflate.SERVER_NO_CONTEXT_TAKEOVER);
+            }
+            if (offer.getParameterKeys().contains("client_no_context_takeover")) {
+                answer.setParameter("client_no_context_takeover");
+            }
+            return List.of(answer);
+        }
+        return List.of();
     }
 
     /**

@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * asks Jetty for one message at a time when the hub demands, so a session whose reading is
  * suspended pushes back on its peer through TCP. A message in one frame is handed on as it is (a
  * binary payload without a copy, released when the hub is done with it); one in several frames is
- * built by a {@link MessageAssembler}. A ping is answered here, at once, whatever the hub is doing.
+ * built by a {@link MessageAssembler}. For a hub that takes messages as streams every data frame is
+ * handed on as a chunk instead, without a copy and without assembling, released (and the next frame
+ * read) when the application is done with it. A ping is answered here, at once, whatever the hub is doing.
  *
  * <p><b>Out.</b> A text message the hub encoded once is written as is (no second UTF-8 encoding
  * per recipient), and a batch leaves in one write: every frame but the last is queued with
@@ -57,6 +59,9 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private static final int NO_STATUS_CODE = 1005;
 
     private final Admission.Accepted admission;
+    private final JettyOptions options;
+    /** How it compresses what it sends, or null; set in onOpen, before the hub's first write. */
+    private volatile OutboundDeflate deflate;
     private final InetSocketAddress remoteAddress;
     /** Demand, order, one at a time, the size limit, reading on until the close: one Jetty demand per message. */
     private final InboundPipeline inbound;
@@ -64,6 +69,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private volatile CoreSession core;
     /** Builds a message that arrives in several frames; made when first needed. Frame callbacks never overlap. */
     private MessageAssembler assembler;
+    /** A streamed message is under way: a continuation frame belongs to it. Frame callbacks never overlap. */
+    private boolean streaming;
 
     private static final AtomicIntegerFieldUpdater<JettyConnection> FRAMES_LEFT =
             AtomicIntegerFieldUpdater.newUpdater(JettyConnection.class, "framesLeft");
@@ -72,10 +79,11 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     /** The hub's callback for the write in flight; set before its frames are sent, cleared when it completes. */
     private volatile SendCallback writing;
 
-    JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress) {
+    JettyConnection(Admission.Accepted admission, InetSocketAddress remoteAddress, JettyOptions options) {
         this.admission = admission;
+        this.options = options;
         this.remoteAddress = remoteAddress;
-        this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes());
+        this.inbound = new InboundPipeline(this::demandFromJetty, admission.maxMessageBytes(), admission.maxStreamBytes());
     }
 
     // ---- FrameHandler: Jetty's frames in ----
@@ -83,6 +91,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         core = coreSession;
+        deflate = OutboundDeflate.of(coreSession, options);
         ConnectionListener listener;
         try {
             listener = admission.open(this);
@@ -121,11 +130,23 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             admission.abandon(); // the upgrade failed before the session opened
         }
         inbound.closed(closeStatus(status.getCode(), status.getReason()));
+        OutboundDeflate d = deflate;
+        if (d != null) {
+            d.end();
+        }
         callback.succeeded();
     }
 
     private void onMessageStart(Frame frame, Callback callback) {
         boolean text = frame.getOpCode() == OpCode.TEXT;
+        if (inbound.streams()) {
+            if (streaming) {
+                callback.failed(new ProtocolException("A new message while one is still arriving"));
+                return;
+            }
+            chunk(text, frame, callback);
+            return;
+        }
         if (frame.isFin()) {
             if (text) {
                 deliverText(frame.getPayload(), callback);
@@ -168,7 +189,22 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
         inbound.text(text, bytes);
     }
 
+    /** A frame of a streamed message: handed on as it is, the frame's buffer released when the hub is done with it. */
+    private void chunk(boolean text, Frame frame, Callback callback) {
+        streaming = !frame.isFin();
+        inbound.chunk(text, frame.getPayload() == null ? BufferUtil.EMPTY_BUFFER : frame.getPayload(), frame.isFin(),
+                callback::succeeded);
+    }
+
     private void onContinuation(Frame frame, Callback callback) {
+        if (inbound.streams()) {
+            if (!streaming) {
+                callback.failed(new ProtocolException("Continuation frame without a message to continue"));
+                return;
+            }
+            chunk(false, frame, callback); // the pipeline knows the message's kind from its first frame
+            return;
+        }
         if (assembler == null || !assembler.inProgress()) {
             callback.failed(new ProtocolException("Continuation frame without a message to continue"));
             return;
@@ -245,15 +281,46 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
         }
         writing = callback;
         framesLeft = count;
+        OutboundDeflate d = deflate;
         for (int i = 0; i < count && framesLeft > 0; i++) { // after a failure the rest cannot be delivered
             Message message = messages[i];
             byte opCode = message.isText() ? OpCode.TEXT : OpCode.BINARY;
             try {
-                core.sendFrame(new Frame(opCode, message.payload()), this, i < count - 1);
+                ByteBuffer deflated = d == null ? null : d.compress(message);
+                Frame frame = deflated == null ? new Frame(opCode, message.payload()) : new Frame(opCode, deflated).setRsv1(true);
+                core.sendFrame(frame, this, i < count - 1);
             } catch (RuntimeException e) {
                 failed(e);
                 return;
             }
+        }
+    }
+
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        byte opCode = !first ? OpCode.CONTINUATION : text ? OpCode.TEXT : OpCode.BINARY;
+        try {
+            core.sendFrame(new Frame(opCode, chunk).setFin(last), new ChunkWritten(callback), false);
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    /** Hands a chunk's completion to the hub, on Jetty's thread: the hub's stream never blocks in it. */
+    private record ChunkWritten(SendCallback callback) implements Callback {
+        @Override
+        public void succeeded() {
+            callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            callback.failed(cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
     }
 

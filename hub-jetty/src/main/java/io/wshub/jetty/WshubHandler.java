@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.WebSocketExtensionRegistry;
 import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,9 @@ public final class WshubHandler extends Handler.Wrapper {
         Map<String, HubNegotiator> n = new LinkedHashMap<>();
         hubs.forEach((path, hub) -> n.put(path, new HubNegotiator(hub.acceptor(), hub.options(), options)));
         this.negotiators = Map.copyOf(n);
-        this.components = new WebSocketComponents(null, null, server.getByteBufferPool(), null, null, server.getThreadPool());
+        WebSocketExtensionRegistry extensions = new WebSocketExtensionRegistry();
+        extensions.register(OutboundDeflate.EXTENSION, HubDeflateExtension.class); // the hub compresses; Jetty inflates
+        this.components = new WebSocketComponents(extensions, null, server.getByteBufferPool(), null, null, server.getThreadPool());
         components.unmanage(server.getByteBufferPool()); // the server's own, started and stopped by it
         components.unmanage(server.getThreadPool());
         addBean(components);

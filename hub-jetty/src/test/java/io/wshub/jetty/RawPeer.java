@@ -2,6 +2,7 @@ package io.wshub.jetty;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -33,6 +34,8 @@ final class RawPeer implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** The server's answer to the upgrade. */
+    private String head;
 
     private RawPeer(Socket socket) throws IOException {
         this.socket = socket;
@@ -40,8 +43,17 @@ final class RawPeer implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** One frame as it came: its first byte (FIN, RSV, opcode) and its payload. */
+    record RawFrame(int firstByte, byte[] payload) {
+    }
+
     /** Connects and completes the upgrade to {@code path}, failing unless the server answers 101. */
     static RawPeer connect(int port, String path, Duration timeout) throws IOException {
+        return connect(port, path, timeout, "");
+    }
+
+    /** Connects with these extra header lines (each ending in CRLF); {@link #head()} is the server's answer. */
+    static RawPeer connect(int port, String path, Duration timeout, String extraHeaders) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int) timeout.toMillis());
         RawPeer peer = new RawPeer(socket);
@@ -49,8 +61,9 @@ final class RawPeer implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(key);
         peer.out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String head = peer.readHead();
+        peer.head = head;
         if (!head.startsWith("HTTP/1.1 101")) {
             socket.close();
             throw new IOException("upgrade refused: " + head);
@@ -147,20 +160,14 @@ final class RawPeer implements AutoCloseable {
         List<Received> frames = new ArrayList<>();
         try {
             while (true) {
-                int b0 = in.read();
-                if (b0 < 0) {
+                RawFrame frame;
+                try {
+                    frame = readFrame();
+                } catch (EOFException e) {
                     return new Ending(null, "end of stream", frames);
                 }
-                int b1 = in.readUnsignedByte();
-                long length = b1 & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                int opCode = b0 & 0x0F;
+                byte[] payload = frame.payload();
+                int opCode = frame.firstByte() & 0x0F;
                 frames.add(new Received(opCode, payload));
                 if (opCode == 0x8) {
                     Integer code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : null;
@@ -172,6 +179,26 @@ final class RawPeer implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return new Ending(null, "timed out", frames);
         }
+    }
+
+    /** The server's answer to the upgrade, headers included. */
+    String head() {
+        return head;
+    }
+
+    /** Reads the next frame, whatever it is. */
+    RawFrame readFrame() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new RawFrame(b0, payload);
     }
 
     /** Sends nothing more: the server reads the end of the stream after what was sent. */

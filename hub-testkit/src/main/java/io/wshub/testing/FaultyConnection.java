@@ -148,6 +148,12 @@ public final class FaultyConnection implements Connection {
         }
     }
 
+    /** The frames of a message sent as a stream pass untouched: the faults hold back whole writes. */
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        connection.sendChunk(text, chunk, first, last, callback);
+    }
+
     @Override
     public void ping(ByteBuffer payload) {
         connection.ping(payload);

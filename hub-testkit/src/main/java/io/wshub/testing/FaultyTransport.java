@@ -71,6 +71,11 @@ public final class FaultyTransport implements ConnectionAcceptor {
             }
 
             @Override
+            public long maxStreamBytes() {
+                return accepted.maxStreamBytes();
+            }
+
+            @Override
             public ConnectionListener open(Connection connection) {
                 FaultyConnection faulty = new FaultyConnection(accepted.sessionId(), connection, scheduler);
                 connections.add(faulty);

@@ -43,6 +43,11 @@ public class ForwardingListener implements ClientConnectionListener {
     }
 
     @Override
+    public void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        to.onChunk(text, data, first, last, release);
+    }
+
+    @Override
     public void onPing(ByteBuffer payload) {
         to.onPing(payload);
     }

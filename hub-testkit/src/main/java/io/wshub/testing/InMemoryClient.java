@@ -4,7 +4,9 @@ import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.spi.SendCallback;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +48,10 @@ public final class InMemoryClient implements AutoCloseable {
         }
     }
 
+    /** One frame of a message the hub sends as a stream. */
+    private record ChunkWrite(boolean text, byte[] data, boolean last, SendCallback callback) {
+    }
+
     private record PingFrame(byte[] payload) {
     }
 
@@ -70,6 +76,9 @@ public final class InMemoryClient implements AutoCloseable {
     private long messagesRead;
     private boolean discard;
     private CloseStatus closeReceived;
+    /** The streamed message arriving, assembled (a test client's messages are small). */
+    private final ByteArrayOutputStream assembling = new ByteArrayOutputStream();
+    private long chunksRead;
 
     InMemoryClient(String sessionId) {
         this.sessionId = sessionId;
@@ -97,6 +106,20 @@ public final class InMemoryClient implements AutoCloseable {
     }
 
     /** Sends a ping; the hub's transport would answer it, so only the hub's liveness clock notices. */
+    /**
+     * Sends one frame of a message as a stream ({@code last} ends it), to a hub whose handler takes
+     * messages as streams ({@link io.wshub.HubHandler#streamsMessages()}); whole messages reach such a hub
+     * as one chunk each.
+     *
+     * @throws IllegalStateException when the hub takes whole messages
+     */
+    public void sendChunk(boolean text, byte[] data, boolean last) {
+        if (!connection.streams()) {
+            throw new IllegalStateException("this hub takes whole messages: send them whole");
+        }
+        connection.fromClient(new InMemoryConnection.Chunk(text, data.clone(), last));
+    }
+
     public void sendPing() {
         connection.fromClient(new InMemoryConnection.Ping(new byte[0]));
     }
@@ -161,6 +184,11 @@ public final class InMemoryClient implements AutoCloseable {
     /** How many data frames the client has read, kept or discarded. */
     public synchronized long messagesRead() {
         return messagesRead;
+    }
+
+    /** How many frames of streamed messages it has read. */
+    public synchronized long chunksRead() {
+        return chunksRead;
     }
 
     /** Whether to answer pings with pongs (default true). */
@@ -284,6 +312,21 @@ public final class InMemoryClient implements AutoCloseable {
         }
     }
 
+    void receiveChunk(boolean text, byte[] data, boolean last, SendCallback callback) {
+        boolean refuse;
+        synchronized (this) {
+            refuse = ended || closeReceived != null;
+            if (!refuse) {
+                incoming.addLast(new ChunkWrite(text, data, last, callback));
+            }
+        }
+        if (refuse) {
+            callback.failed(new ClosedChannelException());
+        } else {
+            pump();
+        }
+    }
+
     void receivePing(byte[] payload) {
         synchronized (this) {
             if (ended) {
@@ -332,6 +375,8 @@ public final class InMemoryClient implements AutoCloseable {
         for (Object item : incoming) {
             if (item instanceof PendingWrite w) {
                 callbacks.add(w.callback);
+            } else if (item instanceof ChunkWrite c) {
+                callbacks.add(c.callback());
             }
         }
         incoming.clear();
@@ -357,6 +402,20 @@ public final class InMemoryClient implements AutoCloseable {
                         incoming.pollFirst();
                         completed = w.callback;
                     }
+                } else if (head instanceof ChunkWrite c) {
+                    incoming.pollFirst();
+                    chunksRead++;
+                    assembling.writeBytes(c.data());
+                    if (c.last()) {
+                        messagesRead++;
+                        byte[] whole = assembling.toByteArray();
+                        assembling.reset();
+                        if (!discard) {
+                            received.add(c.text() ? new Received(new String(whole, StandardCharsets.UTF_8), null)
+                                    : new Received(null, whole));
+                        }
+                    }
+                    completed = c.callback();
                 } else if (head instanceof PingFrame) {
                     incoming.pollFirst();
                     pingsReceived++;

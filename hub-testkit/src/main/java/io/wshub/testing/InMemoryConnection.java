@@ -9,6 +9,7 @@ import io.wshub.spi.SendCallback;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -27,6 +28,10 @@ final class InMemoryConnection implements Connection {
     }
 
     record Binary(byte[] data) implements Event {
+    }
+
+    /** One frame of a message the client sends as a stream. */
+    record Chunk(boolean text, byte[] data, boolean last) implements Event {
     }
 
     record Ping(byte[] payload) implements Event {
@@ -52,10 +57,15 @@ final class InMemoryConnection implements Connection {
     /** The pipeline asked for the next event and none was there yet. */
     private boolean readPending;
 
-    InMemoryConnection(InMemoryClient client, InetSocketAddress remoteAddress, long maxMessageBytes) {
+    InMemoryConnection(InMemoryClient client, InetSocketAddress remoteAddress, long maxMessageBytes, long maxStreamBytes) {
         this.client = client;
         this.remoteAddress = remoteAddress;
-        this.inbound = new InboundPipeline(this::readNext, maxMessageBytes);
+        this.inbound = new InboundPipeline(this::readNext, maxMessageBytes, maxStreamBytes);
+    }
+
+    /** Whether the hub takes messages as streams of chunks. */
+    boolean streams() {
+        return inbound.streams();
     }
 
     /** The hub opened the session: delivery may start. */
@@ -83,6 +93,11 @@ final class InMemoryConnection implements Connection {
     @Override
     public void send(Message[] messages, int count, SendCallback callback) {
         client.receiveWrite(messages, count, callback);
+    }
+
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        client.receiveChunk(text, bytes(chunk), last, callback);
     }
 
     @Override
@@ -123,7 +138,13 @@ final class InMemoryConnection implements Connection {
             event = sent.pollFirst();
             readPending = event == null;
         }
-        if (event instanceof Text t) {
+        if (event instanceof Chunk c) {
+            inbound.chunk(c.text(), ByteBuffer.wrap(c.data()).asReadOnlyBuffer(), c.last(), null);
+        } else if (event instanceof Text t && inbound.streams()) {
+            inbound.chunk(true, ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(), true, null);
+        } else if (event instanceof Binary b && inbound.streams()) {
+            inbound.chunk(false, ByteBuffer.wrap(b.data()).asReadOnlyBuffer(), true, null);
+        } else if (event instanceof Text t) {
             inbound.text(t.text());
         } else if (event instanceof Binary b) {
             inbound.binary(ByteBuffer.wrap(b.data()).asReadOnlyBuffer(), null);

@@ -55,7 +55,7 @@ public final class InMemoryTransport {
         }
         Admission.Accepted accepted = (Admission.Accepted) admission;
         InMemoryClient client = new InMemoryClient(accepted.sessionId());
-        InMemoryConnection connection = new InMemoryConnection(client, h.remoteAddress(), accepted.maxMessageBytes());
+        InMemoryConnection connection = new InMemoryConnection(client, h.remoteAddress(), accepted.maxMessageBytes(), accepted.maxStreamBytes());
         client.attach(connection);
         connection.opened(accepted.open(connection));
         return client;

@@ -279,6 +279,23 @@ public abstract class ClientTransportTestKit {
     }
 
     @Test
+    void aMessageSentAsChunksArrivesWholeAtTheServer() throws Exception {
+        Opened c = connect();
+        byte[] utf8 = "chunks: €uro".getBytes(StandardCharsets.UTF_8);
+        int split = utf8.length - 5; // inside the three bytes of the euro sign
+        CountingCallback first = new CountingCallback();
+        c.connection().sendChunk(true, ByteBuffer.wrap(utf8, 0, split), true, false, first);
+        assertThat(first.awaitCompletion(TIMEOUT).succeededCount()).isEqualTo(1);
+        CountingCallback last = new CountingCallback();
+        c.connection().sendChunk(true, ByteBuffer.wrap(utf8, split, utf8.length - split), false, true, last);
+        assertThat(last.awaitCompletion(TIMEOUT).succeededCount()).isEqualTo(1);
+
+        String id = c.session().id();
+        await().atMost(TIMEOUT).until(() -> server.received(id).size() == 1);
+        assertThat(server.received(id).get(0).text()).isEqualTo("chunks: €uro");
+    }
+
+    @Test
     void messagesArriveOnlyOnDemand() throws Exception {
         Opened c = connect(Map.of(), MAX_MESSAGE_BYTES, false);
         c.session().send("one");

@@ -32,6 +32,7 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
     private volatile int refuseWith;
     private volatile boolean autoDemand = true;
     private volatile long maxMessageBytes = 512 * 1024;
+    private volatile long maxStreamBytes;
 
     /** Refuses the next upgrades with this HTTP status (0 to accept again). */
     public void refuseWith(int status) {
@@ -46,6 +47,11 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
     /** The largest inbound message new connections take (512 KiB, the hub's default, until set). */
     public void maxMessageBytes(long bytes) {
         maxMessageBytes = bytes;
+    }
+
+    /** The largest message new connections take as a stream of chunks; 0 (until set) takes messages whole. */
+    public void maxStreamBytes(long bytes) {
+        maxStreamBytes = bytes;
     }
 
     /** The handshakes of every upgrade so far, refused ones too, in order. */
@@ -68,6 +74,7 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
         String id = "kit-" + ids.incrementAndGet();
         boolean demand = autoDemand;
         long limit = maxMessageBytes;
+        long streamLimit = maxStreamBytes;
         return new Admission.Accepted() {
             @Override
             public String sessionId() {
@@ -77,6 +84,11 @@ public final class RecordingAcceptor implements ConnectionAcceptor {
             @Override
             public long maxMessageBytes() {
                 return limit;
+            }
+
+            @Override
+            public long maxStreamBytes() {
+                return streamLimit;
             }
 
             @Override

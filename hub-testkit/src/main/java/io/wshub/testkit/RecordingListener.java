@@ -41,8 +41,9 @@ public final class RecordingListener<C> implements ClientConnectionListener {
     /**
      * One reported event.
      *
-     * @param kind   text, binary, ping, pong, error or close
-     * @param text   a text message's text, or an error's description
+     * @param kind   text, binary, chunk, ping, pong, error or close
+     * @param text   a text message's text, an error's description, or for a chunk its place:
+     *               {@code text} or {@code binary}, then {@code first} and/or {@code last} where they apply
      * @param bytes  a binary message's or a pong's payload
      * @param status a close's status
      */
@@ -121,6 +122,16 @@ public final class RecordingListener<C> implements ClientConnectionListener {
     /** Broken promises seen so far; empty when the transport kept them all. */
     public List<String> violations() {
         return List.copyOf(violations);
+    }
+
+    /** A chunk's bytes are copied, then it is released and the next one demanded (when demanding on its own). */
+    @Override
+    public void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        record(new Event("chunk", (text ? "text" : "binary") + (first ? " first" : "") + (last ? " last" : ""), copy, null));
+        release.run();
+        demandNext();
     }
 
     @Override

@@ -105,6 +105,35 @@ public abstract class TransportTestKit {
     }
 
     @Test
+    void aStreamingConnectionReportsEveryMessageAsChunksAndWritesAStreamAsOneMessage() throws Exception {
+        acceptor.maxStreamBytes(1024 * 1024);
+        KitClient client = connect();
+        RecordingListener<Connection> server = listener(0);
+        client.sendBinary(new byte[] {1, 2, 3});
+        client.sendText("héllo");
+        await().atMost(TIMEOUT).until(() -> server.count("chunk") == 2);
+        List<RecordingListener.Event> chunks = server.events().stream().filter(e -> e.kind().equals("chunk")).toList();
+        assertThat(chunks.get(0).text()).isEqualTo("binary first last");
+        assertThat(chunks.get(0).bytes()).containsExactly(1, 2, 3);
+        assertThat(chunks.get(1).text()).isEqualTo("text first last");
+        assertThat(new String(chunks.get(1).bytes(), StandardCharsets.UTF_8)).isEqualTo("héllo");
+        assertThat(server.messages()).isEmpty();
+
+        Connection connection = server.connection();
+        CountingCallback first = new CountingCallback(); // one chunk in flight at a time, as the hub sends them
+        connection.sendChunk(false, ByteBuffer.wrap(new byte[] {4, 5}), true, false, first);
+        assertThat(first.awaitCompletion(TIMEOUT).succeededCount()).isEqualTo(1);
+        CountingCallback middle = new CountingCallback();
+        connection.sendChunk(false, ByteBuffer.wrap(new byte[] {6}), false, false, middle);
+        assertThat(middle.awaitCompletion(TIMEOUT).succeededCount()).isEqualTo(1);
+        CountingCallback last = new CountingCallback();
+        connection.sendChunk(false, ByteBuffer.wrap(new byte[] {7, 8}), false, true, last);
+        assertThat(last.awaitCompletion(TIMEOUT).succeededCount()).isEqualTo(1);
+        assertThat(client.next(TIMEOUT).binary()).containsExactly(4, 5, 6, 7, 8);
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
     void messagesArriveWholeAndInOrder() throws Exception {
         KitClient client = connect();
         RecordingListener<Connection> server = listener(0);

@@ -1,5 +1,7 @@
 package io.wshub.bench.loadtest;
 
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,8 @@ final class Connector {
     private final int concurrency;
     private final ErrorCounts errors;
     private final AtomicInteger connected = new AtomicInteger();
+    /** Whether its upgrades offer permessage-deflate; set before it connects. */
+    private boolean deflate;
     private final AtomicInteger failed = new AtomicInteger();
 
     Connector(JettyClients jetty, URI uri, int concurrency, ErrorCounts errors) {
@@ -37,6 +41,12 @@ final class Connector {
         this.uris = List.copyOf(uris);
         this.concurrency = concurrency;
         this.errors = errors;
+    }
+
+    /** Its upgrades offer permessage-deflate (as browsers do), or not. */
+    Connector offeringDeflate(boolean offer) {
+        deflate = offer;
+        return this;
     }
 
     /**
@@ -60,7 +70,11 @@ final class Connector {
             }
             CompletableFuture<?> future;
             try {
-                future = jetty.forConnection(i).connect(endpoints.get(i).listener(), uris.get(i % uris.size()));
+                ClientUpgradeRequest request = new ClientUpgradeRequest();
+                if (deflate) {
+                    request.addExtensions("permessage-deflate");
+                }
+                future = jetty.forConnection(i).connect(endpoints.get(i).listener(), uris.get(i % uris.size()), request);
             } catch (Exception e) {
                 future = CompletableFuture.failedFuture(e);
             }

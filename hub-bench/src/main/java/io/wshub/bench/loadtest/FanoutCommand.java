@@ -37,6 +37,10 @@ class FanoutCommand extends ScenarioCommand {
     @Mixin
     TimedOptions timed;
 
+    @Option(names = "--deflate",
+            description = "Subscribers offer permessage-deflate, as browsers and Node ws do (the server decides).")
+    boolean deflate;
+
     @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "5",
             description = "After the window, how long to wait for the last messages, at most 60 (default: ${DEFAULT-VALUE}).")
     double drainSeconds;
@@ -75,6 +79,6 @@ class FanoutCommand extends ScenarioCommand {
                 Bounds.seconds("--duration", timed.durationSeconds, 0.1, 600),
                 Bounds.seconds("--drain", drainSeconds, 0, 60),
                 Bounds.seconds("--stall-timeout", stallTimeoutSeconds, 1, 60),
-                connectTimeout, server));
+                connectTimeout, server, deflate));
     }
 }

@@ -39,11 +39,12 @@ final class FanoutRun implements Scenario {
      * @param stallTimeout   with rate 0: how long a subscriber may hold the publisher up before it is given up on
      * @param connectTimeout how long all connections may take to open
      * @param server         the server process, when its pid is known
+     * @param deflate        whether the subscribers offer permessage-deflate
      */
     record Settings(String scenario, Target target, List<Target> subscriberTargets, int subscribers, int held,
                     int messageSize, int ratePerSecond, int window, Duration warmup,
                     Duration duration, Duration drain, Duration stallTimeout, Duration connectTimeout,
-                    Optional<ProcessProbe> server) {
+                    Optional<ProcessProbe> server, boolean deflate) {
     }
 
     /** How often the drain checks whether the last message has reached everyone. */
@@ -80,7 +81,7 @@ final class FanoutRun implements Scenario {
         int connected;
         try (JettyClients jetty = JettyClients.single(Scenarios.CLIENT_IDLE_TIMEOUT)) {
             Connector connector = new Connector(jetty, settings.subscriberTargets().stream().map(Target::uri).toList(),
-                    Scenarios.CONNECT_CONCURRENCY, errors);
+                    Scenarios.CONNECT_CONCURRENCY, errors).offeringDeflate(settings.deflate());
             RateTicker sentRate = new RateTicker(publisher::sent);
             RateTicker deliveryRate = new RateTicker(deliveries::sum);
             try (ProgressPrinter progress = new ProgressPrinter(err, () -> String.format(Locale.ROOT,

@@ -1,13 +1,14 @@
 package io.wshub.bench.loadtest;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * What travels in every load-test message: its number, the time it was sent (this process's
  * {@link System#nanoTime()}: sender and receiver are the same process), and whether it belongs
  * to the measured window. Encoded as ASCII text so that any server relays it unchanged:
- * 16 hex digits of number, 16 of time, {@code M} or {@code W}, then {@code .} up to the size.
+ * 16 hex digits of number, 16 of time, {@code M} or {@code W}, then JSON-like quotes up to the size
+ * (field names that repeat, digits that vary: about as compressible as a feed of prices, so that
+ * permessage-deflate is measured on a realistic ratio, not on a run of one byte).
  *
  * @param seq       the message's number, from 0
  * @param sentNanos when it was sent (or, paced, when it was due)
@@ -21,7 +22,7 @@ record MessageStamp(long seq, long sentNanos, boolean measured) {
     private static final int HEX_DIGITS = 16;
     private static final byte MEASURED = 'M';
     private static final byte WARMUP = 'W';
-    private static final byte PAD = '.';
+    private static final byte[] QUOTE = "{\"symbol\":\"ACME\",\"bid\":0000.00,\"ask\":0000.00},".getBytes(StandardCharsets.US_ASCII);
 
     /** The stamp as a text message of exactly {@code size} bytes. */
     String encode(int size) {
@@ -32,8 +33,23 @@ record MessageStamp(long seq, long sentNanos, boolean measured) {
         hex(seq, bytes, 0);
         hex(sentNanos, bytes, HEX_DIGITS);
         bytes[2 * HEX_DIGITS] = measured ? MEASURED : WARMUP;
-        Arrays.fill(bytes, LENGTH, size, PAD);
+        pad(bytes, LENGTH, seq);
         return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Fills from {@code at} with quotes whose digits come from a generator seeded by the message's number. */
+    private static void pad(byte[] bytes, int at, long seed) {
+        long x = seed * 0x9E3779B97F4A7C15L + 1;
+        for (int i = at, q = 0; i < bytes.length; i++, q = (q + 1) % QUOTE.length) {
+            byte b = QUOTE[q];
+            if (b == '0') {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+                b = (byte) ('0' + (int) ((x >>> 33) % 10));
+            }
+            bytes[i] = b;
+        }
     }
 
     /** Reads the stamp from the first bytes of a message; null when they hold none (a foreign message). */

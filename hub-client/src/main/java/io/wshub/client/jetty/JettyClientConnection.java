@@ -7,6 +7,9 @@ import io.wshub.spi.InboundPipeline;
 import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
 
@@ -30,6 +33,21 @@ final class JettyClientConnection implements ClientConnection {
             } else {
                 session.sendBinary(message.payload(), done); // a fresh view: Jetty consumes the buffer it is given
             }
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    /**
+     * Through Jetty's core session: the API's partial text takes a {@code String}, which cannot hold
+     * UTF-8 split in the middle of a character.
+     */
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        byte opCode = !first ? OpCode.CONTINUATION : text ? OpCode.TEXT : OpCode.BINARY;
+        try {
+            ((WebSocketSession) session).getCoreSession().sendFrame(new Frame(opCode, chunk.duplicate()).setFin(last),
+                    org.eclipse.jetty.util.Callback.from(callback::succeeded, callback::failed), false);
         } catch (RuntimeException e) {
             callback.failed(e);
         }
