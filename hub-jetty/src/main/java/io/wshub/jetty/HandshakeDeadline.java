@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * deadline while everyone else is served. Later requests on a kept-alive connection, and
  * upgraded WebSocket connections, are left to their own timeouts.
  *
+ * <p>The deadline's timer is cancelled when the HTTP connection closes, which is also what an
+ * upgrade does to it: a pending timer holds its connection, and with it the whole HTTP exchange
+ * of the upgrade (parser, request, response, headers: about 2 KB), which an upgraded session must
+ * not keep alive for the rest of the deadline.
+ *
  * <pre>{@code
  * Server server = new Server();
  * ServerConnector connector = new ServerConnector(server);
@@ -50,7 +55,22 @@ public final class HandshakeDeadline implements Connection.Listener {
     @Override
     public void onOpened(Connection connection) {
         if (connection instanceof AbstractMetaDataConnection) { // HTTP/1: not an upgraded WebSocket
-            scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS);
+            // added while the connection notifies its listeners: it hears the close, not this open
+            connection.addEventListener(new Timer(connection));
+        }
+    }
+
+    /** One connection's timer, cancelled when that connection closes or is upgraded. */
+    private final class Timer implements Connection.Listener {
+        private final Scheduler.Task task;
+
+        Timer(Connection connection) {
+            task = scheduler.schedule(() -> expire(connection), deadlineMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            task.cancel(); // Jetty's scheduler removes a cancelled task at once, releasing the connection
         }
     }
 
