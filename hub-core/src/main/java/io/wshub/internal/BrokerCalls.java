@@ -1,7 +1,9 @@
 package io.wshub.internal;
 
 import io.wshub.ErrorKind;
+import io.wshub.HistoryLimits;
 import io.wshub.Message;
+import io.wshub.Position;
 import io.wshub.spi.Broker;
 import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
@@ -9,6 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The hub's calls to its {@link Broker}: a broker that throws never stops the hub or its caller.
@@ -92,6 +96,39 @@ final class BrokerCalls {
             return false;
         } finally {
             span.end();
+        }
+    }
+
+    /** Whether the broker orders rooms for the cluster; false when it fails to say. */
+    boolean sequencesRooms() {
+        try {
+            return broker.sequencesRooms();
+        } catch (RuntimeException e) {
+            failed("sequencesRooms", e);
+            return false;
+        }
+    }
+
+    /** The seq the cluster gave the message; fails (and is counted) when the broker failed. */
+    CompletionStage<Long> publishSequenced(String room, Message message, String exceptSessionId, HistoryLimits limits) {
+        Tracing.Span span = tracing.publish(Tracing.BrokerHop.ROOM, room);
+        try {
+            return broker.publishSequenced(room, message, exceptSessionId, limits, span.context());
+        } catch (RuntimeException e) {
+            failed("publishSequenced", e);
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** The room as the cluster orders it; fails (and is counted) when the broker failed. */
+    CompletionStage<Broker.RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+        try {
+            return broker.readRoom(room, since, limits);
+        } catch (RuntimeException e) {
+            failed("readRoom", e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 

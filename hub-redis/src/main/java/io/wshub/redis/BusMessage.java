@@ -31,6 +31,16 @@ sealed interface BusMessage {
         }
     }
 
+    /**
+     * A room message in its room's cluster-wide order, at its seq of the epoch; published by the
+     * append script itself, so every node gets it in the order Redis gave the seqs. Its sender's
+     * node delivers it too: it is not skipped like a node's own publications. {@code frame} is the
+     * message without its position.
+     */
+    record Sequenced(String node, String room, String epoch, long seq, String except, Message frame,
+                     Map<String, String> trace) implements BusMessage {
+    }
+
     /** A private message for one session, sent to the node that holds it. */
     record PrivateMessage(String node, String target, Message frame, Map<String, String> trace) implements BusMessage {
         PrivateMessage(String node, String target, Message frame) {

@@ -3,7 +3,9 @@ package io.wshub.redis;
 import io.lettuce.core.RedisFuture;
 import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.HistoryLimits;
 import io.wshub.Message;
+import io.wshub.Position;
 import io.wshub.spi.Broker;
 import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
@@ -14,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -105,6 +108,7 @@ public final class RedisBroker extends TracedBroker {
     /** Set once by {@link #start} before the hub uses the broker; read by Lettuce's threads. */
     private volatile Delivery delivery;
     private final Canary canary;
+    private final RoomLog roomLog;
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
@@ -137,6 +141,7 @@ public final class RedisBroker extends TracedBroker {
         }, busChannel, inboxPrefix + nodeId);
         this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
         this.canary = new Canary(options.canaryTimeout());
+        this.roomLog = new RoomLog(nodeId, link, scripts);
     }
 
     /** The options it was built with. */
@@ -312,6 +317,31 @@ public final class RedisBroker extends TracedBroker {
         return sent;
     }
 
+    // ---- the rooms' cluster-wide order ----
+
+    /** True: with room history on, each room's seqs are given in Redis, one order for the cluster. */
+    @Override
+    public boolean sequencesRooms() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Long> publishSequenced(String room, Message message, String exceptSessionId,
+                                                  HistoryLimits limits, Map<String, String> traceContext) {
+        CompletionStage<Long> seq = roomLog.append(room, message, exceptSessionId, limits, traceContext);
+        return seq.whenComplete((given, error) -> {
+            published(error == null);
+            if (error != null) {
+                failed("room message to " + room + " not sequenced: " + error);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+        return roomLog.read(room, since, limits);
+    }
+
     // ---- session ids and memberships ----
 
     /**
@@ -402,7 +432,7 @@ public final class RedisBroker extends TracedBroker {
 
     private void received(String channel, byte[] bytes) {
         try {
-            if (nodeId.equals(BusCodec.origin(bytes))) {
+            if (nodeId.equals(BusCodec.origin(bytes)) && !BusCodec.isSequenced(bytes)) {
                 if (BusCodec.isCanary(bytes)) {
                     canaryCameBack((BusMessage.Canary) BusCodec.decode(bytes));
                 }
@@ -432,6 +462,9 @@ public final class RedisBroker extends TracedBroker {
             d.deliverBroadcast(m.frame(), m.except(), m.trace());
         } else if (message instanceof BusMessage.RoomMessage m) {
             d.deliverRoom(m.room(), m.frame(), m.except(), m.trace());
+        } else if (message instanceof BusMessage.Sequenced m) {
+            d.deliverSequenced(m.room(), new Position(m.epoch(), m.seq()), RoomLog.at(m.frame(), m.seq()), m.except(),
+                    m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
             d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
         } else if (message instanceof BusMessage.Membership m) {

@@ -27,7 +27,9 @@ final class Scripts {
         REGISTER(ScriptOutputType.MULTI),
         HEARTBEAT(ScriptOutputType.MULTI),
         SNAPSHOT(ScriptOutputType.MULTI),
-        DEREGISTER(ScriptOutputType.INTEGER);
+        DEREGISTER(ScriptOutputType.INTEGER),
+        APPEND(ScriptOutputType.MULTI),
+        READ(ScriptOutputType.MULTI);
 
         final ScriptOutputType output;
         final byte[] source;
