@@ -34,6 +34,7 @@ final class BusCodec {
     private static final byte BYE = 'Q';
     private static final byte CANARY = 'C';
     private static final byte SEQUENCED = 'S';
+    private static final byte MOVED = 'V';
 
     private static final byte TEXT = 1;
     private static final byte BINARY = 0;
@@ -68,6 +69,8 @@ final class BusCodec {
             }
         } else if (message instanceof BusMessage.Registered m) {
             w.header(REGISTERED, m.node()).stamp(m.stamp());
+        } else if (message instanceof BusMessage.Moved m) {
+            w.header(MOVED, m.node()).string(m.sessionId());
         } else if (message instanceof BusMessage.Bye m) {
             w.header(BYE, m.node()).longValue(m.incarnation());
         } else if (message instanceof BusMessage.Canary m) {
@@ -89,6 +92,11 @@ final class BusCodec {
     /** The end of a {@link BusMessage.Sequenced} after its seq: the sender's session id, the frame and its trace. */
     static byte[] sequencedTail(String except, Message frame, Map<String, String> trace) {
         return new Writer(frame.size()).string(nullToEmpty(except)).frame(frame, trace).toBytes();
+    }
+
+    /** The start of a {@link BusMessage.Moved}: the take-over script adds the session id (a string of this format). */
+    static byte[] movedHead(String node) {
+        return new Writer(0).header(MOVED, node).toBytes();
     }
 
     /** Whether an encoded message whose header {@link #origin} read is sequenced (delivered by its sender's node too). */
@@ -131,6 +139,7 @@ final class BusCodec {
             case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
             case REGISTERED -> new BusMessage.Registered(node, r.stamp());
             case BYE -> new BusMessage.Bye(node, r.longValue());
+            case MOVED -> new BusMessage.Moved(node, r.string());
             case CANARY -> new BusMessage.Canary(node, r.longValue());
             default -> throw new MalformedMessageException("unknown message kind " + kind);
         };

@@ -63,6 +63,13 @@ sealed interface BusMessage {
     record Canary(String node, long sentNanos) implements BusMessage {
     }
 
+    /**
+     * The publishing node took this session over with its resume token (see {@code takeover.lua}):
+     * the node it is sent to lets the session go without a word to its rooms.
+     */
+    record Moved(String node, String sessionId) implements BusMessage {
+    }
+
     /** The node left the cluster on purpose; its entries are gone. */
     record Bye(String node, long incarnation) implements BusMessage {
     }

@@ -11,6 +11,7 @@ import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -342,6 +343,25 @@ public final class RedisBroker extends TracedBroker {
         return roomLog.read(room, since, limits);
     }
 
+    // ---- resume on any node ----
+
+    /**
+     * A delivery store for this node's hub that records resume tokens in Redis, so that a session
+     * resumes on any node of the cluster (see {@link RedisDeliveryStore}). Call it once, before the
+     * hub starts.
+     *
+     * @param resumeWindow the hub's {@code resumeWindow}: how long a token stays usable after its
+     *                     node stopped answering, beyond {@code expiry}
+     */
+    public RedisDeliveryStore deliveryStore(Duration resumeWindow) {
+        Objects.requireNonNull(resumeWindow, "resumeWindow");
+        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(),
+                options.expiry().plus(resumeWindow));
+        RedisDeliveryStore store = new RedisDeliveryStore(handover);
+        sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
+        return store;
+    }
+
     // ---- session ids and memberships ----
 
     /**
@@ -473,6 +493,8 @@ public final class RedisBroker extends TracedBroker {
             }
         } else if (message instanceof BusMessage.Registered m) {
             sync.wantSnapshot(m.node());
+        } else if (message instanceof BusMessage.Moved m) {
+            d.sessionMoved(m.sessionId());
         } else if (message instanceof BusMessage.Bye m) {
             view.remove(m.node(), m.incarnation());
         }

@@ -29,7 +29,9 @@ final class Scripts {
         SNAPSHOT(ScriptOutputType.MULTI),
         DEREGISTER(ScriptOutputType.INTEGER),
         APPEND(ScriptOutputType.MULTI),
-        READ(ScriptOutputType.MULTI);
+        READ(ScriptOutputType.MULTI),
+        TOKEN(ScriptOutputType.INTEGER),
+        TAKEOVER(ScriptOutputType.MULTI);
 
         final ScriptOutputType output;
         final byte[] source;

@@ -10,6 +10,8 @@ local busChannel = prefix .. 'bus'
 local function recordKey(n) return prefix .. 'node:' .. n end                -- hash: inc, ver
 local function sessionsKey(n) return prefix .. 'node:' .. n .. ':sessions' end -- set of session ids
 local function membersKey(n) return prefix .. 'node:' .. n .. ':members' end   -- set of "id room"
+local function tokensKey(n) return prefix .. 'node:' .. n .. ':tokens' end     -- hash: token's SHA-256 -> id
+local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when its tokens live (ms)
 
 -- Redis' own clock, so that nodes' clocks never matter.
 local function nowMs()

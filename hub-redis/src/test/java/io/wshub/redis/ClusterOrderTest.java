@@ -2,10 +2,6 @@ package io.wshub.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wshub.testing.Peer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,39 +18,9 @@ import static org.awaitility.Awaitility.await;
  * Three hubs with room history on, linked by one Redis: each room has one seq order for the whole
  * cluster, whichever nodes its senders are on, and a join on any node recovers from it.
  */
-class ClusterOrderTest {
+class ClusterOrderTest extends GuaranteedCluster {
 
     private static final int PER_SENDER = 40;
-
-    private static RedisServer redis;
-    private TestNode a;
-    private TestNode b;
-    private TestNode c;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void startNodes() {
-        String prefix = TestNode.freshPrefix();
-        a = new TestNode(redis.uri(), prefix, "a", TestNode.guarantees()).awaitUp();
-        b = new TestNode(redis.uri(), prefix, "b", TestNode.guarantees()).awaitUp();
-        c = new TestNode(redis.uri(), prefix, "c", TestNode.guarantees()).awaitUp();
-    }
-
-    @AfterEach
-    void stopNodes() throws Exception {
-        TestNode.closeAll(a, b, c);
-    }
 
     @Test
     void membersOnDifferentNodesSeeOneSeqOrderWithSendersOnEveryNode() throws Exception {

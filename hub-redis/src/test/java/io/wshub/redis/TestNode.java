@@ -39,11 +39,15 @@ final class TestNode implements AutoCloseable {
         this(redisUri, keyPrefix, nodeId, HubOptions.builder().build());
     }
 
-    /** A node with these hub options (the delivery guarantees, say). */
+    /** A node with these hub options (the delivery guarantees, say), and with resume on the Redis store. */
     TestNode(String redisUri, String keyPrefix, String nodeId, HubOptions hubOptions) {
         this.id = nodeId;
         this.broker = new RedisBroker(options(redisUri, keyPrefix, nodeId));
-        this.hub = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker).build();
+        Hub.Builder b = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker);
+        if (hubOptions.resumeOn()) {
+            b.deliveryStore(broker.deliveryStore(hubOptions.resumeWindow()));
+        }
+        this.hub = b.build();
         this.transport = new InMemoryTransport(hub.acceptor());
     }
 

@@ -1,0 +1,27 @@
+-- Takes over, for this node, the session another node holds whose resume token has this hash:
+-- the token is used up, the other node's claims of the session and its memberships go, and that
+-- node is told (ARGV[7], a Moved message on its channel) to let the session go quietly.
+-- ARGV[5] the token's hash, ARGV[6] the session id the credentials name ('' any), ARGV[7] the
+-- Moved message's head (BusCodec; the session id follows it). Returns {1, id, room, ...}, or {0} when no other node holds such a token.
+local now = nowMs()
+redis.call('ZREMRANGEBYSCORE', resumableKey, '-inf', now)
+local holder, id
+for _, n in ipairs(redis.call('ZRANGE', resumableKey, 0, -1)) do
+  id = redis.call('HGET', tokensKey(n), ARGV[5])
+  if id then holder = n break end
+end
+if not holder or holder == node or (ARGV[6] ~= '' and ARGV[6] ~= id) then return {0} end
+redis.call('HDEL', tokensKey(holder), ARGV[5])
+local answer = {1, id}
+local cursor = '0'
+repeat
+  local page = redis.call('SSCAN', membersKey(holder), cursor, 'MATCH', id .. ' *', 'COUNT', 1000)
+  cursor = page[1]
+  for _, m in ipairs(page[2]) do
+    answer[#answer + 1] = string.sub(m, #id + 2)
+    redis.call('SREM', membersKey(holder), m)
+  end
+until cursor == '0'
+redis.call('SREM', sessionsKey(holder), id)
+redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7] .. busString(id))
+return answer

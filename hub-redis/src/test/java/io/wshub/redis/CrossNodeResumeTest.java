@@ -1,0 +1,114 @@
+package io.wshub.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wshub.Handshake;
+import io.wshub.testing.Peer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three hubs with the delivery guarantees on, linked by one Redis: a session cut off on one node
+ * resumes on another, still one session, in its rooms, with what it missed in the seq order every
+ * other member saw, and nobody hears it leave.
+ */
+class CrossNodeResumeTest extends GuaranteedCluster {
+
+    @Test
+    void aSessionCutOffOnOneNodeResumesOnAnotherWithEveryMissedRoomMessageInTheClusterOrder() {
+        Peer alice = new Peer(a.transport.connect("alice"));
+        JsonNode welcome = alice.next("welcome");
+        String token = welcome.path("resume").asText();
+        JsonNode joined = alice.join("r");
+        String epoch = joined.path("epoch").asText();
+        Peer bob = b.connect("bob");
+        Peer carol = c.connect("carol");
+        bob.joinRoom("r");
+        carol.joinRoom("r");
+        await().atMost(TestNode.WAIT).until(() -> b.hub.rooms().members("r").size() == 3);
+        bob.sendJson("room_message", "room", "r", "content", "before", "ref", "0");
+        long seen = alice.next("room_message").path("seq").asLong();
+        carol.next("room_message");
+        bob.discardReceived();
+
+        alice.client().abort(); // cut off: node a holds the session
+        await().atMost(TestNode.WAIT).until(() -> heldOn(a));
+        for (int i = 0; i < 5; i++) {
+            for (Peer p : List.of(bob, carol)) {
+                String content = p.id() + "-" + i;
+                p.sendJson("room_message", "room", "r", "content", content, "ref", content);
+            }
+        }
+        // The order every other member saw: bob's acks give his messages' seqs, what he got carol's.
+        java.util.TreeMap<Long, String> order = new java.util.TreeMap<>();
+        while (order.size() < 10) {
+            JsonNode m = bob.nextJson();
+            if (m.path("type").asText().equals("ack")) {
+                order.put(m.path("seq").asLong(), m.path("ref").asText());
+            } else if (m.path("type").asText().equals("room_message")) {
+                order.put(m.path("seq").asLong(), m.path("content").asText());
+            }
+        }
+        assertThat(order.firstKey()).isEqualTo(seen + 1);
+        assertThat(order.lastKey()).isEqualTo(seen + 10);
+        List<String> sent = new ArrayList<>(order.values());
+
+        Peer back = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        JsonNode resumedWelcome = back.next("welcome");
+        assertThat(resumedWelcome.path("resumed").asBoolean()).isTrue();
+        assertThat(resumedWelcome.path("id").asText()).isEqualTo("alice");
+        assertThat(resumedWelcome.path("rooms").toString()).isEqualTo("[\"r\"]");
+        back.send("{\"type\":\"resume\",\"rooms\":{\"r\":{\"seq\":" + seen + ",\"epoch\":\"" + epoch + "\"}}}");
+        JsonNode resumed = back.next("resumed");
+        assertThat(resumed.path("rooms").path("r").asBoolean()).isTrue();
+        List<String> got = new ArrayList<>();
+        long seq = seen;
+        for (int i = 0; i < sent.size(); i++) {
+            JsonNode m = back.next("room_message");
+            assertThat(m.path("seq").asLong()).isEqualTo(++seq);
+            got.add(m.path("content").asText());
+        }
+        assertThat(got).containsExactlyElementsOf(sent); // each at the seq bob saw it at
+
+        // One session: node a let it go, and the room goes on with it on node b.
+        await().atMost(TestNode.WAIT).until(() -> a.hub.session("alice").isEmpty());
+        assertThat(a.hub.rooms().localMembers("r")).isEmpty();
+        assertThat(b.hub.session("alice")).isPresent();
+        carol.sendJson("room_message", "room", "r", "content", "after");
+        JsonNode live = back.next("room_message");
+        assertThat(live.path("content").asText()).isEqualTo("after");
+        assertThat(live.path("seq").asLong()).isEqualTo(seq + 1);
+        // Nobody heard it leave.
+        bob.sendJson("broadcast", "content", "barrier");
+        carol.next("broadcast");
+        for (Peer p : List.of(bob, carol)) {
+            assertThat(p.drained("user_left_room")).isEmpty();
+            assertThat(p.drained("user_left")).isEmpty();
+        }
+    }
+
+    @Test
+    void aTokenWorksOnceAndAForgedOneGetsAFreshSession() {
+        Peer alice = new Peer(a.transport.connect("alice"));
+        String token = alice.next("welcome").path("resume").asText();
+        alice.client().abort();
+        await().atMost(TestNode.WAIT).until(() -> heldOn(a));
+
+        Peer first = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        assertThat(first.next("welcome").path("resumed").asBoolean()).isTrue();
+        Peer again = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        JsonNode refused = again.next("welcome");
+        assertThat(refused.path("resumed").asBoolean()).isFalse();
+        assertThat(refused.path("id").asText()).isNotEqualTo("alice");
+        Peer forged = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", "x" + token.substring(1)).build()));
+        assertThat(forged.next("welcome").path("resumed").asBoolean()).isFalse();
+    }
+
+    private static boolean heldOn(TestNode node) {
+        return node.hub.session("alice").map(s -> s.isHeld()).orElse(false);
+    }
+}
