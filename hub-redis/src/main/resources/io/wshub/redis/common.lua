@@ -12,6 +12,9 @@ local function sessionsKey(n) return prefix .. 'node:' .. n .. ':sessions' end -
 local function membersKey(n) return prefix .. 'node:' .. n .. ':members' end   -- set of "id room"
 local function tokensKey(n) return prefix .. 'node:' .. n .. ':tokens' end     -- hash: token's SHA-256 -> id
 local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when its tokens live (ms)
+-- How long (ms) a node's memberships outlive its last heartbeat: its resume keep, which token.lua
+-- writes, so that a session of a node that stopped answering is taken over with its rooms.
+local function keepKey(n) return prefix .. 'node:' .. n .. ':keep' end
 
 -- Redis' own clock, so that nodes' clocks never matter.
 local function nowMs()
@@ -33,7 +36,7 @@ local function touch(now)
   redis.call('ZADD', nodesKey, now + ttl, node)
   redis.call('PEXPIRE', recordKey(node), ttl)
   redis.call('PEXPIRE', sessionsKey(node), ttl)
-  redis.call('PEXPIRE', membersKey(node), ttl)
+  redis.call('PEXPIRE', membersKey(node), math.max(ttl, tonumber(redis.call('GET', keepKey(node)) or ttl)))
 end
 
 local function heldElsewhere(id, others)

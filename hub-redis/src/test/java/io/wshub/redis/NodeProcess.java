@@ -17,7 +17,10 @@ import java.util.concurrent.TimeoutException;
  * A test node in a JVM of its own, so a test can kill it like a crash: no shutdown, no goodbye,
  * its Redis connections cut by the operating system. Its sessions join one room, then it waits.
  *
- * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}.
+ * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}. A room
+ * given as {@code +room} runs the node with the delivery guarantees ({@link TestNode#guarantees()}),
+ * and the node tells, before it is ready, each session's resume token and the room's position
+ * ({@link #sessions()}).
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -27,6 +30,8 @@ final class NodeProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** What the node told of its sessions: id, resume token, room epoch, room seq; one array each. */
+    private final List<String[]> sessions = new ArrayList<>();
 
     private NodeProcess(Process process, Path log) {
         this.process = process;
@@ -35,9 +40,20 @@ final class NodeProcess implements AutoCloseable {
 
     /** The child's entry point. */
     public static void main(String[] args) throws Exception {
-        TestNode node = new TestNode(args[0], args[1], args[2]).awaitUp();
+        boolean guaranteed = args[3].startsWith("+");
+        String room = guaranteed ? args[3].substring(1) : args[3];
+        TestNode node = guaranteed ? new TestNode(args[0], args[1], args[2], TestNode.guarantees()).awaitUp()
+                : new TestNode(args[0], args[1], args[2]).awaitUp();
         for (int i = 4; i < args.length; i++) {
-            node.connect(args[i]).join(args[3]);
+            if (guaranteed) {
+                io.wshub.testing.Peer peer = new io.wshub.testing.Peer(node.transport.connect(args[i]));
+                String token = peer.next("welcome").path("resume").asText();
+                com.fasterxml.jackson.databind.JsonNode joined = peer.join(room);
+                System.out.println("SESSION " + args[i] + " " + token + " " + joined.path("epoch").asText() + " "
+                        + joined.path("seq").asLong());
+            } else {
+                node.connect(args[i]).join(room);
+            }
         }
         System.out.println(READY);
         System.out.flush();
@@ -66,27 +82,44 @@ final class NodeProcess implements AutoCloseable {
 
     private void awaitReady() throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        CompletableFuture<String> line = nextLine(out);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String first;
-        try {
-            first = line.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            first = null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            first = null;
+        for (;;) {
+            try {
+                first = line.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                first = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = null;
+            }
+            if (first == null || !first.startsWith("SESSION ")) {
+                break;
+            }
+            sessions.add(first.substring("SESSION ".length()).split(" "));
+            line = nextLine(out);
         }
         if (!READY.equals(first)) {
             kill();
             throw new AssertionError("node process not ready within " + START_TIMEOUT + " (said " + first + "); its log:\n"
                     + Files.readString(log));
         }
+    }
+
+    private static CompletableFuture<String> nextLine(BufferedReader out) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /** What a guaranteed node told of its sessions, in order: id, resume token, room epoch, room seq. */
+    List<String[]> sessions() {
+        return sessions;
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
