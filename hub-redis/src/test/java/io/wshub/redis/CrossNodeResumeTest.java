@@ -44,15 +44,7 @@ class CrossNodeResumeTest extends GuaranteedCluster {
             }
         }
         // The order every other member saw: bob's acks give his messages' seqs, what he got carol's.
-        java.util.TreeMap<Long, String> order = new java.util.TreeMap<>();
-        while (order.size() < 10) {
-            JsonNode m = bob.nextJson();
-            if (m.path("type").asText().equals("ack")) {
-                order.put(m.path("seq").asLong(), m.path("ref").asText());
-            } else if (m.path("type").asText().equals("room_message")) {
-                order.put(m.path("seq").asLong(), m.path("content").asText());
-            }
-        }
+        java.util.TreeMap<Long, String> order = orderSeenBy(bob, 10);
         assertThat(order.firstKey()).isEqualTo(seen + 1);
         assertThat(order.lastKey()).isEqualTo(seen + 10);
         List<String> sent = new ArrayList<>(order.values());

@@ -1,9 +1,14 @@
 package io.wshub.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wshub.testing.Peer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+
+import java.util.TreeMap;
 
 /**
  * The base of tests on three hubs with the delivery guarantees on ({@link TestNode#guarantees()}),
@@ -40,5 +45,22 @@ abstract class GuaranteedCluster {
     @AfterEach
     void stopNodes() throws Exception {
         TestNode.closeAll(a, b, c);
+    }
+
+    /**
+     * The order a member saw {@code count} room messages in, by seq: its own as its acks tell (their
+     * refs must be their contents), the others' as they came.
+     */
+    static TreeMap<Long, String> orderSeenBy(Peer member, int count) {
+        TreeMap<Long, String> order = new TreeMap<>();
+        while (order.size() < count) {
+            JsonNode m = member.nextJson();
+            if (m.path("type").asText().equals("ack")) {
+                order.put(m.path("seq").asLong(), m.path("ref").asText());
+            } else if (m.path("type").asText().equals("room_message")) {
+                order.put(m.path("seq").asLong(), m.path("content").asText());
+            }
+        }
+        return order;
     }
 }
