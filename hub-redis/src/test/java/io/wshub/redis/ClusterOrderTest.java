@@ -124,4 +124,27 @@ class ClusterOrderTest extends GuaranteedCluster {
         alice.sendJson("room_message", "room", "r", "content", "m2");
         assertThat(bob.next("room_message").path("seq").asLong()).isEqualTo(2);
     }
+
+    @Test
+    void aRedisThatLostTheHistoriesStartsANewEpochAndAJoinFromTheOldOneIsNotRecovered() throws Exception {
+        Peer alice = a.connect("alice");
+        String epoch = alice.join("r").path("epoch").asText();
+        alice.sendJson("room_message", "room", "r", "content", "m1", "ref", "1");
+        assertThat(alice.next("ack").path("seq").asLong()).isEqualTo(1);
+
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+             var connection = client.connect()) {
+            connection.sync().flushall(); // as a Redis restarted empty, or failed over without the histories
+        }
+        await().atMost(TestNode.WAIT).until(() -> a.hub.stats().brokerUp() && b.hub.stats().brokerUp());
+        alice.sendJson("room_message", "room", "r", "content", "m2", "ref", "2");
+        assertThat(alice.next("ack").path("seq").asLong()).isEqualTo(1); // the first of a new epoch
+
+        Peer bob = b.connect("bob");
+        bob.send("{\"type\":\"join_room\",\"room\":\"r\",\"since\":{\"seq\":1,\"epoch\":\"" + epoch + "\"}}");
+        JsonNode joined = bob.next("room_joined");
+        assertThat(joined.path("recovered").asBoolean()).isFalse();
+        assertThat(joined.path("epoch").asText()).isNotEqualTo(epoch);
+        assertThat(joined.path("seq").asLong()).isEqualTo(1);
+    }
 }
