@@ -4,6 +4,7 @@ import io.wshub.ErrorKind;
 import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Position;
+import io.wshub.Positioned;
 import io.wshub.spi.Broker;
 import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
@@ -88,9 +89,20 @@ final class BrokerCalls {
 
     /** Whether a node took the message for the session; false when none has it, or the broker failed. */
     boolean publishPrivate(String sessionId, Message message) {
+        return publishPrivate(sessionId, message, null);
+    }
+
+    /** As {@link #publishPrivate(String, Message)}, for a message that takes its place in the recipient's inbox. */
+    boolean publishPrivate(String sessionId, Positioned message) {
+        return publishPrivate(sessionId, null, message);
+    }
+
+    /** Publishes the plain message, or else the positioned one. */
+    private boolean publishPrivate(String sessionId, Message plain, Positioned positioned) {
         Tracing.Span span = tracing.publish(Tracing.BrokerHop.PRIVATE, sessionId);
         try {
-            return broker.publishPrivate(sessionId, message, span.context());
+            return plain != null ? broker.publishPrivate(sessionId, plain, span.context())
+                    : broker.publishPrivate(sessionId, positioned, span.context());
         } catch (RuntimeException e) {
             failed("publishPrivate", e);
             return false;

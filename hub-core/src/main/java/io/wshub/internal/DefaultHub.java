@@ -190,7 +190,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         if (sessionId == null) {
             return SendResult.NOT_FOUND;
         }
-        return broker.publishPrivate(sessionId, message.unpositioned()) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
+        return broker.publishPrivate(sessionId, message) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
     }
 
     @Override
@@ -583,13 +583,27 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
 
     @Override
     public boolean deliverPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        return deliverPrivate(sessionId, frame, null, traceContext);
+    }
+
+    @Override
+    public boolean deliverPrivate(String sessionId, Positioned message, Map<String, String> traceContext) {
+        return deliverPrivate(sessionId, null, message, traceContext);
+    }
+
+    /** Sends the plain frame, or else puts the positioned message into the session's inbox (also while it is held). */
+    private boolean deliverPrivate(String sessionId, Message plain, Positioned positioned, Map<String, String> traceContext) {
         HubSession s = registry.visible(sessionId);
         if (s == null) {
             return false;
         }
         Tracing.Span span = tracing.received(Tracing.BrokerHop.PRIVATE, sessionId, traceContext);
         try {
-            s.send(frame);
+            if (plain != null) {
+                s.send(plain);
+            } else {
+                s.deliverPrivate(positioned);
+            }
         } finally {
             span.end();
         }

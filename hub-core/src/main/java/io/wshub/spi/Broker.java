@@ -72,6 +72,16 @@ public interface Broker {
     }
 
     /**
+     * Publishes a private message that takes its place in the recipient's inbox
+     * ({@link io.wshub.Hub#sendTo(String, io.wshub.Positioned)}): the receiving node hands it to
+     * {@link Delivery#deliverPrivate(String, io.wshub.Positioned, Map)}. Publishes its unpositioned
+     * form as a plain private message by default.
+     */
+    default boolean publishPrivate(String sessionId, io.wshub.Positioned message, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, message.unpositioned(), traceContext);
+    }
+
+    /**
      * Claims a session id across the cluster before a session may use it. The one call that may
      * wait on the network, because the upgrade needs the answer: keep the wait short and bounded,
      * and fail at once (throw) while the cluster is known to be unreachable; the hub then accepts
@@ -222,6 +232,18 @@ public interface Broker {
          */
         default void deliverSequenced(String room, Position position, Message frame, String exceptSessionId,
                                       Map<String, String> traceContext) {
+        }
+
+        /**
+         * A private message from another node that takes its place in the session's inbox (with
+         * resume on, as a private message sent on this node does): the broker rebuilds it from the
+         * unpositioned form it carried. Forwards to {@link #deliverPrivate(String, Message, Map)} with
+         * that form by default.
+         *
+         * @return whether that session is here
+         */
+        default boolean deliverPrivate(String sessionId, io.wshub.Positioned message, Map<String, String> traceContext) {
+            return deliverPrivate(sessionId, message.unpositioned(), traceContext);
         }
 
         /**

@@ -56,7 +56,7 @@ final class RedisNode {
      */
     static Optional<DeliveryStore> deliveryStore(Broker broker, HubOptions options) {
         return broker instanceof RedisBroker redis && options.resumeOn()
-                ? Optional.of(redis.deliveryStore(options.resumeWindow())) : Optional.empty();
+                ? Optional.of(redis.deliveryStore(options)) : Optional.empty();
     }
 
     /** Adds a Redis broker's checks for this path: {@code redis:PATH}, {@code canary:PATH}, {@code cluster:PATH}. */

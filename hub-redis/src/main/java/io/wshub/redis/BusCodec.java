@@ -35,6 +35,8 @@ final class BusCodec {
     private static final byte CANARY = 'C';
     private static final byte SEQUENCED = 'S';
     private static final byte MOVED = 'V';
+    /** A private message that takes its place in the recipient's inbox. */
+    private static final byte POSITIONED_PRIVATE = 'I';
 
     private static final byte TEXT = 1;
     private static final byte BINARY = 0;
@@ -61,7 +63,7 @@ final class BusCodec {
             w.header(SEQUENCED, m.node()).string(m.room()).string(m.epoch()).string(Long.toString(m.seq()))
                     .string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            w.header(PRIVATE, m.node()).string(m.target()).frame(m.frame(), m.trace());
+            w.header(m.positioned() ? POSITIONED_PRIVATE : PRIVATE, m.node()).string(m.target()).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.Membership m) {
             w.header(MEMBERSHIP, m.node()).stamp(m.stamp()).integer(m.ops().size());
             for (MembershipOp op : m.ops()) {
@@ -136,6 +138,7 @@ final class BusCodec {
             case SEQUENCED -> new BusMessage.Sequenced(node, r.string(), r.string(), r.seq(), emptyToNull(r.string()),
                     r.frame(), r.trace);
             case PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame(), r.trace);
+            case POSITIONED_PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame(), r.trace, true);
             case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
             case REGISTERED -> new BusMessage.Registered(node, r.stamp());
             case BYE -> new BusMessage.Bye(node, r.longValue());

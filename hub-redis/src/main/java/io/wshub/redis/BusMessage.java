@@ -41,10 +41,18 @@ sealed interface BusMessage {
                      Map<String, String> trace) implements BusMessage {
     }
 
-    /** A private message for one session, sent to the node that holds it. */
-    record PrivateMessage(String node, String target, Message frame, Map<String, String> trace) implements BusMessage {
+    /**
+     * A private message for one session, sent to the node that holds it; {@code positioned} when it
+     * takes its place in the session's inbox there (its frame is then a JSON object without its seq).
+     */
+    record PrivateMessage(String node, String target, Message frame, Map<String, String> trace, boolean positioned)
+            implements BusMessage {
+        PrivateMessage(String node, String target, Message frame, Map<String, String> trace) {
+            this(node, target, frame, trace, false);
+        }
+
         PrivateMessage(String node, String target, Message frame) {
-            this(node, target, frame, null);
+            this(node, target, frame, null, false);
         }
     }
 

@@ -4,14 +4,15 @@ import io.lettuce.core.RedisFuture;
 import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.wshub.HistoryLimits;
+import io.wshub.HubOptions;
 import io.wshub.Message;
 import io.wshub.Position;
+import io.wshub.Positioned;
 import io.wshub.spi.Broker;
 import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -279,12 +280,22 @@ public final class RedisBroker extends TracedBroker {
      */
     @Override
     public boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, frame, traceContext, false);
+    }
+
+    /** As the plain form; the receiving node puts it into the session's inbox, at the inbox's next seq. */
+    @Override
+    public boolean publishPrivate(String sessionId, Positioned message, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, message.unpositioned(), traceContext, true);
+    }
+
+    private boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext, boolean positioned) {
         String holder = view.nodeOf(sessionId);
         if (holder == null) {
             return false;
         }
         RedisFuture<Long> sent = publish(inboxPrefix + holder,
-                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext));
+                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext, positioned));
         return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
     }
 
@@ -350,14 +361,15 @@ public final class RedisBroker extends TracedBroker {
      * resumes on any node of the cluster (see {@link RedisDeliveryStore}). Call it once, before the
      * hub starts.
      *
-     * @param resumeWindow the hub's {@code resumeWindow}: how long a token stays usable after its
-     *                     node stopped answering, beyond {@code expiry}
+     * @param hubOptions the options of the hub it is for: its {@code resumeWindow} (how long a token
+     *                   stays usable after its node stopped answering, beyond {@code expiry}) and its
+     *                   {@code inbox} limits (which the inboxes written through to Redis keep)
      */
-    public RedisDeliveryStore deliveryStore(Duration resumeWindow) {
-        Objects.requireNonNull(resumeWindow, "resumeWindow");
+    public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
+        Objects.requireNonNull(hubOptions, "hubOptions");
         SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(),
-                options.expiry().plus(resumeWindow));
-        RedisDeliveryStore store = new RedisDeliveryStore(handover);
+                options.expiry().plus(hubOptions.resumeWindow()));
+        RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
         return store;
     }
@@ -486,7 +498,12 @@ public final class RedisBroker extends TracedBroker {
             d.deliverSequenced(m.room(), new Position(m.epoch(), m.seq()), RoomLog.at(m.frame(), m.seq()), m.except(),
                     m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
+            Positioned positioned = m.positioned() ? RoomLog.positioned(m.frame()) : null;
+            if (positioned != null) { // a JSON object (the room protocol's): it takes its inbox seq there
+                d.deliverPrivate(m.target(), positioned, m.trace());
+            } else {
+                d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
+            }
         } else if (message instanceof BusMessage.Membership m) {
             if (view.apply(m.node(), m.stamp(), m.ops(), System.nanoTime())) {
                 sync.wantSnapshot(m.node());

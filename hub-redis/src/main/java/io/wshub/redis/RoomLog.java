@@ -5,6 +5,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Position;
+import io.wshub.Positioned;
 import io.wshub.protocol.Envelope;
 import io.wshub.spi.Broker;
 
@@ -84,20 +85,28 @@ final class RoomLog {
      * the room protocol positions it; anything else (never published by the room protocol) as it is.
      */
     static Message at(Message unpositioned, long seq) {
+        Positioned p = positioned(unpositioned);
+        return p == null ? unpositioned : p.at(seq);
+    }
+
+    /** The message as one that takes a position, when it is a JSON object's text; else null. */
+    static Positioned positioned(Message unpositioned) {
         try {
-            return Envelope.positionedFrom(unpositioned).at(seq);
+            return Envelope.positionedFrom(unpositioned);
         } catch (IllegalArgumentException e) {
-            return unpositioned;
+            return null;
         }
     }
 
-    private static void limits(List<byte[]> args, HistoryLimits limits) {
+    /** Adds a history's limits as the scripts read them: messages, bytes, age in ms. */
+    static void limits(List<byte[]> args, HistoryLimits limits) {
         args.add(Scripts.utf8(Integer.toString(limits.messages())));
         args.add(Scripts.utf8(Long.toString(limits.bytes())));
         args.add(Scripts.utf8(Long.toString(limits.age().toMillis())));
     }
 
-    private static byte[] bytes(Message message) {
+    /** The message's payload, copied. */
+    static byte[] bytes(Message message) {
         java.nio.ByteBuffer payload = message.payload();
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);

@@ -31,7 +31,8 @@ final class Scripts {
         APPEND(ScriptOutputType.MULTI),
         READ(ScriptOutputType.MULTI),
         TOKEN(ScriptOutputType.INTEGER),
-        TAKEOVER(ScriptOutputType.MULTI);
+        TAKEOVER(ScriptOutputType.MULTI),
+        INBOX(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final byte[] source;

@@ -2,6 +2,7 @@ package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.Message;
 import io.wshub.spi.DeliveryStore;
 
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ final class SessionHandover {
      * @return the session and its rooms, or null when no other node holds such a token
      * @throws IllegalStateException when Redis is unreachable or does not answer in time
      */
-    DeliveryStore.Transfer takeOver(String token, String sessionId) {
+    Taken takeOver(String token, String sessionId) {
         RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             throw new IllegalStateException("Redis is unreachable: resume token checked on this node only");
@@ -109,11 +110,28 @@ final class SessionHandover {
             return null;
         }
         String id = text(answer.get(1));
-        List<String> rooms = new ArrayList<>(answer.size() - 2);
-        for (int i = 2; i < answer.size(); i++) {
+        int roomCount = ((Long) answer.get(2)).intValue();
+        List<String> rooms = new ArrayList<>(roomCount);
+        for (int i = 3; i < 3 + roomCount; i++) {
             rooms.add(text(answer.get(i)));
         }
-        return new DeliveryStore.Transfer(id, rooms);
+        int at = 3 + roomCount;
+        String inboxEpoch = text(answer.get(at));
+        long inboxSeq = Long.parseLong(text(answer.get(at + 1)));
+        List<Message> kept = new ArrayList<>();
+        for (int i = at + 2; i < answer.size(); i++) {
+            kept.add(Message.utf8((byte[]) answer.get(i)));
+        }
+        return new Taken(new DeliveryStore.Transfer(id, rooms),
+                inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept));
+    }
+
+    /** A session taken over, with its inbox as its old node wrote it through (null: none kept). */
+    record Taken(DeliveryStore.Transfer transfer, Inbox inbox) {
+    }
+
+    /** An inbox taken over: its epoch, its latest seq, and its kept messages, oldest first, each at its seq. */
+    record Inbox(String epoch, long lastSeq, List<Message> kept) {
     }
 
     private static String text(Object reply) {

@@ -90,9 +90,8 @@ local function roomEpoch(room, keepMs)
   return epoch
 end
 
--- Forgets the room's oldest messages beyond its limits (count, payload bytes, age); the newest stays.
-local function trimRoom(room, maxMessages, maxBytes, ageMs, now)
-  local log, bytesKey = roomKey(room, 'log'), roomKey(room, 'bytes')
+-- Forgets a stream's oldest messages beyond its limits (count, payload bytes, age); the newest stays.
+local function trimStream(log, bytesKey, maxMessages, maxBytes, ageMs, now)
   local len = redis.call('XLEN', log)
   local bytes = tonumber(redis.call('GET', bytesKey) or '0')
   while len > 1 do
@@ -109,6 +108,13 @@ local function trimRoom(room, maxMessages, maxBytes, ageMs, now)
   end
   redis.call('SET', bytesKey, bytes, 'PX', ageMs + ttl)
 end
+
+local function trimRoom(room, maxMessages, maxBytes, ageMs, now)
+  trimStream(roomKey(room, 'log'), roomKey(room, 'bytes'), maxMessages, maxBytes, ageMs, now)
+end
+
+-- A session's inbox, written through by its node: epoch, stream of messages as sent, bytes.
+local function inboxKey(id, part) return prefix .. 'session:' .. id .. ':inbox:' .. part end
 
 -- A string as BusCodec writes one: a 4-byte big-endian length, then the bytes.
 local function busString(s)

@@ -122,6 +122,16 @@ class BusCodecTest {
     }
 
     @Test
+    void aPrivateMessageForTheInboxIsToldApartFromAPlainOne() {
+        BusMessage.PrivateMessage m = (BusMessage.PrivateMessage) roundTrip(
+                new BusMessage.PrivateMessage("n1", "bob", Message.text("{}"), null, true));
+
+        assertThat(m.positioned()).isTrue();
+        assertThat(((BusMessage.PrivateMessage) roundTrip(new BusMessage.PrivateMessage("n1", "bob", Message.text("{}"))))
+                .positioned()).isFalse();
+    }
+
+    @Test
     void aMovedMessageIsItsHeadAndTheSessionIdTheScriptWrites() {
         byte[] scripted = concat(BusCodec.movedHead("n2"), luaString("alice")); // what takeover.lua publishes
 

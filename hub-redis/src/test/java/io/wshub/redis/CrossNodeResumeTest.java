@@ -13,16 +13,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three hubs with the delivery guarantees on, linked by one Redis: a session cut off on one node
- * resumes on another, still one session, in its rooms, with what it missed in the seq order every
- * other member saw, and nobody hears it leave.
+ * resumes on another, still one session, in its rooms and with its inbox, with what it missed in
+ * the seq order every other member saw, and nobody hears it leave.
  */
 class CrossNodeResumeTest extends GuaranteedCluster {
 
     @Test
-    void aSessionCutOffOnOneNodeResumesOnAnotherWithEveryMissedRoomMessageInTheClusterOrder() {
+    void aSessionCutOffOnOneNodeResumesOnAnotherWithEveryMissedRoomAndPrivateMessageInOrder() {
         Peer alice = new Peer(a.transport.connect("alice"));
         JsonNode welcome = alice.next("welcome");
         String token = welcome.path("resume").asText();
+        JsonNode inbox = welcome.path("inbox");
         JsonNode joined = alice.join("r");
         String epoch = joined.path("epoch").asText();
         Peer bob = b.connect("bob");
@@ -45,6 +46,11 @@ class CrossNodeResumeTest extends GuaranteedCluster {
         }
         // The order every other member saw: bob's acks give his messages' seqs, what he got carol's.
         java.util.TreeMap<Long, String> order = orderSeenBy(bob, 10);
+        for (int i = 1; i <= 3; i++) { // kept in its inbox on node a, and written through to Redis
+            carol.sendJson("private_message", "to", "alice", "content", "p" + i, "ref", "p" + i);
+            carol.next("ack");
+        }
+        awaitInboxInRedis(prefix, "alice", 3); // a message on its way while the session moves may miss it
         assertThat(order.firstKey()).isEqualTo(seen + 1);
         assertThat(order.lastKey()).isEqualTo(seen + 10);
         List<String> sent = new ArrayList<>(order.values());
@@ -54,22 +60,37 @@ class CrossNodeResumeTest extends GuaranteedCluster {
         assertThat(resumedWelcome.path("resumed").asBoolean()).isTrue();
         assertThat(resumedWelcome.path("id").asText()).isEqualTo("alice");
         assertThat(resumedWelcome.path("rooms").toString()).isEqualTo("[\"r\"]");
-        back.send("{\"type\":\"resume\",\"rooms\":{\"r\":{\"seq\":" + seen + ",\"epoch\":\"" + epoch + "\"}}}");
+        back.send("{\"type\":\"resume\",\"rooms\":{\"r\":{\"seq\":" + seen + ",\"epoch\":\"" + epoch + "\"}},"
+                + "\"inbox\":" + inbox + "}");
         JsonNode resumed = back.next("resumed");
         assertThat(resumed.path("rooms").path("r").asBoolean()).isTrue();
+        assertThat(resumed.path("inbox").asBoolean()).isTrue();
+        List<JsonNode> replayed = new ArrayList<>(); // every frame after resumed, in order
+        for (int i = 0; i < sent.size() + 3; i++) {
+            replayed.add(back.nextJson());
+        }
         List<String> got = new ArrayList<>();
         long seq = seen;
-        for (int i = 0; i < sent.size(); i++) {
-            JsonNode m = back.next("room_message");
+        for (JsonNode m : replayed.subList(0, sent.size())) {
+            assertThat(m.path("type").asText()).as("%s", replayed).isEqualTo("room_message");
             assertThat(m.path("seq").asLong()).isEqualTo(++seq);
             got.add(m.path("content").asText());
         }
         assertThat(got).containsExactlyElementsOf(sent); // each at the seq bob saw it at
+        for (int i = 1; i <= 3; i++) { // then its inbox, in order, at the seqs node a gave
+            JsonNode p = replayed.get(sent.size() + i - 1);
+            assertThat(p.path("type").asText()).as("%s", replayed).isEqualTo("private_message");
+            assertThat(p.path("content").asText()).isEqualTo("p" + i);
+            assertThat(p.path("seq").asLong()).isEqualTo(i);
+        }
 
         // One session: node a let it go, and the room goes on with it on node b.
         await().atMost(TestNode.WAIT).until(() -> a.hub.session("alice").isEmpty());
         assertThat(a.hub.rooms().localMembers("r")).isEmpty();
         assertThat(b.hub.session("alice")).isPresent();
+        carol.sendJson("private_message", "to", "alice", "content", "p4");
+        JsonNode p4 = back.next("private_message"); // its inbox goes on where it was
+        assertThat(p4.path("seq").asLong()).isEqualTo(4);
         carol.sendJson("room_message", "room", "r", "content", "after");
         JsonNode live = back.next("room_message");
         assertThat(live.path("content").asText()).isEqualTo("after");
@@ -102,5 +123,14 @@ class CrossNodeResumeTest extends GuaranteedCluster {
 
     private static boolean heldOn(TestNode node) {
         return node.hub.session("alice").map(s -> s.isHeld()).orElse(false);
+    }
+
+    /** Waits until the session's inbox, written through by its node, holds this many messages in Redis. */
+    static void awaitInboxInRedis(String prefix, String sessionId, long messages) {
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+             var connection = client.connect()) {
+            await().atMost(TestNode.WAIT)
+                    .until(() -> connection.sync().xlen(prefix + "session:" + sessionId + ":inbox:log") == messages);
+        }
     }
 }

@@ -20,17 +20,19 @@ import java.util.concurrent.TimeoutException;
  * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}. A room
  * given as {@code +room} runs the node with the delivery guarantees ({@link TestNode#guarantees()}),
  * and the node tells, before it is ready, each session's resume token and the room's position
- * ({@link #sessions()}).
+ * ({@link #sessions()}); {@link #cutSessions()} then drops their connections.
  */
 final class NodeProcess implements AutoCloseable {
 
     static final String READY = "READY";
+    /** What the test writes to cut the node's sessions off (their connections drop; the node holds them). */
+    static final String CUT = "CUT";
     /** A JVM start on a busy 2-core machine, plus the node's registration. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
     private final Path log;
-    /** What the node told of its sessions: id, resume token, room epoch, room seq; one array each. */
+    /** What the node told of its sessions: id, resume token, room epoch, room seq, inbox epoch; one array each. */
     private final List<String[]> sessions = new ArrayList<>();
 
     private NodeProcess(Process process, Path log) {
@@ -44,21 +46,27 @@ final class NodeProcess implements AutoCloseable {
         String room = guaranteed ? args[3].substring(1) : args[3];
         TestNode node = guaranteed ? new TestNode(args[0], args[1], args[2], TestNode.guarantees()).awaitUp()
                 : new TestNode(args[0], args[1], args[2]).awaitUp();
+        List<io.wshub.testing.Peer> peers = new ArrayList<>();
         for (int i = 4; i < args.length; i++) {
             if (guaranteed) {
                 io.wshub.testing.Peer peer = new io.wshub.testing.Peer(node.transport.connect(args[i]));
-                String token = peer.next("welcome").path("resume").asText();
+                peers.add(peer);
+                com.fasterxml.jackson.databind.JsonNode welcome = peer.next("welcome");
                 com.fasterxml.jackson.databind.JsonNode joined = peer.join(room);
-                System.out.println("SESSION " + args[i] + " " + token + " " + joined.path("epoch").asText() + " "
-                        + joined.path("seq").asLong());
+                System.out.println("SESSION " + args[i] + " " + welcome.path("resume").asText() + " "
+                        + joined.path("epoch").asText() + " " + joined.path("seq").asLong() + " "
+                        + welcome.path("inbox").path("epoch").asText());
             } else {
                 node.connect(args[i]).join(room);
             }
         }
         System.out.println(READY);
         System.out.flush();
-        while (System.in.read() != -1) {
-            // wait to be killed; a closed stdin (the test JVM gone) ends it gracefully
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command = in.readLine(); command != null; command = in.readLine()) {
+            if (command.equals(CUT)) { // wait to be killed; a closed stdin (the test JVM gone) ends it gracefully
+                peers.forEach(p -> p.client().abort());
+            }
         }
         node.close();
     }
@@ -117,9 +125,15 @@ final class NodeProcess implements AutoCloseable {
         });
     }
 
-    /** What a guaranteed node told of its sessions, in order: id, resume token, room epoch, room seq. */
+    /** What a guaranteed node told of its sessions, in order: id, resume token, room epoch, room seq, inbox epoch. */
     List<String[]> sessions() {
         return sessions;
+    }
+
+    /** Cuts the node's sessions off: it holds them for resume, as after a network failure. */
+    void cutSessions() throws IOException {
+        process.getOutputStream().write((CUT + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */

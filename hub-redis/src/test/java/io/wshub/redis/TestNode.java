@@ -45,7 +45,7 @@ final class TestNode implements AutoCloseable {
         this.broker = new RedisBroker(options(redisUri, keyPrefix, nodeId));
         Hub.Builder b = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker);
         if (hubOptions.resumeOn()) {
-            b.deliveryStore(broker.deliveryStore(hubOptions.resumeWindow()));
+            b.deliveryStore(broker.deliveryStore(hubOptions));
         }
         this.hub = b.build();
         this.transport = new InMemoryTransport(hub.acceptor());
