@@ -3,6 +3,7 @@ package io.wshub;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -94,9 +95,28 @@ public interface Rooms {
      * giving it its place in the room's order: with history on ({@link HubOptions#roomHistory()}) it
      * takes the room's next seq, is kept in the room's history for recovery, and every local member
      * gets {@code message.at(seq)}. Other nodes get {@code message.unpositioned()}: positions are
-     * this node's.
+     * this node's. With a broker that orders rooms for the cluster ({@link #sequencedByCluster()})
+     * the seq is the cluster's, given later: every member, here and on other nodes, gets
+     * {@code message.at(seq)} in the room's one order, and this returns 0 (use
+     * {@link #publishSequenced} to learn the seq).
      *
-     * @return the message's seq, or 0 when it has none (history off, or no member on this node)
+     * @return the message's seq, or 0 when it has none (history off, no member on this node, or
+     *         given by the cluster)
      */
     long publish(String room, Positioned message, Session except);
+
+    /**
+     * Sends a message as {@link #publish} does, and tells the seq it took: at once when this node
+     * orders its rooms, once the cluster gave it when the broker orders rooms for the cluster.
+     *
+     * @return the message's seq, or 0 when it has none (history off, no member on this node, or the
+     *         broker could not take it, when this node's members got it without a seq)
+     */
+    CompletionStage<Long> publishSequenced(String room, Positioned message, Session except);
+
+    /**
+     * Whether the rooms' seqs are given by the cluster ({@link io.wshub.spi.Broker#sequencesRooms()},
+     * with history on): {@link #publish} then returns 0 and {@link #publishSequenced} tells the seq later.
+     */
+    boolean sequencedByCluster();
 }

@@ -1,7 +1,10 @@
 package io.wshub.internal;
 
 import io.wshub.ErrorKind;
+import io.wshub.HistoryLimits;
 import io.wshub.Message;
+import io.wshub.Position;
+import io.wshub.Positioned;
 import io.wshub.spi.Broker;
 import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
@@ -9,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The hub's calls to its {@link Broker}: a broker that throws never stops the hub or its caller.
@@ -84,14 +89,58 @@ final class BrokerCalls {
 
     /** Whether a node took the message for the session; false when none has it, or the broker failed. */
     boolean publishPrivate(String sessionId, Message message) {
+        return publishPrivate(sessionId, message, null);
+    }
+
+    /** As {@link #publishPrivate(String, Message)}, for a message that takes its place in the recipient's inbox. */
+    boolean publishPrivate(String sessionId, Positioned message) {
+        return publishPrivate(sessionId, null, message);
+    }
+
+    /** Publishes the plain message, or else the positioned one. */
+    private boolean publishPrivate(String sessionId, Message plain, Positioned positioned) {
         Tracing.Span span = tracing.publish(Tracing.BrokerHop.PRIVATE, sessionId);
         try {
-            return broker.publishPrivate(sessionId, message, span.context());
+            return plain != null ? broker.publishPrivate(sessionId, plain, span.context())
+                    : broker.publishPrivate(sessionId, positioned, span.context());
         } catch (RuntimeException e) {
             failed("publishPrivate", e);
             return false;
         } finally {
             span.end();
+        }
+    }
+
+    /** Whether the broker orders rooms for the cluster; false when it fails to say. */
+    boolean sequencesRooms() {
+        try {
+            return broker.sequencesRooms();
+        } catch (RuntimeException e) {
+            failed("sequencesRooms", e);
+            return false;
+        }
+    }
+
+    /** The seq the cluster gave the message; fails (and is counted) when the broker failed. */
+    CompletionStage<Long> publishSequenced(String room, Message message, String exceptSessionId, HistoryLimits limits) {
+        Tracing.Span span = tracing.publish(Tracing.BrokerHop.ROOM, room);
+        try {
+            return broker.publishSequenced(room, message, exceptSessionId, limits, span.context());
+        } catch (RuntimeException e) {
+            failed("publishSequenced", e);
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** The room as the cluster orders it; fails (and is counted) when the broker failed. */
+    CompletionStage<Broker.RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+        try {
+            return broker.readRoom(room, since, limits);
+        } catch (RuntimeException e) {
+            failed("readRoom", e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -11,6 +11,7 @@ import io.wshub.HubHandler;
 import io.wshub.HubOptions;
 import io.wshub.HubStats;
 import io.wshub.OriginPolicy;
+import io.wshub.Position;
 import io.wshub.Positioned;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
@@ -116,10 +117,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 options.maxQueuedBytes(), counters.queuedBytes, registry::connectedCount, scheduler::nanoTime,
                 HubTicker.periodFor(options));
         Deliveries deliveries = new Deliveries(options.deliveryPolicies());
-        this.rooms = new RoomRegistry(this, this.broker, scheduler::nanoTime, tracing, !options.historyOn()
+        boolean clusterOrdered = options.historyOn() && this.broker.sequencesRooms(); // rooms' histories are the broker's
+        this.rooms = new RoomRegistry(this, this.broker, scheduler::nanoTime, tracing, !options.historyOn() || clusterOrdered
                 ? RoomRegistry.Histories.OFF
                 : room -> new History(store.roomHistory(room, options.roomHistory()), counters.historyMessages,
-                        counters.historyBytes), deliveries);
+                        counters.historyBytes), deliveries,
+                clusterOrdered ? new ClusterRooms(this.broker, options.roomHistory(), counters) : null);
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), budget, deliveries, store, rooms);
         this.resumes = new ResumeAdmission(store, registry);
@@ -196,7 +199,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         if (sessionId == null) {
             return SendResult.NOT_FOUND;
         }
-        return broker.publishPrivate(sessionId, message.unpositioned()) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
+        return broker.publishPrivate(sessionId, message) ? SendResult.FORWARDED : SendResult.NOT_FOUND;
     }
 
     @Override
@@ -322,6 +325,10 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 registry.pendResume(r);
                 return r;
             }
+            Admission moved = takeOver(handshake, auth);
+            if (moved != null) {
+                return moved;
+            }
         }
         String requested = null;
         if (!options.sessionIdParameter().isEmpty()) {
@@ -364,6 +371,38 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     }
 
     /**
+     * Takes over, for this upgrade's token, a session another node holds: claims its id here (the
+     * other node has let it go) and a slot for it; null when the token takes no session over. A
+     * session taken over that cannot be served here (no slot, its id busy) is refused with 503: the
+     * client tries again, and its token is used up, so it starts afresh.
+     */
+    private Admission takeOver(Handshake handshake, Authenticator.Result auth) {
+        DeliveryStore.Transfer t;
+        try {
+            t = resumes.transferToResume(handshake, auth);
+        } catch (RuntimeException e) {
+            counters.error(ErrorKind.BROKER, null, "takeOver: " + e);
+            return null;
+        }
+        if (t == null) {
+            return null;
+        }
+        if (!registry.takeSlot()) {
+            return new Admission.Refused(503, Admission.Refused.TOO_MANY_CONNECTIONS);
+        }
+        Reservation r = new Reservation(this, t.sessionId(), handshake, auth.principal(), scheduler.nanoTime(),
+                options.maxMessageBytes(), null, t.rooms());
+        if (registry.claim(r)) {
+            if (broker.claimSessionId(t.sessionId())) {
+                return r;
+            }
+            registry.unclaim(r);
+        }
+        registry.releaseSlot();
+        return new Admission.Refused(503, "Session is moving; try again");
+    }
+
+    /**
      * A fresh connection whose credentials name a session this node holds for resume ends that
      * session now (its rooms hear it leave) and takes its id: the client came back without its resume
      * token, and holding the id against its own owner until the window ends would only lock it out.
@@ -395,7 +434,13 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             s.demandNext();
             return s.link();
         }
-        s.open();
+        if (r.transferredRooms != null) {
+            s.openTransferred(r.transferredRooms); // resumed: back in its rooms, its onResumed instead of onOpen
+            ends.info(scheduler.nanoTime(), "session {} resumed from {}, taken over from another node", s.id(),
+                    r.handshake.remoteAddress());
+        } else {
+            s.open();
+        }
         registry.shown(s);
         if (isShuttingDown()) {
             s.shutdown(); // shutdown began while it opened and may not have seen it
@@ -452,6 +497,14 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     /** A session's connection ended, not for good: it is held for the resume window. */
     @Override
     public void sessionHeld(HubSession s, CloseStatus status) {
+        if (s.hasMoved()) { // its old connection, closed as another node took the session over
+            CloseStatus ended = s.endIfHeld();
+            if (ended != null) {
+                registry.held(true);
+                sessionEnded(s, ended, true);
+            }
+            return;
+        }
         registry.held(true);
         counters.sessionHeld(s, status);
         ends.info(scheduler.nanoTime(), "session {} from {} held for resume: {} {}", s.id(),
@@ -476,6 +529,11 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         broker.releaseSessionId(s.id());
         Duration connectedFor = Duration.ofNanos(scheduler.nanoTime() - s.openedNanos());
         counters.sessionClosed(s, status, connectedFor);
+        if (s.hasMoved()) { // it lives on, on another node: nobody here is told it left
+            ends.info(scheduler.nanoTime(), "session {} moved to another node", s.id());
+            shutdown.sessionGone();
+            return;
+        }
         ends.info(scheduler.nanoTime(), "session {} from {} ended: {} {} after {} ms", s.id(),
                 s.handshake().remoteAddress(), status.code(), status.reason(), connectedFor.toMillis());
         if (s.handlerOpened()) {
@@ -522,18 +580,60 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     }
 
     @Override
+    public void deliverSequenced(String room, Position position, Message frame, String exceptSessionId,
+                                 Map<String, String> traceContext) {
+        Tracing.Span span = tracing.received(Tracing.BrokerHop.ROOM, room, traceContext);
+        try {
+            rooms.deliverSequenced(room, position, frame, exceptSessionId);
+        } finally {
+            span.end();
+        }
+    }
+
+    @Override
     public boolean deliverPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        return deliverPrivate(sessionId, frame, null, traceContext);
+    }
+
+    @Override
+    public boolean deliverPrivate(String sessionId, Positioned message, Map<String, String> traceContext) {
+        return deliverPrivate(sessionId, null, message, traceContext);
+    }
+
+    /** Sends the plain frame, or else puts the positioned message into the session's inbox (also while it is held). */
+    private boolean deliverPrivate(String sessionId, Message plain, Positioned positioned, Map<String, String> traceContext) {
         HubSession s = registry.visible(sessionId);
         if (s == null) {
             return false;
         }
         Tracing.Span span = tracing.received(Tracing.BrokerHop.PRIVATE, sessionId, traceContext);
         try {
-            s.send(frame);
+            if (plain != null) {
+                s.send(plain);
+            } else {
+                s.deliverPrivate(positioned);
+            }
         } finally {
             span.end();
         }
         return true;
+    }
+
+    @Override
+    public void sessionMoved(String sessionId) {
+        HubSession s = registry.live(sessionId);
+        if (s == null) {
+            return;
+        }
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            CloseStatus held = s.moveAway();
+            if (held != null) {
+                sessionEnded(s, held, true);
+            }
+        } finally {
+            scope.exit();
+        }
     }
 
     @Override

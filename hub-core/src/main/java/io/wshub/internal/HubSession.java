@@ -75,6 +75,8 @@ final class HubSession implements Session {
     private final long connectedAtMillis;
     private final long openedNanos;
     private volatile boolean handlerFailureLogged;
+    /** Set once when another node took the session over: its end here is quiet. */
+    private volatile boolean moved;
     // Written only by the inbound callbacks (never concurrent), read by stats().
     private volatile long messagesIn;
     private volatile long bytesIn;
@@ -228,7 +230,7 @@ final class HubSession implements Session {
         Map<String, RoomRegistry.Replay> replays = new LinkedHashMap<>();
         for (String room : new TreeSet<>(joinedRooms())) {
             Position seen = roomsSeen.get(room);
-            RoomRegistry.Replay replay = seen == null ? null : context.rooms().replay(room, seen, now);
+            RoomRegistry.Replay replay = seen == null ? null : context.rooms().replay(this, room, seen, now);
             recovered.put(room, replay != null);
             if (replay != null) {
                 replays.put(room, replay);
@@ -374,6 +376,45 @@ final class HubSession implements Session {
             runHandler(() -> context.handler().onOpen(this));
         }
         state.opened();
+    }
+
+    /**
+     * Opens a session taken over from another node as a resume: back in its rooms without a word
+     * to them, with a new token, and the application's {@code onResumed} instead of its
+     * {@code onOpen}; its traffic then waits behind the gate until the client resumes, as on the
+     * node it left.
+     */
+    void openTransferred(List<String> rooms) {
+        if (state.handlerOpening()) {
+            for (String room : rooms) {
+                context.rooms().join(this, room);
+            }
+            delivery.closeGate();
+            delivery.issueToken();
+            runHandler(() -> context.handler().onResumed(this));
+            delivery.resumedHandled(state.link().writer, context.clock().nanoTime());
+        }
+        state.opened();
+    }
+
+    /**
+     * Another node took the session over: a held session ends here now, quietly (see
+     * {@link #hasMoved()}); an open one closes its connection with 1000 and ends when it would be held.
+     *
+     * @return the status to end a held session with, or null when it was not held
+     */
+    CloseStatus moveAway() {
+        moved = true;
+        CloseStatus held = state.endHeld();
+        if (held == null) {
+            beginClose(null, CloseStatus.NORMAL, true);
+        }
+        return held;
+    }
+
+    /** Whether another node took the session over: nobody here is told it ended. */
+    boolean hasMoved() {
+        return moved;
     }
 
     /** A resume of this session was admitted; see {@link SessionState#reserveResume()}. */

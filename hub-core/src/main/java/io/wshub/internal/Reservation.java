@@ -6,6 +6,7 @@ import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionListener;
 
 import java.security.Principal;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,11 +28,20 @@ final class Reservation implements Admission.Accepted {
     private final long maxMessageBytes;
     /** The held (or half-open) session this upgrade resumes, or null for a new session. */
     final HubSession resumes;
+    /** The rooms of a session this upgrade took over from another node, or null. */
+    final List<String> transferredRooms;
     private final AtomicInteger state = new AtomicInteger(PENDING);
 
     Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos,
                 long maxMessageBytes, HubSession resumes) {
+        this(hub, id, handshake, principal, createdNanos, maxMessageBytes, resumes, null);
+    }
+
+    /** A reservation for a session taken over from another node, with the rooms it is in. */
+    Reservation(DefaultHub hub, String id, Handshake handshake, Principal principal, long createdNanos,
+                long maxMessageBytes, HubSession resumes, List<String> transferredRooms) {
         this.hub = hub;
+        this.transferredRooms = transferredRooms;
         this.resumes = resumes;
         this.maxMessageBytes = maxMessageBytes;
         this.id = id;

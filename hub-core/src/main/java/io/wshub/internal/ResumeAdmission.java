@@ -43,4 +43,19 @@ final class ResumeAdmission {
         HubSession s = registry.live(id);
         return s != null && s.reserveResume() ? s : null;
     }
+
+    /**
+     * The session another node holds that this upgrade's token resumes, taken over for this node
+     * (see {@link DeliveryStore#takeOver}), or null for a fresh session. Asked only when
+     * {@link #sessionToResume} found none here.
+     */
+    DeliveryStore.Transfer transferToResume(Handshake handshake, Authenticator.Result auth) {
+        List<String> values = handshake.queryParameters().get(Session.RESUME_PARAMETER);
+        if (values == null || values.size() != 1 || !TOKEN.matcher(values.get(0)).matches()
+                || store.sessionOf(values.get(0)) != null) {
+            return null; // no token, a forged one, or one of this node's (whose session is gone or busy)
+        }
+        DeliveryStore.Transfer t = store.takeOver(values.get(0), auth.sessionId());
+        return t != null && SessionIds.isValid(t.sessionId()) ? t : null;
+    }
 }

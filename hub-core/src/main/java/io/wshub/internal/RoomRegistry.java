@@ -8,15 +8,20 @@ import io.wshub.RoomJoin;
 import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
+import io.wshub.spi.Broker;
 import io.wshub.spi.Tracing;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -44,6 +49,14 @@ import java.util.function.Function;
  * the history under the room's lock, in the same step that offers it to the members: the room's
  * fan-out is the one place where a message gets its position, so the seq order is the room's order,
  * and a recovering join reads the history at the very point of the order where it joins.
+ *
+ * <p>With a broker that orders rooms for the cluster ({@link ClusterRooms}) a room keeps no history
+ * here: a published message goes to the broker, which gives it its seq, and comes back to every
+ * node, this one included, through {@link #deliverSequenced}, in the room's one order; each node
+ * delivers it to its members then. A room remembers the position of the latest message delivered
+ * here ({@link Room#epoch}, {@link Room#delivered}): a join answers with it, in this node's step of
+ * the order, and a join or a resume that reads the cluster's history ahead of it skips, for that
+ * member, what it already got ({@link Room#floors}).
  */
 final class RoomRegistry implements Rooms {
 
@@ -56,6 +69,15 @@ final class RoomRegistry implements Rooms {
         volatile HubSession[] members = SessionArrays.NONE;
         /** Set under the lock when the room emptied and left the registry; a removed room is never reused. */
         boolean removed;
+        /** With the cluster's order: the epoch of what was delivered here, null until known. Under the lock. */
+        String epoch;
+        /** With the cluster's order: the seq of the latest message delivered here (or read, in a new room). Under the lock. */
+        long delivered;
+        /**
+         * With the cluster's order: members whose join or resume read the history beyond
+         * {@link #delivered}, and the seq up to which they have what comes; null when none. Under the lock.
+         */
+        Map<HubSession, Long> floors;
 
         Room(String name, History history) {
             this.name = name;
@@ -82,16 +104,20 @@ final class RoomRegistry implements Rooms {
     private final Tracing tracing;
     private final Histories histories;
     private final Deliveries deliveries;
+    /** The cluster's order of rooms, or null when this node orders its rooms itself. */
+    private final ClusterRooms cluster;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
     /**
      * @param owner      the hub whose sessions may join; anyone else's are refused
      * @param histories  makes each new room's history ({@link Histories#OFF}: none)
      * @param deliveries decides, once per fan-out, the policy of a room's messages
+     * @param cluster    the cluster's order of rooms, or null: this node orders them (by {@code histories})
      */
     RoomRegistry(Hub owner, BrokerCalls broker, NanoClock clock, Tracing tracing, Histories histories,
-                 Deliveries deliveries) {
+                 Deliveries deliveries, ClusterRooms cluster) {
         this.deliveries = deliveries;
+        this.cluster = cluster;
         this.owner = owner;
         this.broker = broker;
         this.clock = clock;
@@ -124,8 +150,12 @@ final class RoomRegistry implements Rooms {
 
     private boolean joinNow(HubSession s, String name, Position since, Function<RoomJoin, Message> reply,
                             Message announcement) {
+        Broker.RoomRead read = null;
         for (;;) {
             Room room = rooms.computeIfAbsent(name, this::newRoom);
+            if (cluster != null && read == null && needsRead(room, since)) {
+                read = readForJoin(room, since); // before the lock: it waits on the network
+            }
             boolean joined;
             synchronized (room) {
                 if (room.removed) {
@@ -139,7 +169,11 @@ final class RoomRegistry implements Rooms {
                     }
                 }
                 if (!s.isClosed()) {
-                    answerJoin(room, s, since, reply);
+                    if (cluster != null) {
+                        answerClusterJoin(room, s, since, read, reply);
+                    } else {
+                        answerJoin(room, s, since, reply);
+                    }
                 }
             }
             if (!joined) {
@@ -181,6 +215,92 @@ final class RoomRegistry implements Rooms {
         }
     }
 
+    /** A read that failed: the join answers without a position. */
+    private static final Broker.RoomRead NOT_READ = new Broker.RoomRead(null, null);
+
+    /**
+     * The cluster's history for a join, read again (rarely, at most {@value #JOIN_READS} times) while
+     * this node delivered beyond it meanwhile: those messages went to the members before the joiner
+     * was one, so a recovering joiner needs a read that holds them.
+     */
+    private Broker.RoomRead readForJoin(Room room, Position since) {
+        Broker.RoomRead read = NOT_READ;
+        for (int i = 0; i < JOIN_READS; i++) {
+            Broker.RoomRead r = cluster.read(room.name, since);
+            if (r == null || r.position() == null) {
+                return read;
+            }
+            read = r;
+            synchronized (room) {
+                if (since == null || room.epoch == null || !room.epoch.equals(r.position().epoch())
+                        || r.position().seq() >= room.delivered) {
+                    return r;
+                }
+            }
+        }
+        return read;
+    }
+
+    private static final int JOIN_READS = 3;
+
+    /** Whether a join must read the cluster's history: to recover, or to learn a position this node has not seen. */
+    private static boolean needsRead(Room room, Position since) {
+        if (since != null) {
+            return true;
+        }
+        synchronized (room) {
+            return room.epoch == null;
+        }
+    }
+
+    /**
+     * The joiner's reply with the cluster's order: the position is this node's step of the order, or
+     * the read's when it is ahead (what lies between is still on its way here, and this member skips
+     * it); then, when it recovers, the read's messages after {@code since}. The caller holds the
+     * room's lock.
+     */
+    private void answerClusterJoin(Room room, HubSession s, Position since, Broker.RoomRead read,
+                                   Function<RoomJoin, Message> reply) {
+        long now = clock.nanoTime();
+        List<Message> missed = null;
+        if (read != null && read.position() != null) {
+            Position p = read.position();
+            if (room.epoch == null) { // a new room here: nothing of the read's epoch was delivered to it
+                room.epoch = p.epoch();
+                room.delivered = p.seq();
+            }
+            if (room.epoch.equals(p.epoch())) {
+                if (p.seq() > room.delivered) {
+                    skipUpTo(room, s, p.seq());
+                }
+                missed = since == null || p.seq() < room.delivered ? null : read.after();
+            }
+        }
+        if (reply != null) {
+            Optional<Position> position = room.epoch == null ? Optional.empty()
+                    : Optional.of(new Position(room.epoch, Math.max(room.delivered, floorOf(room, s))));
+            Optional<Boolean> recovered = since == null ? Optional.empty() : Optional.of(missed != null);
+            s.offer(reply.apply(new RoomJoin(members(room), position, recovered)), true, now);
+        }
+        if (missed != null && !missed.isEmpty()) {
+            s.offerReplayed(missed, now);
+        }
+    }
+
+    /** This member has what comes up to {@code seq}: it skips it. The caller holds the room's lock. */
+    private static void skipUpTo(Room room, HubSession s, long seq) {
+        if (room.floors == null) {
+            room.floors = new HashMap<>();
+        }
+        room.floors.merge(s, seq, Math::max);
+    }
+
+    private static long floorOf(Room room, HubSession s) {
+        Map<HubSession, Long> floors = room.floors;
+        Long floor = floors == null ? null : floors.get(s);
+        return floor == null ? 0 : floor;
+    }
+
     @Override
     public boolean leave(Session session, String name) {
         return leave(session, name, null);
@@ -208,6 +328,9 @@ final class RoomRegistry implements Rooms {
                 return false;
             }
             s.removeRoom(name);
+            if (room.floors != null) {
+                room.floors.remove(s);
+            }
             if (room.members.length == 0) {
                 room.removed = true;
                 rooms.remove(name, room);
@@ -300,23 +423,134 @@ final class RoomRegistry implements Rooms {
         Objects.requireNonNull(message, "message");
         requireName(name);
         String exceptId = except == null ? null : except.id();
+        if (cluster != null) {
+            publishToCluster(name, message, exceptId);
+            return 0;
+        }
         long seq = fanOut(name, null, message, exceptId);
         broker.publishRoom(name, message.unpositioned(), exceptId);
         return seq;
+    }
+
+    @Override
+    public CompletionStage<Long> publishSequenced(String name, Positioned message, Session except) {
+        Objects.requireNonNull(message, "message");
+        requireName(name);
+        String exceptId = except == null ? null : except.id();
+        if (cluster != null) {
+            return publishToCluster(name, message, exceptId);
+        }
+        long seq = fanOut(name, null, message, exceptId);
+        broker.publishRoom(name, message.unpositioned(), exceptId);
+        return CompletableFuture.completedFuture(seq);
+    }
+
+    @Override
+    public boolean sequencedByCluster() {
+        return cluster != null;
+    }
+
+    /**
+     * Hands the message to the cluster's order; it reaches this node's members when it comes back
+     * through {@link #deliverSequenced}. When the broker could not take it, this node's members get
+     * it at once without a seq (a broker outage never stops local delivery), and its seq is 0.
+     */
+    private CompletionStage<Long> publishToCluster(String name, Positioned message, String exceptId) {
+        return cluster.publish(name, message.unpositioned(), exceptId).handle((seq, error) -> {
+            if (error == null) {
+                return seq;
+            }
+            fanOut(name, message.unpositioned(), null, exceptId);
+            return 0L;
+        });
+    }
+
+    /**
+     * A message in the cluster's order of its room, at its seq: delivered to the local members but
+     * one, less those that have it already. A new epoch (the cluster's history of the room started
+     * again) is taken as it comes; a seq this node is past (it read the room ahead) is dropped.
+     */
+    void deliverSequenced(String name, Position position, Message frame, String exceptId) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        Tracing.Span span = tracing.fanOut(name);
+        int queued = 0;
+        Deferral.Scope scope = Deferral.enter();
+        try {
+            synchronized (room) {
+                long seq = position.seq();
+                if (!position.epoch().equals(room.epoch)) {
+                    room.epoch = position.epoch();
+                    room.floors = null; // what was read of the old epoch counts no more
+                } else if (seq <= room.delivered) {
+                    return;
+                }
+                room.delivered = seq;
+                passFloors(room, seq);
+                queued = offerToMembers(room, frame, seq, exceptId);
+            }
+        } finally {
+            scope.exit();
+            span.recipients(queued);
+            span.end();
+        }
+    }
+
+    /** Forgets the floors this seq passed; the caller holds the room's lock. */
+    private static void passFloors(Room room, long seq) {
+        if (room.floors != null) {
+            room.floors.values().removeIf(floor -> floor < seq);
+            if (room.floors.isEmpty()) {
+                room.floors = null;
+            }
+        }
     }
 
     /**
      * What a session resuming missed in a room it is in: every message after {@code since}, read in
      * one step of the room's order, or null when the room keeps no history that reaches it.
      */
-    Replay replay(String name, Position since, long nowNanos) {
+    Replay replay(HubSession s, String name, Position since, long nowNanos) {
         Room room = rooms.get(name);
+        if (room != null && cluster != null) {
+            return clusterReplay(room, s, since);
+        }
         if (room == null || room.history == null) {
             return null;
         }
         synchronized (room) {
             List<Message> missed = room.history.after(since, nowNanos);
             return missed == null ? null : new Replay(missed, room.history.lastSeq());
+        }
+    }
+
+    /**
+     * A resume's replay from the cluster's history, read before the room's lock and matched to this
+     * node's step of the order under it: what this node delivered beyond the read came after the
+     * read, so after the session's gate closed, and waits there; what the read holds beyond what was
+     * delivered here this member skips when it comes.
+     */
+    private Replay clusterReplay(Room room, HubSession s, Position since) {
+        Broker.RoomRead read = cluster.read(room.name, since);
+        if (read == null || read.position() == null || read.after() == null) {
+            return null;
+        }
+        Position p = read.position();
+        synchronized (room) {
+            if (room.removed || room.epoch != null && !room.epoch.equals(p.epoch())) {
+                return null;
+            }
+            if (room.epoch == null) {
+                room.epoch = p.epoch();
+                room.delivered = p.seq();
+            }
+            // Delivered here beyond the read: it came after the gate closed, and waits there.
+            if (p.seq() > room.delivered) {
+                skipUpTo(room, s, p.seq());
+            }
+            return new Replay(read.after(), p.seq());
         }
     }
 
@@ -372,17 +606,27 @@ final class RoomRegistry implements Rooms {
         }
     }
 
-    /** The room's fan-out; the caller holds the room's lock, so writes go to the flush executor. */
+    /**
+     * The room's fan-out, but to members that have the seq already (with the cluster's order); the
+     * caller holds the room's lock, so writes go to the flush executor.
+     */
     private int offerToMembers(Room room, Message frame, long seq, String exceptId) {
         int queued = 0;
         long now = clock.nanoTime();
         Delivery delivery = deliveries.forRoom(room.name, frame);
+        Map<HubSession, Long> floors = room.floors;
         for (HubSession m : room.members) {
-            if (!m.id().equals(exceptId) && m.offerRoom(room.name, seq, frame, delivery, now) == SendResult.QUEUED) {
+            if (!m.id().equals(exceptId) && (floors == null || !has(floors, m, seq))
+                    && m.offerRoom(room.name, seq, frame, delivery, now) == SendResult.QUEUED) {
                 queued++;
             }
         }
         return queued;
+    }
+
+    private static boolean has(Map<HubSession, Long> floors, HubSession m, long seq) {
+        Long floor = floors.get(m);
+        return floor != null && seq <= floor;
     }
 
     /** Adds a member; the caller holds the room's lock. */

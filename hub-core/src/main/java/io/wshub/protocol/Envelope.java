@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.Message;
 import io.wshub.Positioned;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -150,6 +151,26 @@ public final class Envelope {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always encodes", e);
         }
+    }
+
+    /**
+     * A message {@link #positioned(ObjectNode)} made, from its {@code unpositioned()} form as it
+     * crossed to another node or a store, that takes its position again: the JSON object's bytes, as
+     * they are, with {@code "seq":N} as a last field.
+     *
+     * @throws IllegalArgumentException when the message is not a JSON object's text
+     */
+    public static Positioned positionedFrom(Message unpositioned) {
+        if (!unpositioned.isText() || unpositioned.size() < 2) {
+            throw new IllegalArgumentException("not a JSON object's text: " + unpositioned);
+        }
+        ByteBuffer payload = unpositioned.payload();
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        if (bytes[0] != '{' || bytes[bytes.length - 1] != '}') {
+            throw new IllegalArgumentException("not a JSON object's text: " + unpositioned);
+        }
+        return new SeqField(bytes);
     }
 
     /** The error frame {@code {"type":"error","error":text}}. */

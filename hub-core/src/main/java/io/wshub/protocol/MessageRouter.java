@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -48,6 +49,11 @@ public final class MessageRouter implements HubHandler {
             .put("message", "Server is shutting down");
     /** The seq the handler on this thread reported for the message it handles ({@link #reportSeq}). */
     private static final ThreadLocal<long[]> SEQ = ThreadLocal.withInitial(() -> new long[1]);
+    /**
+     * The seq to come that the handler on this thread reported ({@link #reportSeq(CompletionStage)}):
+     * [0] the handling under way's, [1] the one just done's, for {@link #takeLater()}.
+     */
+    private static final ThreadLocal<Object[]> LATER = ThreadLocal.withInitial(() -> new Object[2]);
 
     private final Map<String, MessageHandler> handlers;
     private final List<Consumer<Session>> openHooks;
@@ -115,8 +121,18 @@ public final class MessageRouter implements HubHandler {
                 handler.handle(session, message);
             } else {
                 long seq = handleForSeq(handler, session, message);
-                session.rememberRef(Refs.key(ref), seq);
-                session.send(Refs.ack(ref, seq)); // after the message's own reply
+                CompletionStage<Long> later = takeLater();
+                if (later == null) {
+                    session.rememberRef(Refs.key(ref), seq);
+                    session.send(Refs.ack(ref, seq)); // after the message's own reply
+                } else {
+                    JsonNode handled = ref;
+                    later.whenComplete((given, error) -> { // the ref is remembered once its seq is known
+                        long n = given == null ? 0 : given;
+                        session.rememberRef(Refs.key(handled), n);
+                        session.send(Refs.ack(handled, n));
+                    });
+                }
             }
         } catch (ProtocolError e) {
             refuse(session, e.getMessage(), ref);
@@ -133,17 +149,44 @@ public final class MessageRouter implements HubHandler {
         slot[0] = seq;
     }
 
-    /** Runs the handler, and returns the seq it reported (0: none). Nested handlings keep their own. */
+    /**
+     * For a handler: the message it is handling takes the seq this stage completes with (a room
+     * message's whose seq the cluster gives, from {@link io.wshub.Rooms#publishSequenced}); its
+     * {@code ack} goes when it completes, and its ref is remembered then. Call it on the handler's
+     * thread, during the handler; anywhere else it does nothing.
+     */
+    public static void reportSeq(CompletionStage<Long> seq) {
+        LATER.get()[0] = seq;
+    }
+
+    /**
+     * Runs the handler, and returns the seq it reported at once (0: none); a seq it reported to come
+     * is left for {@link #takeLater()}. Nested handlings keep their own.
+     */
     private static long handleForSeq(MessageHandler handler, Session session, ObjectNode message) {
         long[] slot = SEQ.get();
+        Object[] later = LATER.get();
         long outer = slot[0];
+        Object outerLater = later[0];
         slot[0] = 0;
+        later[0] = null;
         try {
             handler.handle(session, message);
+            later[1] = later[0];
             return slot[0];
         } finally {
             slot[0] = outer;
+            later[0] = outerLater;
         }
+    }
+
+    /** The seq to come that the handling just done reported, or null; taken once. */
+    @SuppressWarnings("unchecked")
+    private static CompletionStage<Long> takeLater() {
+        Object[] later = LATER.get();
+        Object stage = later[1];
+        later[1] = null;
+        return (CompletionStage<Long>) stage;
     }
 
     /** Whether the ref was handled already; if so, its ack goes again, with the same seq. */

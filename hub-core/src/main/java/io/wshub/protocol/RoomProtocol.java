@@ -9,6 +9,7 @@ import io.wshub.Hub;
 import io.wshub.Position;
 import io.wshub.Resumption;
 import io.wshub.RoomJoin;
+import io.wshub.Rooms;
 import io.wshub.SendResult;
 import io.wshub.Session;
 
@@ -215,7 +216,12 @@ public final class RoomProtocol {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
         message.put("from", session.id());
-        MessageRouter.reportSeq(session.hub().rooms().publish(room, Envelope.positioned(message), session));
+        Rooms rooms = session.hub().rooms();
+        if (rooms.sequencedByCluster()) {
+            MessageRouter.reportSeq(rooms.publishSequenced(room, Envelope.positioned(message), session));
+        } else {
+            MessageRouter.reportSeq(rooms.publish(room, Envelope.positioned(message), session));
+        }
     }
 
     private static void privateMessage(Session session, ObjectNode message) {

@@ -1,10 +1,13 @@
 package io.wshub.spi;
 
+import io.wshub.HistoryLimits;
 import io.wshub.Message;
+import io.wshub.Position;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Carries hub-wide broadcasts, room messages and private messages to the other nodes of a
@@ -69,6 +72,16 @@ public interface Broker {
     }
 
     /**
+     * Publishes a private message that takes its place in the recipient's inbox
+     * ({@link io.wshub.Hub#sendTo(String, io.wshub.Positioned)}): the receiving node hands it to
+     * {@link Delivery#deliverPrivate(String, io.wshub.Positioned, Map)}. Publishes its unpositioned
+     * form as a plain private message by default.
+     */
+    default boolean publishPrivate(String sessionId, io.wshub.Positioned message, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, message.unpositioned(), traceContext);
+    }
+
+    /**
      * Claims a session id across the cluster before a session may use it. The one call that may
      * wait on the network, because the upgrade needs the answer: keep the wait short and bounded,
      * and fail at once (throw) while the cluster is known to be unreachable; the hub then accepts
@@ -99,6 +112,56 @@ public interface Broker {
     /** The members of the room on other nodes, as far as the broker knows. */
     default Collection<String> remoteMembers(String room) {
         return List.of();
+    }
+
+    /**
+     * Whether this broker gives each room one order for the whole cluster: a room's seqs are assigned
+     * in one place, whichever node its senders are on. The hub then gives a positioned room message
+     * no seq itself but hands it to {@link #publishSequenced}, and delivers it — on the sender's node
+     * too — only when the broker hands it back through {@link Delivery#deliverSequenced}, in seq
+     * order; the room's positions and history are the broker's ({@link #readRoom}). False by default:
+     * each node orders its rooms itself.
+     */
+    default boolean sequencesRooms() {
+        return false;
+    }
+
+    /**
+     * Gives a room message the room's next seq across the cluster, keeps it in the room's history
+     * within {@code limits}, and has every node, this one included, deliver it in seq order through
+     * {@link Delivery#deliverSequenced}. Called only when {@link #sequencesRooms()}; must not block.
+     *
+     * @param message the message without a position, a JSON object (a {@link io.wshub.Positioned}'s
+     *                {@code unpositioned()} from {@code io.wshub.protocol.Envelope#positioned})
+     * @return the seq it took; completes exceptionally when it was not published (the hub then
+     *         delivers it to its own members without a seq, as a broker outage never stops local
+     *         delivery)
+     */
+    default CompletionStage<Long> publishSequenced(String room, Message message, String exceptSessionId,
+                                                   HistoryLimits limits, Map<String, String> traceContext) {
+        throw new UnsupportedOperationException("this broker does not sequence rooms");
+    }
+
+    /**
+     * A room's position in its cluster-wide order and, when {@code since} is given, every message
+     * after it, for a join or a resume. Called only when {@link #sequencesRooms()}; must not block
+     * (the hub bounds its wait for the answer).
+     *
+     * @param since the position a client left off at, or null for the position alone
+     */
+    default CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+        throw new UnsupportedOperationException("this broker does not sequence rooms");
+    }
+
+    /**
+     * What {@link #readRoom} answers.
+     *
+     * @param position the room's epoch and its latest seq when it was read (an epoch is made for a
+     *                 room that has none, so the first message takes seq 1 of it)
+     * @param after    the messages after {@code since}, oldest first, each at its seq; null when they
+     *                 are not all kept (another epoch, forgotten, or beyond the latest) or none was asked
+     */
+    record RoomRead(Position position, List<Message> after) {
     }
 
     /** Whether the broker reaches the other nodes now; false makes the node report itself degraded. */
@@ -157,6 +220,38 @@ public interface Broker {
          */
         default boolean deliverPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
             return deliverPrivate(sessionId, frame);
+        }
+
+        /**
+         * A room message of a broker that {@linkplain Broker#sequencesRooms() sequences rooms}, from
+         * any node (this one included), at its place in the room's order: delivered to the room's
+         * local members but {@code exceptSessionId}. Called in seq order per room, on one thread.
+         *
+         * @param position its room's epoch and its seq
+         * @param frame    the message as sent, carrying its seq
+         */
+        default void deliverSequenced(String room, Position position, Message frame, String exceptSessionId,
+                                      Map<String, String> traceContext) {
+        }
+
+        /**
+         * A private message from another node that takes its place in the session's inbox (with
+         * resume on, as a private message sent on this node does): the broker rebuilds it from the
+         * unpositioned form it carried. Forwards to {@link #deliverPrivate(String, Message, Map)} with
+         * that form by default.
+         *
+         * @return whether that session is here
+         */
+        default boolean deliverPrivate(String sessionId, io.wshub.Positioned message, Map<String, String> traceContext) {
+            return deliverPrivate(sessionId, message.unpositioned(), traceContext);
+        }
+
+        /**
+         * Another node took this session over with its resume token ({@link DeliveryStore#takeOver}):
+         * close its connection here, if one is still open, with 1000, and forget it without telling
+         * its rooms or the application (the session lives on over there). Must not block.
+         */
+        default void sessionMoved(String sessionId) {
         }
 
         /** Whether a session with this id is open on this node. */

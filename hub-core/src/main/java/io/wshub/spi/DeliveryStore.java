@@ -2,6 +2,8 @@ package io.wshub.spi;
 
 import io.wshub.HistoryLimits;
 
+import java.util.List;
+
 /**
  * Where a hub keeps what its delivery guarantees rest on (docs/protocol.md, "Delivery guarantees"):
  * the history of each room, the inbox of each session, the refs each session's messages were
@@ -36,4 +38,32 @@ public interface DeliveryStore {
 
     /** Revokes the session's token, if it has one: the session ended. */
     void revokeToken(String sessionId);
+
+    /**
+     * Takes over a session that another node of the cluster holds (held for resume, or still open
+     * on a connection its client gave up on), for a resume token {@link #sessionOf} does not know:
+     * the token is used up, the other node lets the session go (it closes the old connection with
+     * 1000 and forgets the session without a word to its rooms), and this node holds its id from now
+     * on. Called at admission, on the upgrade's thread: like {@link Broker#claimSessionId} it may
+     * wait on the network, briefly and bounded, and fails (null) while the cluster is unreachable.
+     * A store of one node knows no other node: null, the default.
+     *
+     * @param sessionId the session the credentials name, which the token's must be; null for any
+     * @return the session taken over, or null (the token is unknown, used, expired or another
+     *         session's): the upgrade goes on as a fresh session
+     */
+    default Transfer takeOver(String token, String sessionId) {
+        return null;
+    }
+
+    /**
+     * A session taken over from another node: its id and the rooms it is in. The hub puts it back
+     * into its rooms without telling anyone, and its client resumes it as it would on the node it left.
+     */
+    record Transfer(String sessionId, List<String> rooms) {
+        /** Copies the rooms. */
+        public Transfer {
+            rooms = List.copyOf(rooms);
+        }
+    }
 }

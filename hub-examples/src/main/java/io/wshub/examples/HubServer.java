@@ -1,6 +1,7 @@
 package io.wshub.examples;
 
 import io.wshub.Hub;
+import io.wshub.HubOptions;
 import io.wshub.HubHandler;
 import io.wshub.jetty.HandshakeDeadline;
 import io.wshub.jetty.WshubHandler;
@@ -107,8 +108,11 @@ final class HubServer implements AutoCloseable {
             Optional<HubMetrics> hubMetrics = metrics.map(m -> m.forHub(path, types));
             Broker broker = RedisNode.broker(settings.redis(), path, settings.startupTimeout());
             brokers.put(path, broker);
-            Hub hub = Hub.builder()
-                    .options(settings.hubOptions(kind.hasRooms))
+            HubOptions hubOptions = settings.hubOptions(kind.hasRooms);
+            Hub.Builder hubBuilder = Hub.builder();
+            RedisNode.deliveryStore(broker, hubOptions).ifPresent(hubBuilder::deliveryStore);
+            Hub hub = hubBuilder
+                    .options(hubOptions)
                     .originPolicy(settings.originPolicy())
                     .authenticator(auth.authenticator())
                     .handler(hubHandler)

@@ -1,17 +1,21 @@
 package io.wshub.examples;
 
+import io.wshub.HubOptions;
 import io.wshub.InProcessBroker;
 import io.wshub.operations.OperationsHandler;
 import io.wshub.redis.RedisBroker;
 import io.wshub.redis.RedisBrokerOptions;
 import io.wshub.spi.Broker;
+import io.wshub.spi.DeliveryStore;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The example servers as nodes of a cluster ({@code --redis redis://HOST:PORT}): each hub gets a
  * {@link RedisBroker} with the default timings, each path its own cluster (key prefix
- * {@code wshub:<path>:}, so {@code /echo} and {@code /ws} never mix). Without a URI, a single node.
+ * {@code wshub:<path>:}, so {@code /echo} and {@code /ws} never mix), and with resume on the Redis
+ * delivery store. Without a URI, a single node.
  */
 final class RedisNode {
 
@@ -44,6 +48,15 @@ final class RedisNode {
         }
         return new RedisBroker(RedisBrokerOptions.builder(uri).keyPrefix("wshub:" + path + ":")
                 .startupTimeout(startupTimeout).build());
+    }
+
+    /**
+     * With a Redis broker and resume on, the store that records resume tokens in Redis, so a client
+     * resumes on any node; else none (the hub's default, in memory).
+     */
+    static Optional<DeliveryStore> deliveryStore(Broker broker, HubOptions options) {
+        return broker instanceof RedisBroker redis && options.resumeOn()
+                ? Optional.of(redis.deliveryStore(options)) : Optional.empty();
     }
 
     /**

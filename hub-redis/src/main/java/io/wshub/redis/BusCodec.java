@@ -33,6 +33,10 @@ final class BusCodec {
     private static final byte REGISTERED = 'G';
     private static final byte BYE = 'Q';
     private static final byte CANARY = 'C';
+    private static final byte SEQUENCED = 'S';
+    private static final byte MOVED = 'V';
+    /** A private message that takes its place in the recipient's inbox. */
+    private static final byte POSITIONED_PRIVATE = 'I';
 
     private static final byte TEXT = 1;
     private static final byte BINARY = 0;
@@ -55,8 +59,11 @@ final class BusCodec {
             w.header(BROADCAST, m.node()).string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.RoomMessage m) {
             w.header(ROOM, m.node()).string(m.room()).string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
+        } else if (message instanceof BusMessage.Sequenced m) {
+            w.header(SEQUENCED, m.node()).string(m.room()).string(m.epoch()).string(Long.toString(m.seq()))
+                    .string(nullToEmpty(m.except())).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            w.header(PRIVATE, m.node()).string(m.target()).frame(m.frame(), m.trace());
+            w.header(m.positioned() ? POSITIONED_PRIVATE : PRIVATE, m.node()).string(m.target()).frame(m.frame(), m.trace());
         } else if (message instanceof BusMessage.Membership m) {
             w.header(MEMBERSHIP, m.node()).stamp(m.stamp()).integer(m.ops().size());
             for (MembershipOp op : m.ops()) {
@@ -64,6 +71,8 @@ final class BusCodec {
             }
         } else if (message instanceof BusMessage.Registered m) {
             w.header(REGISTERED, m.node()).stamp(m.stamp());
+        } else if (message instanceof BusMessage.Moved m) {
+            w.header(MOVED, m.node()).string(m.sessionId());
         } else if (message instanceof BusMessage.Bye m) {
             w.header(BYE, m.node()).longValue(m.incarnation());
         } else if (message instanceof BusMessage.Canary m) {
@@ -72,6 +81,29 @@ final class BusCodec {
             throw new IllegalArgumentException("unknown message " + message);
         }
         return w.toBytes();
+    }
+
+    /**
+     * The start of a {@link BusMessage.Sequenced} up to its epoch: the append script puts the epoch
+     * and the seq it gave (each a string of this format) between this and {@link #sequencedTail}.
+     */
+    static byte[] sequencedHead(String node, String room) {
+        return new Writer(0).header(SEQUENCED, node).string(room).toBytes();
+    }
+
+    /** The end of a {@link BusMessage.Sequenced} after its seq: the sender's session id, the frame and its trace. */
+    static byte[] sequencedTail(String except, Message frame, Map<String, String> trace) {
+        return new Writer(frame.size()).string(nullToEmpty(except)).frame(frame, trace).toBytes();
+    }
+
+    /** The start of a {@link BusMessage.Moved}: the take-over script adds the session id (a string of this format). */
+    static byte[] movedHead(String node) {
+        return new Writer(0).header(MOVED, node).toBytes();
+    }
+
+    /** Whether an encoded message whose header {@link #origin} read is sequenced (delivered by its sender's node too). */
+    static boolean isSequenced(byte[] bytes) {
+        return bytes.length > 1 && bytes[1] == SEQUENCED;
     }
 
     /**
@@ -103,10 +135,14 @@ final class BusCodec {
             // Arguments are evaluated left to right: the trace is the one the frame just read carried.
             case BROADCAST -> new BusMessage.Broadcast(node, emptyToNull(r.string()), r.frame(), r.trace);
             case ROOM -> new BusMessage.RoomMessage(node, r.string(), emptyToNull(r.string()), r.frame(), r.trace);
+            case SEQUENCED -> new BusMessage.Sequenced(node, r.string(), r.string(), r.seq(), emptyToNull(r.string()),
+                    r.frame(), r.trace);
             case PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame(), r.trace);
+            case POSITIONED_PRIVATE -> new BusMessage.PrivateMessage(node, r.string(), r.frame(), r.trace, true);
             case MEMBERSHIP -> new BusMessage.Membership(node, r.stamp(), r.ops());
             case REGISTERED -> new BusMessage.Registered(node, r.stamp());
             case BYE -> new BusMessage.Bye(node, r.longValue());
+            case MOVED -> new BusMessage.Moved(node, r.string());
             case CANARY -> new BusMessage.Canary(node, r.longValue());
             default -> throw new MalformedMessageException("unknown message kind " + kind);
         };
@@ -131,10 +167,14 @@ final class BusCodec {
         private ByteBuffer buf;
 
         Writer(BusMessage message) {
-            int frameBytes = message instanceof BusMessage.Broadcast m ? m.frame().size()
+            this(message instanceof BusMessage.Broadcast m ? m.frame().size()
                     : message instanceof BusMessage.RoomMessage m ? m.frame().size()
                     : message instanceof BusMessage.PrivateMessage m ? m.frame().size()
-                    : 0;
+                    : message instanceof BusMessage.Sequenced m ? m.frame().size()
+                    : 0);
+        }
+
+        Writer(int frameBytes) {
             buf = ByteBuffer.allocate(SMALL + frameBytes);
         }
 
@@ -216,6 +256,19 @@ final class BusCodec {
             byte[] b = new byte[length];
             buf.get(b);
             return new String(b, StandardCharsets.UTF_8);
+        }
+
+        /** A seq as the append script writes it: a string of 1 to 18 digits, at least 1. */
+        long seq() {
+            String digits = string();
+            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new MalformedMessageException("bad seq '" + digits + "'");
+            }
+            long seq = Long.parseLong(digits);
+            if (seq < 1) {
+                throw new MalformedMessageException("bad seq " + seq);
+            }
+            return seq;
         }
 
         long longValue() {

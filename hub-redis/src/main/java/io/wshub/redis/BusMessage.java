@@ -31,10 +31,28 @@ sealed interface BusMessage {
         }
     }
 
-    /** A private message for one session, sent to the node that holds it. */
-    record PrivateMessage(String node, String target, Message frame, Map<String, String> trace) implements BusMessage {
+    /**
+     * A room message in its room's cluster-wide order, at its seq of the epoch; published by the
+     * append script itself, so every node gets it in the order Redis gave the seqs. Its sender's
+     * node delivers it too: it is not skipped like a node's own publications. {@code frame} is the
+     * message without its position.
+     */
+    record Sequenced(String node, String room, String epoch, long seq, String except, Message frame,
+                     Map<String, String> trace) implements BusMessage {
+    }
+
+    /**
+     * A private message for one session, sent to the node that holds it; {@code positioned} when it
+     * takes its place in the session's inbox there (its frame is then a JSON object without its seq).
+     */
+    record PrivateMessage(String node, String target, Message frame, Map<String, String> trace, boolean positioned)
+            implements BusMessage {
+        PrivateMessage(String node, String target, Message frame, Map<String, String> trace) {
+            this(node, target, frame, trace, false);
+        }
+
         PrivateMessage(String node, String target, Message frame) {
-            this(node, target, frame, null);
+            this(node, target, frame, null, false);
         }
     }
 
@@ -51,6 +69,13 @@ sealed interface BusMessage {
      * {@code sentNanos} is the sender's clock; other nodes ignore it.
      */
     record Canary(String node, long sentNanos) implements BusMessage {
+    }
+
+    /**
+     * The publishing node took this session over with its resume token (see {@code takeover.lua}):
+     * the node it is sent to lets the session go without a word to its rooms.
+     */
+    record Moved(String node, String sessionId) implements BusMessage {
     }
 
     /** The node left the cluster on purpose; its entries are gone. */

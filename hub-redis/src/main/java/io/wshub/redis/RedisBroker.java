@@ -3,7 +3,11 @@ package io.wshub.redis;
 import io.lettuce.core.RedisFuture;
 import io.wshub.HealthCheck;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.HistoryLimits;
+import io.wshub.HubOptions;
 import io.wshub.Message;
+import io.wshub.Position;
+import io.wshub.Positioned;
 import io.wshub.spi.Broker;
 import io.wshub.spi.Broker.BreakerCall;
 import io.wshub.spi.Broker.BreakerState;
@@ -115,6 +119,7 @@ public final class RedisBroker extends TracedBroker {
     private volatile Delivery delivery;
     private final Canary canary;
     private final RedisBreaker breaker;
+    private final RoomLog roomLog;
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
@@ -164,6 +169,7 @@ public final class RedisBroker extends TracedBroker {
                 }
             }
         });
+        this.roomLog = new RoomLog(nodeId, link, scripts);
     }
 
     /** The options it was built with. */
@@ -325,12 +331,22 @@ public final class RedisBroker extends TracedBroker {
      */
     @Override
     public boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, frame, traceContext, false);
+    }
+
+    /** As the plain form; the receiving node puts it into the session's inbox, at the inbox's next seq. */
+    @Override
+    public boolean publishPrivate(String sessionId, Positioned message, Map<String, String> traceContext) {
+        return publishPrivate(sessionId, message.unpositioned(), traceContext, true);
+    }
+
+    private boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext, boolean positioned) {
         String holder = view.nodeOf(sessionId);
         if (holder == null) {
             return false;
         }
         RedisFuture<Long> sent = publish(inboxPrefix + holder,
-                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext));
+                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext, positioned));
         return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
     }
 
@@ -362,6 +378,51 @@ public final class RedisBroker extends TracedBroker {
             }
         });
         return sent;
+    }
+
+    // ---- the rooms' cluster-wide order ----
+
+    /** True: with room history on, each room's seqs are given in Redis, one order for the cluster. */
+    @Override
+    public boolean sequencesRooms() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Long> publishSequenced(String room, Message message, String exceptSessionId,
+                                                  HistoryLimits limits, Map<String, String> traceContext) {
+        CompletionStage<Long> seq = roomLog.append(room, message, exceptSessionId, limits, traceContext);
+        return seq.whenComplete((given, error) -> {
+            published(error == null);
+            if (error != null) {
+                failed("room message to " + room + " not sequenced: " + error);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+        return roomLog.read(room, since, limits);
+    }
+
+    // ---- resume on any node ----
+
+    /**
+     * A delivery store for this node's hub that records resume tokens in Redis, so that a session
+     * resumes on any node of the cluster (see {@link RedisDeliveryStore}). Call it once, before the
+     * hub starts.
+     *
+     * @param hubOptions the options of the hub it is for: its {@code resumeWindow} (how long a token
+     *                   stays usable after its node stopped answering, beyond {@code expiry}) and its
+     *                   {@code inbox} limits (which the inboxes written through to Redis keep)
+     */
+    public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
+        Objects.requireNonNull(hubOptions, "hubOptions");
+        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(),
+                options.expiry().plus(hubOptions.resumeWindow()));
+        RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
+        sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
+        return store;
     }
 
     // ---- session ids and memberships ----
@@ -485,7 +546,7 @@ public final class RedisBroker extends TracedBroker {
 
     private void received(String channel, byte[] bytes) {
         try {
-            if (nodeId.equals(BusCodec.origin(bytes))) {
+            if (nodeId.equals(BusCodec.origin(bytes)) && !BusCodec.isSequenced(bytes)) {
                 if (BusCodec.isCanary(bytes)) {
                     canaryCameBack((BusMessage.Canary) BusCodec.decode(bytes));
                 }
@@ -515,14 +576,24 @@ public final class RedisBroker extends TracedBroker {
             d.deliverBroadcast(m.frame(), m.except(), m.trace());
         } else if (message instanceof BusMessage.RoomMessage m) {
             d.deliverRoom(m.room(), m.frame(), m.except(), m.trace());
+        } else if (message instanceof BusMessage.Sequenced m) {
+            d.deliverSequenced(m.room(), new Position(m.epoch(), m.seq()), RoomLog.at(m.frame(), m.seq()), m.except(),
+                    m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
-            d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
+            Positioned positioned = m.positioned() ? RoomLog.positioned(m.frame()) : null;
+            if (positioned != null) { // a JSON object (the room protocol's): it takes its inbox seq there
+                d.deliverPrivate(m.target(), positioned, m.trace());
+            } else {
+                d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
+            }
         } else if (message instanceof BusMessage.Membership m) {
             if (view.apply(m.node(), m.stamp(), m.ops(), System.nanoTime())) {
                 sync.wantSnapshot(m.node());
             }
         } else if (message instanceof BusMessage.Registered m) {
             sync.wantSnapshot(m.node());
+        } else if (message instanceof BusMessage.Moved m) {
+            d.sessionMoved(m.sessionId());
         } else if (message instanceof BusMessage.Bye m) {
             view.remove(m.node(), m.incarnation());
         }

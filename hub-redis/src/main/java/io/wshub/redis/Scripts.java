@@ -27,7 +27,12 @@ final class Scripts {
         REGISTER(ScriptOutputType.MULTI),
         HEARTBEAT(ScriptOutputType.MULTI),
         SNAPSHOT(ScriptOutputType.MULTI),
-        DEREGISTER(ScriptOutputType.INTEGER);
+        DEREGISTER(ScriptOutputType.INTEGER),
+        APPEND(ScriptOutputType.MULTI),
+        READ(ScriptOutputType.MULTI),
+        TOKEN(ScriptOutputType.INTEGER),
+        TAKEOVER(ScriptOutputType.MULTI),
+        INBOX(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         final byte[] source;

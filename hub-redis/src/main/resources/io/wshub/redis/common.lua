@@ -10,6 +10,11 @@ local busChannel = prefix .. 'bus'
 local function recordKey(n) return prefix .. 'node:' .. n end                -- hash: inc, ver
 local function sessionsKey(n) return prefix .. 'node:' .. n .. ':sessions' end -- set of session ids
 local function membersKey(n) return prefix .. 'node:' .. n .. ':members' end   -- set of "id room"
+local function tokensKey(n) return prefix .. 'node:' .. n .. ':tokens' end     -- hash: token's SHA-256 -> id
+local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when its tokens live (ms)
+-- How long (ms) a node's memberships outlive its last heartbeat: its resume keep, which token.lua
+-- writes, so that a session of a node that stopped answering is taken over with its rooms.
+local function keepKey(n) return prefix .. 'node:' .. n .. ':keep' end
 
 -- Redis' own clock, so that nodes' clocks never matter.
 local function nowMs()
@@ -31,7 +36,7 @@ local function touch(now)
   redis.call('ZADD', nodesKey, now + ttl, node)
   redis.call('PEXPIRE', recordKey(node), ttl)
   redis.call('PEXPIRE', sessionsKey(node), ttl)
-  redis.call('PEXPIRE', membersKey(node), ttl)
+  redis.call('PEXPIRE', membersKey(node), math.max(ttl, tonumber(redis.call('GET', keepKey(node)) or ttl)))
 end
 
 local function heldElsewhere(id, others)
@@ -59,4 +64,60 @@ local function applyOps(first)
     elseif op == '-m' then redis.call('SREM', membersKey(node), member)
     else return redis.error_reply('unknown op ' .. tostring(op)) end
   end
+end
+
+-- Room histories (the cluster-wide order of rooms): per room an epoch (string), the latest seq
+-- (counter) and a stream of the kept messages, entry id "<seq>-0", fields m (the message without
+-- its position) and t (ms, Redis clock). The three keys expire together, an age limit after the
+-- room's last message: a history that is gone starts again with a new epoch.
+local function roomKey(room, part) return prefix .. 'room:' .. room .. ':' .. part end
+
+-- A fresh epoch: Redis' time and a counter, unique across flushes and failovers of this prefix.
+local function newEpoch()
+  local t = redis.call('TIME')
+  local n = redis.call('INCR', prefix .. 'epochs')
+  return string.format('%x.%x.%x', tonumber(t[1]), tonumber(t[2]), n)
+end
+
+-- The room's epoch, made (with seq 0 and no messages) when the room has none.
+local function roomEpoch(room, keepMs)
+  local epochKey = roomKey(room, 'epoch')
+  local epoch = redis.call('GET', epochKey)
+  if epoch then return epoch end
+  epoch = newEpoch()
+  redis.call('DEL', roomKey(room, 'seq'), roomKey(room, 'log'), roomKey(room, 'bytes'))
+  redis.call('SET', epochKey, epoch, 'PX', keepMs)
+  return epoch
+end
+
+-- Forgets a stream's oldest messages beyond its limits (count, payload bytes, age); the newest stays.
+local function trimStream(log, bytesKey, maxMessages, maxBytes, ageMs, now)
+  local len = redis.call('XLEN', log)
+  local bytes = tonumber(redis.call('GET', bytesKey) or '0')
+  while len > 1 do
+    local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
+    local fields = oldest[2]
+    local size, t = 0, 0
+    for i = 1, #fields, 2 do
+      if fields[i] == 'm' then size = #fields[i + 1] elseif fields[i] == 't' then t = tonumber(fields[i + 1]) end
+    end
+    if len <= maxMessages and bytes <= maxBytes and t >= now - ageMs then break end
+    redis.call('XDEL', log, oldest[1])
+    len = len - 1
+    bytes = bytes - size
+  end
+  redis.call('SET', bytesKey, bytes, 'PX', ageMs + ttl)
+end
+
+local function trimRoom(room, maxMessages, maxBytes, ageMs, now)
+  trimStream(roomKey(room, 'log'), roomKey(room, 'bytes'), maxMessages, maxBytes, ageMs, now)
+end
+
+-- A session's inbox, written through by its node: epoch, stream of messages as sent, bytes.
+local function inboxKey(id, part) return prefix .. 'session:' .. id .. ':inbox:' .. part end
+
+-- A string as BusCodec writes one: a 4-byte big-endian length, then the bytes.
+local function busString(s)
+  local n = #s
+  return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256) .. s
 end

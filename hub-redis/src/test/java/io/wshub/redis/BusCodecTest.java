@@ -95,6 +95,64 @@ class BusCodecTest {
     }
 
     @Test
+    void aSequencedMessageIsItsHeadTheEpochAndSeqTheScriptWritesAndItsTail() {
+        Message frame = Message.text("{\"type\":\"room_message\",\"room\":\"r\"}");
+        byte[] encoded = BusCodec.encode(new BusMessage.Sequenced("n1", "r", "e.1", 42, "alice", frame, Map.of("traceparent", "t")));
+        byte[] head = BusCodec.sequencedHead("n1", "r");
+        byte[] tail = BusCodec.sequencedTail("alice", frame, Map.of("traceparent", "t"));
+        byte[] scripted = concat(head, luaString("e.1"), luaString("42"), tail); // what append.lua publishes
+
+        assertThat(scripted).isEqualTo(encoded);
+        BusMessage.Sequenced m = (BusMessage.Sequenced) BusCodec.decode(scripted);
+        assertThat(m.epoch()).isEqualTo("e.1");
+        assertThat(m.seq()).isEqualTo(42);
+        assertThat(m.except()).isEqualTo("alice");
+        assertThat(m.trace()).containsEntry("traceparent", "t");
+        assertThat(BusCodec.isSequenced(scripted)).isTrue();
+    }
+
+    @Test
+    void aSequencedMessageWithASeqThatIsNotAPositiveNumberIsRefused() {
+        for (String seq : List.of("", "0", "-1", "1e3", "9999999999999999999")) {
+            byte[] bad = concat(BusCodec.sequencedHead("n1", "r"), luaString("e"), luaString(seq),
+                    BusCodec.sequencedTail(null, Message.text("{}"), null));
+            assertThatThrownBy(() -> BusCodec.decode(bad)).as("seq '%s'", seq)
+                    .isInstanceOf(BusCodec.MalformedMessageException.class);
+        }
+    }
+
+    @Test
+    void aPrivateMessageForTheInboxIsToldApartFromAPlainOne() {
+        BusMessage.PrivateMessage m = (BusMessage.PrivateMessage) roundTrip(
+                new BusMessage.PrivateMessage("n1", "bob", Message.text("{}"), null, true));
+
+        assertThat(m.positioned()).isTrue();
+        assertThat(((BusMessage.PrivateMessage) roundTrip(new BusMessage.PrivateMessage("n1", "bob", Message.text("{}"))))
+                .positioned()).isFalse();
+    }
+
+    @Test
+    void aMovedMessageIsItsHeadAndTheSessionIdTheScriptWrites() {
+        byte[] scripted = concat(BusCodec.movedHead("n2"), luaString("alice")); // what takeover.lua publishes
+
+        assertThat(BusCodec.decode(scripted)).isEqualTo(new BusMessage.Moved("n2", "alice"));
+    }
+
+    /** A string as the scripts' busString writes it: a 4-byte big-endian length, then the bytes. */
+    private static byte[] luaString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void everyTruncationOfAMessageIsRefusedAsMalformed() {
         byte[] encoded = BusCodec.encode(new BusMessage.Membership("n1", new Stamp(1, 2), List.of(MembershipOp.join("a", "r"))));
 

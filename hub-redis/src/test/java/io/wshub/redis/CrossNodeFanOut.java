@@ -1,11 +1,15 @@
 package io.wshub.redis;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Hub;
 import io.wshub.HubOptions;
 import io.wshub.RateLimit;
 import io.wshub.jetty.WshubHandler;
+import io.wshub.protocol.Envelope;
 import io.wshub.protocol.RawRelayHandler;
+import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.InMemoryTransport;
 import org.eclipse.jetty.server.Server;
@@ -41,7 +45,10 @@ import static org.awaitility.Awaitility.await;
  * socket I/O). The publisher sends as fast as the slowest subscriber keeps up, at most a window of
  * messages ahead. Not a test: run it by hand (docs/scaling.md has the command).
  *
- * <p>Arguments: {@code [sockets|memory] [subscribers=200] [size=64] [seconds=10] [warmup=3] [window=64, at most 256]}.
+ * <p>Modes {@code rooms} and {@code rooms-history} fan room messages of the room protocol out in
+ * memory instead, to one room, with its history off and on.
+ *
+ * <p>Arguments: {@code [sockets|memory|rooms|rooms-history] [subscribers=200] [size=64] [seconds=10] [warmup=3] [window=64, at most 256]}.
  */
 final class CrossNodeFanOut {
 
@@ -61,7 +68,9 @@ final class CrossNodeFanOut {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean sockets = !"memory".equals(args.length > 0 ? args[0] : "sockets");
+        String mode = args.length > 0 ? args[0] : "sockets";
+        boolean sockets = mode.equals("sockets");
+        Rooms rooms = mode.equals("rooms") ? Rooms.HISTORY_OFF : mode.equals("rooms-history") ? Rooms.HISTORY_ON : Rooms.NONE;
         int subscribers = arg(args, 1, 200);
         int size = arg(args, 2, 64);
         int seconds = arg(args, 3, 10);
@@ -72,12 +81,12 @@ final class CrossNodeFanOut {
             throw new IllegalArgumentException("window must be 1.." + queue + " (a session's outbound queue: a larger"
                     + " window overflows it and the hub disconnects the subscriber), was " + window);
         }
-        System.out.printf(Locale.ROOT, "broadcast fan-out over %s: %d subscribers, %d-byte messages, %d s after %d s"
-                + " warm-up, window %d, %d cores%n", sockets ? "WebSockets on loopback" : "the in-memory transport",
+        System.out.printf(Locale.ROOT, "%s fan-out over %s: %d subscribers, %d-byte messages, %d s after %d s"
+                + " warm-up, window %d, %d cores%n", rooms.label, sockets ? "WebSockets on loopback" : "the in-memory transport",
                 subscribers, size, seconds, warmup, window, Runtime.getRuntime().availableProcessors());
         try (RedisServer redis = RedisServer.start()) {
-            Result one = measure(redis.uri(), sockets, false, subscribers, size, seconds, warmup, window);
-            Result two = measure(redis.uri(), sockets, true, subscribers, size, seconds, warmup, window);
+            Result one = measure(redis.uri(), sockets, rooms, false, subscribers, size, seconds, warmup, window);
+            Result two = measure(redis.uri(), sockets, rooms, true, subscribers, size, seconds, warmup, window);
             System.out.printf(Locale.ROOT, "%-30s %14s %16s%n", "", "messages/s", "deliveries/s");
             System.out.printf(Locale.ROOT, "%-30s %,14.0f %,16.0f%n", "one node", one.messages, one.deliveries);
             System.out.printf(Locale.ROOT, "%-30s %,14.0f %,16.0f%n", "two nodes (a -> Redis -> b)", two.messages,
@@ -86,11 +95,11 @@ final class CrossNodeFanOut {
         }
     }
 
-    private static Result measure(String uri, boolean sockets, boolean crossNode, int subscribers, int size, int seconds,
-                                  int warmup, int window) throws Exception {
+    private static Result measure(String uri, boolean sockets, Rooms rooms, boolean crossNode, int subscribers, int size,
+                                  int seconds, int warmup, int window) throws Exception {
         String prefix = "fanout" + System.nanoTime() + ":";
         try (Setup setup = sockets ? new SocketSetup(uri, prefix, crossNode, subscribers)
-                : new MemorySetup(uri, prefix, crossNode, subscribers)) {
+                : new MemorySetup(uri, prefix, rooms, crossNode, subscribers)) {
             byte[] payload = new byte[size];
             long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
             long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
@@ -120,9 +129,32 @@ final class CrossNodeFanOut {
         }
     }
 
+    /**
+     * What is fanned out in memory: hub-wide broadcasts, or room messages of the room protocol to one
+     * room, with its history off (live only) or on (each message sequenced in Redis, in the room's
+     * stream, delivered by every node from its subscription).
+     */
+    private enum Rooms {
+        NONE("broadcast", HistoryLimits.OFF), HISTORY_OFF("room message, history off", HistoryLimits.OFF),
+        HISTORY_ON("room message, history on", HistoryLimits.DEFAULT);
+
+        final String label;
+        final HistoryLimits history;
+
+        Rooms(String label, HistoryLimits history) {
+            this.label = label;
+            this.history = history;
+        }
+    }
+
     /** A node: a hub with a Redis broker, the rate limit off (the publisher is a load test). */
     private static Hub node(String uri, String prefix, String id, io.wshub.HubHandler handler) {
-        Hub hub = Hub.builder().options(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).build()).handler(handler)
+        return node(uri, prefix, id, handler, HistoryLimits.OFF);
+    }
+
+    private static Hub node(String uri, String prefix, String id, io.wshub.HubHandler handler, HistoryLimits history) {
+        Hub hub = Hub.builder().options(HubOptions.builder().rateLimit(RateLimit.UNLIMITED).roomHistory(history).build())
+                .handler(handler)
                 .broker(new RedisBroker(RedisBrokerOptions.builder(uri).keyPrefix(prefix).nodeId(id).build())).build();
         await("node " + id + " registered in Redis at " + uri).atMost(Duration.ofSeconds(10))
                 .until(() -> hub.stats().brokerUp());
@@ -132,24 +164,43 @@ final class CrossNodeFanOut {
     private static final class MemorySetup implements Setup {
         private final Hub a;
         private final Hub b;
+        private final Rooms rooms;
         private final List<InMemoryClient> clients = new ArrayList<>();
 
-        MemorySetup(String uri, String prefix, boolean crossNode, int subscribers) throws Exception {
-            a = node(uri, prefix, "a", new io.wshub.HubHandler() {
-            });
-            b = crossNode ? node(uri, prefix, "b", new io.wshub.HubHandler() {
-            }) : null;
+        MemorySetup(String uri, String prefix, Rooms rooms, boolean crossNode, int subscribers) throws Exception {
+            this.rooms = rooms;
+            a = node(uri, prefix, "a", handler(rooms), rooms.history);
+            b = crossNode ? node(uri, prefix, "b", handler(rooms), rooms.history) : null;
             InMemoryTransport transport = new InMemoryTransport((crossNode ? b : a).acceptor());
             for (int i = 0; i < subscribers; i++) {
                 InMemoryClient c = transport.connect();
+                if (rooms != Rooms.NONE) {
+                    c.sendText("{\"type\":\"join_room\",\"room\":\"r\"}");
+                    while (!c.nextText(Duration.ofSeconds(10)).contains("room_joined")) {
+                        // the welcome and others' arrivals come first
+                    }
+                }
                 c.discardMessages();
                 clients.add(c);
             }
+            await("members on node a's view").atMost(Duration.ofSeconds(10))
+                    .until(() -> rooms == Rooms.NONE || a.rooms().members("r").size() == subscribers);
+        }
+
+        private static io.wshub.HubHandler handler(Rooms rooms) {
+            return rooms == Rooms.NONE ? new io.wshub.HubHandler() {
+            } : RoomProtocol.router(false).build();
         }
 
         @Override
         public void publish(byte[] payload) {
-            a.broadcast(Message.binary(payload));
+            if (rooms == Rooms.NONE) {
+                a.broadcast(Message.binary(payload));
+                return;
+            }
+            ObjectNode m = Envelope.message("room_message").put("room", "r").put("from", "publisher")
+                    .put("content", new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1).replace('\0', 'x'));
+            a.rooms().publish("r", Envelope.positioned(m), null);
         }
 
         @Override

@@ -17,16 +17,23 @@ import java.util.concurrent.TimeoutException;
  * A test node in a JVM of its own, so a test can kill it like a crash: no shutdown, no goodbye,
  * its Redis connections cut by the operating system. Its sessions join one room, then it waits.
  *
- * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}.
+ * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}. A room
+ * given as {@code +room} runs the node with the delivery guarantees ({@link TestNode#guarantees()}),
+ * and the node tells, before it is ready, each session's resume token and the room's position
+ * ({@link #sessions()}); {@link #cutSessions()} then drops their connections.
  */
 final class NodeProcess implements AutoCloseable {
 
     static final String READY = "READY";
+    /** What the test writes to cut the node's sessions off (their connections drop; the node holds them). */
+    static final String CUT = "CUT";
     /** A JVM start on a busy 2-core machine, plus the node's registration. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
     private final Path log;
+    /** What the node told of its sessions: id, resume token, room epoch, room seq, inbox epoch; one array each. */
+    private final List<String[]> sessions = new ArrayList<>();
 
     private NodeProcess(Process process, Path log) {
         this.process = process;
@@ -35,14 +42,31 @@ final class NodeProcess implements AutoCloseable {
 
     /** The child's entry point. */
     public static void main(String[] args) throws Exception {
-        TestNode node = new TestNode(args[0], args[1], args[2]).awaitUp();
+        boolean guaranteed = args[3].startsWith("+");
+        String room = guaranteed ? args[3].substring(1) : args[3];
+        TestNode node = guaranteed ? new TestNode(args[0], args[1], args[2], TestNode.guarantees()).awaitUp()
+                : new TestNode(args[0], args[1], args[2]).awaitUp();
+        List<io.wshub.testing.Peer> peers = new ArrayList<>();
         for (int i = 4; i < args.length; i++) {
-            node.connect(args[i]).join(args[3]);
+            if (guaranteed) {
+                io.wshub.testing.Peer peer = new io.wshub.testing.Peer(node.transport.connect(args[i]));
+                peers.add(peer);
+                com.fasterxml.jackson.databind.JsonNode welcome = peer.next("welcome");
+                com.fasterxml.jackson.databind.JsonNode joined = peer.join(room);
+                System.out.println("SESSION " + args[i] + " " + welcome.path("resume").asText() + " "
+                        + joined.path("epoch").asText() + " " + joined.path("seq").asLong() + " "
+                        + welcome.path("inbox").path("epoch").asText());
+            } else {
+                node.connect(args[i]).join(room);
+            }
         }
         System.out.println(READY);
         System.out.flush();
-        while (System.in.read() != -1) {
-            // wait to be killed; a closed stdin (the test JVM gone) ends it gracefully
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command = in.readLine(); command != null; command = in.readLine()) {
+            if (command.equals(CUT)) { // wait to be killed; a closed stdin (the test JVM gone) ends it gracefully
+                peers.forEach(p -> p.client().abort());
+            }
         }
         node.close();
     }
@@ -66,27 +90,50 @@ final class NodeProcess implements AutoCloseable {
 
     private void awaitReady() throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        CompletableFuture<String> line = nextLine(out);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String first;
-        try {
-            first = line.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            first = null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            first = null;
+        for (;;) {
+            try {
+                first = line.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                first = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = null;
+            }
+            if (first == null || !first.startsWith("SESSION ")) {
+                break;
+            }
+            sessions.add(first.substring("SESSION ".length()).split(" "));
+            line = nextLine(out);
         }
         if (!READY.equals(first)) {
             kill();
             throw new AssertionError("node process not ready within " + START_TIMEOUT + " (said " + first + "); its log:\n"
                     + Files.readString(log));
         }
+    }
+
+    private static CompletableFuture<String> nextLine(BufferedReader out) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /** What a guaranteed node told of its sessions, in order: id, resume token, room epoch, room seq, inbox epoch. */
+    List<String[]> sessions() {
+        return sessions;
+    }
+
+    /** Cuts the node's sessions off: it holds them for resume, as after a network failure. */
+    void cutSessions() throws IOException {
+        process.getOutputStream().write((CUT + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */

@@ -1,7 +1,9 @@
 package io.wshub.redis;
 
 import io.wshub.testing.Peer;
+import io.wshub.HistoryLimits;
 import io.wshub.Hub;
+import io.wshub.HubOptions;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.InMemoryTransport;
@@ -34,10 +36,25 @@ final class TestNode implements AutoCloseable {
     final InMemoryTransport transport;
 
     TestNode(String redisUri, String keyPrefix, String nodeId) {
+        this(redisUri, keyPrefix, nodeId, HubOptions.builder().build());
+    }
+
+    /** A node with these hub options (the delivery guarantees, say), and with resume on the Redis store. */
+    TestNode(String redisUri, String keyPrefix, String nodeId, HubOptions hubOptions) {
         this.id = nodeId;
         this.broker = new RedisBroker(options(redisUri, keyPrefix, nodeId));
-        this.hub = Hub.builder().handler(RoomProtocol.router().build()).broker(broker).build();
+        Hub.Builder b = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker);
+        if (hubOptions.resumeOn()) {
+            b.deliveryStore(broker.deliveryStore(hubOptions));
+        }
+        this.hub = b.build();
         this.transport = new InMemoryTransport(hub.acceptor());
+    }
+
+    /** The room server's delivery guarantees: room history, resume and dedupe at their defaults. */
+    static HubOptions guarantees() {
+        return HubOptions.builder().roomHistory(HistoryLimits.DEFAULT).resumeWindow(Duration.ofSeconds(60))
+                .inbox(HistoryLimits.DEFAULT).dedupeWindow(1_000).build();
     }
 
     /** A key prefix no other test uses: a cluster of its own on the shared Redis. */

@@ -1,0 +1,48 @@
+package io.wshub.redis;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.HistoryLimits;
+import io.wshub.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the inboxes of this node's sessions through to Redis ({@code inbox.lua}): each private
+ * message as sent, at its seq, in the session's stream, trimmed to the inbox's limits. Never waits;
+ * a write that cannot go out is lost for a take-over only (the node's own inbox has it).
+ */
+final class InboxWriter {
+
+    private final RedisLink link;
+    private final Scripts scripts;
+    private final HistoryLimits limits;
+
+    InboxWriter(RedisLink link, Scripts scripts, HistoryLimits limits) {
+        this.link = link;
+        this.scripts = scripts;
+        this.limits = limits;
+    }
+
+    void append(String sessionId, String epoch, long seq, Message frame) {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis == null) {
+            return;
+        }
+        List<byte[]> args = new ArrayList<>(7);
+        args.add(Scripts.utf8(sessionId));
+        args.add(Scripts.utf8(epoch));
+        args.add(Scripts.utf8(Long.toString(seq)));
+        args.add(RoomLog.bytes(frame));
+        RoomLog.limits(args, limits);
+        scripts.run(redis, Scripts.Script.INBOX, args);
+    }
+
+    /** The session ended: its stream goes. */
+    void discard(String sessionId) {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis != null) {
+            scripts.run(redis, Scripts.Script.INBOX, List.of(Scripts.utf8(sessionId), Scripts.utf8("")));
+        }
+    }
+}

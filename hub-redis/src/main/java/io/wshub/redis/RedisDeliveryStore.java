@@ -1,0 +1,113 @@
+package io.wshub.redis;
+
+import io.wshub.HistoryLimits;
+import io.wshub.InMemoryDeliveryStore;
+import io.wshub.spi.DeliveryStore;
+import io.wshub.spi.MessageLog;
+import io.wshub.spi.RefLedger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link DeliveryStore} of a node of a Redis cluster, from {@link RedisBroker#deliveryStore}:
+ * resume tokens are recorded in Redis (as their SHA-256), so a client resumes its session on any
+ * node, which takes the session over from the node that held it ({@link #takeOver}), and inboxes
+ * are written through to Redis, so the session takes its inbox along. Room histories live in Redis
+ * whatever the store (the broker orders rooms for the cluster); ledgers of refs are kept in this
+ * node's memory and do not move (docs/scaling.md).
+ *
+ * <pre>{@code
+ * RedisBroker broker = new RedisBroker(RedisBrokerOptions.of("redis://redis.internal:6379"));
+ * HubOptions options = HubOptions.builder().roomHistory(HistoryLimits.DEFAULT).resumeWindow(Duration.ofSeconds(60)).build();
+ * Hub hub = Hub.builder()
+ *         .options(options)
+ *         .handler(RoomProtocol.router().build())
+ *         .broker(broker)
+ *         .deliveryStore(broker.deliveryStore(options))
+ *         .build();
+ * }</pre>
+ */
+public final class RedisDeliveryStore implements DeliveryStore {
+
+    private final InMemoryDeliveryStore local = new InMemoryDeliveryStore();
+    private final SessionHandover handover;
+    private final InboxWriter inboxes;
+    /** Inboxes of sessions taken over, until the hub makes the session's inbox. */
+    private final Map<String, SessionHandover.Inbox> takenInboxes = new ConcurrentHashMap<>();
+    /** Session id → its token, for the writes that replace and revoke it in Redis. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    RedisDeliveryStore(SessionHandover handover, InboxWriter inboxes) {
+        this.handover = handover;
+        this.inboxes = inboxes;
+    }
+
+    /** This node's tokens by session, for the broker's refresh. */
+    Map<String, String> tokens() {
+        return tokens;
+    }
+
+    @Override
+    public MessageLog roomHistory(String room, HistoryLimits limits) {
+        return local.roomHistory(room, limits);
+    }
+
+    /**
+     * The session's inbox, written through to Redis; for a session just taken over, the inbox its
+     * old node wrote, continued in its epoch.
+     */
+    @Override
+    public MessageLog inbox(String sessionId, HistoryLimits limits) {
+        MessageLog log = local.inbox(sessionId, limits);
+        SessionHandover.Inbox taken = takenInboxes.remove(sessionId);
+        return taken == null ? new RedisInbox(log, log.epoch(), 0, List.of(), sessionId, inboxes, System.nanoTime())
+                : new RedisInbox(log, taken.epoch(), taken.lastSeq(), taken.kept(), sessionId, inboxes, System.nanoTime());
+    }
+
+    @Override
+    public RefLedger refs(String sessionId, int window) {
+        return local.refs(sessionId, window);
+    }
+
+    /** Issues the token here and records it in Redis, without waiting. */
+    @Override
+    public String issueToken(String sessionId) {
+        String token = local.issueToken(sessionId);
+        handover.issued(sessionId, token, tokens.put(sessionId, token));
+        return token;
+    }
+
+    @Override
+    public String sessionOf(String token) {
+        return local.sessionOf(token);
+    }
+
+    @Override
+    public void revokeToken(String sessionId) {
+        local.revokeToken(sessionId);
+        String token = tokens.remove(sessionId);
+        if (token != null) {
+            handover.revoked(token);
+        }
+    }
+
+    /**
+     * Takes the session over from the node that holds it, in one script: waits at most the
+     * broker's {@code commandTimeout}.
+     *
+     * @throws IllegalStateException when Redis is unreachable or does not answer in time
+     */
+    @Override
+    public Transfer takeOver(String token, String sessionId) {
+        SessionHandover.Taken taken = handover.takeOver(token, sessionId);
+        if (taken == null) {
+            return null;
+        }
+        if (taken.inbox() != null) {
+            takenInboxes.put(taken.transfer().sessionId(), taken.inbox());
+        }
+        return taken.transfer();
+    }
+}

@@ -1,0 +1,148 @@
+package io.wshub.redis;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wshub.Message;
+import io.wshub.spi.DeliveryStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The resume tokens of a node's sessions in Redis, and the take-over of another node's session by
+ * its token ({@code token.lua}, {@code takeover.lua}). Redis keeps only each token's SHA-256: who
+ * reads Redis cannot resume anyone's session with what it reads. Writes never wait; the take-over
+ * waits at most the command timeout, on the upgrade's thread.
+ */
+final class SessionHandover {
+
+    /** Allowance over the command timeout for a take-over's answer to cross threads. */
+    private static final long MARGIN_MILLIS = 100;
+
+    private final String nodeId;
+    private final RedisLink link;
+    private final Scripts scripts;
+    private final Duration commandTimeout;
+    /** How long a token's hash lives after its last write: the node's expiry and the resume window. */
+    private final byte[] keepMillis;
+    /** A write failed (Redis unreachable): the next refresh writes every token again. */
+    private volatile boolean dirty;
+
+    SessionHandover(String nodeId, RedisLink link, Scripts scripts, Duration commandTimeout, Duration keep) {
+        this.nodeId = nodeId;
+        this.link = link;
+        this.scripts = scripts;
+        this.commandTimeout = commandTimeout;
+        this.keepMillis = Scripts.utf8(Long.toString(keep.toMillis()));
+    }
+
+    /** Records the session's new token in place of its previous one (null: none); never waits. */
+    void issued(String sessionId, String token, String previous) {
+        write(hash(token), sessionId, previous == null ? "" : hash(previous));
+    }
+
+    /** Forgets a token: its session ended. */
+    void revoked(String token) {
+        write("", "", hash(token));
+    }
+
+    /**
+     * Keeps this node's tokens alive for another expiry and window; after a failed write, writes
+     * every one of {@code tokens} (session id → token) again. On the broker's timer.
+     */
+    void refresh(Map<String, String> tokens) {
+        if (dirty) {
+            dirty = false;
+            tokens.forEach((id, token) -> write(hash(token), id, ""));
+        }
+        write("", "", "");
+    }
+
+    private void write(String hash, String sessionId, String replaced) {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis == null) {
+            dirty = true;
+            return;
+        }
+        RedisFuture<Long> done = scripts.run(redis, Scripts.Script.TOKEN, List.of(Scripts.utf8(hash),
+                Scripts.utf8(sessionId), Scripts.utf8(replaced), keepMillis));
+        done.whenComplete((ok, error) -> {
+            if (error != null) {
+                dirty = true;
+            }
+        });
+    }
+
+    /**
+     * Takes over the session another node holds for this token, waiting at most the command timeout.
+     *
+     * @return the session and its rooms, or null when no other node holds such a token
+     * @throws IllegalStateException when Redis is unreachable or does not answer in time
+     */
+    Taken takeOver(String token, String sessionId) {
+        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        if (redis == null) {
+            throw new IllegalStateException("Redis is unreachable: resume token checked on this node only");
+        }
+        byte[] moved = BusCodec.movedHead(nodeId);
+        List<Object> answer;
+        try {
+            RedisFuture<List<Object>> sent = scripts.run(redis, Scripts.Script.TAKEOVER, List.of(Scripts.utf8(hash(token)),
+                    Scripts.utf8(sessionId == null ? "" : sessionId), moved));
+            answer = sent.get(commandTimeout.toMillis() + MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while taking a session over", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer a take-over within " + commandTimeout + ": "
+                    + (e.getCause() != null ? e.getCause() : e), e);
+        }
+        if ((Long) answer.get(0) != 1) {
+            return null;
+        }
+        String id = text(answer.get(1));
+        int roomCount = ((Long) answer.get(2)).intValue();
+        List<String> rooms = new ArrayList<>(roomCount);
+        for (int i = 3; i < 3 + roomCount; i++) {
+            rooms.add(text(answer.get(i)));
+        }
+        int at = 3 + roomCount;
+        String inboxEpoch = text(answer.get(at));
+        long inboxSeq = Long.parseLong(text(answer.get(at + 1)));
+        List<Message> kept = new ArrayList<>();
+        for (int i = at + 2; i < answer.size(); i++) {
+            kept.add(Message.utf8((byte[]) answer.get(i)));
+        }
+        return new Taken(new DeliveryStore.Transfer(id, rooms),
+                inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept));
+    }
+
+    /** A session taken over, with its inbox as its old node wrote it through (null: none kept). */
+    record Taken(DeliveryStore.Transfer transfer, Inbox inbox) {
+    }
+
+    /** An inbox taken over: its epoch, its latest seq, and its kept messages, oldest first, each at its seq. */
+    record Inbox(String epoch, long lastSeq, List<Message> kept) {
+    }
+
+    private static String text(Object reply) {
+        return new String((byte[]) reply, StandardCharsets.UTF_8);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Scripts.utf8(token)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

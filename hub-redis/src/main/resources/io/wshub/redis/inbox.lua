@@ -1,0 +1,19 @@
+-- Writes a private message through to its session's inbox stream, at its seq: entry id "<seq>-0",
+-- fields m (the message as sent) and t; the epoch beside it. The session's one node writes it, in
+-- order; a node that takes the session over reads it (takeover.lua).
+-- ARGV[5] session id, ARGV[6] epoch ('' drops the inbox: the session ended), ARGV[7] seq,
+-- ARGV[8] message, ARGV[9] max messages, ARGV[10] max bytes, ARGV[11] max age (ms).
+local id, epoch = ARGV[5], ARGV[6]
+local epochKey, log, bytesKey = inboxKey(id, 'epoch'), inboxKey(id, 'log'), inboxKey(id, 'bytes')
+if epoch == '' then redis.call('DEL', epochKey, log, bytesKey) return 0 end
+local ageMs = tonumber(ARGV[11])
+local keepMs = ageMs + ttl
+local now = nowMs()
+if redis.call('GET', epochKey) ~= epoch then redis.call('DEL', log, bytesKey) end
+redis.call('SET', epochKey, epoch, 'PX', keepMs)
+local ok = redis.pcall('XADD', log, ARGV[7] .. '-0', 'm', ARGV[8], 't', now)
+if type(ok) == 'table' and ok.err then return 0 end -- a seq already written: a late write of a node that let the session go
+redis.call('INCRBY', bytesKey, #ARGV[8])
+trimStream(log, bytesKey, tonumber(ARGV[9]), tonumber(ARGV[10]), ageMs, now)
+redis.call('PEXPIRE', log, keepMs)
+return 1

@@ -1,0 +1,41 @@
+-- Takes over, for this node, the session another node holds whose resume token has this hash:
+-- the token is used up, the other node's claims of the session and its memberships go, and that
+-- node is told (ARGV[7], a Moved message on its channel) to let the session go quietly.
+-- ARGV[5] the token's hash, ARGV[6] the session id the credentials name ('' any), ARGV[7] the
+-- Moved message's head (BusCodec; the session id follows it).
+-- Returns {1, id, n, room 1..n, inbox epoch ('' none), inbox's latest seq, its messages...}, or {0}
+-- when no other node holds such a token.
+local now = nowMs()
+redis.call('ZREMRANGEBYSCORE', resumableKey, '-inf', now)
+local holder, id
+for _, n in ipairs(redis.call('ZRANGE', resumableKey, 0, -1)) do
+  id = redis.call('HGET', tokensKey(n), ARGV[5])
+  if id then holder = n break end
+end
+if not holder or holder == node or (ARGV[6] ~= '' and ARGV[6] ~= id) then return {0} end
+redis.call('HDEL', tokensKey(holder), ARGV[5])
+local answer = {1, id, 0}
+local cursor = '0'
+repeat
+  local page = redis.call('SSCAN', membersKey(holder), cursor, 'MATCH', id .. ' *', 'COUNT', 1000)
+  cursor = page[1]
+  for _, m in ipairs(page[2]) do
+    answer[#answer + 1] = string.sub(m, #id + 2)
+    answer[3] = answer[3] + 1
+    redis.call('SREM', membersKey(holder), m)
+  end
+until cursor == '0'
+redis.call('SREM', sessionsKey(holder), id)
+-- Then its inbox as written through: epoch ('' none), latest seq, the kept messages oldest first.
+local epoch = redis.call('GET', inboxKey(id, 'epoch'))
+local inbox = redis.call('XRANGE', inboxKey(id, 'log'), '-', '+')
+answer[#answer + 1] = epoch or ''
+answer[#answer + 1] = #inbox == 0 and '0' or string.sub(inbox[#inbox][1], 1, -3)
+for _, e in ipairs(inbox) do
+  local fields = e[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
+  end
+end
+redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7] .. busString(id))
+return answer
