@@ -92,6 +92,8 @@ public final class RedisBroker extends TracedBroker {
      * healthy Redis ever leaves unanswered.
      */
     static final long MAX_UNANSWERED_BYTES = 64L * 1024 * 1024;
+    /** The shortest time a room without local members stays subscribed (see {@link #roomLinger}). */
+    private static final Duration MIN_ROOM_LINGER = Duration.ofSeconds(1);
     /** Allowance over the command timeout for a claim's answer to cross threads. */
     private static final long CLAIM_MARGIN_MILLIS = 100;
 
@@ -99,6 +101,7 @@ public final class RedisBroker extends TracedBroker {
     private final String nodeId;
     private final String busChannel;
     private final String inboxPrefix;
+    private final String roomChannelPrefix;
     private final LocalRegistry registry;
     private final ClusterView view = new ClusterView();
     private final Scripts scripts;
@@ -110,6 +113,10 @@ public final class RedisBroker extends TracedBroker {
     private volatile Delivery delivery;
     private final Canary canary;
     private final RoomLog roomLog;
+    private final RoomSubscriptions roomChannels;
+    /** Messages this node read from Redis: all, and those of rooms (for the measurements and tests). */
+    private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder roomReads = new java.util.concurrent.atomic.LongAdder();
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
@@ -121,6 +128,7 @@ public final class RedisBroker extends TracedBroker {
         this.nodeId = options.nodeId();
         this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
         this.inboxPrefix = options.keyPrefix() + "inbox:";
+        this.roomChannelPrefix = options.keyPrefix() + "room:{";
         long incarnation = System.currentTimeMillis();
         this.registry = new LocalRegistry(incarnation);
         this.scripts = new Scripts(options, incarnation);
@@ -143,6 +151,18 @@ public final class RedisBroker extends TracedBroker {
         this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
         this.canary = new Canary(options.canaryTimeout());
         this.roomLog = new RoomLog(nodeId, link, scripts);
+        this.roomChannels = new RoomSubscriptions(new RoomSubscriptions.Channels() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+                return link.subscribe(channel);
+            }
+
+            @Override
+            public void unsubscribe(String channel) {
+                link.unsubscribe(channel);
+            }
+        }, this::roomChannel, roomLinger(options).toNanos(), System::nanoTime);
+        link.rooms(roomChannels);
     }
 
     /** The options it was built with. */
@@ -156,6 +176,7 @@ public final class RedisBroker extends TracedBroker {
         startedNanos = System.nanoTime();
         sync.start();
         sync.every(options.canaryInterval(), this::sendCanary);
+        sync.every(options.refreshInterval(), roomChannels::sweep);
         sync.after(options.startupTimeout(), this::startupTimedOut);
         log.info("node {} joining the cluster at {} (prefix {})", nodeId, RedisBrokerOptions.redacted(options.uri()),
                 options.keyPrefix());
@@ -268,7 +289,7 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public void publishRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
-        publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame, traceContext));
+        publish(roomChannel(room), new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame, traceContext));
     }
 
     /**
@@ -340,7 +361,23 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
-        return roomLog.read(room, since, limits);
+        // Subscribed first: every message after the position read comes through the subscription.
+        return roomChannels.read(room, () -> roomLog.read(room, since, limits));
+    }
+
+    /**
+     * How long a room without local members stays subscribed: well beyond the step from a join's
+     * read to its membership (in process, microseconds), and long enough that rooms whose members
+     * come and go are not subscribed and unsubscribed at every change.
+     */
+    static Duration roomLinger(RedisBrokerOptions options) {
+        Duration twice = options.refreshInterval().multipliedBy(2);
+        return twice.compareTo(MIN_ROOM_LINGER) > 0 ? twice : MIN_ROOM_LINGER;
+    }
+
+    /** The channel of a room's messages and presence: its name in a hash tag (as its keys in common.lua). */
+    String roomChannel(String room) {
+        return options.keyPrefix() + "room:{" + room + "}";
     }
 
     // ---- resume on any node ----
@@ -412,16 +449,19 @@ public final class RedisBroker extends TracedBroker {
     @Override
     public void releaseSessionId(String sessionId) {
         registry.release(sessionId, this::write);
+        roomChannels.released(sessionId);
     }
 
     @Override
     public void roomJoined(String room, String sessionId) {
+        roomChannels.joined(room, sessionId);
         registry.join(sessionId, room, this::write);
     }
 
     @Override
     public void roomLeft(String room, String sessionId) {
         registry.leave(sessionId, room, this::write);
+        roomChannels.left(room, sessionId);
     }
 
     /** Writes a stamped change to Redis and announces it; never waits. Runs under the registry's lock. */
@@ -451,6 +491,10 @@ public final class RedisBroker extends TracedBroker {
     // ---- receiving (on Lettuce's pub/sub thread) ----
 
     private void received(String channel, byte[] bytes) {
+        reads.increment();
+        if (channel.startsWith(roomChannelPrefix)) {
+            roomReads.increment();
+        }
         try {
             if (nodeId.equals(BusCodec.origin(bytes)) && !BusCodec.isSequenced(bytes)) {
                 if (BusCodec.isCanary(bytes)) {
@@ -512,6 +556,21 @@ public final class RedisBroker extends TracedBroker {
         if (d != null) {
             d.reportFailure(detail);
         }
+    }
+
+    /** Messages this node read from Redis, of every kind; for the tests and measurements of this package. */
+    long reads() {
+        return reads.sum();
+    }
+
+    /** Messages of rooms (room messages and presence) this node read from Redis. */
+    long roomReads() {
+        return roomReads.sum();
+    }
+
+    /** The room channels this node subscribes to now. */
+    RoomSubscriptions roomChannels() {
+        return roomChannels;
     }
 
     /** This node's view of the others; for the tests of this package. */

@@ -82,6 +82,8 @@ final class RedisLink {
     private final RedisBrokerOptions options;
     private final Listener listener;
     private final String[] channels;
+    /** The rooms' channels; set once before {@link #open()}. */
+    private RoomSubscriptions rooms;
     /** Lettuce's threads for this link, so that {@link #isOwnThread()} can tell them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     /** Created by {@link #open()} (Lettuce starts a timer thread at once), then never changed. */
@@ -218,14 +220,35 @@ final class RedisLink {
         return c == null ? null : c.async();
     }
 
-    /** Subscribes to the node's channels (again: harmless when already subscribed). */
+    /**
+     * Subscribes to the node's channels and its rooms' (again: harmless when already subscribed);
+     * completes when all stand.
+     */
     CompletableFuture<Void> subscribe() {
+        return subscribe(channels).thenCompose(ok -> rooms.resubscribe());
+    }
+
+    /** Subscribes to these channels; completes when Redis confirmed it. Never waits. */
+    CompletableFuture<Void> subscribe(String... names) {
         StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
-        if (p == null) {
+        if (p == null || !p.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
         RedisPubSubAsyncCommands<String, byte[]> async = p.async();
-        return async.subscribe(channels).toCompletableFuture();
+        return async.subscribe(names).toCompletableFuture();
+    }
+
+    /** Unsubscribes from a channel; a failure (no connection) leaves nothing to undo once it reconnects. */
+    void unsubscribe(String name) {
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p != null && p.isOpen()) {
+            p.async().unsubscribe(name);
+        }
+    }
+
+    /** The rooms' channels this link subscribes to besides its own; set once, before {@link #open()}. */
+    void rooms(RoomSubscriptions rooms) {
+        this.rooms = rooms;
     }
 
     /**

@@ -67,7 +67,11 @@ end
 -- (counter) and a stream of the kept messages, entry id "<seq>-0", fields m (the message without
 -- its position) and t (ms, Redis clock). The three keys expire together, an age limit after the
 -- room's last message: a history that is gone starts again with a new epoch.
-local function roomKey(room, part) return prefix .. 'room:' .. room .. ':' .. part end
+-- The room's name is a hash tag, so that its keys and its channel (roomChannel) share one slot.
+local function roomKey(room, part) return prefix .. 'room:{' .. room .. '}:' .. part end
+-- The channel of a room's messages and presence, read only by the nodes with members in it
+-- (RedisBroker.roomChannel builds the same name).
+local function roomChannel(room) return prefix .. 'room:{' .. room .. '}' end
 
 -- A fresh epoch: Redis' time and a counter, unique across flushes and failovers of this prefix.
 local function newEpoch()
