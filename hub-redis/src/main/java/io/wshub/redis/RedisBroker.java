@@ -41,6 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node skips its own. Frames keep their kind (text or binary) and their exact bytes.</li>
  *   <li>Messages published by one node arrive at every other node in the order it published
  *       them: per sender, per room, in order.</li>
+ *   <li>A room's messages go on its own channel, which a node subscribes to only while it has
+ *       members in the room: a node reads none of the messages of the rooms it has no member in.
+ *       A join reads the room's position only once its node's subscription stands, so that every
+ *       message after that position reaches it (docs/scaling.md, "Routing by interest").</li>
  *   <li>A publication's trace context crosses with it, unchanged, to the other nodes' delivery.
  *       Nodes of an earlier version cannot read a message that carries one: turn tracing on once
  *       every node runs this one.</li>
@@ -124,6 +128,18 @@ public final class RedisBroker extends TracedBroker {
 
     /** A broker for one node; the hub starts it (connecting to Redis) and stops it. */
     public RedisBroker(RedisBrokerOptions options) {
+        this(options, false);
+    }
+
+    /**
+     * A broker that reads every room's messages, as every node did before rooms were routed by
+     * interest: the baseline of the measurements (docs/scaling.md), never for production.
+     */
+    static RedisBroker readingEveryRoom(RedisBrokerOptions options) {
+        return new RedisBroker(options, true);
+    }
+
+    private RedisBroker(RedisBrokerOptions options, boolean everyRoom) {
         this.options = Objects.requireNonNull(options, "options");
         this.nodeId = options.nodeId();
         this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
@@ -151,17 +167,20 @@ public final class RedisBroker extends TracedBroker {
         this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
         this.canary = new Canary(options.canaryTimeout());
         this.roomLog = new RoomLog(nodeId, link, scripts);
-        this.roomChannels = new RoomSubscriptions(new RoomSubscriptions.Channels() {
+        this.roomChannels = new RoomSubscriptions(everyRoom ? everyRoom(roomChannelPrefix + "*") : new RoomSubscriptions.Channels() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
                 return link.subscribe(channel);
             }
 
             @Override
-            public void unsubscribe(String channel) {
-                link.unsubscribe(channel);
+            public boolean unsubscribe(String channel) {
+                return link.unsubscribe(channel);
             }
         }, this::roomChannel, roomLinger(options).toNanos(), System::nanoTime);
+        if (everyRoom) {
+            roomChannels.pin("*"); // subscribed from the first connection on, members or not
+        }
         link.rooms(roomChannels);
     }
 
@@ -363,6 +382,21 @@ public final class RedisBroker extends TracedBroker {
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
         // Subscribed first: every message after the position read comes through the subscription.
         return roomChannels.read(room, () -> roomLog.read(room, since, limits));
+    }
+
+    /** Every room's channel, by one pattern subscription: what every room asks for is that one. */
+    private RoomSubscriptions.Channels everyRoom(String pattern) {
+        return new RoomSubscriptions.Channels() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+                return link.psubscribe(pattern);
+            }
+
+            @Override
+            public boolean unsubscribe(String channel) {
+                return true; // the pattern stays
+            }
+        };
     }
 
     /**

@@ -182,6 +182,11 @@ final class RedisLink {
             public void message(String channel, byte[] message) {
                 listener.message(channel, message);
             }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                listener.message(channel, message);
+            }
         });
         c.addListener(stateListener());
         pubsub = c;
@@ -238,12 +243,27 @@ final class RedisLink {
         return async.subscribe(names).toCompletableFuture();
     }
 
-    /** Unsubscribes from a channel; a failure (no connection) leaves nothing to undo once it reconnects. */
-    void unsubscribe(String name) {
+    /** Subscribes to the channels matching a pattern; completes when Redis confirmed it. Never waits. */
+    CompletableFuture<Void> psubscribe(String pattern) {
         StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
-        if (p != null && p.isOpen()) {
-            p.async().unsubscribe(name);
+        if (p == null || !p.isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
+        return p.async().psubscribe(pattern).toCompletableFuture();
+    }
+
+    /**
+     * Unsubscribes from a channel.
+     *
+     * @return false when there is no connection to send it on (Lettuce would subscribe it again on reconnecting)
+     */
+    boolean unsubscribe(String name) {
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null || !p.isOpen()) {
+            return false;
+        }
+        p.async().unsubscribe(name);
+        return true;
     }
 
     /** The rooms' channels this link subscribes to besides its own; set once, before {@link #open()}. */

@@ -37,7 +37,8 @@ final class RoomSubscriptions {
         /** Subscribes; completes when Redis confirmed it, exceptionally when it could not be sent or failed. */
         CompletableFuture<Void> subscribe(String channel);
 
-        void unsubscribe(String channel);
+        /** Unsubscribes; false when it could not be sent (no connection): it is tried again later. */
+        boolean unsubscribe(String channel);
     }
 
     /** One wanted room. All fields guarded by the enclosing object. */
@@ -98,6 +99,11 @@ final class RoomSubscriptions {
         roomsOf.computeIfAbsent(sessionId, id -> new HashSet<>()).add(room);
     }
 
+    /** Keeps the room subscribed whatever its members, from the first connection on. */
+    synchronized void pin(String room) {
+        entry(room).members.add(""); // session ids are never empty
+    }
+
     /** A local session left the room; the room lingers when it was the last. */
     synchronized void left(String room, String sessionId) {
         Set<String> of = roomsOf.get(sessionId);
@@ -120,14 +126,16 @@ final class RoomSubscriptions {
         }
     }
 
-    /** Unsubscribes the rooms that have had no member and no read for the linger time. Timer thread. */
+    /**
+     * Unsubscribes the rooms that have had no member and no read for the linger time; one whose
+     * unsubscribe could not be sent stays, and is tried again at the next sweep. Timer thread.
+     */
     synchronized void sweep() {
         long nowNanos = clock.getAsLong();
         for (Iterator<Entry> it = rooms.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (e.members.isEmpty() && nowNanos - e.idleSince >= lingerNanos) {
+            if (e.members.isEmpty() && nowNanos - e.idleSince >= lingerNanos && channels.unsubscribe(e.channel)) {
                 it.remove();
-                channels.unsubscribe(e.channel);
             }
         }
     }

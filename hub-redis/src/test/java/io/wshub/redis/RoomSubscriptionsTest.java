@@ -17,6 +17,7 @@ class RoomSubscriptionsTest {
     private static final long LINGER = 1_000;
 
     private final List<String> commands = new ArrayList<>();
+    private final AtomicBoolean connected = new AtomicBoolean(true);
     private final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
     private final AtomicLong now = new AtomicLong();
     private final RoomSubscriptions rooms = new RoomSubscriptions(new RoomSubscriptions.Channels() {
@@ -29,8 +30,11 @@ class RoomSubscriptionsTest {
         }
 
         @Override
-        public void unsubscribe(String channel) {
-            commands.add("-" + channel);
+        public boolean unsubscribe(String channel) {
+            if (connected.get()) {
+                commands.add("-" + channel);
+            }
+            return connected.get();
         }
     }, room -> "ch:" + room, LINGER, now::get);
 
@@ -126,5 +130,19 @@ class RoomSubscriptionsTest {
         commands.clear();
         rooms.resubscribe();
         assertThat(commands).containsExactlyInAnyOrder("+ch:r", "+ch:s");
+    }
+
+    @Test
+    void anUnsubscribeThatCouldNotBeSentIsTriedAgainAtTheNextSweep() {
+        rooms.joined("r", "alice");
+        rooms.left("r", "alice");
+        now.addAndGet(LINGER);
+        connected.set(false);
+        rooms.sweep();
+        assertThat(rooms.isSubscribed("r")).isTrue();
+        connected.set(true);
+        rooms.sweep();
+        assertThat(rooms.isSubscribed("r")).isFalse();
+        assertThat(commands).containsExactly("+ch:r", "-ch:r");
     }
 }
