@@ -2,7 +2,7 @@ package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.wshub.HealthCheck;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Position;
@@ -142,8 +142,8 @@ public final class RedisBroker extends TracedBroker {
     private RedisBroker(RedisBrokerOptions options, boolean everyRoom) {
         this.options = Objects.requireNonNull(options, "options");
         this.nodeId = options.nodeId();
-        this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
-        this.inboxPrefix = options.keyPrefix() + "inbox:";
+        this.busChannel = options.hubPrefix() + "bus"; // the same name as busChannel in common.lua
+        this.inboxPrefix = options.hubPrefix() + "inbox:";
         this.roomChannelPrefix = options.keyPrefix() + "room:{";
         long incarnation = System.currentTimeMillis();
         this.registry = new LocalRegistry(incarnation);
@@ -170,12 +170,12 @@ public final class RedisBroker extends TracedBroker {
         this.roomChannels = new RoomSubscriptions(everyRoom ? everyRoom(roomChannelPrefix + "*") : new RoomSubscriptions.Channels() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
-                return link.subscribe(channel);
+                return link.subscribeRoom(channel);
             }
 
             @Override
             public boolean unsubscribe(String channel) {
-                return link.unsubscribe(channel);
+                return link.unsubscribeRoom(channel);
             }
         }, this::roomChannel, roomLinger(options).toNanos(), System::nanoTime);
         if (everyRoom) {
@@ -238,7 +238,7 @@ public final class RedisBroker extends TracedBroker {
      */
     public HealthCheck pingCheck() {
         return () -> {
-            RedisAsyncCommands<String, byte[]> redis = link.commands();
+            RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
             if (redis == null || !link.isConnected()) {
                 return HealthCheck.Result.down("not connected to Redis" + link.lastConnectFailure());
             }
@@ -291,7 +291,7 @@ public final class RedisBroker extends TracedBroker {
         if (!canary.due(now)) {
             return;
         }
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             canary.notSent(now);
             return;
@@ -334,7 +334,7 @@ public final class RedisBroker extends TracedBroker {
      * @return the publication under way, or null when it was refused at once
      */
     private RedisFuture<Long> publish(String channel, BusMessage message) {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             published(false);
             failed("publish: not connected to Redis");
@@ -347,7 +347,9 @@ public final class RedisBroker extends TracedBroker {
             failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
             return null;
         }
-        RedisFuture<Long> sent = redis.publish(channel, bytes);
+        // A room's channel is sharded with Redis Cluster: published on, and read from, the room's shard.
+        RedisFuture<Long> sent = options.isCluster() && channel.startsWith(roomChannelPrefix)
+                ? redis.spublish(channel, bytes) : redis.publish(channel, bytes);
         sent.whenComplete((receivers, error) -> {
             unansweredBytes.addAndGet(-bytes.length);
             published(error == null);
@@ -443,7 +445,7 @@ public final class RedisBroker extends TracedBroker {
      */
     @Override
     public boolean claimSessionId(String sessionId) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         Claim claim = registry.claim(sessionId, (stamp, ops) -> new Claim(stamp, redis == null ? null
                 : scripts.run(redis, Scripts.Script.CLAIM, claimArgs(stamp, ops, sessionId))));
         if (claim.answer() == null) {
@@ -500,7 +502,7 @@ public final class RedisBroker extends TracedBroker {
 
     /** Writes a stamped change to Redis and announces it; never waits. Runs under the registry's lock. */
     private RedisFuture<Long> write(Stamp stamp, List<MembershipOp> ops) {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             failed("membership change: not connected to Redis");
             return null;

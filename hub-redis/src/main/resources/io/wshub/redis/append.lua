@@ -13,5 +13,5 @@ redis.call('XADD', roomKey(room, 'log'), seq .. '-0', 'm', message, 't', now)
 redis.call('INCRBY', roomKey(room, 'bytes'), #message)
 trimRoom(room, maxMessages, maxBytes, ageMs, now)
 for _, part in ipairs({'epoch', 'seq', 'log'}) do redis.call('PEXPIRE', roomKey(room, part), keepMs) end
-redis.call('PUBLISH', roomChannel(room), ARGV[10] .. busString(epoch) .. busString(tostring(seq)) .. ARGV[11])
+redis.call(roomPublish, roomChannel(room), ARGV[10] .. busString(epoch) .. busString(tostring(seq)) .. ARGV[11])
 return {seq, epoch}
