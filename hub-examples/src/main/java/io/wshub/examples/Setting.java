@@ -169,8 +169,9 @@ enum Setting {
             "Bearer token the admin endpoint asks for (Authorization: Bearer TOKEN); prefer the environment"
                     + " variable, a flag shows in the process list."),
     REDIS("redis", "WSHUB_REDIS", "--redis", "URI", "", RedisNode::uri,
-            "Redis linking this node with the others (redis://HOST:PORT): rooms, broadcasts, private messages and"
-                    + " session ids span every node given the same Redis; empty: a single node."),
+            "Redis linking this node with the others (redis://HOST:PORT, redis-sentinel://..., or"
+                    + " redis-cluster://HOST:PORT[,HOST:PORT...] for Redis Cluster): rooms, broadcasts, private messages"
+                    + " and session ids span every node given the same Redis; empty: a single node."),
     STARTUP_TIMEOUT("startupTimeout", "WSHUB_STARTUP_TIMEOUT", "--startup-timeout", "DURATION", "10s", Values::duration,
             "With redis: how long the node refuses clients (HTTP 503) while it joins its cluster; after it, it"
                     + " serves them degraded and logs why."),

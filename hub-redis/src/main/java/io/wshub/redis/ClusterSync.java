@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +160,7 @@ final class ClusterSync {
             Thread.currentThread().interrupt();
         }
         up.set(false);
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         CompletableFuture<?> deregistered = redis != null && link.isConnected()
                 ? attempt(() -> scripts.run(redis, Scripts.Script.DEREGISTER, List.of(goodbye)).toCompletableFuture())
                 : CompletableFuture.completedFuture(null);
@@ -250,7 +250,7 @@ final class ClusterSync {
     }
 
     private void fetchWantedSnapshots() {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null || wantedSnapshots.isEmpty()) {
             return;
         }
@@ -274,7 +274,7 @@ final class ClusterSync {
 
     /** Writes every entry of this node afresh; reports ids another node claimed meanwhile. */
     private CompletableFuture<Void> register() {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         CompletableFuture<List<Object>> written = registry.register((stamp, ops) -> {
             byte[] announcement = BusCodec.encode(new BusMessage.Registered(options.nodeId(), stamp));
             return scripts.<List<Object>>run(redis, Scripts.Script.REGISTER, Scripts.change(stamp, announcement, ops))
@@ -297,7 +297,7 @@ final class ClusterSync {
      * @return false when this node is not registered in Redis
      */
     private CompletableFuture<Boolean> refresh() {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         long sent = System.nanoTime();
         return scripts.<List<Object>>run(redis, Scripts.Script.HEARTBEAT, List.of()).toCompletableFuture()
                 .thenCompose(reply -> {
@@ -316,7 +316,7 @@ final class ClusterSync {
                 });
     }
 
-    private CompletableFuture<Void> fetchSnapshots(RedisAsyncCommands<String, byte[]> redis, List<String> nodes) {
+    private CompletableFuture<Void> fetchSnapshots(RedisClusterAsyncCommands<String, byte[]> redis, List<String> nodes) {
         if (nodes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }

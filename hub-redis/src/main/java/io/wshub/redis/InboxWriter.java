@@ -1,6 +1,6 @@
 package io.wshub.redis;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.HistoryLimits;
 import io.wshub.Message;
 
@@ -25,7 +25,7 @@ final class InboxWriter {
     }
 
     void append(String sessionId, String epoch, long seq, Message frame) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             return;
         }
@@ -40,7 +40,7 @@ final class InboxWriter {
 
     /** The session ended: its stream goes. */
     void discard(String sessionId) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis != null) {
             scripts.run(redis, Scripts.Script.INBOX, List.of(Scripts.utf8(sessionId), Scripts.utf8("")));
         }

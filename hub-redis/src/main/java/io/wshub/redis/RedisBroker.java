@@ -2,7 +2,7 @@ package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.wshub.HealthCheck;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.HistoryLimits;
 import io.wshub.HubOptions;
 import io.wshub.Message;
@@ -15,6 +15,7 @@ import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,6 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node skips its own. Frames keep their kind (text or binary) and their exact bytes.</li>
  *   <li>Messages published by one node arrive at every other node in the order it published
  *       them: per sender, per room, in order.</li>
+ *   <li>A room's messages go on its own channel, which a node subscribes to only while it has
+ *       members in the room: a node reads none of the messages of the rooms it has no member in.
+ *       A join reads the room's position only once its node's subscription stands, so that every
+ *       message after that position reaches it (docs/scaling.md, "Routing by interest").</li>
  *   <li>A publication's trace context crosses with it, unchanged, to the other nodes' delivery.
  *       Nodes of an earlier version cannot read a message that carries one: turn tracing on once
  *       every node runs this one.</li>
@@ -101,6 +106,8 @@ public final class RedisBroker extends TracedBroker {
      * healthy Redis ever leaves unanswered.
      */
     static final long MAX_UNANSWERED_BYTES = 64L * 1024 * 1024;
+    /** The shortest time a room without local members stays subscribed (see {@link #roomLinger}). */
+    private static final Duration MIN_ROOM_LINGER = Duration.ofSeconds(1);
     /** Allowance over the command timeout for a claim's answer to cross threads. */
     private static final long CLAIM_MARGIN_MILLIS = 100;
 
@@ -108,6 +115,7 @@ public final class RedisBroker extends TracedBroker {
     private final String nodeId;
     private final String busChannel;
     private final String inboxPrefix;
+    private final String roomChannelPrefix;
     private final LocalRegistry registry;
     private final ClusterView view = new ClusterView();
     private final Scripts scripts;
@@ -120,6 +128,10 @@ public final class RedisBroker extends TracedBroker {
     private final Canary canary;
     private final RedisBreaker breaker;
     private final RoomLog roomLog;
+    private final RoomSubscriptions roomChannels;
+    /** Messages this node read from Redis: all, and those of rooms (for the measurements and tests). */
+    private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder roomReads = new java.util.concurrent.atomic.LongAdder();
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
@@ -127,10 +139,23 @@ public final class RedisBroker extends TracedBroker {
 
     /** A broker for one node; the hub starts it (connecting to Redis) and stops it. */
     public RedisBroker(RedisBrokerOptions options) {
+        this(options, false);
+    }
+
+    /**
+     * A broker that reads every room's messages, as every node did before rooms were routed by
+     * interest: the baseline of the measurements (docs/scaling.md), never for production.
+     */
+    static RedisBroker readingEveryRoom(RedisBrokerOptions options) {
+        return new RedisBroker(options, true);
+    }
+
+    private RedisBroker(RedisBrokerOptions options, boolean everyRoom) {
         this.options = Objects.requireNonNull(options, "options");
         this.nodeId = options.nodeId();
-        this.busChannel = options.keyPrefix() + "bus"; // the same name as busChannel in common.lua
-        this.inboxPrefix = options.keyPrefix() + "inbox:";
+        this.busChannel = options.hubPrefix() + "bus"; // the same name as busChannel in common.lua
+        this.inboxPrefix = options.hubPrefix() + "inbox:";
+        this.roomChannelPrefix = options.keyPrefix() + "room:{";
         long incarnation = System.currentTimeMillis();
         this.registry = new LocalRegistry(incarnation);
         this.scripts = new Scripts(options, incarnation);
@@ -170,6 +195,21 @@ public final class RedisBroker extends TracedBroker {
             }
         });
         this.roomLog = new RoomLog(nodeId, link, scripts);
+        this.roomChannels = new RoomSubscriptions(everyRoom ? everyRoom(roomChannelPrefix + "*") : new RoomSubscriptions.Channels() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+                return link.subscribeRoom(channel);
+            }
+
+            @Override
+            public boolean unsubscribe(String channel) {
+                return link.unsubscribeRoom(channel);
+            }
+        }, this::roomChannel, roomLinger(options).toNanos(), System::nanoTime);
+        if (everyRoom) {
+            roomChannels.pin("*"); // subscribed from the first connection on, members or not
+        }
+        link.rooms(roomChannels);
     }
 
     /** The options it was built with. */
@@ -185,6 +225,7 @@ public final class RedisBroker extends TracedBroker {
         breaker.started();
         sync.every(options.canaryInterval(), this::sendCanary);
         sync.every(options.canaryInterval(), () -> breaker.probe(this::ping));
+        sync.every(options.refreshInterval(), roomChannels::sweep);
         sync.after(options.startupTimeout(), this::startupTimedOut);
         log.info("node {} joining the cluster at {} (prefix {})", nodeId, RedisBrokerOptions.redacted(options.uri()),
                 options.keyPrefix());
@@ -227,7 +268,7 @@ public final class RedisBroker extends TracedBroker {
      */
     public HealthCheck pingCheck() {
         return () -> {
-            RedisAsyncCommands<String, byte[]> redis = link.commands();
+            RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
             if (redis == null || !link.isConnected()) {
                 return HealthCheck.Result.down("not connected to Redis" + link.lastConnectFailure());
             }
@@ -290,7 +331,7 @@ public final class RedisBroker extends TracedBroker {
 
     /** A {@code PING}, the breaker's probe; fails at once without a connection. */
     private CompletionStage<String> ping() {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             return CompletableFuture.failedFuture(new NotConnected());
         }
@@ -303,7 +344,7 @@ public final class RedisBroker extends TracedBroker {
         if (!canary.due(now)) {
             return;
         }
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             canary.notSent(now);
             return;
@@ -320,7 +361,7 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public void publishRoom(String room, Message frame, String exceptSessionId, Map<String, String> traceContext) {
-        publish(busChannel, new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame, traceContext));
+        publish(roomChannel(room), new BusMessage.RoomMessage(nodeId, room, exceptSessionId, frame, traceContext));
     }
 
     /**
@@ -356,7 +397,7 @@ public final class RedisBroker extends TracedBroker {
      * @return the publication under way, or null when it was refused at once
      */
     private RedisFuture<Long> publish(String channel, BusMessage message) {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             published(false);
             failed("publish: not connected to Redis");
@@ -369,7 +410,9 @@ public final class RedisBroker extends TracedBroker {
             failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
             return null;
         }
-        RedisFuture<Long> sent = redis.publish(channel, bytes);
+        // A room's channel is sharded with Redis Cluster: published on, and read from, the room's shard.
+        RedisFuture<Long> sent = options.isCluster() && channel.startsWith(roomChannelPrefix)
+                ? redis.spublish(channel, bytes) : redis.publish(channel, bytes);
         sent.whenComplete((receivers, error) -> {
             unansweredBytes.addAndGet(-bytes.length);
             published(error == null);
@@ -402,7 +445,38 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
-        return roomLog.read(room, since, limits);
+        // Subscribed first: every message after the position read comes through the subscription.
+        return roomChannels.read(room, () -> roomLog.read(room, since, limits));
+    }
+
+    /** Every room's channel, by one pattern subscription: what every room asks for is that one. */
+    private RoomSubscriptions.Channels everyRoom(String pattern) {
+        return new RoomSubscriptions.Channels() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+                return link.psubscribe(pattern);
+            }
+
+            @Override
+            public boolean unsubscribe(String channel) {
+                return true; // the pattern stays
+            }
+        };
+    }
+
+    /**
+     * How long a room without local members stays subscribed: well beyond the step from a join's
+     * read to its membership (in process, microseconds), and long enough that rooms whose members
+     * come and go are not subscribed and unsubscribed at every change.
+     */
+    static Duration roomLinger(RedisBrokerOptions options) {
+        Duration twice = options.refreshInterval().multipliedBy(2);
+        return twice.compareTo(MIN_ROOM_LINGER) > 0 ? twice : MIN_ROOM_LINGER;
+    }
+
+    /** The channel of a room's messages and presence: its name in a hash tag (as its keys in common.lua). */
+    String roomChannel(String room) {
+        return options.keyPrefix() + "room:{" + room + "}";
     }
 
     // ---- resume on any node ----
@@ -436,7 +510,7 @@ public final class RedisBroker extends TracedBroker {
      */
     @Override
     public boolean claimSessionId(String sessionId) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         Claim claim = registry.claim(sessionId, (stamp, ops) -> {
             CompletableFuture<Long> answer = breaker.call(() -> {
                 if (redis == null) {
@@ -506,21 +580,24 @@ public final class RedisBroker extends TracedBroker {
     @Override
     public void releaseSessionId(String sessionId) {
         registry.release(sessionId, this::write);
+        roomChannels.released(sessionId);
     }
 
     @Override
     public void roomJoined(String room, String sessionId) {
+        roomChannels.joined(room, sessionId);
         registry.join(sessionId, room, this::write);
     }
 
     @Override
     public void roomLeft(String room, String sessionId) {
         registry.leave(sessionId, room, this::write);
+        roomChannels.left(room, sessionId);
     }
 
     /** Writes a stamped change to Redis and announces it; never waits. Runs under the registry's lock. */
     private RedisFuture<Long> write(Stamp stamp, List<MembershipOp> ops) {
-        RedisAsyncCommands<String, byte[]> redis = link.commands();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             failed("membership change: not connected to Redis");
             return null;
@@ -545,6 +622,10 @@ public final class RedisBroker extends TracedBroker {
     // ---- receiving (on Lettuce's pub/sub thread) ----
 
     private void received(String channel, byte[] bytes) {
+        reads.increment();
+        if (channel.startsWith(roomChannelPrefix)) {
+            roomReads.increment();
+        }
         try {
             if (nodeId.equals(BusCodec.origin(bytes)) && !BusCodec.isSequenced(bytes)) {
                 if (BusCodec.isCanary(bytes)) {
@@ -611,6 +692,21 @@ public final class RedisBroker extends TracedBroker {
         if (d != null) {
             d.reportFailure(detail);
         }
+    }
+
+    /** Messages this node read from Redis, of every kind; for the tests and measurements of this package. */
+    long reads() {
+        return reads.sum();
+    }
+
+    /** Messages of rooms (room messages and presence) this node read from Redis. */
+    long roomReads() {
+        return roomReads.sum();
+    }
+
+    /** The room channels this node subscribes to now. */
+    RoomSubscriptions roomChannels() {
+        return roomChannels;
     }
 
     /** This node's view of the others; for the tests of this package. */

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>Fields and defaults</caption>
  *   <tr><td>{@code uri}</td><td>required: {@code redis://[password@]host[:port][/database]}, {@code rediss://} for TLS,
- *       or {@code redis-sentinel://}; Redis Cluster is not supported</td></tr>
+ *       {@code redis-sentinel://}, or {@code redis-cluster://[password@]host:port[,host:port...]} for Redis Cluster
+ *       (seed nodes; rooms then spread over the shards)</td></tr>
  *   <tr><td>{@code nodeId}</td><td>a fresh random id per broker: 1–64 of {@code [A-Za-z0-9_.-]}, unique in the cluster</td></tr>
- *   <tr><td>{@code keyPrefix}</td><td>{@code wshub:}; every key and channel starts with it, so clusters can share a Redis</td></tr>
+ *   <tr><td>{@code keyPrefix}</td><td>{@code wshub:}; every key and channel starts with it, so clusters can share a Redis
+ *       (with Redis Cluster without braces: the keys other than rooms' have it as their hash tag)</td></tr>
  *   <tr><td>{@code expiry}</td><td>15 s: how long a node's ids and memberships outlive its last heartbeat</td></tr>
  *   <tr><td>{@code refreshInterval}</td><td>5 s: the heartbeat, and the refresh of the cluster-wide view</td></tr>
  *   <tr><td>{@code commandTimeout}</td><td>1 s: the longest any Redis command may take, connecting included</td></tr>
@@ -66,7 +68,11 @@ public record RedisBrokerOptions(
     public RedisBrokerOptions {
         Objects.requireNonNull(uri, "uri");
         try {
-            RedisURI.create(uri);
+            if (uri.startsWith(CLUSTER_SCHEME)) {
+                clusterSeeds(uri);
+            } else {
+                RedisURI.create(uri);
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("uri must be a Redis URI such as redis://localhost:6379, was '"
                     + redacted(uri) + "': " + e.getMessage(), e);
@@ -79,6 +85,10 @@ public record RedisBrokerOptions(
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
             throw new IllegalArgumentException("keyPrefix must be 1-64 printable ASCII characters without spaces, was '"
                     + keyPrefix + "'");
+        }
+        if (uri.startsWith(CLUSTER_SCHEME) && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+            throw new IllegalArgumentException("keyPrefix must have no braces with Redis Cluster (they would be the hash"
+                    + " tag of every key), was '" + keyPrefix + "'");
         }
         Objects.requireNonNull(expiry, "expiry");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -115,6 +125,51 @@ public record RedisBrokerOptions(
     }
 
     /** The URI without its password, fit for an error message or a log. */
+    /** Whether the URI names a Redis Cluster. */
+    public boolean isCluster() {
+        return uri.startsWith(CLUSTER_SCHEME);
+    }
+
+    /**
+     * The prefix of the keys and channels that are not a room's: with Redis Cluster the key prefix
+     * in braces, so that they share one slot (the scripts that keep ids and memberships touch many).
+     */
+    String hubPrefix() {
+        return isCluster() ? "{" + keyPrefix + "}" : keyPrefix;
+    }
+
+    /** The seed nodes of a {@code redis-cluster://[password@]host:port[,host:port...]} URI. */
+    static java.util.List<RedisURI> clusterSeeds(String uri) {
+        String rest = uri.substring(CLUSTER_SCHEME.length());
+        String password = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            password = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+        }
+        java.util.List<RedisURI> seeds = new java.util.ArrayList<>();
+        for (String hostPort : rest.split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            if (hostPort.isBlank() || colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException("each seed must be host:port, was '" + hostPort + "'");
+            }
+            RedisURI.Builder seed;
+            try {
+                seed = RedisURI.builder().withHost(hostPort.substring(0, colon))
+                        .withPort(Integer.parseInt(hostPort.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("each seed must be host:port, was '" + hostPort + "'", e);
+            }
+            if (password != null) {
+                seed.withPassword(password.toCharArray());
+            }
+            seeds.add(seed.build());
+        }
+        return seeds;
+    }
+
+    private static final String CLUSTER_SCHEME = "redis-cluster://";
+
     static String redacted(String uri) {
         return uri.replaceFirst("//[^@/]*@", "//***@");
     }

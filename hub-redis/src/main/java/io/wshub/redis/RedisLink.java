@@ -7,8 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -36,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>while disconnected, commands are refused at once ({@code REJECT_COMMANDS}), and commands
- *       in flight when the connection drops fail rather than being replayed later;</li>
+ *       in flight when the connection drops fail rather than being replayed later; with Redis
+ *       Cluster (whose connections to the shards open at a shard's first command) a command to a
+ *       shard not connected waits for it, up to the command timeout;</li>
  *   <li>every command times out after {@code commandTimeout}, and at most
  *       {@link #MAX_QUEUED_COMMANDS} wait for an answer (more are refused at once);</li>
  *   <li>a dropped connection reconnects by itself, backing off from {@link #FIRST_RECONNECT_DELAY}
@@ -78,16 +79,23 @@ final class RedisLink {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    /** The Redis to reach: the one URI, or Redis Cluster's seed nodes. */
+    private final java.util.List<RedisURI> seeds;
+    /** The first of them, named in errors. */
     private final RedisURI uri;
     private final RedisBrokerOptions options;
     private final Listener listener;
     private final String[] channels;
+    /** The rooms' channels; set once before {@link #open()}. */
+    private RoomSubscriptions rooms;
     /** Lettuce's threads for this link, so that {@link #isOwnThread()} can tell them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     /** Created by {@link #open()} (Lettuce starts a timer thread at once), then never changed. */
     private volatile Lettuce lettuce;
     // Set once by the first successful connect (on a Lettuce thread), read by any thread.
-    private volatile StatefulRedisConnection<String, byte[]> commands;
+    private volatile io.lettuce.core.api.StatefulConnection<String, byte[]> commands;
+    /** Its API; set with it. */
+    private volatile RedisClusterAsyncCommands<String, byte[]> commandsAsync;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubsub;
     /** Why the last connect attempt failed, as ": cause", or "" when none has; any thread. */
     private volatile String lastConnectFailure = "";
@@ -95,15 +103,17 @@ final class RedisLink {
     private CompletableFuture<?> connecting = CompletableFuture.completedFuture(null);
 
     /** Lettuce's resources (threads) and client. */
-    private record Lettuce(ClientResources resources, RedisClient client) {
+    private record Lettuce(ClientResources resources, io.lettuce.core.AbstractRedisClient client) {
     }
 
     RedisLink(RedisBrokerOptions options, Listener listener, String... channels) {
         this.options = options;
         this.listener = listener;
         this.channels = channels.clone();
-        this.uri = RedisURI.create(options.uri());
-        this.uri.setTimeout(options.commandTimeout());
+        this.seeds = options.isCluster() ? RedisBrokerOptions.clusterSeeds(options.uri())
+                : java.util.List.of(RedisURI.create(options.uri()));
+        this.seeds.forEach(seed -> seed.setTimeout(options.commandTimeout()));
+        this.uri = seeds.get(0);
     }
 
     /** Creates Lettuce's threads and client; nothing connects yet. Called once, before {@link #connect()}. */
@@ -114,15 +124,34 @@ final class RedisLink {
                 .threadFactoryProvider(this::threadFactory)
                 .reconnectDelay(Delay.exponential(FIRST_RECONNECT_DELAY, options.refreshInterval(), 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+        if (options.isCluster()) {
+            io.lettuce.core.cluster.RedisClusterClient client = io.lettuce.core.cluster.RedisClusterClient.create(resources, seeds);
+            // A shard's primary that restarts or fails over moves slots: the topology is read again then.
+            // Its connections to the shards open lazily, at a shard's first command: refusing commands
+            // while one connects would refuse every shard's first. They wait, up to commandTimeout.
+            client.setOptions(configure(io.lettuce.core.cluster.ClusterClientOptions.builder())
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .topologyRefreshOptions(io.lettuce.core.cluster.ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(options.refreshInterval())
+                            .build())
+                    .build());
+            lettuce = new Lettuce(resources, client);
+        } else {
+            RedisClient client = RedisClient.create(resources);
+            client.setOptions(configure(ClientOptions.builder()).build());
+            lettuce = new Lettuce(resources, client);
+        }
+    }
+
+    /** The options both kinds of client share: see the class comment. */
+    private <B extends ClientOptions.Builder> B configure(B builder) {
+        builder.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(MAX_QUEUED_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
-                .build());
-        lettuce = new Lettuce(resources, client);
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build());
+        return builder;
     }
 
     /** Lettuce's threads, named after the node and remembered. */
@@ -154,11 +183,11 @@ final class RedisLink {
         if (!connecting.isDone()) {
             return;
         }
-        RedisClient client = lettuce.client();
-        CompletableFuture<?> c = commands == null ? client.connectAsync(CODEC, uri).toCompletableFuture()
-                .thenAccept(this::commandsOpened) : CompletableFuture.completedFuture(null);
-        CompletableFuture<?> p = pubsub == null ? client.connectPubSubAsync(CODEC, uri).toCompletableFuture()
-                .thenAccept(this::pubsubOpened) : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> c = commands == null ? connectCommands() : CompletableFuture.completedFuture(null);
+        // Redis Cluster's client reads the cluster's shards before its first connection: the second waits for it.
+        CompletableFuture<?> first = options.isCluster() ? c : CompletableFuture.completedFuture(null);
+        CompletableFuture<?> p = pubsub == null ? first.thenCompose(ok -> connectPubSub()).thenAccept(this::pubsubOpened)
+                : CompletableFuture.completedFuture(null);
         connecting = CompletableFuture.allOf(c, p).whenComplete((ok, error) -> {
             if (error != null) {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -168,16 +197,56 @@ final class RedisLink {
         });
     }
 
-    private void commandsOpened(StatefulRedisConnection<String, byte[]> c) {
-        c.addListener(stateListener());
+    private CompletableFuture<Void> connectCommands() {
+        if (lettuce.client() instanceof io.lettuce.core.cluster.RedisClusterClient cluster) {
+            // Its asynchronous connect needs the cluster's shards read first (the synchronous one does that itself).
+            return cluster.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(ok -> cluster.connectAsync(CODEC)).thenAccept(c -> commandsOpened(c, c.async()));
+        }
+        return ((RedisClient) lettuce.client()).connectAsync(CODEC, uri).toCompletableFuture()
+                .thenAccept(c -> commandsOpened(c, c.async()));
+    }
+
+    private CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connectPubSub() {
+        if (lettuce.client() instanceof io.lettuce.core.cluster.RedisClusterClient cluster) {
+            return cluster.connectPubSubAsync(CODEC).thenApply(c -> {
+                c.setNodeMessagePropagation(true); // sharded channels are read on the shards' own connections
+                return c;
+            });
+        }
+        return ((RedisClient) lettuce.client()).connectPubSubAsync(CODEC, uri).toCompletableFuture()
+                .thenApply(c -> c);
+    }
+
+    private void commandsOpened(io.lettuce.core.api.StatefulConnection<String, byte[]> c,
+                                RedisClusterAsyncCommands<String, byte[]> async) {
+        addListener(c, stateListener());
+        commandsAsync = async;
         commands = c;
         listener.connected();
+    }
+
+    private static void addListener(io.lettuce.core.api.StatefulConnection<String, byte[]> c,
+                                    RedisConnectionStateListener l) {
+        if (c instanceof RedisChannelHandler<?, ?> handler) {
+            handler.addListener(l);
+        }
     }
 
     private void pubsubOpened(StatefulRedisPubSubConnection<String, byte[]> c) {
         c.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
+                listener.message(channel, message);
+            }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                listener.message(channel, message);
+            }
+
+            @Override
+            public void smessage(String channel, byte[] message) {
                 listener.message(channel, message);
             }
         });
@@ -207,25 +276,88 @@ final class RedisLink {
 
     /** Whether both connections stand now. */
     boolean isConnected() {
-        StatefulRedisConnection<String, byte[]> c = commands;
+        io.lettuce.core.api.StatefulConnection<String, byte[]> c = commands;
         StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
         return c != null && p != null && c.isOpen() && p.isOpen();
     }
 
     /** The command connection's API, or null before it first opened. */
-    RedisAsyncCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> c = commands;
-        return c == null ? null : c.async();
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        return commands == null ? null : commandsAsync;
     }
 
-    /** Subscribes to the node's channels (again: harmless when already subscribed). */
+    /**
+     * Subscribes to the node's channels and its rooms' (again: harmless when already subscribed);
+     * completes when all stand.
+     */
     CompletableFuture<Void> subscribe() {
+        return subscribe(channels).thenCompose(ok -> rooms.resubscribe());
+    }
+
+    /** Subscribes to these channels; completes when Redis confirmed it. Never waits. */
+    CompletableFuture<Void> subscribe(String... names) {
         StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
-        if (p == null) {
+        if (p == null || !p.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
         RedisPubSubAsyncCommands<String, byte[]> async = p.async();
-        return async.subscribe(channels).toCompletableFuture();
+        return async.subscribe(names).toCompletableFuture();
+    }
+
+    /**
+     * Subscribes to a room's channel: with Redis Cluster a sharded channel ({@code SSUBSCRIBE}, read
+     * from the shard that holds the room), else a plain one. Completes when Redis confirmed it.
+     */
+    CompletableFuture<Void> subscribeRoom(String name) {
+        if (!options.isCluster()) {
+            return subscribe(name);
+        }
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null || !p.isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+        }
+        return p.async().ssubscribe(name).toCompletableFuture();
+    }
+
+    /** Unsubscribes from a room's channel, as {@link #unsubscribe}. */
+    boolean unsubscribeRoom(String name) {
+        if (!options.isCluster()) {
+            return unsubscribe(name);
+        }
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null || !p.isOpen()) {
+            return false;
+        }
+        p.async().sunsubscribe(name);
+        return true;
+    }
+
+    /** Subscribes to the channels matching a pattern; completes when Redis confirmed it. Never waits. */
+    CompletableFuture<Void> psubscribe(String pattern) {
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null || !p.isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+        }
+        return p.async().psubscribe(pattern).toCompletableFuture();
+    }
+
+    /**
+     * Unsubscribes from a channel.
+     *
+     * @return false when there is no connection to send it on (Lettuce would subscribe it again on reconnecting)
+     */
+    boolean unsubscribe(String name) {
+        StatefulRedisPubSubConnection<String, byte[]> p = pubsub;
+        if (p == null || !p.isOpen()) {
+            return false;
+        }
+        p.async().unsubscribe(name);
+        return true;
+    }
+
+    /** The rooms' channels this link subscribes to besides its own; set once, before {@link #open()}. */
+    void rooms(RoomSubscriptions rooms) {
+        this.rooms = rooms;
     }
 
     /**

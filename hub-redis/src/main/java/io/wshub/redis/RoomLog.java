@@ -1,7 +1,7 @@
 package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Position;
@@ -38,7 +38,7 @@ final class RoomLog {
     /** Appends the message at the room's next seq and publishes it; completes with its seq. */
     CompletionStage<Long> append(String room, Message message, String except, HistoryLimits limits,
                                  Map<String, String> trace) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
@@ -54,7 +54,7 @@ final class RoomLog {
 
     /** The room's position and, with {@code since}, the messages after it, each at its seq. */
     CompletionStage<Broker.RoomRead> read(String room, Position since, HistoryLimits limits) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }

@@ -2,7 +2,7 @@ package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,38 +28,53 @@ final class Scripts {
         HEARTBEAT(ScriptOutputType.MULTI),
         SNAPSHOT(ScriptOutputType.MULTI),
         DEREGISTER(ScriptOutputType.INTEGER),
-        APPEND(ScriptOutputType.MULTI),
-        READ(ScriptOutputType.MULTI),
+        APPEND(ScriptOutputType.MULTI, true),
+        READ(ScriptOutputType.MULTI, true),
         TOKEN(ScriptOutputType.INTEGER),
         TAKEOVER(ScriptOutputType.MULTI),
         INBOX(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
+        /** A room's script, its first argument the room: it runs in the room's slot, else in the hub's. */
+        final boolean room;
         final byte[] source;
 
         Script(ScriptOutputType output) {
+            this(output, false);
+        }
+
+        Script(ScriptOutputType output, boolean room) {
             this.output = output;
+            this.room = room;
             this.source = (read("common.lua") + "\n" + read(name().toLowerCase() + ".lua")).getBytes(StandardCharsets.UTF_8);
         }
     }
 
-    private static final String[] NO_KEYS = new String[0];
-
     private final byte[][] common;
+    /** The key whose slot the hub's scripts run in (with Redis Cluster; harmless elsewhere). */
+    private final String[] hubKey;
+    private final String roomKeyPrefix;
 
-    /** The arguments every script starts with: key prefix, node id, incarnation, expiry (ms). */
+    /** The arguments every script starts with: key prefix (of the hub's keys), node id, incarnation, expiry (ms). */
     Scripts(RedisBrokerOptions options, long incarnation) {
         common = new byte[][] {
-                utf8(options.keyPrefix()), utf8(options.nodeId()), utf8(Long.toString(incarnation)),
+                utf8(options.hubPrefix()), utf8(options.nodeId()), utf8(Long.toString(incarnation)),
                 utf8(Long.toString(options.expiry().toMillis()))};
+        hubKey = new String[] {options.hubPrefix() + "nodes"};
+        roomKeyPrefix = options.keyPrefix() + "room:{";
     }
 
-    /** Runs a script with the common arguments followed by these. */
-    <T> RedisFuture<T> run(RedisAsyncCommands<String, byte[]> redis, Script script, List<byte[]> args) {
+    /**
+     * Runs a script with the common arguments followed by these, declaring the one key that says
+     * where it runs: the room's seq key for a room's script, the hub's node list for the others.
+     */
+    <T> RedisFuture<T> run(RedisClusterAsyncCommands<String, byte[]> redis, Script script, List<byte[]> args) {
         List<byte[]> all = new ArrayList<>(common.length + args.size());
         all.addAll(List.of(common));
         all.addAll(args);
-        return redis.eval(script.source, script.output, NO_KEYS, all.toArray(new byte[0][]));
+        String[] keys = script.room
+                ? new String[] {roomKeyPrefix + new String(args.get(0), StandardCharsets.UTF_8) + "}:seq"} : hubKey;
+        return redis.eval(script.source, script.output, keys, all.toArray(new byte[0][]));
     }
 
     static byte[] utf8(String s) {

@@ -1,7 +1,7 @@
 package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.Message;
 import io.wshub.spi.DeliveryStore;
 
@@ -68,7 +68,7 @@ final class SessionHandover {
     }
 
     private void write(String hash, String sessionId, String replaced) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             dirty = true;
             return;
@@ -89,7 +89,7 @@ final class SessionHandover {
      * @throws IllegalStateException when Redis is unreachable or does not answer in time
      */
     Taken takeOver(String token, String sessionId) {
-        RedisAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
+        RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
         if (redis == null) {
             throw new IllegalStateException("Redis is unreachable: resume token checked on this node only");
         }

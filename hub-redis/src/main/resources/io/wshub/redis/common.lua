@@ -1,9 +1,13 @@
 -- Shared by every script (prepended by Scripts.java). Redis runs a script atomically, so each
 -- script sees and leaves the cluster's entries consistent.
 -- ARGV[1] key prefix, ARGV[2] this node's id, ARGV[3] its incarnation, ARGV[4] expiry in ms.
--- Keys are built here from the prefix and node ids (so the set of keys is not known up front):
--- standalone Redis or Sentinel only, not Redis Cluster.
+-- Keys are built here from the prefix and node ids, all in the slot of KEYS[1] (Scripts.java): with
+-- Redis Cluster the prefix is the key prefix in braces, one hash tag for every key but the rooms',
+-- and a room's keys and channel have the room's name as their hash tag.
 local prefix, node, inc, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local roomPrefix = string.match(prefix, '^{(.*)}$') or prefix
+-- A room's channel is sharded with Redis Cluster (read from the room's shard), plain otherwise.
+local roomPublish = roomPrefix ~= prefix and 'SPUBLISH' or 'PUBLISH'
 local nodesKey = prefix .. 'nodes'        -- sorted set: node id -> deadline (ms, Redis clock)
 local busChannel = prefix .. 'bus'
 
@@ -70,12 +74,18 @@ end
 -- (counter) and a stream of the kept messages, entry id "<seq>-0", fields m (the message without
 -- its position) and t (ms, Redis clock). The three keys expire together, an age limit after the
 -- room's last message: a history that is gone starts again with a new epoch.
-local function roomKey(room, part) return prefix .. 'room:' .. room .. ':' .. part end
+-- The room's name is a hash tag, so that its keys and its channel (roomChannel) share one slot.
+local function roomKey(room, part) return roomPrefix .. 'room:{' .. room .. '}:' .. part end
+-- The channel of a room's messages and presence, read only by the nodes with members in it
+-- (RedisBroker.roomChannel builds the same name).
+local function roomChannel(room) return roomPrefix .. 'room:{' .. room .. '}' end
 
--- A fresh epoch: Redis' time and a counter, unique across flushes and failovers of this prefix.
-local function newEpoch()
+-- A fresh epoch for the room: Redis' time and a counter of the room's (in its slot), unique across
+-- flushes and failovers.
+local function newEpoch(room, keepMs)
   local t = redis.call('TIME')
-  local n = redis.call('INCR', prefix .. 'epochs')
+  local n = redis.call('INCR', roomKey(room, 'epochs'))
+  redis.call('PEXPIRE', roomKey(room, 'epochs'), keepMs)
   return string.format('%x.%x.%x', tonumber(t[1]), tonumber(t[2]), n)
 end
 
@@ -84,7 +94,7 @@ local function roomEpoch(room, keepMs)
   local epochKey = roomKey(room, 'epoch')
   local epoch = redis.call('GET', epochKey)
   if epoch then return epoch end
-  epoch = newEpoch()
+  epoch = newEpoch(room, keepMs)
   redis.call('DEL', roomKey(room, 'seq'), roomKey(room, 'log'), roomKey(room, 'bytes'))
   redis.call('SET', epochKey, epoch, 'PX', keepMs)
   return epoch

@@ -102,4 +102,30 @@ class RedisBrokerOptionsTest {
         assertThatThrownBy(() -> RedisBrokerOptions.builder(URI).canaryInterval(Duration.ofMillis(50)).build())
                 .hasMessage("canaryInterval must be at least PT0.1S, was PT0.05S");
     }
+
+    @Test
+    void aRedisClusterUriNamesItsSeedNodesAndPutsTheHubsKeysUnderOneHashTag() {
+        RedisBrokerOptions o = RedisBrokerOptions.builder("redis-cluster://secret@10.0.0.1:7000,10.0.0.2:7001")
+                .keyPrefix("chat:").build();
+        assertThat(o.isCluster()).isTrue();
+        assertThat(o.hubPrefix()).isEqualTo("{chat:}");
+        assertThat(RedisBrokerOptions.clusterSeeds(o.uri())).extracting(u -> u.getHost() + ":" + u.getPort())
+                .containsExactly("10.0.0.1:7000", "10.0.0.2:7001");
+        assertThat(RedisBrokerOptions.clusterSeeds(o.uri()).get(1).getCredentialsProvider()).isNotNull();
+        assertThat(RedisBrokerOptions.of(URI).isCluster()).isFalse();
+        assertThat(RedisBrokerOptions.of(URI).hubPrefix()).isEqualTo("wshub:");
+    }
+
+    @Test
+    void aMalformedClusterSeedOrAPrefixWithBracesIsRefused() {
+        assertThatThrownBy(() -> RedisBrokerOptions.of("redis-cluster://secret@host:7000,host"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("each seed must be host:port, was 'host'")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisBrokerOptions.of("redis-cluster://host:x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 'host:x'");
+        assertThatThrownBy(() -> RedisBrokerOptions.builder("redis-cluster://host:7000").keyPrefix("{a}:").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("keyPrefix must have no braces with Redis Cluster");
+    }
 }
