@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One outbound message sent as a stream of chunks, from {@link Session#stream(boolean)}: each chunk
+ * One outbound message sent as a stream of chunks, from {@link Session#stream(boolean)} (or a
+ * client's {@link io.wshub.client.ReconnectingClient#stream(boolean)}, whose window is
+ * {@link io.wshub.client.ClientOptions#streamWindow()}): each chunk
  * leaves as one WebSocket frame of the message, so the message is never held whole, whatever its
  * size.
  *

@@ -3,7 +3,10 @@ package io.wshub.client;
 import io.wshub.CloseStatus;
 import io.wshub.Message;
 import io.wshub.internal.SerialQueue;
+import io.wshub.internal.InboundChunk;
+import io.wshub.internal.StreamSender;
 import io.wshub.spi.ClientConnectRequest;
+import io.wshub.spi.MessageTooLargeException;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
@@ -38,6 +41,7 @@ import java.util.function.Predicate;
 final class ClientMachine {
 
     private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
+    private static final CloseStatus INVALID_PAYLOAD = new CloseStatus(1007, "Invalid UTF-8");
 
     private final ClientTransport transport;
     private final List<URI> urls;
@@ -82,7 +86,7 @@ final class ClientMachine {
         this.restoreHooks = List.copyOf(hooks);
         this.scheduler = config.scheduler != null ? config.scheduler : transport.scheduler();
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), config.jitter);
-        this.inbound = new Inbound(this, scheduler, options, replies, protocol, config.handler);
+        this.inbound = new Inbound(this, scheduler, options, replies, protocol, config.handler, config.chunkHandler);
         this.outbound = new Outbound(this, scheduler, options);
         this.urlIndex = config.randomFirstUrl ? Math.min(urls.size() - 1, (int) (config.jitter.getAsDouble() * urls.size())) : 0;
         this.currentUrl = urls.get(urlIndex);
@@ -159,7 +163,8 @@ final class ClientMachine {
         sentHeaders = given;
         // The transport's idle timeout is only a backstop: the heartbeat notices silence first.
         ClientConnectRequest request = new ClientConnectRequest(target, requestHeaders(given), options.handshakeTimeout(),
-                options.maxMessageBytes(), options.pongTimeout().multipliedBy(2));
+                options.maxMessageBytes(), options.pongTimeout().multipliedBy(2),
+                inbound.streams() ? options.maxStreamBytes() : 0);
         Scheduler.Cancellable deadline = schedule(options.handshakeTimeout(), () -> handshakeTimedOut(l));
         CompletableFuture<ClientConnection> connecting;
         try {
@@ -285,6 +290,14 @@ final class ClientMachine {
         inbound.message(l, frame);
     }
 
+    void inboundChunk(Link l, InboundChunk chunk) {
+        inbound.chunk(l, chunk);
+    }
+
+    void chunkReleased(Link l) {
+        inbound.chunkReleased(l);
+    }
+
     void pong(Link l) {
         inbound.pong(l);
     }
@@ -306,6 +319,18 @@ final class ClientMachine {
     }
 
     // ---- endings and retries ----
+
+    /** A message the server sent was refused (too large: 1009, not UTF-8: 1007): the connection closes with that status. */
+    void refused(Link l, Throwable cause) {
+        if (l != link || l.connection() == null) {
+            return;
+        }
+        CloseStatus status = cause instanceof MessageTooLargeException ? CloseStatus.MESSAGE_TOO_BIG : INVALID_PAYLOAD;
+        ClientConnection connection = l.connection();
+        connection.close(status);
+        schedule(options.closeTimeout(), connection::abort); // a server that never answers the close
+        ended(l, new ConnectionLostException(l.url, status, "refused a message from " + l.url + ": " + cause.getMessage(), cause));
+    }
 
     /** We give up on this attempt or connection: drop it and handle the ending. */
     void dropped(Link l, ClientException cause) {
@@ -399,6 +424,9 @@ final class ClientMachine {
     }
 
     private void failLinkWaiters(Link l, Throwable cause) {
+        if (l.inFlight() != null && l.inFlight().stream() != null) {
+            l.inFlight().stream().fail(cause); // a stream waiting for its sender has no write to end it
+        }
         for (PendingSend send : l.restoreSends) {
             send.future().completeExceptionally(cause);
         }
@@ -417,6 +445,14 @@ final class ClientMachine {
             written.completeExceptionally(closedException());
         } else {
             outbound.send(frame, written, null);
+        }
+    }
+
+    void sendStream(StreamSender stream, CompletableFuture<Void> done) {
+        if (state == ClientState.CLOSED) {
+            done.completeExceptionally(closedException());
+        } else {
+            outbound.sendStream(stream, done);
         }
     }
 

@@ -31,6 +31,10 @@ import static io.wshub.internal.Checks.positive;
  *       when full, the client stops reading until one is taken</td></tr>
  *   <tr><td>{@code closeTimeout}</td><td>5 s for the server to answer the close frame before the socket is dropped</td></tr>
  *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#standard()}</td></tr>
+ *   <tr><td>{@code maxStreamBytes}</td><td>64 MiB, the hub's own: the largest inbound message a client built
+ *       with {@link ReconnectingClient.Builder#onChunk} takes, all its chunks together; one byte more closes with 1009</td></tr>
+ *   <tr><td>{@code streamWindow}</td><td>4, the hub's own: the chunks of a {@link ReconnectingClient#stream} accepted
+ *       before the first is written</td></tr>
  * </table>
  */
 public record ClientOptions(
@@ -48,7 +52,9 @@ public record ClientOptions(
         Duration restoreTimeout,
         int receiveQueueMessages,
         Duration closeTimeout,
-        RetryPolicy retryPolicy) {
+        RetryPolicy retryPolicy,
+        long maxStreamBytes,
+        int streamWindow) {
 
     /** Validates every field; prefer {@link #builder()}. */
     public ClientOptions {
@@ -67,6 +73,8 @@ public record ClientOptions(
         positive("receiveQueueMessages", receiveQueueMessages);
         positive("closeTimeout", closeTimeout);
         Objects.requireNonNull(retryPolicy, "retryPolicy");
+        positive("maxStreamBytes", maxStreamBytes);
+        positive("streamWindow", streamWindow);
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("maxBackoff (" + maxBackoff
                     + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
@@ -114,6 +122,8 @@ public record ClientOptions(
         private int receiveQueueMessages = 1024;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private RetryPolicy retryPolicy = RetryPolicy.standard();
+        private long maxStreamBytes = 64L * 1024 * 1024;
+        private int streamWindow = 4;
 
         private Builder() {
         }
@@ -134,6 +144,8 @@ public record ClientOptions(
             receiveQueueMessages = o.receiveQueueMessages;
             closeTimeout = o.closeTimeout;
             retryPolicy = o.retryPolicy;
+            maxStreamBytes = o.maxStreamBytes;
+            streamWindow = o.streamWindow;
         }
 
         /** The wait ceiling after the first failure; it doubles with every further failure. */
@@ -220,6 +232,18 @@ public record ClientOptions(
             return this;
         }
 
+        /** Largest inbound message taken as chunks ({@link ReconnectingClient.Builder#onChunk}), all its chunks together. */
+        public Builder maxStreamBytes(long v) {
+            maxStreamBytes = v;
+            return this;
+        }
+
+        /** How many chunks of an outbound stream ({@link ReconnectingClient#stream}) may wait unwritten. */
+        public Builder streamWindow(int v) {
+            streamWindow = v;
+            return this;
+        }
+
         /** Which failures are retried. */
         public Builder retryPolicy(RetryPolicy v) {
             retryPolicy = v;
@@ -230,7 +254,7 @@ public record ClientOptions(
         public ClientOptions build() {
             return new ClientOptions(initialBackoff, maxBackoff, backoffResetAfter, handshakeTimeout, pingInterval,
                     pongTimeout, maxMessageBytes, maxBufferedMessages, maxBufferedBytes, overflowPolicy, sendTimeout,
-                    restoreTimeout, receiveQueueMessages, closeTimeout, retryPolicy);
+                    restoreTimeout, receiveQueueMessages, closeTimeout, retryPolicy, maxStreamBytes, streamWindow);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.wshub.client;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
+import io.wshub.internal.InboundChunk;
 import io.wshub.spi.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,23 +25,30 @@ final class Inbound {
     private final ClientOptions options;
     private final ReplyWaiters replies;
     private final ClientProtocol protocol;
-    private final MessageHandler handler; // null: inbound messages go to the mailbox
-    private final Mailbox mailbox;        // null when there is a handler
+    private final MessageHandler handler; // null: inbound messages go to the chunk handler or the mailbox
+    private final ChunkHandler chunkHandler; // null: messages are taken whole
+    private final Mailbox mailbox;        // null when there is a handler of either kind
 
     Inbound(ClientMachine machine, Scheduler scheduler, ClientOptions options, ReplyWaiters replies,
-            ClientProtocol protocol, MessageHandler handler) {
+            ClientProtocol protocol, MessageHandler handler, ChunkHandler chunkHandler) {
         this.machine = machine;
         this.scheduler = scheduler;
         this.options = options;
         this.replies = replies;
         this.protocol = protocol;
         this.handler = handler;
-        this.mailbox = handler != null ? null
+        this.chunkHandler = chunkHandler;
+        this.mailbox = handler != null || chunkHandler != null ? null
                 : new Mailbox(options.receiveQueueMessages(), () -> machine.post(this::resumeReading));
     }
 
     Mailbox mailbox() {
         return mailbox;
+    }
+
+    /** Whether messages are taken as streams of chunks. */
+    boolean streams() {
+        return chunkHandler != null;
     }
 
     /** The connection is up: starts its heartbeat and asks for the first message. */
@@ -73,6 +81,34 @@ final class Inbound {
             demand(l); // while restoring, keep reading: a hook may be waiting for its reply
         } else {
             l.pause();
+        }
+    }
+
+    /**
+     * A chunk: the reading pauses until it is released, so the heartbeat does not take the silence
+     * that follows for a dead server.
+     */
+    void chunk(Link l, InboundChunk chunk) {
+        if (!machine.isCurrent(l) || l.heartbeat() == null) {
+            chunk.release(); // the link is gone: its read-next finds it so and does nothing
+            return;
+        }
+        l.demandUsed();
+        l.heartbeat().heard(scheduler.nanoTime());
+        l.pause();
+        try {
+            chunkHandler.onChunk(chunk);
+        } catch (RuntimeException e) {
+            log.warn("chunk handler failed; the chunk is released", e);
+            chunk.release();
+        }
+    }
+
+    /** The handler released a chunk of this connection: read the next one. */
+    void chunkReleased(Link l) {
+        if (machine.isCurrent(l) && l.unpause()) {
+            l.heartbeat().heard(scheduler.nanoTime());
+            demand(l);
         }
     }
 

@@ -2,6 +2,9 @@ package io.wshub.client;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
+import io.wshub.internal.InboundChunk;
+import io.wshub.spi.InvalidPayloadException;
+import io.wshub.spi.MessageTooLargeException;
 import io.wshub.spi.ClientConnection;
 import io.wshub.spi.ClientConnectionListener;
 import io.wshub.spi.Scheduler;
@@ -273,12 +276,22 @@ final class Link implements ClientConnectionListener {
     }
 
     @Override
+    public void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
+        machine.post(() -> machine.inboundChunk(this, new InboundChunk(text, first, last, data, release,
+                () -> machine.post(() -> machine.chunkReleased(this)))));
+    }
+
+    @Override
     public void onPong(ByteBuffer payload) {
         machine.post(() -> machine.pong(this));
     }
 
     @Override
     public void onError(Throwable cause) {
+        if (cause instanceof MessageTooLargeException || cause instanceof InvalidPayloadException) {
+            machine.post(() -> machine.refused(this, cause)); // the pipeline refused a streamed message
+            return;
+        }
         machine.post(() -> lastError = cause);
     }
 

@@ -2,6 +2,7 @@ package io.wshub.client;
 
 import io.wshub.CloseStatus;
 import io.wshub.Message;
+import io.wshub.internal.StreamSender;
 import io.wshub.spi.Scheduler;
 import io.wshub.spi.SendCallback;
 
@@ -38,9 +39,26 @@ final class Outbound {
      * allows; with {@code only}, on that connection or not at all.
      */
     void send(Message frame, CompletableFuture<Void> written, Link only) {
-        long deadline = scheduler.nanoTime() + options.sendTimeout().toNanos();
+        offer(new PendingSend(frame, written, deadline(), only));
+    }
+
+    /**
+     * Buffers a message sent as a stream: it takes its place like any message (and may be dropped or
+     * time out there like one); once reached, its chunks are written as its sender offers them, and
+     * the connection writes nothing else until its last. {@code done} completes after the last chunk.
+     */
+    void sendStream(StreamSender stream, CompletableFuture<Void> done) {
+        offer(new PendingSend(stream.marker, done, deadline(), null, stream));
+    }
+
+    private long deadline() {
+        return scheduler.nanoTime() + options.sendTimeout().toNanos();
+    }
+
+    private void offer(PendingSend pending) {
+        CompletableFuture<Void> written = pending.future();
         List<PendingSend> dropped = new ArrayList<>(0);
-        if (!buffer.offer(new PendingSend(frame, written, deadline, only), dropped)) {
+        if (!buffer.offer(pending, dropped)) {
             written.completeExceptionally(new MessageDroppedException("send buffer full (" + buffer.size()
                     + " messages, " + buffer.bytes() + " bytes): dropped the newest message"));
             return;
@@ -87,7 +105,7 @@ final class Outbound {
         } while (next.future().isDone()); // cancelled by its sender: never written
         PendingSend send = next;
         l.writing(send);
-        l.connection().send(send.frame(), new SendCallback() {
+        SendCallback whenWritten = new SendCallback() {
             @Override
             public void succeeded() {
                 machine.post(() -> written(l, send, null));
@@ -97,7 +115,12 @@ final class Outbound {
             public void failed(Throwable cause) {
                 machine.post(() -> written(l, send, cause));
             }
-        });
+        };
+        if (send.stream() != null) {
+            send.stream().writeTo(l.connection()::sendChunk, whenWritten);
+        } else {
+            l.connection().send(send.frame(), whenWritten);
+        }
     }
 
     private void written(Link l, PendingSend send, Throwable error) {
@@ -124,7 +147,7 @@ final class Outbound {
             earliest = head.deadlineNanos();
         }
         Link l = machine.currentLink();
-        if (l != null && l.inFlight() != null) {
+        if (timesOut(l)) {
             earliest = Math.min(earliest, l.inFlight().deadlineNanos());
         }
         if (earliest != PendingSend.NO_DEADLINE) {
@@ -144,13 +167,22 @@ final class Outbound {
                     "not written within " + options.sendTimeout() + " of its send; it was never sent"));
         }
         Link l = machine.currentLink();
-        if (l != null && l.inFlight() != null && l.inFlight().deadlineNanos() <= now) {
+        if (timesOut(l) && l.inFlight().deadlineNanos() <= now) {
             l.inFlight().future().completeExceptionally(new SendTimeoutException(
                     "the write did not complete within " + options.sendTimeout() + "; the connection is dropped"));
             machine.dropped(l, new ConnectionLostException(l.url, WRITE_TIMEOUT,
                     "a write to " + l.url + " did not complete within " + options.sendTimeout(), null));
         }
         armSendTimer();
+    }
+
+    /**
+     * Whether the link's write in flight is held to the send timeout: a stream being written is not,
+     * since its sender sets its pace; a server that reads nothing stops answering pings, and the
+     * heartbeat drops the connection.
+     */
+    private static boolean timesOut(Link l) {
+        return l != null && l.inFlight() != null && l.inFlight().stream() == null;
     }
 
     /** The client closed: nothing buffered will be written. */

@@ -1,6 +1,8 @@
 package io.wshub.client;
 
 import io.wshub.Message;
+import io.wshub.OutboundStream;
+import io.wshub.internal.StreamSender;
 import io.wshub.internal.Checks;
 import io.wshub.spi.ClientTransport;
 import io.wshub.spi.Scheduler;
@@ -125,6 +127,41 @@ public final class ReconnectingClient implements AutoCloseable {
     }
 
     /**
+     * Opens an outbound message sent as a stream of chunks, each {@link OutboundStream#write} one
+     * WebSocket frame of it, so that the message is never held whole (its size is not bounded by
+     * {@link ClientOptions#maxMessageBytes()}):
+     *
+     * <pre>{@code
+     * ReconnectingClient client = ReconnectingClient.builder(transport).url("ws://hub-1:8080/binary").connect();
+     * OutboundStream out = client.stream(false); // binary
+     * out.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2}), false)
+     *         .thenCompose(v -> out.write(java.nio.ByteBuffer.wrap(new byte[] {3}), true)); // true ends the message
+     * }</pre>
+     *
+     * <p>The message takes its place in the send buffer now, as one buffered message, like a
+     * {@link #send}: what was sent before it is written first, what is sent after it waits until its
+     * last chunk is written. While it waits there it may be dropped by the overflow policy or time
+     * out ({@link ClientOptions#sendTimeout()}); then, or when the client closes, or when the
+     * connection breaks before its last chunk is written, every unwritten chunk's future fails, and
+     * the stream is not sent again over a later connection. Once its turn comes the send timeout no
+     * longer applies: the sender sets the pace, and a server that reads nothing is found by the
+     * heartbeat. At most {@link ClientOptions#streamWindow()} chunks may wait unwritten.
+     *
+     * @param text whether the message is text (its chunks are UTF-8 bytes, split anywhere), else binary
+     */
+    public OutboundStream stream(boolean text) {
+        StreamSender stream = new StreamSender(text, options().streamWindow(), () -> { });
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        done.whenComplete((v, failed) -> {
+            if (failed != null) {
+                stream.fail(failed);
+            }
+        });
+        machine.post(() -> machine.sendStream(stream, done));
+        return stream;
+    }
+
+    /**
      * Sends a message and completes with the first inbound frame that {@code isReply} accepts
      * (that frame is still delivered as an ordinary message too). The reply may arrive over a later
      * connection when the request was buffered.
@@ -154,7 +191,7 @@ public final class ReconnectingClient implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         Mailbox mailbox = machine.mailbox();
         if (mailbox == null) {
-            throw new IllegalStateException("receive() is for clients built without onMessage(...);"
+            throw new IllegalStateException("receive() is for clients built without onMessage(...) or onChunk(...);"
                     + " this one hands every message to its handler");
         }
         return mailbox.take(timeout);
@@ -238,6 +275,7 @@ public final class ReconnectingClient implements AutoCloseable {
         ClientHeaders headers = ClientHeaders.NONE;
         ClientListener listener = ClientListener.NONE;
         MessageHandler handler;
+        ChunkHandler chunkHandler;
         ClientProtocol protocol = ClientProtocol.NONE;
         Scheduler scheduler;
         boolean closesTransport;
@@ -325,9 +363,51 @@ public final class ReconnectingClient implements AutoCloseable {
 
         /**
          * Takes every inbound message. Without one, messages wait for {@link ReconnectingClient#receive}.
+         *
+         * @throws IllegalStateException if the builder has a {@link #onChunk chunk handler}
          */
         public Builder onMessage(MessageHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(handler, "handler");
+            if (chunkHandler != null) {
+                throw new IllegalStateException("this builder takes messages as chunks (onChunk); it cannot also take them whole");
+            }
+            this.handler = handler;
+            return this;
+        }
+
+        /**
+         * Takes every inbound message as a stream of chunks, one frame's payload at a time, reading
+         * the next chunk only once the handler released this one, so that no message is held whole:
+         *
+         * <pre>{@code
+         * ReconnectingClient client = ReconnectingClient.builder(transport)
+         *         .url("ws://hub-1:8080/binary")
+         *         .options(ClientOptions.builder().maxStreamBytes(1L << 30).build()) // up to 1 GiB a message
+         *         .onChunk(chunk -> {
+         *             // chunk.isText(), isFirst(), isLast(), data(): valid until release()
+         *             chunk.release();
+         *         })
+         *         .connect();
+         * }</pre>
+         *
+         * <p>Every message, text or binary, comes as chunks (a one-frame message as one chunk that is
+         * first and last); each chunk is held to {@link ClientOptions#maxMessageBytes()}, the message's
+         * chunks together to {@link ClientOptions#maxStreamBytes()}, and one byte more closes with 1009.
+         * A streamed text message is checked as UTF-8 as it arrives (1007 when invalid). A streaming
+         * client has no {@link ReconnectingClient#receive} and its {@link ReconnectingClient#request}s
+         * get no replies, and it cannot carry a {@link RoomClient}.
+         *
+         * @throws IllegalStateException if the builder has a {@link #onMessage message handler}
+         */
+        public Builder onChunk(ChunkHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (this.handler != null) {
+                throw new IllegalStateException("this builder takes messages whole (onMessage); it cannot also take them as chunks");
+            }
+            if (protocol != ClientProtocol.NONE) {
+                throw new IllegalStateException("a RoomClient takes whole messages; it cannot take them as chunks");
+            }
+            this.chunkHandler = handler;
             return this;
         }
 
@@ -354,6 +434,9 @@ public final class ReconnectingClient implements AutoCloseable {
 
         /** The session protocol on top of the frames (the room client's). */
         Builder protocol(ClientProtocol protocol) {
+            if (chunkHandler != null) {
+                throw new IllegalStateException("this builder takes messages as chunks (onChunk); a RoomClient needs them whole");
+            }
             if (this.protocol != ClientProtocol.NONE) {
                 throw new IllegalStateException("this builder already has a session protocol (a RoomClient was connected with it)");
             }

@@ -5,8 +5,11 @@ import io.wshub.Chunk;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A chunk handed to the application: its release gives the buffer back and reads the next one, once. */
-final class InboundChunk implements Chunk {
+/**
+ * A chunk handed to the application (a server's handler or a client's): its release gives the buffer
+ * back and reads the next one, once.
+ */
+public final class InboundChunk implements Chunk {
 
     private final boolean text;
     private final boolean first;
@@ -18,7 +21,11 @@ final class InboundChunk implements Chunk {
     private final Runnable readNext;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    InboundChunk(boolean text, boolean first, boolean last, ByteBuffer data, Runnable release, Runnable readNext) {
+    /**
+     * @param release  gives the buffer back to the transport
+     * @param readNext asks for the next chunk
+     */
+    public InboundChunk(boolean text, boolean first, boolean last, ByteBuffer data, Runnable release, Runnable readNext) {
         this.text = text;
         this.first = first;
         this.last = last;

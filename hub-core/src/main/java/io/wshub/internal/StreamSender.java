@@ -2,7 +2,6 @@ package io.wshub.internal;
 
 import io.wshub.Message;
 import io.wshub.OutboundStream;
-import io.wshub.spi.Connection;
 import io.wshub.spi.SendCallback;
 
 import java.nio.ByteBuffer;
@@ -18,15 +17,24 @@ import java.util.concurrent.CompletableFuture;
  * being handed over is turned into another turn of the loop, never recursion, so a transport that
  * completes at once and a sender that writes the next chunk from the future cannot grow the stack.
  *
+ * <p>The server's sessions and the reconnecting client both send their streams with it.
+ *
  * <p>Decisions under this object's lock; the transport and the futures are called after it.
  */
-final class StreamSender implements OutboundStream {
+public final class StreamSender implements OutboundStream {
+
+    /** Where the chunks go: a transport's {@code sendChunk}. */
+    @FunctionalInterface
+    public interface ChunkWriter {
+        /** Writes one frame of the message; see {@link io.wshub.spi.Connection#sendChunk}. */
+        void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback);
+    }
 
     private record Pending(ByteBuffer data, boolean last, CompletableFuture<Void> written) {
     }
 
     /** Its place in the session's queue: a frame of its own identity, written by this sender instead. */
-    final Message marker = Message.binary(new byte[0]);
+    public final Message marker = Message.binary(new byte[0]);
     private final boolean text;
     private final int window;
     /** Told that the stream made progress, so the write timeout counts from it. */
@@ -38,7 +46,7 @@ final class StreamSender implements OutboundStream {
     private int unwritten;
     private boolean ended;
     /** The writer reached the marker: chunks go to this connection, and {@code done} hears the end. */
-    private Connection connection;
+    private ChunkWriter connection;
     private SendCallback done;
     private boolean chunkInFlight;
     private boolean firstSent;
@@ -46,7 +54,11 @@ final class StreamSender implements OutboundStream {
     private boolean pumpAgain;
     private Throwable failure;
 
-    StreamSender(boolean text, int window, Runnable progressed) {
+    /**
+     * @param window     how many chunks may wait unwritten
+     * @param progressed told whenever the stream makes progress (a chunk offered or written)
+     */
+    public StreamSender(boolean text, int window, Runnable progressed) {
         this.text = text;
         this.window = window;
         this.progressed = progressed;
@@ -93,7 +105,7 @@ final class StreamSender implements OutboundStream {
      * The writer reached the stream's place: write its chunks here, and tell {@code whenDone} after the
      * last. A stream that failed before it got here wrote nothing, and is skipped.
      */
-    void writeTo(Connection to, SendCallback whenDone) {
+    public void writeTo(ChunkWriter to, SendCallback whenDone) {
         boolean skipped;
         synchronized (this) {
             skipped = failure != null;
@@ -110,7 +122,7 @@ final class StreamSender implements OutboundStream {
     }
 
     /** The session ended (or its write failed): every chunk not written fails, and so does the write in progress. */
-    void fail(Throwable cause) {
+    public void fail(Throwable cause) {
         Pending[] failed;
         SendCallback end;
         synchronized (this) {
@@ -145,7 +157,7 @@ final class StreamSender implements OutboundStream {
         for (;;) {
             Pending next;
             boolean first;
-            Connection to;
+            ChunkWriter to;
             synchronized (this) {
                 pumpAgain = false;
                 next = connection != null && !chunkInFlight && failure == null ? waiting.pollFirst() : null;

@@ -121,7 +121,7 @@ final class StreamingConnection implements Connection {
             if (s != null) {
                 at++;
                 writing = s;
-                s.writeTo(transport, this);
+                s.writeTo(transport::sendChunk, this);
                 return;
             }
             int end = at + 1;

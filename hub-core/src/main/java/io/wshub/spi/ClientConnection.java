@@ -58,6 +58,6 @@ public interface ClientConnection {
     /** Drops the connection at once, without a close handshake; reported as 1006. */
     void abort();
 
-    /** Asks for the next inbound message. */
+    /** Asks for the next inbound message, or the next chunk of one when the request asked for streams. */
     void demand();
 }

@@ -84,7 +84,7 @@ class ReceivingTest {
         ReconnectingClient client = f.openClient(f.builder().onMessage(frame -> { }));
 
         assertThatThrownBy(() -> client.receive(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("receive() is for clients built without onMessage(...); this one hands every message to its handler");
+                .hasMessage("receive() is for clients built without onMessage(...) or onChunk(...); this one hands every message to its handler");
     }
 
     @Test

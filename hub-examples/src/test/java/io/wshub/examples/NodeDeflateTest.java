@@ -2,32 +2,24 @@ package io.wshub.examples;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Node {@code ws} clients, which offer permessage-deflate by default, against the broadcast server
  * with deflate on: each negotiates it without context takeover and receives exactly what was sent
- * (src/test/node/deflate-broadcast.js). Needs the {@code ws} package: in {@code WSHUB_NODE_MODULES},
- * or the anchors harness's; skipped when neither has it.
+ * (src/test/node/deflate-broadcast.js). Needs the {@code ws} package, which {@link NodeWsPackage}
+ * finds or installs.
  */
 class NodeDeflateTest {
 
     private static final Path SCRIPT = Path.of("src/test/node/deflate-broadcast.js").toAbsolutePath();
 
-    private static Path nodeModules() {
-        String given = System.getenv("WSHUB_NODE_MODULES");
-        return Path.of(given != null ? given : "/tmp/anchors/node/node_modules");
-    }
-
     @Test
     void nodeWsSubscribersNegotiateDeflateAndGetTheExactBytesOfEveryBroadcast() throws Exception {
-        Path modules = nodeModules();
-        assumeTrue(Files.isDirectory(modules.resolve("ws")), "the ws package is not in " + modules);
+        Path modules = NodeWsPackage.nodeModules();
         try (ServerFixture server = ServerFixture.start(ExampleServer.BROADCAST, Map.of(Setting.PERMESSAGE_DEFLATE, true))) {
             var run = JavaScriptClientTest.node(Map.of("NODE_PATH", modules.toString(),
                     "WSHUB_URL", server.ws("/broadcast").toString(), "SUBSCRIBERS", "20"), SCRIPT.toString());

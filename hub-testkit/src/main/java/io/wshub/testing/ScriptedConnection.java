@@ -17,14 +17,20 @@ import java.util.List;
  * The server's end of a {@link ScriptedTransport} connection. It records what the client writes,
  * answers pings (unless told to stop), delivers what the "server" sends on the client's demand, and
  * keeps the {@link ClientConnection} promises: one callback per send, one close report, nothing after.
- * Writes complete at once unless {@link #holdWrites()} is called.
+ * Writes complete at once unless {@link #holdWrites()} is called. It streams both ways: what the
+ * client writes with {@link #sendChunk} is recorded chunk by chunk, and the server may send a message
+ * as chunks ({@link #serverSendsChunk}), each delivered on one demand, as a transport does for a
+ * request that streams.
  */
 public final class ScriptedConnection implements ClientConnection {
 
     private final ClientConnectionListener listener;
     // Guarded by "this".
     private final List<String> written = new ArrayList<>();
-    private final ArrayDeque<String> inbound = new ArrayDeque<>();
+    /** What the server sent and the client has not taken: a text message or a {@link ChunkSent}. */
+    private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+    /** A message the server sends as chunks is under way. */
+    private boolean serverStreaming;
     private int demand;
     private int pings;
     private boolean answerPings = true;
@@ -39,15 +45,28 @@ public final class ScriptedConnection implements ClientConnection {
         this.listener = listener;
     }
 
+    private record ChunkSent(boolean text, byte[] data, boolean first, boolean last) {
+    }
+
     @Override
     public void send(Message frame, SendCallback callback) {
+        write(frame.isText() ? frame.text() : "binary:" + StandardCharsets.ISO_8859_1.decode(frame.payload()), callback);
+    }
+
+    /** Records the chunk as {@code chunk[first,last]:} and its bytes (ISO-8859-1), then completes like a send. */
+    @Override
+    public void sendChunk(boolean text, ByteBuffer chunk, boolean first, boolean last, SendCallback callback) {
+        write("chunk[" + (text ? "text" : "binary") + (first ? ",first" : "") + (last ? ",last" : "") + "]:"
+                + StandardCharsets.ISO_8859_1.decode(chunk.duplicate()), callback);
+    }
+
+    private void write(String record, SendCallback callback) {
         synchronized (this) {
             if (heldWrite != null) {
                 throw new AssertionError("a second send while one is outstanding");
             }
             if (!ended) {
-                written.add(frame.isText() ? frame.text()
-                        : "binary:" + StandardCharsets.ISO_8859_1.decode(frame.payload()));
+                written.add(record);
                 if (holdWrites) {
                     heldWrite = callback;
                     return;
@@ -109,6 +128,18 @@ public final class ScriptedConnection implements ClientConnection {
     public void serverSends(String text) {
         synchronized (this) {
             inbound.add(text);
+        }
+        deliver();
+    }
+
+    /**
+     * The server sends one chunk of a message ({@code last} ends it); the client's listener gets it
+     * with {@code onChunk} on demand, and its release does nothing here.
+     */
+    public void serverSendsChunk(boolean text, byte[] data, boolean last) {
+        synchronized (this) {
+            inbound.add(new ChunkSent(text, data.clone(), !serverStreaming, last));
+            serverStreaming = !last;
         }
         deliver();
     }
@@ -201,7 +232,7 @@ public final class ScriptedConnection implements ClientConnection {
 
     private void deliver() {
         for (;;) {
-            String next;
+            Object next;
             synchronized (this) {
                 if (ended || demand == 0 || inbound.isEmpty()) {
                     return;
@@ -209,7 +240,11 @@ public final class ScriptedConnection implements ClientConnection {
                 demand--;
                 next = inbound.poll();
             }
-            listener.onText(next);
+            if (next instanceof ChunkSent c) {
+                listener.onChunk(c.text(), ByteBuffer.wrap(c.data()).asReadOnlyBuffer(), c.first(), c.last(), () -> { });
+            } else {
+                listener.onText((String) next);
+            }
         }
     }
 

@@ -213,8 +213,24 @@ public abstract class ClientTransportTestKit {
      */
     protected Opened connect(Map<String, List<String>> headers, long maxMessageBytes, boolean autoDemand) throws Exception {
         String id = "kit-" + ids.incrementAndGet();
+        return open(id, request(id, headers, maxMessageBytes), autoDemand);
+    }
+
+    /**
+     * Opens a connection that takes inbound messages as streams of chunks, each at most
+     * {@link #MAX_MESSAGE_BYTES}, a message at most {@code maxStreamBytes}; its listener releases
+     * each chunk and demands the next, unless told to {@linkplain RecordingListener#holdChunks() hold them}.
+     */
+    protected Opened connectStreaming(long maxStreamBytes) throws Exception {
+        String id = "kit-" + ids.incrementAndGet();
+        ClientConnectRequest whole = request(id, Map.of(), MAX_MESSAGE_BYTES);
+        return open(id, new ClientConnectRequest(whole.uri(), whole.headers(), whole.handshakeTimeout(),
+                whole.maxMessageBytes(), whole.idleTimeout(), maxStreamBytes), true);
+    }
+
+    private Opened open(String id, ClientConnectRequest request, boolean autoDemand) throws Exception {
         RecordingListener<ClientConnection> events = new RecordingListener<>(autoDemand, ClientConnection::demand);
-        ClientConnection connection = transport.connect(request(id, headers, maxMessageBytes), events)
+        ClientConnection connection = transport.connect(request, events)
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(connection).as("the connection the future completed with").isNotNull();
         events.attach(connection);
@@ -293,6 +309,103 @@ public abstract class ClientTransportTestKit {
         String id = c.session().id();
         await().atMost(TIMEOUT).until(() -> server.received(id).size() == 1);
         assertThat(server.received(id).get(0).text()).isEqualTo("chunks: €uro");
+    }
+
+    /**
+     * The hub's session sends a binary message as a stream of {@code chunks} frames of
+     * {@code chunkBytes} each, chunk {@code i} filled with byte {@code i}, the next written when the
+     * last completes; {@code written} counts the chunks written to the socket.
+     */
+    protected static CompletableFuture<Void> streamFromServer(Session session, int chunks, int chunkBytes, AtomicInteger written) {
+        io.wshub.OutboundStream out = session.stream(false);
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        writeChunk(out, 0, chunks, chunkBytes, written, all);
+        return all;
+    }
+
+    private static void writeChunk(io.wshub.OutboundStream out, int i, int chunks, int chunkBytes, AtomicInteger written,
+                                   CompletableFuture<Void> all) {
+        byte[] data = new byte[chunkBytes];
+        java.util.Arrays.fill(data, (byte) i);
+        out.write(ByteBuffer.wrap(data), i == chunks - 1).whenComplete((v, failed) -> {
+            if (failed != null) {
+                all.completeExceptionally(failed);
+                return;
+            }
+            written.incrementAndGet();
+            if (i == chunks - 1) {
+                all.complete(null);
+            } else {
+                writeChunk(out, i + 1, chunks, chunkBytes, written, all);
+            }
+        });
+    }
+
+    private static List<RecordingListener.Event> chunks(Opened c) {
+        return c.events().events().stream().filter(e -> e.kind().equals("chunk")).toList();
+    }
+
+    @Test
+    void aLargeMessageArrivesAsChunksWhenTheRequestStreams() throws Exception {
+        Opened c = connectStreaming(64L * 1024 * 1024);
+        int chunkBytes = 64 * 1024;
+        streamFromServer(c.session(), 16, chunkBytes, new AtomicInteger()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        c.session().send("one frame");
+
+        await().atMost(TIMEOUT).until(() -> chunks(c).size() == 17);
+        List<RecordingListener.Event> chunks = chunks(c);
+        for (int i = 0; i < 16; i++) {
+            assertThat(chunks.get(i).text()).as("chunk %d", i)
+                    .isEqualTo("binary" + (i == 0 ? " first" : "") + (i == 15 ? " last" : ""));
+            assertThat(chunks.get(i).bytes()).hasSize(chunkBytes).containsOnly((byte) i);
+        }
+        assertThat(chunks.get(16).text()).isEqualTo("text first last");
+        assertThat(new String(chunks.get(16).bytes(), StandardCharsets.UTF_8)).isEqualTo("one frame");
+        assertThat(c.events().messages()).as("nothing arrives whole").isEmpty();
+        assertThat(c.events().violations()).isEmpty();
+    }
+
+    @Test
+    void readingStopsWhileAChunkIsNotReleasedAndTheServersWritesBackUp() throws Exception {
+        Opened c = connectStreaming(64L * 1024 * 1024);
+        c.events().holdChunks();
+        int total = 512; // 32 MiB: far more than the sockets' buffers hold
+        AtomicInteger written = new AtomicInteger();
+        CompletableFuture<Void> all = streamFromServer(c.session(), total, 64 * 1024, written);
+
+        await().atMost(TIMEOUT).until(() -> c.events().heldChunks() == 1);
+        int[] seen = {-1};
+        await("the server's writes stop").atMost(TIMEOUT).pollInterval(QUIET).until(() -> {
+            int now = written.get();
+            boolean stalled = now == seen[0];
+            seen[0] = now;
+            return stalled;
+        });
+        assertThat(written.get()).as("chunks written while the client holds one").isLessThan(total);
+        assertThat(chunks(c)).as("chunks delivered while one is held").hasSize(1);
+
+        c.events().releaseHeldChunks();
+        all.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        await().atMost(TIMEOUT).until(() -> chunks(c).size() == total);
+        assertThat(chunks(c).get(total - 1).text()).isEqualTo("binary last");
+        assertThat(c.events().violations()).isEmpty();
+    }
+
+    @Test
+    void aStreamOverMaxStreamBytesIsRefusedAndClosedWith1009() throws Exception {
+        Opened c = connectStreaming(256 * 1024);
+        streamFromServer(c.session(), 8, 64 * 1024, new AtomicInteger()); // 512 KiB
+
+        await().atMost(TIMEOUT).until(() -> c.events().count("error") == 1);
+        assertThat(c.events().events()).filteredOn(e -> e.kind().equals("error")).first()
+                .extracting(RecordingListener.Event::text).asString().contains("MessageTooLargeException");
+        assertThat(chunks(c)).as("the chunks within the limit").hasSize(4);
+        c.connection().close(CloseStatus.MESSAGE_TOO_BIG); // what the client does on that error
+
+        await().atMost(TIMEOUT).until(() -> c.events().closeCount() == 1);
+        await().atMost(TIMEOUT).until(() -> server.closeStatus(c.session().id()) != null);
+        assertThat(server.closeStatus(c.session().id()).code()).isEqualTo(1009);
+        assertThat(c.events().violations()).isEmpty();
     }
 
     @Test

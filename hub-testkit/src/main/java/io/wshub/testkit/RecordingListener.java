@@ -7,7 +7,9 @@ import io.wshub.spi.ConnectionListener;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +59,9 @@ public final class RecordingListener<C> implements ClientConnectionListener {
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private volatile C connection;
     private volatile boolean closed;
+    /** Chunks are kept unreleased until the test releases them ({@link #holdChunks()}). */
+    private volatile boolean holdChunks;
+    private final Deque<Runnable> held = new ConcurrentLinkedDeque<>();
 
     /**
      * A listener not attached yet.
@@ -124,14 +129,46 @@ public final class RecordingListener<C> implements ClientConnectionListener {
         return List.copyOf(violations);
     }
 
-    /** A chunk's bytes are copied, then it is released and the next one demanded (when demanding on its own). */
+    /**
+     * From now on each chunk is kept unreleased, and nothing more demanded, until the test calls
+     * {@link #releaseHeldChunks()}: the transport must stop reading meanwhile.
+     */
+    public RecordingListener<C> holdChunks() {
+        holdChunks = true;
+        return this;
+    }
+
+    /** How many chunks are held unreleased. */
+    public int heldChunks() {
+        return held.size();
+    }
+
+    /** Stops holding chunks, and releases (and demands after) the ones held. */
+    public void releaseHeldChunks() {
+        holdChunks = false;
+        for (Runnable r = held.poll(); r != null; r = held.poll()) {
+            r.run();
+        }
+    }
+
+    /**
+     * A chunk's bytes are copied, then it is released and the next one demanded (when demanding on
+     * its own), unless chunks are {@linkplain #holdChunks() held}.
+     */
     @Override
     public void onChunk(boolean text, ByteBuffer data, boolean first, boolean last, Runnable release) {
         byte[] copy = new byte[data.remaining()];
         data.get(copy);
         record(new Event("chunk", (text ? "text" : "binary") + (first ? " first" : "") + (last ? " last" : ""), copy, null));
-        release.run();
-        demandNext();
+        Runnable next = () -> {
+            release.run();
+            demandNext();
+        };
+        if (holdChunks) {
+            held.add(next);
+        } else {
+            next.run();
+        }
     }
 
     @Override

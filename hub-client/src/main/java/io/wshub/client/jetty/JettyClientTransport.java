@@ -141,7 +141,7 @@ public final class JettyClientTransport implements ClientTransport {
     public CompletableFuture<ClientConnection> connect(ClientConnectRequest request, ClientConnectionListener listener) {
         CompletableFuture<ClientConnection> result = new CompletableFuture<>();
         CompletableFuture<Session> upgrade;
-        JettyEndpoint endpoint = new JettyEndpoint(listener, request);
+        JettyEndpoint endpoint = JettyEndpoint.of(listener, request);
         RetryAfterHeader retryAfter = new RetryAfterHeader();
         try {
             ensureStarted();
