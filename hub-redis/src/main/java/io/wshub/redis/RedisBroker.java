@@ -15,6 +15,7 @@ import io.wshub.spi.TracedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,6 +123,11 @@ public final class RedisBroker extends TracedBroker {
     private final RoomLog roomLog;
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
+    /**
+     * How long the sessions this node holds at its stop stay resumable on the others: the resume
+     * window of its {@link #deliveryStore}, zero without one (they end with the node).
+     */
+    private volatile Duration keepHeld = Duration.ZERO;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
     private volatile String gaveUpJoining = "";
 
@@ -192,7 +198,7 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public void stop() {
-        sync.stop(BusCodec.encode(new BusMessage.Bye(nodeId, registry.incarnation())));
+        sync.stop(BusCodec.encode(new BusMessage.Bye(nodeId, registry.incarnation())), keepHeld);
         log.info("node {} left the cluster", nodeId);
     }
 
@@ -414,7 +420,9 @@ public final class RedisBroker extends TracedBroker {
      *
      * @param hubOptions the options of the hub it is for: its {@code resumeWindow} (how long a token
      *                   stays usable after its node stopped answering, beyond {@code expiry}) and its
-     *                   {@code inbox} limits (which the inboxes written through to Redis keep)
+     *                   {@code inbox} limits (which the inboxes written through to Redis keep).
+     *                   The sessions the hub holds when it shuts down stay in Redis for that window,
+     *                   counted from the shutdown, and resume on the other nodes
      */
     public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
         Objects.requireNonNull(hubOptions, "hubOptions");
@@ -422,6 +430,7 @@ public final class RedisBroker extends TracedBroker {
                 options.expiry().plus(hubOptions.resumeWindow()));
         RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
+        keepHeld = hubOptions.resumeWindow();
         return store;
     }
 

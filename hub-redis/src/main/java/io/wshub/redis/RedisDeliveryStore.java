@@ -79,6 +79,12 @@ public final class RedisDeliveryStore implements DeliveryStore {
         return token;
     }
 
+    /** True: the sessions held when the node shuts down stay in Redis for a resume on another node. */
+    @Override
+    public boolean outlivesNode() {
+        return true;
+    }
+
     @Override
     public String sessionOf(String token) {
         return local.sessionOf(token);
