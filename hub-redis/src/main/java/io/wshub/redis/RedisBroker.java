@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
  *   <li>A session id is claimed in Redis before the hub accepts it: an id held on any node is
  *       refused (the upgrade gets 409). The claim waits at most {@code commandTimeout}.</li>
- *   <li>Every Redis call that something waits for (the claim) goes through a circuit breaker
+ *   <li>Every Redis call that something waits for (the claim of a session id, a room's history
+ *       read for a join or a resume, a resume's take-over of a session) goes through a circuit breaker
  *       (Resilience4j's, named {@code redis}, set by {@link RedisBrokerOptions.Breaker}): after too
  *       many failed or slow calls it opens and those calls fail at once; the node's own
  *       {@code PING}s close it again once Redis answers. {@link #breakerCheck()} shows its state.</li>
@@ -406,9 +407,10 @@ public final class RedisBroker extends TracedBroker {
         });
     }
 
+    /** Reads through the circuit breaker: while it is open the read fails at once (the join answers without a position). */
     @Override
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
-        return roomLog.read(room, since, limits);
+        return breaker.call(() -> roomLog.read(room, since, limits));
     }
 
     // ---- resume on any node ----
@@ -426,7 +428,7 @@ public final class RedisBroker extends TracedBroker {
      */
     public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
         Objects.requireNonNull(hubOptions, "hubOptions");
-        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(),
+        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker,
                 options.expiry().plus(hubOptions.resumeWindow()));
         RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));

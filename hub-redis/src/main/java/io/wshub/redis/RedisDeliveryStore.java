@@ -101,9 +101,10 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
     /**
      * Takes the session over from the node that holds it, in one script: waits at most the
-     * broker's {@code commandTimeout}.
+     * broker's {@code commandTimeout}, through its circuit breaker.
      *
-     * @throws IllegalStateException when Redis is unreachable or does not answer in time
+     * @throws IllegalStateException when Redis is unreachable or does not answer in time, and at
+     *         once while the breaker is open: the upgrade goes on as a fresh session
      */
     @Override
     public Transfer takeOver(String token, String sessionId) {
