@@ -86,6 +86,8 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final SampledLog ends;
     private final ClientAddresses clientAddresses;
     private final AddressLimiter addressLimiter;
+    /** Whether the store keeps held sessions for other nodes once this one stops. */
+    private final boolean heldOutliveNode;
     /** The stream limit its connections' pipelines take, or 0 when the handler takes whole messages. */
     private final long maxStreamBytes;
 
@@ -126,6 +128,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), budget, deliveries, store, rooms);
         this.resumes = new ResumeAdmission(store, registry);
+        this.heldOutliveNode = store.outlivesNode();
         this.ticker = new HubTicker(registry, scheduler, options, counters, addressLimiter, budget, rooms::trimHistories);
         this.shutdown = new ShutdownSequence(registry, scheduler, options.shutdownCloseRate(), this::endHeldSessions,
                 this::stopParts,
@@ -691,19 +694,39 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         return queued;
     }
 
-    /** The shutdown is over: the sessions it held end now (nothing can resume them any more on this node). */
+    /**
+     * The shutdown is over: the sessions it held end now (nothing can resume them any more on this
+     * node), or, with a store they outlive this node in, are handed over to it.
+     */
     private void endHeldSessions() {
         Deferral.Scope scope = Deferral.enter();
         try {
             for (HubSession s : registry.live()) {
                 CloseStatus status = s.endIfHeld();
-                if (status != null) {
+                if (status != null && heldOutliveNode) {
+                    handedOver(s, status);
+                } else if (status != null) {
                     sessionEnded(s, status, true);
                 }
             }
         } finally {
             scope.exit();
         }
+    }
+
+    /**
+     * A held session left to the store at shutdown ({@link DeliveryStore#outlivesNode}): this node
+     * forgets it, and tells neither its rooms, the broker nor the store, which keep it for a resume
+     * on another node.
+     */
+    private void handedOver(HubSession s, CloseStatus status) {
+        registry.held(false);
+        registry.remove(s);
+        addressLimiter.release(s.handshake().remoteAddress(), scheduler.nanoTime());
+        sessions.budget().forget(s);
+        counters.sessionClosed(s, status, Duration.ofNanos(scheduler.nanoTime() - s.openedNanos()));
+        ends.info(scheduler.nanoTime(), "session {} from {} left held in the cluster, for a resume on another node",
+                s.id(), s.handshake().remoteAddress());
     }
 
     /** Stops the ticker, the broker and the flush threads the hub made. */

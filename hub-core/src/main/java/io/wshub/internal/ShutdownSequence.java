@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The hub's graceful shutdown: notice and 1001 to every session after its queue drains, a grace
  * period, then the connections still open are dropped; then the sessions held for resume (a 1001
- * holds them too, for a client to resume elsewhere) end, and finally the hub's own threads stop.
+ * holds them too, for a client to resume elsewhere) end, or are left to a store that outlives the
+ * node, and finally the hub's own threads stop.
  *
  * <p>The notices go out paced ({@code shutdownCloseRate}): the sessions in random order, evenly
  * spaced, all within the first half of the grace period, so that their clients reconnect to the
@@ -34,7 +35,7 @@ final class ShutdownSequence {
     private final Scheduler scheduler;
     /** Sessions closed per second; 0 closes them all at once. */
     private final int closeRate;
-    /** Ends the sessions held for resume, once every connection is gone. */
+    /** Ends the sessions held for resume (or leaves them to the store), once every connection is gone. */
     private final Runnable endHeld;
     /** Stops the hub's parts (its ticker, broker and flush threads) once the sessions are gone. */
     private final Runnable stopParts;

@@ -57,6 +57,17 @@ public interface DeliveryStore {
     }
 
     /**
+     * Whether the sessions this store holds outlive this node: when true, a graceful shutdown hands
+     * the sessions it holds for resume over to the store (their rooms, tokens and inboxes stay, for
+     * the resume window from the shutdown, and nobody is told they left), so that their clients
+     * resume them on another node; when false, the default, the shutdown ends them, as nothing
+     * could resume them any more.
+     */
+    default boolean outlivesNode() {
+        return false;
+    }
+
+    /**
      * A session taken over from another node: its id and the rooms it is in. The hub puts it back
      * into its rooms without telling anyone, and its client resumes it as it would on the node it left.
      */

@@ -186,4 +186,83 @@ class ShutdownTest {
     private static long closed(List<InMemoryClient> clients) {
         return clients.stream().filter(InMemoryClient::isClosed).count();
     }
+
+    @Test
+    void heldSessionsEndWithTheShutdownUnlessTheStoreOutlivesTheNodeThenNobodyHearsThemLeave() {
+        for (boolean outlives : List.of(false, true)) {
+            List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            io.wshub.spi.DeliveryStore store = new RecordingStore(outlives, revoked);
+            HubOptions options = HubOptions.builder().roomHistory(io.wshub.HistoryLimits.DEFAULT)
+                    .resumeWindow(Duration.ofSeconds(60)).build();
+            try (HubFixture t = HubFixture.with(b -> b.options(options).deliveryStore(store)
+                    .handler(RoomProtocol.router().onClose((session, status) -> closed.add(session.id())).build()))) {
+                InMemoryClient alice = t.client("alice");
+                alice.nextText(WAIT);
+                alice.sendText("{\"type\":\"join_room\",\"room\":\"r\"}");
+                alice.nextText(WAIT);
+
+                CompletableFuture<Void> done = t.hub().shutdown(Duration.ofSeconds(10));
+                assertThat(alice.nextText(WAIT)).isEqualTo(NOTICE);
+                assertThat(alice.awaitClose(WAIT)).isEqualTo(CloseStatus.SERVER_SHUTDOWN);
+                assertThat(done).isCompleted();
+                assertThat(t.hub().sessionCount()).isZero();
+                if (outlives) {
+                    assertThat(closed).as("handed over to the store: it has not ended").isEmpty();
+                    assertThat(revoked).as("its token stays, for a resume on another node").isEmpty();
+                } else {
+                    assertThat(closed).as("nothing could resume it: it ends with the shutdown").containsExactly("alice");
+                    assertThat(revoked).containsExactly("alice");
+                }
+            }
+        }
+    }
+
+    /** The in-memory store, saying whether it outlives the node, and recording the tokens revoked. */
+    private static final class RecordingStore implements io.wshub.spi.DeliveryStore {
+        private final io.wshub.InMemoryDeliveryStore local = new io.wshub.InMemoryDeliveryStore();
+        private final boolean outlives;
+        private final List<String> revoked;
+
+        RecordingStore(boolean outlives, List<String> revoked) {
+            this.outlives = outlives;
+            this.revoked = revoked;
+        }
+
+        @Override
+        public io.wshub.spi.MessageLog roomHistory(String room, io.wshub.HistoryLimits limits) {
+            return local.roomHistory(room, limits);
+        }
+
+        @Override
+        public io.wshub.spi.MessageLog inbox(String sessionId, io.wshub.HistoryLimits limits) {
+            return local.inbox(sessionId, limits);
+        }
+
+        @Override
+        public io.wshub.spi.RefLedger refs(String sessionId, int window) {
+            return local.refs(sessionId, window);
+        }
+
+        @Override
+        public String issueToken(String sessionId) {
+            return local.issueToken(sessionId);
+        }
+
+        @Override
+        public String sessionOf(String token) {
+            return local.sessionOf(token);
+        }
+
+        @Override
+        public void revokeToken(String sessionId) {
+            revoked.add(sessionId);
+            local.revokeToken(sessionId);
+        }
+
+        @Override
+        public boolean outlivesNode() {
+            return outlives;
+        }
+    }
 }

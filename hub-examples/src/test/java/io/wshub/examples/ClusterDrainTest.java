@@ -9,7 +9,6 @@ import io.wshub.client.jetty.JettyClientTransport;
 import io.wshub.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -55,8 +54,8 @@ class ClusterDrainTest {
     private JettyClientTransport transport;
     private ScheduledExecutorService ticker;
 
-    /** A client of the feed and what its application got, in order. */
-    private record Receiver(RoomClient rooms, List<Integer> got) {
+    /** A client of the feed, what its application got, in order, and whether each welcome resumed its session. */
+    private record Receiver(RoomClient rooms, List<Integer> got, List<Boolean> resumed) {
         URI node() {
             return rooms.client().url();
         }
@@ -110,8 +109,6 @@ class ClusterDrainTest {
         }
     }
 
-    @Disabled("needs the cluster-wide delivery store (room histories, held sessions and resume tokens in Redis): "
-            + "today a client resuming on another node is a fresh session there and misses what was sent while it moved")
     @Test
     void everyClientOfTheDrainedNodeResumesElsewhereAndItsApplicationGetsEveryMessageOnceAndInOrder() throws Exception {
         Drain drain = drainOneNodeUnderTraffic();
@@ -119,6 +116,9 @@ class ClusterDrainTest {
         for (Receiver r : receivers) {
             assertThat(r.node()).isNotEqualTo(drain.drained());
             assertThat(r.got()).as("every room message once and in order").isEqualTo(all(drain.sent()));
+        }
+        for (Receiver r : drain.moved()) {
+            assertThat(r.resumed()).as("its session resumed on the other node, the node gone or not").endsWith(true);
         }
     }
 
@@ -176,14 +176,17 @@ class ClusterDrainTest {
     /** A room client of the feed that knows every node, joined. */
     private Receiver receiver(List<URI> urls) throws Exception {
         List<Integer> got = Collections.synchronizedList(new ArrayList<>());
+        List<Boolean> resumed = Collections.synchronizedList(new ArrayList<>());
         RoomClient rooms = RoomClient.connect(ReconnectingClient.builder(transport).urls(urls).onMessage(frame -> {
             JsonNode m = parse(frame.text());
             if ("room_message".equals(m.path("type").asText()) && ROOM.equals(m.path("room").asText())) {
                 got.add(Integer.parseInt(m.path("content").asText()));
+            } else if ("welcome".equals(m.path("type").asText())) {
+                resumed.add(m.path("resumed").asBoolean());
             }
         }));
         rooms.join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        return new Receiver(rooms, got);
+        return new Receiver(rooms, got, resumed);
     }
 
     private static JsonNode parse(String text) {

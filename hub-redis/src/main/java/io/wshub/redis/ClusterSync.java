@@ -147,12 +147,13 @@ final class ClusterSync {
     }
 
     /**
-     * Stops the timer, removes this node's entries from Redis if it can, and closes the connections.
+     * Stops the timer, removes this node's entries from Redis if it can (but for {@code keepHeld}
+     * its held sessions' tokens and memberships, for a resume on another node), and closes the connections.
      * Waits for all that (a bounded time) unless it runs on one of Lettuce's own threads — a hub
      * whose last session closed on a delivery from Redis stops there — which must never wait on
      * Lettuce: then it lets the teardown finish by itself.
      */
-    void stop(byte[] goodbye) {
+    void stop(byte[] goodbye, Duration keepHeld) {
         timer.shutdownNow();
         try {
             timer.awaitTermination(TIMER_STOP_MILLIS, TimeUnit.MILLISECONDS);
@@ -162,7 +163,8 @@ final class ClusterSync {
         up.set(false);
         RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         CompletableFuture<?> deregistered = redis != null && link.isConnected()
-                ? attempt(() -> scripts.run(redis, Scripts.Script.DEREGISTER, List.of(goodbye)).toCompletableFuture())
+                ? attempt(() -> scripts.run(redis, Scripts.Script.DEREGISTER,
+                        List.of(goodbye, Scripts.utf8(Long.toString(keepHeld.toMillis())))).toCompletableFuture())
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<Void> stopped = deregistered.handle((ok, error) -> {
             if (error != null) {

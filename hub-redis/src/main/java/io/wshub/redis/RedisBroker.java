@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       node's sessions leave it within {@link RedisBrokerOptions#staleBound()}.</li>
  *   <li>A session id is claimed in Redis before the hub accepts it: an id held on any node is
  *       refused (the upgrade gets 409). The claim waits at most {@code commandTimeout}.</li>
- *   <li>Every Redis call that something waits for (the claim) goes through a circuit breaker
+ *   <li>Every Redis call that something waits for (the claim of a session id, a room's history
+ *       read for a join or a resume, a resume's take-over of a session) goes through a circuit breaker
  *       (Resilience4j's, named {@code redis}, set by {@link RedisBrokerOptions.Breaker}): after too
  *       many failed or slow calls it opens and those calls fail at once; the node's own
  *       {@code PING}s close it again once Redis answers. {@link #breakerCheck()} shows its state.</li>
@@ -134,6 +135,11 @@ public final class RedisBroker extends TracedBroker {
     private final java.util.concurrent.atomic.LongAdder roomReads = new java.util.concurrent.atomic.LongAdder();
     /** When {@link #start} ran (nanoTime); written once before the timer starts. */
     private volatile long startedNanos;
+    /**
+     * How long the sessions this node holds at its stop stay resumable on the others: the resume
+     * window of its {@link #deliveryStore}, zero without one (they end with the node).
+     */
+    private volatile Duration keepHeld = Duration.ZERO;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
     private volatile String gaveUpJoining = "";
 
@@ -233,7 +239,7 @@ public final class RedisBroker extends TracedBroker {
 
     @Override
     public void stop() {
-        sync.stop(BusCodec.encode(new BusMessage.Bye(nodeId, registry.incarnation())));
+        sync.stop(BusCodec.encode(new BusMessage.Bye(nodeId, registry.incarnation())), keepHeld);
         log.info("node {} left the cluster", nodeId);
     }
 
@@ -443,10 +449,11 @@ public final class RedisBroker extends TracedBroker {
         });
     }
 
+    /** Reads through the circuit breaker: while it is open the read fails at once (the join answers without a position). */
     @Override
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
         // Subscribed first: every message after the position read comes through the subscription.
-        return roomChannels.read(room, () -> roomLog.read(room, since, limits));
+        return roomChannels.read(room, () -> breaker.call(() -> roomLog.read(room, since, limits)));
     }
 
     /** Every room's channel, by one pattern subscription: what every room asks for is that one. */
@@ -488,14 +495,17 @@ public final class RedisBroker extends TracedBroker {
      *
      * @param hubOptions the options of the hub it is for: its {@code resumeWindow} (how long a token
      *                   stays usable after its node stopped answering, beyond {@code expiry}) and its
-     *                   {@code inbox} limits (which the inboxes written through to Redis keep)
+     *                   {@code inbox} limits (which the inboxes written through to Redis keep).
+     *                   The sessions the hub holds when it shuts down stay in Redis for that window,
+     *                   counted from the shutdown, and resume on the other nodes
      */
     public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
         Objects.requireNonNull(hubOptions, "hubOptions");
-        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(),
+        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker,
                 options.expiry().plus(hubOptions.resumeWindow()));
         RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
+        keepHeld = hubOptions.resumeWindow();
         return store;
     }
 

@@ -79,6 +79,12 @@ public final class RedisDeliveryStore implements DeliveryStore {
         return token;
     }
 
+    /** True: the sessions held when the node shuts down stay in Redis for a resume on another node. */
+    @Override
+    public boolean outlivesNode() {
+        return true;
+    }
+
     @Override
     public String sessionOf(String token) {
         return local.sessionOf(token);
@@ -95,9 +101,10 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
     /**
      * Takes the session over from the node that holds it, in one script: waits at most the
-     * broker's {@code commandTimeout}.
+     * broker's {@code commandTimeout}, through its circuit breaker.
      *
-     * @throws IllegalStateException when Redis is unreachable or does not answer in time
+     * @throws IllegalStateException when Redis is unreachable or does not answer in time, and at
+     *         once while the breaker is open: the upgrade goes on as a fresh session
      */
     @Override
     public Transfer takeOver(String token, String sessionId) {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
  * The resume tokens of a node's sessions in Redis, and the take-over of another node's session by
  * its token ({@code token.lua}, {@code takeover.lua}). Redis keeps only each token's SHA-256: who
  * reads Redis cannot resume anyone's session with what it reads. Writes never wait; the take-over
- * waits at most the command timeout, on the upgrade's thread.
+ * waits at most the command timeout, on the upgrade's thread, through the node's circuit breaker:
+ * while it is open the take-over fails at once.
  */
 final class SessionHandover {
 
@@ -32,16 +33,19 @@ final class SessionHandover {
     private final RedisLink link;
     private final Scripts scripts;
     private final Duration commandTimeout;
+    private final RedisBreaker breaker;
     /** How long a token's hash lives after its last write: the node's expiry and the resume window. */
     private final byte[] keepMillis;
     /** A write failed (Redis unreachable): the next refresh writes every token again. */
     private volatile boolean dirty;
 
-    SessionHandover(String nodeId, RedisLink link, Scripts scripts, Duration commandTimeout, Duration keep) {
+    SessionHandover(String nodeId, RedisLink link, Scripts scripts, Duration commandTimeout, RedisBreaker breaker,
+                    Duration keep) {
         this.nodeId = nodeId;
         this.link = link;
         this.scripts = scripts;
         this.commandTimeout = commandTimeout;
+        this.breaker = breaker;
         this.keepMillis = Scripts.utf8(Long.toString(keep.toMillis()));
     }
 
@@ -86,7 +90,8 @@ final class SessionHandover {
      * Takes over the session another node holds for this token, waiting at most the command timeout.
      *
      * @return the session and its rooms, or null when no other node holds such a token
-     * @throws IllegalStateException when Redis is unreachable or does not answer in time
+     * @throws IllegalStateException when Redis is unreachable or does not answer in time, and at once
+     *         while the breaker is open
      */
     Taken takeOver(String token, String sessionId) {
         RedisClusterAsyncCommands<String, byte[]> redis = link.isConnected() ? link.commands() : null;
@@ -96,15 +101,20 @@ final class SessionHandover {
         byte[] moved = BusCodec.movedHead(nodeId);
         List<Object> answer;
         try {
-            RedisFuture<List<Object>> sent = scripts.run(redis, Scripts.Script.TAKEOVER, List.of(Scripts.utf8(hash(token)),
-                    Scripts.utf8(sessionId == null ? "" : sessionId), moved));
-            answer = sent.get(commandTimeout.toMillis() + MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+            List<byte[]> args = List.of(Scripts.utf8(hash(token)), Scripts.utf8(sessionId == null ? "" : sessionId), moved);
+            answer = breaker.<List<Object>>call(() -> scripts.run(redis, Scripts.Script.TAKEOVER, args))
+                    .get(commandTimeout.toMillis() + MARGIN_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while taking a session over", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Redis did not answer a take-over within " + commandTimeout + ": "
-                    + (e.getCause() != null ? e.getCause() : e), e);
+        } catch (ExecutionException e) {
+            if (RedisBreaker.refused(e.getCause())) {
+                throw new IllegalStateException("circuit breaker " + RedisBreaker.NAME + " is open: resume token checked"
+                        + " on this node only", e.getCause());
+            }
+            throw unanswered(e.getCause());
+        } catch (TimeoutException e) {
+            throw unanswered(e);
         }
         if ((Long) answer.get(0) != 1) {
             return null;
@@ -124,6 +134,10 @@ final class SessionHandover {
         }
         return new Taken(new DeliveryStore.Transfer(id, rooms),
                 inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept));
+    }
+
+    private IllegalStateException unanswered(Throwable cause) {
+        return new IllegalStateException("Redis did not answer a take-over within " + commandTimeout + ": " + cause, cause);
     }
 
     /** A session taken over, with its inbox as its old node wrote it through (null: none kept). */

@@ -111,12 +111,7 @@ class CrossNodeResumeTest extends GuaranteedCluster {
         alice.client().abort();
         await().atMost(TestNode.WAIT).until(() -> heldOn(a));
 
-        Peer first = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
-        assertThat(first.next("welcome").path("resumed").asBoolean()).isTrue();
-        Peer again = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
-        JsonNode refused = again.next("welcome");
-        assertThat(refused.path("resumed").asBoolean()).isFalse();
-        assertThat(refused.path("id").asText()).isNotEqualTo("alice");
+        assertResumesOnce(token, "alice");
         Peer forged = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", (token.startsWith("x") ? "y" : "x") + token.substring(1)).build()));
         assertThat(forged.next("welcome").path("resumed").asBoolean()).isFalse();
     }

@@ -1,6 +1,7 @@
 package io.wshub.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wshub.Handshake;
 import io.wshub.testing.Peer;
 
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The base of tests on three hubs with the delivery guarantees on ({@link TestNode#guarantees()}),
@@ -45,6 +48,16 @@ abstract class GuaranteedCluster {
     @AfterEach
     void stopNodes() throws Exception {
         TestNode.closeAll(a, b, c);
+    }
+
+    /** The token resumes the session on node b, and then on node c only a fresh session. */
+    void assertResumesOnce(String token, String sessionId) {
+        Peer first = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        assertThat(first.next("welcome").path("resumed").asBoolean()).isTrue();
+        Peer again = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        JsonNode refused = again.next("welcome");
+        assertThat(refused.path("resumed").asBoolean()).isFalse();
+        assertThat(refused.path("id").asText()).isNotEqualTo(sessionId);
     }
 
     /**

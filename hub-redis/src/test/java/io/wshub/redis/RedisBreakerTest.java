@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The circuit breaker around the Redis calls that wait, on two Jetty nodes: a frozen Redis (the
- * process stopped, its sockets open) trips it, upgrades are then answered without a call to Redis,
- * {@code /health} names the open breaker, and once Redis is thawed the breaker closes by itself and
- * cross-node delivery resumes.
+ * The circuit breaker around the Redis calls that wait, on two Jetty nodes with the delivery
+ * guarantees and the Redis store: a frozen Redis (the process stopped, its sockets open) trips it,
+ * upgrades, resumes and recovering joins are then answered without a call to Redis, {@code /health}
+ * names the open breaker, and once Redis is thawed the breaker closes by itself and cross-node
+ * delivery, resume and recovery work again.
  */
 class RedisBreakerTest {
 
@@ -73,7 +74,8 @@ class RedisBreakerTest {
             RedisBroker broker = new RedisBroker(RedisBrokerOptions.builder(redis.uri()).nodeId(id).keyPrefix(prefix)
                     .refreshInterval(TestNode.REFRESH).expiry(TestNode.EXPIRY).commandTimeout(TestNode.COMMAND_TIMEOUT)
                     .canaryInterval(Duration.ofMillis(100)).breaker(BREAKER).build());
-            Hub hub = Hub.builder().handler(RoomProtocol.router().build()).broker(broker)
+            Hub hub = Hub.builder().options(TestNode.guarantees()).handler(RoomProtocol.router().build()).broker(broker)
+                    .deliveryStore(broker.deliveryStore(TestNode.guarantees()))
                     .metrics(id.equals("a") ? recorder : MetricsListener.NONE).build();
             servers.add(TestServer.start(s -> {
                 WshubHandler wshub = WshubHandler.builder(s).mount("/ws", hub).build();
@@ -134,6 +136,50 @@ class RedisBreakerTest {
         await("cross-node delivery resumes").atMost(WAIT).untilAsserted(() -> assertCrossNodeDelivery(alice, bob, "after"));
     }
 
+    @Test
+    void whileTheBreakerIsOpenAResumeIsAFreshSessionAndAJoinWithSinceIsNotRecoveredAtOnceAndBothWorkAfterTheThaw()
+            throws Exception {
+        TestClient carol = connect(1, "carol"); // on node b; a resume on node a takes her session over
+        String token = JSON.readTree(nextOfType(carol, "welcome", WAIT)).path("resume").asText();
+        TestClient bob = join(1, "bob");
+        TestClient alice = connect(0, "alice");
+        nextOfType(alice, "welcome", WAIT);
+        alice.sendText("{\"type\":\"join_room\",\"room\":\"r\"}");
+        JsonNode position = JSON.readTree(nextOfType(alice, "room_joined", WAIT));
+        String since = "{\"seq\":" + position.path("seq").asLong() + ",\"epoch\":\"" + position.path("epoch").asText() + "\"}";
+        assertCrossNodeDelivery(alice, bob, "before"); // after the position: a recovering join replays it
+
+        redis.pause();
+        for (int i = 0; i < 2; i++) {
+            assertThat(connect(0, "waited" + i).nextText()).contains("\"welcome\"");
+        }
+        await("the breaker opened").atMost(WAIT).until(() -> states.contains(BreakerState.OPEN));
+
+        long refusedBefore = count(BreakerCall.NOT_PERMITTED);
+        TestClient fresh = resume(0, token);
+        JsonNode welcome = JSON.readTree(nextOfType(fresh, "welcome", WAIT));
+        assertThat(welcome.path("resumed").asBoolean()).as("the take-over refused: a fresh session").isFalse();
+        assertThat(count(BreakerCall.NOT_PERMITTED)).as("the take-over and the new id's claim refused at once, never sent")
+                .isEqualTo(refusedBefore + 2);
+        fresh.sendText("{\"type\":\"join_room\",\"room\":\"r\",\"since\":" + since + "}");
+        JsonNode joined = JSON.readTree(nextOfType(fresh, "room_joined", WAIT));
+        assertThat(joined.path("recovered").asBoolean(true)).as("%s", joined).isFalse();
+        assertThat(count(BreakerCall.NOT_PERMITTED)).as("the history read refused at once").isEqualTo(refusedBefore + 3);
+
+        redis.resume();
+
+        await("the breaker closed by itself").atMost(WAIT)
+                .until(() -> "up".equals(check(health(), "breaker:redis:/ws").path("status").asText()));
+        TestClient back = resume(0, token);
+        JsonNode resumed = JSON.readTree(nextOfType(back, "welcome", WAIT));
+        assertThat(resumed.path("resumed").asBoolean()).as("%s", resumed).isTrue();
+        assertThat(resumed.path("id").asText()).isEqualTo("carol");
+        back.sendText("{\"type\":\"join_room\",\"room\":\"r\",\"since\":" + since + "}");
+        JsonNode recovered = JSON.readTree(nextOfType(back, "room_joined", WAIT));
+        assertThat(recovered.path("recovered").asBoolean()).as("%s", recovered).isTrue();
+        await("cross-node delivery resumes").atMost(WAIT).untilAsserted(() -> assertCrossNodeDelivery(alice, bob, "after"));
+    }
+
     /** Alice's room message reaches bob on the other node. */
     private static void assertCrossNodeDelivery(TestClient alice, TestClient bob, String content) throws Exception {
         alice.sendText("{\"type\":\"room_message\",\"room\":\"r\",\"content\":\"" + content + "\"}");
@@ -148,6 +194,10 @@ class RedisBreakerTest {
         c.sendText("{\"type\":\"join_room\",\"room\":\"r\"}");
         nextOfType(c, "room_joined", WAIT);
         return c;
+    }
+
+    private TestClient resume(int node, String token) throws Exception {
+        return TestClient.connect(client, servers.get(node).ws("/ws?resume=" + token));
     }
 
     private TestClient connect(int node, String id) throws Exception {
