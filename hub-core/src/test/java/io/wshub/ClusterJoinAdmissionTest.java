@@ -1,7 +1,6 @@
 package io.wshub;
 
 import io.wshub.spi.Admission;
-import io.wshub.spi.Broker;
 import io.wshub.spi.MetricsListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,31 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterJoinAdmissionTest {
 
     /** A broker whose joining the test decides, and that keeps the hub's delivery. */
-    private static final class JoiningBroker implements Broker {
+    private static final class JoiningBroker extends QuietBroker {
         volatile boolean joined;
-        volatile Delivery delivery;
-
-        @Override
-        public void start(Delivery delivery) {
-            this.delivery = delivery;
-        }
-
-        @Override
-        public void stop() {
-        }
-
-        @Override
-        public void publishBroadcast(Message frame, String exceptSessionId) {
-        }
-
-        @Override
-        public void publishRoom(String room, Message frame, String exceptSessionId) {
-        }
-
-        @Override
-        public boolean publishPrivate(String sessionId, Message frame) {
-            return false;
-        }
 
         @Override
         public boolean isJoined() {

@@ -10,10 +10,15 @@ import io.wshub.spi.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The hub's calls to its {@link Broker}: a broker that throws never stops the hub or its caller.
@@ -25,6 +30,12 @@ import java.util.concurrent.CompletionStage;
 final class BrokerCalls {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerCalls.class);
+
+    /**
+     * Longest wait for an answer a join or a resume needs ({@link #awaitAnswer}): beyond any broker's
+     * command timeout worth having.
+     */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
 
     private final Broker broker;
     private final HubCounters counters;
@@ -134,13 +145,42 @@ final class BrokerCalls {
         }
     }
 
-    /** The room as the cluster orders it; fails (and is counted) when the broker failed. */
-    CompletionStage<Broker.RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
+    /**
+     * The room as the cluster orders it, waited for ({@link #awaitAnswer}); null when the broker
+     * failed or did not answer in time (counted).
+     */
+    Broker.RoomRead readRoom(String room, Position since, HistoryLimits limits) {
+        return awaitAnswer("readRoom " + room, () -> broker.readRoom(room, since, limits));
+    }
+
+    /**
+     * Waits ({@link #awaitAnswer}) until the broker says the room's messages from other nodes reach
+     * this node; when it fails or does not say so in time (counted) the caller goes on all the same.
+     */
+    void awaitRoomReady(String room) {
+        awaitAnswer("roomReady " + room, () -> broker.roomReady(room));
+    }
+
+    /**
+     * A broker's answer that a join or a resume needs before the client's reply, waited for on the
+     * caller's thread (never under a room's lock) for at most {@link #ANSWER_WAIT}: such calls are rare
+     * next to messages. A broker answers within its own command timeout; this bound only stops a
+     * broker that never answers.
+     *
+     * @return the answer; null when the broker threw, failed or did not answer in time (counted once),
+     *         or the thread was interrupted
+     */
+    private <T> T awaitAnswer(String call, Supplier<CompletionStage<T>> answer) {
         try {
-            return broker.readRoom(room, since, limits);
-        } catch (RuntimeException e) {
-            failed("readRoom", e);
-            return CompletableFuture.failedFuture(e);
+            return answer.get().toCompletableFuture().get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            log.debug("{} through the broker failed", call, cause);
+            counters.error(ErrorKind.BROKER, null, call + ": " + cause);
+            return null;
         }
     }
 

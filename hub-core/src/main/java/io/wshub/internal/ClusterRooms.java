@@ -4,14 +4,8 @@ import io.wshub.HistoryLimits;
 import io.wshub.Message;
 import io.wshub.Position;
 import io.wshub.spi.Broker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The rooms' side of a broker that {@linkplain Broker#sequencesRooms() orders rooms for the cluster}:
@@ -19,25 +13,17 @@ import java.util.concurrent.TimeoutException;
  * keeps them, for a join that needs them and for a resume.
  *
  * <p>A read waits, on the thread of the join or the resume (never under a room's lock), for at most
- * {@link #READ_WAIT}: a recovering join, a resume and the first join of a room this node has not seen
- * are rare next to messages, and their answer must come before the client's reply. A broker answers
- * within its own command timeout; this bound only stops a broker that never answers.
+ * {@link BrokerCalls#ANSWER_WAIT}: a recovering join, a resume and the first join of a room this node
+ * has not seen are rare next to messages, and their answer must come before the client's reply.
  */
 final class ClusterRooms {
 
-    private static final Logger log = LoggerFactory.getLogger(ClusterRooms.class);
-
-    /** Longest wait for a read: beyond any broker's command timeout worth having. */
-    static final Duration READ_WAIT = Duration.ofSeconds(5);
-
     private final BrokerCalls broker;
     private final HistoryLimits limits;
-    private final HubCounters counters;
 
-    ClusterRooms(BrokerCalls broker, HistoryLimits limits, HubCounters counters) {
+    ClusterRooms(BrokerCalls broker, HistoryLimits limits) {
         this.broker = broker;
         this.limits = limits;
-        this.counters = counters;
     }
 
     CompletionStage<Long> publish(String room, Message unpositioned, String exceptId) {
@@ -50,17 +36,6 @@ final class ClusterRooms {
      * not recover the room.
      */
     Broker.RoomRead read(String room, Position since) {
-        try {
-            return broker.readRoom(room, since, limits).toCompletableFuture()
-                    .get(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            log.debug("reading room {} from the broker failed", room, cause);
-            counters.error(io.wshub.ErrorKind.BROKER, null, "readRoom " + room + ": " + cause);
-            return null;
-        }
+        return broker.readRoom(room, since, limits);
     }
 }

@@ -124,7 +124,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
                 ? RoomRegistry.Histories.OFF
                 : room -> new History(store.roomHistory(room, options.roomHistory()), counters.historyMessages,
                         counters.historyBytes), deliveries,
-                clusterOrdered ? new ClusterRooms(this.broker, options.roomHistory(), counters) : null);
+                clusterOrdered ? new ClusterRooms(this.broker, options.roomHistory()) : null);
         this.sessions = new SessionContext(this, options, handler, counters, scheduler::nanoTime, flushExecutor, this,
                 tracing, new MessageHandling(counters, tracing, scheduler::nanoTime), budget, deliveries, store, rooms);
         this.resumes = new ResumeAdmission(store, registry);

@@ -44,6 +44,11 @@ import java.util.function.Function;
  * <p>A room is its lock and its member array ({@link SessionArrays}): membership changes under the
  * lock and publish a new array, so a fan-out reads one volatile array and allocates nothing.
  *
+ * <p>The first local join of a room waits, before the room's lock, until the broker says the room's
+ * messages from other nodes reach this node ({@link Broker#roomReady}, bounded by
+ * {@link BrokerCalls#ANSWER_WAIT}), so the joiner's reply comes after that and it misses nothing
+ * published after it; with the cluster's order the join's read waits for the same.
+ *
  * <p>With history on, a room also holds its {@link History}, made with the room and discarded when
  * it empties (the next join starts a new epoch). A published message takes its seq and its place in
  * the history under the room's lock, in the same step that offers it to the members: the room's
@@ -151,10 +156,15 @@ final class RoomRegistry implements Rooms {
     private boolean joinNow(HubSession s, String name, Position since, Function<RoomJoin, Message> reply,
                             Message announcement) {
         Broker.RoomRead read = null;
+        boolean ready = cluster != null; // the cluster's read waits for the room's messages itself
         for (;;) {
             Room room = rooms.computeIfAbsent(name, this::newRoom);
             if (cluster != null && read == null && needsRead(room, since)) {
                 read = readForJoin(room, since); // before the lock: it waits on the network
+            }
+            if (!ready && room.members.length == 0) {
+                broker.awaitRoomReady(name); // the first member here: before the lock, it waits on the network
+                ready = true;
             }
             boolean joined;
             synchronized (room) {
@@ -162,6 +172,9 @@ final class RoomRegistry implements Rooms {
                     continue; // it emptied under us: join its successor
                 }
                 joined = !s.isClosed() && add(room, s);
+                if (!joined && room.members.length == 0) {
+                    retire(room); // made for this join, which the session's close ended meanwhile
+                }
                 if (joined) {
                     s.addRoom(name);
                     if (announcement != null) {
@@ -332,11 +345,7 @@ final class RoomRegistry implements Rooms {
                 room.floors.remove(s);
             }
             if (room.members.length == 0) {
-                room.removed = true;
-                rooms.remove(name, room);
-                if (room.history != null) {
-                    room.history.discard(); // the next join starts a new epoch
-                }
+                retire(room);
             } else if (announcement != null) {
                 offerToMembers(room, announcement, 0, null);
             }
@@ -346,6 +355,15 @@ final class RoomRegistry implements Rooms {
             broker.publishRoom(name, announcement, s.id());
         }
         return true;
+    }
+
+    /** An empty room leaves the registry for good; the caller holds its lock. */
+    private void retire(Room room) {
+        room.removed = true;
+        rooms.remove(room.name, room);
+        if (room.history != null) {
+            room.history.discard(); // the next join starts a new epoch
+        }
     }
 
     /** Takes a closing session out of every room; returns the rooms it was in. */

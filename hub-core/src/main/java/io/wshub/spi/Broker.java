@@ -7,6 +7,7 @@ import io.wshub.Position;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -107,6 +108,25 @@ public interface Broker {
 
     /** A local session left a room. */
     default void roomLeft(String room, String sessionId) {
+    }
+
+    /**
+     * Completes once every room message and presence event another node publishes to the room from
+     * now on reaches this node's {@link Delivery}: for a broker that carries a room's messages only
+     * to the nodes with members in it, once this node's subscription to the room stands, which the
+     * broker then keeps until {@link #roomJoined} takes over (or, when no join follows, for a while).
+     *
+     * <p>The hub calls it before the first local join of a room completes, when it orders the room
+     * itself (room history off, or a broker that does not {@linkplain #sequencesRooms() sequence
+     * rooms}; a sequencing broker's {@link #readRoom} must wait for the same itself), and answers the
+     * join only when it completed: so a joiner gets every message published after its reply. It
+     * waits on the joining session's thread, bounded; when the stage fails or does not complete in
+     * that time the join completes all the same and the hub counts a broker error. Must not block.
+     * Completed at once by default: a broker that hands every room's messages to every node is always
+     * ready.
+     */
+    default CompletionStage<Void> roomReady(String room) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The members of the room on other nodes, as far as the broker knows. */

@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       them: per sender, per room, in order.</li>
  *   <li>A room's messages go on its own channel, which a node subscribes to only while it has
  *       members in the room: a node reads none of the messages of the rooms it has no member in.
- *       A join reads the room's position only once its node's subscription stands, so that every
- *       message after that position reaches it (docs/scaling.md, "Routing by interest").</li>
+ *       A join reads the room's position (or, with room history off, is answered) only once its
+ *       node's subscription stands, so that every message after that position (or that answer)
+ *       reaches it (docs/scaling.md, "Routing by interest").</li>
  *   <li>A publication's trace context crosses with it, unchanged, to the other nodes' delivery.
  *       Nodes of an earlier version cannot read a message that carries one: turn tracing on once
  *       every node runs this one.</li>
@@ -454,6 +455,12 @@ public final class RedisBroker extends TracedBroker {
     public CompletionStage<RoomRead> readRoom(String room, Position since, HistoryLimits limits) {
         // Subscribed first: every message after the position read comes through the subscription.
         return roomChannels.read(room, () -> breaker.call(() -> roomLog.read(room, since, limits)));
+    }
+
+    /** Completes once this node's subscription to the room's channel stands, as a join's read waits for it. */
+    @Override
+    public CompletionStage<Void> roomReady(String room) {
+        return roomChannels.ready(room);
     }
 
     /** Every room's channel, by one pattern subscription: what every room asks for is that one. */

@@ -18,13 +18,15 @@ import java.util.function.Supplier;
  * and a node reads it only while it needs it, so that a node reads none of the messages of rooms it
  * has no member in.
  *
- * <p>A room is wanted from the moment a join reads its position ({@link #read}) and while it has
- * local members ({@link #joined}, {@link #left}). A join therefore subscribes before it reads the
- * room's position, and the position is read only once the subscription stands: every message after
- * the position is published after the subscription, so it comes, and what comes at or before the
- * position the hub skips. A room with no member left stays subscribed for {@code linger} before it
- * is unsubscribed ({@link #sweep}): that covers the step between a join's read and its membership,
- * and rooms whose members come and go.
+ * <p>A room is wanted from the moment a join reads its position ({@link #read}), or waits for it
+ * without a read ({@link #ready}), and while it has local members ({@link #joined}, {@link #left}).
+ * A join therefore subscribes before it reads the room's position, and the position is read only
+ * once the subscription stands: every message after the position is published after the
+ * subscription, so it comes, and what comes at or before the position the hub skips. Without room
+ * history the join's reply waits for the subscription alone: every message published after the
+ * reply comes. A room with no member left stays subscribed for {@code linger} before it is
+ * unsubscribed ({@link #sweep}): that covers the step between a join's read (or wait) and its
+ * membership, and rooms whose members come and go.
  *
  * <p>Subscribing and unsubscribing are decided and handed to the connection under this object's
  * lock, so they reach Redis in the order they were decided: a subscribe decided after an
@@ -84,6 +86,14 @@ final class RoomSubscriptions {
      */
     <T> CompletionStage<T> read(String room, Supplier<CompletionStage<T>> read) {
         return want(room).thenCompose(subscribed -> read.get()).whenComplete((answer, error) -> want(room));
+    }
+
+    /**
+     * Completes once the room's subscription stands, for a join that reads nothing (room history
+     * off): the same wait as {@link #read}'s, without a read. The room lingers from then.
+     */
+    CompletionStage<Void> ready(String room) {
+        return read(room, () -> CompletableFuture.completedFuture(null));
     }
 
     /** Subscribes to the room unless it is already, and starts its linger again; completes when it stands. */

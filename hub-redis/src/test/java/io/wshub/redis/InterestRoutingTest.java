@@ -4,23 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wshub.testing.Peer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three hubs with the delivery guarantees on, linked by one real Redis: a node subscribes to a
- * room's channel only while it has members in it (or is reading it for a join), so it reads none of
- * the messages of the other rooms, and joins and leaves racing with the room's messages lose and
- * double nothing.
+ * Three hubs with the delivery guarantees on (and two without room history), linked by one real
+ * Redis: a node subscribes to a room's channel only while it has members in it (or is reading it for
+ * a join), so it reads none of the messages of the other rooms, and joins and leaves racing with the
+ * room's messages lose and double nothing.
  */
 class InterestRoutingTest extends GuaranteedCluster {
 
     private static final int MESSAGES = 30;
+    private static final int JOINS = 4;
+    /** How late a subscription stands over the slow network: a join's reply sent before it would miss ~10 messages. */
+    private static final Duration SLOW_SUBSCRIBE = Duration.ofMillis(150);
 
     @Test
     void aNodeWithNoMemberInARoomReadsNoneOfItsMessages() {
@@ -121,6 +129,52 @@ class InterestRoutingTest extends GuaranteedCluster {
         } finally {
             sender.shutdownNow();
             assertThat(sender.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Without room history a join reads nothing, yet its reply still waits for its node's
+     * subscription: over a network that makes subscriptions stand late, every message sent after
+     * bob's {@code room_joined} reaches him, once and in order, join after join.
+     */
+    @Test
+    void withoutRoomHistoryAJoinGetsEveryMessageSentAfterItsReply() throws Exception {
+        String prefix = TestNode.freshPrefix();
+        TestNode x = null;
+        TestNode y = null;
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        try (RedisProxy slow = RedisProxy.to(redis.port())) {
+            slow.delaySubscriptions(SLOW_SUBSCRIBE);
+            try {
+                x = new TestNode(redis.uri(), prefix, "x").awaitUp();
+                y = new TestNode(slow.uri(), prefix, "y").awaitUp();
+                Peer alice = x.connect("alice");
+                alice.joinRoom("r");
+                Peer bob = y.connect("bob");
+                AtomicInteger numbered = new AtomicInteger(); // counted up before each send starts
+                sender.scheduleAtFixedRate(() -> alice.sendJson("room_message", "room", "r", "content",
+                        Integer.toString(numbered.incrementAndGet())), 0, 15, TimeUnit.MILLISECONDS);
+                for (int round = 1; round <= JOINS; round++) {
+                    bob.join("r");
+                    int before = numbered.get(); // every number above it was sent after bob's reply
+                    List<Integer> after = new ArrayList<>();
+                    while (after.size() < MESSAGES) {
+                        int n = bob.next("room_message").path("content").asInt();
+                        if (n > before) {
+                            after.add(n);
+                        }
+                    }
+                    assertThat(after).as("join %d: what bob got of the messages after %d", round, before)
+                            .isEqualTo(IntStream.rangeClosed(before + 1, before + MESSAGES).boxed().toList());
+                    bob.sendJson("leave_room", "room", "r");
+                    TestNode node = y; // the next join subscribes again
+                    await().atMost(TestNode.WAIT).until(() -> !node.broker.roomChannels().isSubscribed("r"));
+                }
+            } finally {
+                sender.shutdownNow();
+                assertThat(sender.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+                TestNode.closeAll(x, y);
+            }
         }
     }
 

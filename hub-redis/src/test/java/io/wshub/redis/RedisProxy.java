@@ -7,10 +7,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy in front of a Redis, for faults that Redis itself never shows:
@@ -19,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       nothing (a node cannot join; its connects time out);</li>
  *   <li>{@link #muteSubscriptions()}: every connection that has sent {@code SUBSCRIBE} stays open
  *       but gets nothing more from Redis: a subscription that silently delivers nothing, while
- *       commands (a {@code PING}, a {@code PUBLISH}) on other connections are answered.</li>
+ *       commands (a {@code PING}, a {@code PUBLISH}) on other connections are answered;</li>
+ *   <li>{@link #delaySubscriptions(Duration)}: every {@code SUBSCRIBE} (and {@code UNSUBSCRIBE})
+ *       reaches Redis that much later, as over a slow network: a subscription stands late.</li>
  * </ul>
  */
 final class RedisProxy implements AutoCloseable {
@@ -29,6 +33,7 @@ final class RedisProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHole;
     private volatile boolean muted;
+    private volatile long subscribeDelayNanos;
 
     private RedisProxy(int redisPort) throws IOException {
         this.redisPort = redisPort;
@@ -53,6 +58,11 @@ final class RedisProxy implements AutoCloseable {
     /** Connections that subscribed get nothing more from Redis, from now on. */
     void muteSubscriptions() {
         muted = true;
+    }
+
+    /** Each chunk carrying a (un)subscribe goes to Redis this much later, from now on. */
+    void delaySubscriptions(Duration delay) {
+        subscribeDelayNanos = delay.toNanos();
     }
 
     private void accept() {
@@ -81,6 +91,7 @@ final class RedisProxy implements AutoCloseable {
             if (subscriber != null && new String(buf, 0, n, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT)
                     .contains("SUBSCRIBE")) {
                 subscriber.set(true);
+                lag(subscribeDelayNanos);
             }
             return true;
         });
@@ -89,6 +100,14 @@ final class RedisProxy implements AutoCloseable {
     /** Redis to the client, dropped once muted for a subscriber. */
     private void pumpDown(Socket from, Socket to, AtomicBoolean subscriber) {
         copy(from, to, (buf, n) -> !(muted && subscriber.get()));
+    }
+
+    /** The slow network this proxy plays: holds the bytes this long (parking may wake early). */
+    private static void lag(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     /** What to do with bytes read: whether to pass them on. */

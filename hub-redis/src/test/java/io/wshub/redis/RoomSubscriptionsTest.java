@@ -54,6 +54,34 @@ class RoomSubscriptionsTest {
     }
 
     @Test
+    void aRoomIsReadyForAJoinWithoutAReadOnlyOnceRedisConfirmedTheSubscription() {
+        CompletableFuture<Void> ready = rooms.ready("r").toCompletableFuture();
+        assertThat(commands).containsExactly("+ch:r");
+        assertThat(ready).isNotDone();
+
+        confirmations.get(0).complete(null);
+        assertThat(ready).isCompleted();
+        assertThat(rooms.ready("r").toCompletableFuture()).isCompleted(); // subscribed already: at once
+        assertThat(commands).containsExactly("+ch:r");
+    }
+
+    @Test
+    void aRoomMadeReadyStaysSubscribedForTheLingerTimeUntilItsJoinTakesOver() {
+        rooms.ready("r");
+        now.addAndGet(LINGER / 2); // the confirmation takes its time: the linger starts from it
+        confirmations.get(0).complete(null);
+        now.addAndGet(LINGER - 1);
+        rooms.sweep();
+        assertThat(rooms.isSubscribed("r")).isTrue();
+
+        rooms.joined("r", "alice");
+        now.addAndGet(LINGER * 10);
+        rooms.sweep();
+        assertThat(rooms.isSubscribed("r")).isTrue();
+        assertThat(commands).containsExactly("+ch:r");
+    }
+
+    @Test
     void aReadOfARoomAlreadySubscribedGoesAtOnceWithoutSubscribingAgain() {
         rooms.joined("r", "alice");
         confirmations.get(0).complete(null);
