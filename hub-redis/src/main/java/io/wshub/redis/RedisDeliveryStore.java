@@ -49,8 +49,11 @@ public final class RedisDeliveryStore implements DeliveryStore {
         this.refs = refs;
     }
 
-    /** Writes of handled refs that did not reach Redis (unreachable, or failed): lost for a take-over. */
-    long lostRefWrites() {
+    /**
+     * How many writes of handled refs did not reach Redis since the node started (Redis unreachable,
+     * or the write failed): a session taken over by another node handles those refs again.
+     */
+    public long lostRefWrites() {
         return refs.lost();
     }
 
