@@ -30,8 +30,10 @@ final class HandledRefs {
     }
 
     OptionalLong lookup(String ref) {
-        RefLedger l = ledger;
-        long seq = l == null ? RefLedger.NOT_HANDLED : l.lookup(ref);
+        if (window == 0) {
+            return OptionalLong.empty();
+        }
+        long seq = ledger().lookup(ref);
         if (seq == RefLedger.NOT_HANDLED) {
             return OptionalLong.empty();
         }
@@ -43,19 +45,29 @@ final class HandledRefs {
         if (window == 0) {
             return;
         }
+        RefLedger l = ledger();
+        int before = l.size();
+        l.remember(ref, seq);
+        totalRefs.add(l.size() - before);
+    }
+
+    /**
+     * Made on the first lookup, not the first remember: a store's ledger may start with refs (those
+     * of a session taken over from another node), counted in the totals as they come.
+     */
+    private RefLedger ledger() {
         RefLedger l = ledger;
         if (l == null) {
             synchronized (this) {
                 l = ledger;
                 if (l == null) {
                     l = store.refs(sessionId, window);
+                    totalRefs.add(l.size());
                     ledger = l;
                 }
             }
         }
-        int before = l.size();
-        l.remember(ref, seq);
-        totalRefs.add(l.size() - before);
+        return l;
     }
 
     void discard() {

@@ -508,9 +508,10 @@ public final class RedisBroker extends TracedBroker {
      */
     public RedisDeliveryStore deliveryStore(HubOptions hubOptions) {
         Objects.requireNonNull(hubOptions, "hubOptions");
-        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker,
-                options.expiry().plus(hubOptions.resumeWindow()));
-        RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()));
+        Duration keep = options.expiry().plus(hubOptions.resumeWindow());
+        SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker, keep);
+        RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()),
+                new RefWriter(link, scripts, keep));
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
         keepHeld = hubOptions.resumeWindow();
         return store;

@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link DeliveryStore} of a node of a Redis cluster, from {@link RedisBroker#deliveryStore}:
  * resume tokens are recorded in Redis (as their SHA-256), so a client resumes its session on any
  * node, which takes the session over from the node that held it ({@link #takeOver}), and inboxes
- * are written through to Redis, so the session takes its inbox along. Room histories live in Redis
- * whatever the store (the broker orders rooms for the cluster); ledgers of refs are kept in this
- * node's memory and do not move (docs/scaling.md).
+ * and the refs its messages were handled with are written through to Redis, so the session takes
+ * them along: a message its client sends again on the new node is acknowledged again, not handled
+ * again. Room histories live in Redis whatever the store (the broker orders rooms for the cluster);
+ * docs/scaling.md says what each costs in Redis.
  *
  * <pre>{@code
  * RedisBroker broker = new RedisBroker(RedisBrokerOptions.of("redis://redis.internal:6379"));
@@ -34,14 +35,26 @@ public final class RedisDeliveryStore implements DeliveryStore {
     private final InMemoryDeliveryStore local = new InMemoryDeliveryStore();
     private final SessionHandover handover;
     private final InboxWriter inboxes;
+    private final RefWriter refs;
     /** Inboxes of sessions taken over, until the hub makes the session's inbox. */
     private final Map<String, SessionHandover.Inbox> takenInboxes = new ConcurrentHashMap<>();
+    /** Handled refs of sessions taken over, until the hub makes the session's ledger or the session ends. */
+    private final Map<String, List<Map.Entry<String, Long>>> takenRefs = new ConcurrentHashMap<>();
     /** Session id → its token, for the writes that replace and revoke it in Redis. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    RedisDeliveryStore(SessionHandover handover, InboxWriter inboxes) {
+    RedisDeliveryStore(SessionHandover handover, InboxWriter inboxes, RefWriter refs) {
         this.handover = handover;
         this.inboxes = inboxes;
+        this.refs = refs;
+    }
+
+    /**
+     * How many writes of handled refs did not reach Redis since the node started (Redis unreachable,
+     * or the write failed): a session taken over by another node handles those refs again.
+     */
+    public long lostRefWrites() {
+        return refs.lost();
     }
 
     /** This node's tokens by session, for the broker's refresh. */
@@ -66,9 +79,14 @@ public final class RedisDeliveryStore implements DeliveryStore {
                 : new RedisInbox(log, taken.epoch(), taken.lastSeq(), taken.kept(), sessionId, inboxes, System.nanoTime());
     }
 
+    /**
+     * The session's ledger, written through to Redis without waiting; for a session just taken over,
+     * it starts with the refs its old node wrote.
+     */
     @Override
     public RefLedger refs(String sessionId, int window) {
-        return local.refs(sessionId, window);
+        List<Map.Entry<String, Long>> taken = takenRefs.remove(sessionId);
+        return new RedisLedger(local.refs(sessionId, window), sessionId, window, refs, taken == null ? List.of() : taken);
     }
 
     /** Issues the token here and records it in Redis, without waiting. */
@@ -93,6 +111,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
     @Override
     public void revokeToken(String sessionId) {
         local.revokeToken(sessionId);
+        takenRefs.remove(sessionId); // it ended before it sent a ref
         String token = tokens.remove(sessionId);
         if (token != null) {
             handover.revoked(token);
@@ -114,6 +133,9 @@ public final class RedisDeliveryStore implements DeliveryStore {
         }
         if (taken.inbox() != null) {
             takenInboxes.put(taken.transfer().sessionId(), taken.inbox());
+        }
+        if (!taken.refs().isEmpty()) {
+            takenRefs.put(taken.transfer().sessionId(), taken.refs());
         }
         return taken.transfer();
     }

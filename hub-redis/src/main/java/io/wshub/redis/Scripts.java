@@ -32,7 +32,8 @@ final class Scripts {
         READ(ScriptOutputType.MULTI, true),
         TOKEN(ScriptOutputType.INTEGER),
         TAKEOVER(ScriptOutputType.MULTI),
-        INBOX(ScriptOutputType.INTEGER);
+        INBOX(ScriptOutputType.INTEGER),
+        REFS(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         /** A room's script, its first argument the room: it runs in the room's slot, else in the hub's. */

@@ -128,20 +128,29 @@ final class SessionHandover {
         int at = 3 + roomCount;
         String inboxEpoch = text(answer.get(at));
         long inboxSeq = Long.parseLong(text(answer.get(at + 1)));
+        int refCount = ((Long) answer.get(at + 2)).intValue();
+        List<Map.Entry<String, Long>> refs = new ArrayList<>(refCount);
+        int messagesAt = at + 3 + 2 * refCount;
+        for (int i = at + 3; i < messagesAt; i += 2) {
+            refs.add(Map.entry(text(answer.get(i)), Long.parseLong(text(answer.get(i + 1)))));
+        }
         List<Message> kept = new ArrayList<>();
-        for (int i = at + 2; i < answer.size(); i++) {
+        for (int i = messagesAt; i < answer.size(); i++) {
             kept.add(Message.utf8((byte[]) answer.get(i)));
         }
         return new Taken(new DeliveryStore.Transfer(id, rooms),
-                inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept));
+                inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept), List.copyOf(refs));
     }
 
     private IllegalStateException unanswered(Throwable cause) {
         return new IllegalStateException("Redis did not answer a take-over within " + commandTimeout + ": " + cause, cause);
     }
 
-    /** A session taken over, with its inbox as its old node wrote it through (null: none kept). */
-    record Taken(DeliveryStore.Transfer transfer, Inbox inbox) {
+    /**
+     * A session taken over, with its inbox as its old node wrote it through (null: none kept) and its
+     * handled refs, oldest first, each with the seq its ack carried.
+     */
+    record Taken(DeliveryStore.Transfer transfer, Inbox inbox, List<Map.Entry<String, Long>> refs) {
     }
 
     /** An inbox taken over: its epoch, its latest seq, and its kept messages, oldest first, each at its seq. */

@@ -126,6 +126,11 @@ end
 -- A session's inbox, written through by its node: epoch, stream of messages as sent, bytes.
 local function inboxKey(id, part) return prefix .. 'session:' .. id .. ':inbox:' .. part end
 
+-- A session's handled refs, written through by its node: acks (hash: ref -> the seq its ack
+-- carried), order (list of refs, oldest first: which goes beyond the window) and node (the one node
+-- that writes them, which a take-over makes the taker).
+local function refsKey(id, part) return prefix .. 'session:' .. id .. ':refs:' .. part end
+
 -- A string as BusCodec writes one: a 4-byte big-endian length, then the bytes.
 local function busString(s)
   local n = #s

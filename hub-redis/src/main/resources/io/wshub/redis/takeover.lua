@@ -3,8 +3,8 @@
 -- node is told (ARGV[7], a Moved message on its channel) to let the session go quietly.
 -- ARGV[5] the token's hash, ARGV[6] the session id the credentials name ('' any), ARGV[7] the
 -- Moved message's head (BusCodec; the session id follows it).
--- Returns {1, id, n, room 1..n, inbox epoch ('' none), inbox's latest seq, its messages...}, or {0}
--- when no other node holds such a token.
+-- Returns {1, id, n, room 1..n, inbox epoch ('' none), inbox's latest seq, k, ref 1..k each with its
+-- ack's seq, the inbox's messages...}, or {0} when no other node holds such a token.
 local now = nowMs()
 redis.call('ZREMRANGEBYSCORE', resumableKey, '-inf', now)
 local holder, id
@@ -31,6 +31,22 @@ local epoch = redis.call('GET', inboxKey(id, 'epoch'))
 local inbox = redis.call('XRANGE', inboxKey(id, 'log'), '-', '+')
 answer[#answer + 1] = epoch or ''
 answer[#answer + 1] = #inbox == 0 and '0' or string.sub(inbox[#inbox][1], 1, -3)
+-- Then its handled refs, oldest first, each with its ack's seq; this node writes them from now on.
+local refs = redis.call('LRANGE', refsKey(id, 'order'), 0, -1)
+local count = #answer + 1
+answer[count] = 0
+if #refs > 0 then
+  local flat, seqs = redis.call('HGETALL', refsKey(id, 'acks')), {}
+  for i = 1, #flat, 2 do seqs[flat[i]] = flat[i + 1] end
+  for _, r in ipairs(refs) do
+    if seqs[r] then
+      answer[#answer + 1] = r
+      answer[#answer + 1] = seqs[r]
+      answer[count] = answer[count] + 1
+    end
+  end
+  redis.call('SET', refsKey(id, 'node'), node, 'KEEPTTL')
+end
 for _, e in ipairs(inbox) do
   local fields = e[2]
   for i = 1, #fields, 2 do

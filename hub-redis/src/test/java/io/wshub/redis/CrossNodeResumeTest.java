@@ -105,6 +105,41 @@ class CrossNodeResumeTest extends GuaranteedCluster {
     }
 
     @Test
+    void aMessageSentAgainAfterAResumeOnAnotherNodeIsAcknowledgedAgainAndHandledOnce() {
+        Peer alice = new Peer(a.transport.connect("alice"));
+        String token = alice.next("welcome").path("resume").asText();
+        alice.joinRoom("r");
+        Peer bob = b.connect("bob");
+        bob.joinRoom("r");
+        await().atMost(TestNode.WAIT).until(() -> a.hub.rooms().members("r").size() == 2);
+        alice.sendJson("room_message", "room", "r", "content", "once", "ref", "x");
+        long acked = alice.next("ack").path("seq").asLong();
+        assertThat(bob.next("room_message").path("seq").asLong()).isEqualTo(acked);
+        awaitRefsInRedis(prefix, "alice", 1); // written through without waiting: a cut-off in between would lose it
+
+        alice.client().abort(); // its client never saw the ack, say, and sends the message again on node b
+        await().atMost(TestNode.WAIT).until(() -> heldOn(a));
+        Peer back = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+        assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
+        back.send("{\"type\":\"resume\",\"rooms\":{}}");
+        back.next("resumed");
+        back.sendJson("room_message", "room", "r", "content", "once", "ref", "x");
+        JsonNode again = back.next("ack");
+        assertThat(again.path("ref").asText()).isEqualTo("x");
+        assertThat(again.path("seq").asLong()).isEqualTo(acked);
+        assertThat(b.hub.stats().delivery().duplicates()).isEqualTo(1);
+
+        back.sendJson("room_message", "room", "r", "content", "after", "ref", "y"); // a new ref is handled, after it
+        assertThat(back.next("ack").path("seq").asLong()).isEqualTo(acked + 1);
+        JsonNode next = bob.next("room_message"); // the room got the first one once
+        assertThat(next.path("content").asText()).isEqualTo("after");
+        assertThat(next.path("seq").asLong()).isEqualTo(acked + 1);
+        awaitRefsInRedis(prefix, "alice", 2); // node b writes on where node a left off, and node a's end drops nothing
+        await().atMost(TestNode.WAIT).until(() -> a.hub.session("alice").isEmpty());
+        assertThat(a.store.lostRefWrites()).isZero();
+    }
+
+    @Test
     void aTokenWorksOnceAndAForgedOneGetsAFreshSession() {
         Peer alice = new Peer(a.transport.connect("alice"));
         String token = alice.next("welcome").path("resume").asText();
@@ -118,6 +153,15 @@ class CrossNodeResumeTest extends GuaranteedCluster {
 
     private static boolean heldOn(TestNode node) {
         return node.hub.session("alice").map(s -> s.isHeld()).orElse(false);
+    }
+
+    /** Waits until the session's handled refs, written through by its node, are this many in Redis. */
+    static void awaitRefsInRedis(String prefix, String sessionId, long refs) {
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+             var connection = client.connect()) {
+            await().atMost(TestNode.WAIT)
+                    .until(() -> connection.sync().hlen(prefix + "session:" + sessionId + ":refs:acks") == refs);
+        }
     }
 
     /** Waits until the session's inbox, written through by its node, holds this many messages in Redis. */

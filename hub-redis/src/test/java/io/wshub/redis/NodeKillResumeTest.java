@@ -15,14 +15,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * A node killed with SIGKILL (a JVM of its own, beside the three of the cluster) after its session
  * was cut off: the session resumes on another node, in its rooms, with every room and private
- * message it missed, in the order the other members saw, and nobody heard it leave.
+ * message it missed, in the order the other members saw, a message it sends again is acknowledged
+ * again and not handled again, and nobody heard it leave.
  */
 class NodeKillResumeTest extends GuaranteedCluster {
 
     @Test
     void aSessionOfAKilledNodeResumesOnAnotherWithEveryMissedRoomMessage() throws Exception {
         try (NodeProcess k = NodeProcess.start(redis.uri(), prefix, "k", "+r", "alice")) {
-            String[] alice = k.sessions().get(0); // id, token, room epoch, room seq, inbox epoch
+            String[] alice = k.sessions().get(0); // id, token, room epoch, room seq (its message's, acked), inbox epoch
             Peer bob = b.connect("bob");
             Peer carol = c.connect("carol");
             bob.joinRoom("r");
@@ -34,7 +35,8 @@ class NodeKillResumeTest extends GuaranteedCluster {
                 carol.sendJson("private_message", "to", "alice", "content", "p" + i, "ref", "p" + i);
                 carol.next("ack");
             }
-            CrossNodeResumeTest.awaitInboxInRedis(prefix, "alice", 3); // ...written through to Redis
+            CrossNodeResumeTest.awaitInboxInRedis(prefix, "alice", 3); // ...written through to Redis, as its handled ref
+            CrossNodeResumeTest.awaitRefsInRedis(prefix, "alice", 1);
             carol.discardReceived();
             k.kill(); // and then it dies
             for (int i = 0; i < 5; i++) {
@@ -69,8 +71,12 @@ class NodeKillResumeTest extends GuaranteedCluster {
                 assertThat(p.path("seq").asLong()).isEqualTo(i);
             }
 
+            back.sendJson("room_message", "room", "r", "content", "once", "ref", NodeProcess.ONCE); // sent again
+            JsonNode again = back.next("ack");
+            assertThat(again.path("seq").asLong()).isEqualTo(Long.parseLong(alice[3])); // acknowledged again, not handled
             carol.sendJson("room_message", "room", "r", "content", "after");
             assertThat(back.next("room_message").path("content").asText()).isEqualTo("after");
+            assertThat(bob.next("room_message").path("content").asText()).isEqualTo("after");
             bob.sendJson("broadcast", "content", "barrier");
             carol.next("broadcast");
             for (Peer p : List.of(bob, carol)) {

@@ -19,20 +19,22 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Run as {@code NodeProcess <redis uri> <key prefix> <node id> <room> <session id>...}. A room
  * given as {@code +room} runs the node with the delivery guarantees ({@link TestNode#guarantees()}),
- * and the node tells, before it is ready, each session's resume token and the room's position
- * ({@link #sessions()}); {@link #cutSessions()} then drops their connections.
+ * and each session sends a room message with the ref {@link #ONCE}; the node tells, before it is
+ * ready, each session's resume token and the room's position, that message's seq ({@link #sessions()}); {@link #cutSessions()} then drops their connections.
  */
 final class NodeProcess implements AutoCloseable {
 
     static final String READY = "READY";
     /** What the test writes to cut the node's sessions off (their connections drop; the node holds them). */
     static final String CUT = "CUT";
+    /** The ref of the room message each session of a guaranteed node sends before it is ready. */
+    static final String ONCE = "once";
     /** A JVM start on a busy 2-core machine, plus the node's registration. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
     private final Path log;
-    /** What the node told of its sessions: id, resume token, room epoch, room seq, inbox epoch; one array each. */
+    /** What the node told of its sessions: id, resume token, room epoch, room seq (its message's), inbox epoch; one array each. */
     private final List<String[]> sessions = new ArrayList<>();
 
     private NodeProcess(Process process, Path log) {
@@ -53,8 +55,10 @@ final class NodeProcess implements AutoCloseable {
                 peers.add(peer);
                 com.fasterxml.jackson.databind.JsonNode welcome = peer.next("welcome");
                 com.fasterxml.jackson.databind.JsonNode joined = peer.join(room);
+                peer.sendJson("room_message", "room", room, "content", "once", "ref", ONCE); // a ref it handled
+                long acked = peer.next("ack").path("seq").asLong();
                 System.out.println("SESSION " + args[i] + " " + welcome.path("resume").asText() + " "
-                        + joined.path("epoch").asText() + " " + joined.path("seq").asLong() + " "
+                        + joined.path("epoch").asText() + " " + acked + " "
                         + welcome.path("inbox").path("epoch").asText());
             } else {
                 node.connect(args[i]).join(room);

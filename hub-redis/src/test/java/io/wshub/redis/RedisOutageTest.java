@@ -105,6 +105,26 @@ class RedisOutageTest {
     }
 
     @Test
+    void whileRedisIsDownARefIsStillDedupedOnItsNodeAndItsLostWriteThroughIsCounted() throws Exception {
+        TestNode g = new TestNode(redis.uri(), TestNode.freshPrefix(), "g", TestNode.guarantees()).awaitUp();
+        try {
+            Peer alice = g.connect("alice");
+            redis.kill();
+            await().atMost(TestNode.WAIT).until(() -> !g.hub.stats().brokerUp());
+
+            alice.sendJson("broadcast", "content", "during", "ref", "x");
+            assertThat(alice.next("ack").path("ref").asText()).isEqualTo("x"); // handled without waiting on Redis
+            await("the lost write counted").atMost(TestNode.WAIT).until(() -> g.store.lostRefWrites() == 1);
+            alice.sendJson("broadcast", "content", "during", "ref", "x");
+            assertThat(alice.next("ack").path("ref").asText()).isEqualTo("x");
+            assertThat(g.hub.stats().delivery().duplicates()).isEqualTo(1);
+            assertThat(g.store.lostRefWrites()).isEqualTo(1);
+        } finally {
+            TestNode.closeAll(g);
+        }
+    }
+
+    @Test
     void aFrozenRedisCostsAClaimAtMostTheCommandTimeoutAndTheNodeRecoversWhenItThaws() throws Exception {
         Peer bob = b.connect("bob");
         bob.join("r");

@@ -33,6 +33,8 @@ final class TestNode implements AutoCloseable {
     final String id;
     final RedisBroker broker;
     final Hub hub;
+    /** Its delivery store, when resume is on; null otherwise. */
+    final RedisDeliveryStore store;
     final InMemoryTransport transport;
 
     TestNode(String redisUri, String keyPrefix, String nodeId) {
@@ -44,8 +46,9 @@ final class TestNode implements AutoCloseable {
         this.id = nodeId;
         this.broker = new RedisBroker(options(redisUri, keyPrefix, nodeId));
         Hub.Builder b = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker);
-        if (hubOptions.resumeOn()) {
-            b.deliveryStore(broker.deliveryStore(hubOptions));
+        this.store = hubOptions.resumeOn() ? broker.deliveryStore(hubOptions) : null;
+        if (store != null) {
+            b.deliveryStore(store);
         }
         this.hub = b.build();
         this.transport = new InMemoryTransport(hub.acceptor());
