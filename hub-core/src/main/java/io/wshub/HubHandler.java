@@ -115,6 +115,16 @@ public interface HubHandler {
     }
 
     /**
+     * A session of another node ended without a word: that node died, and the session's resume
+     * window passed without a resume (with a cluster broker whose sessions outlive their node). It
+     * is gone from its rooms; this is where its departure is announced, as {@link #onClose} does
+     * for a session of this node. Runs on exactly one node of the cluster, once per session, on a
+     * broker thread: must not block.
+     */
+    default void onDeparture(Hub hub, Departure departure) {
+    }
+
+    /**
      * The session closed; it has already left every room and is gone from the hub.
      * {@link Session#rooms()} still tells which rooms it was in.
      */

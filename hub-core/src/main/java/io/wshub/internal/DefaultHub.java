@@ -3,6 +3,7 @@ package io.wshub.internal;
 import io.wshub.AddressLimits;
 import io.wshub.Authenticator;
 import io.wshub.CloseStatus;
+import io.wshub.Departure;
 import io.wshub.ErrorKind;
 import io.wshub.Message;
 import io.wshub.Handshake;
@@ -620,6 +621,16 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             span.end();
         }
         return true;
+    }
+
+    @Override
+    public void sessionDeparted(Departure departure) {
+        try {
+            handler.onDeparture(this, departure);
+        } catch (RuntimeException e) {
+            log.warn("the handler's onDeparture failed for session {}", departure.sessionId(), e);
+            counters.error(ErrorKind.HANDLER, null, "onDeparture: " + e);
+        }
     }
 
     @Override

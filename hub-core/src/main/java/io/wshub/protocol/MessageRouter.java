@@ -3,7 +3,9 @@ package io.wshub.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wshub.CloseStatus;
+import io.wshub.Departure;
 import io.wshub.ErrorKind;
+import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.Session;
 
@@ -60,6 +62,7 @@ public final class MessageRouter implements HubHandler {
     private final List<BiConsumer<Session, CloseStatus>> closeHooks;
     private final List<Consumer<Session>> resumedHooks;
     private final List<BiConsumer<Session, CloseStatus>> heldHooks;
+    private final List<BiConsumer<Hub, Departure>> departureHooks;
     private final boolean shutdownNotice;
 
     private MessageRouter(Builder b) {
@@ -68,6 +71,7 @@ public final class MessageRouter implements HubHandler {
         this.closeHooks = List.copyOf(b.closeHooks);
         this.resumedHooks = List.copyOf(b.resumedHooks);
         this.heldHooks = List.copyOf(b.heldHooks);
+        this.departureHooks = List.copyOf(b.departureHooks);
         this.shutdownNotice = b.shutdownNotice;
     }
 
@@ -235,6 +239,13 @@ public final class MessageRouter implements HubHandler {
         }
     }
 
+    @Override
+    public void onDeparture(Hub hub, Departure departure) {
+        for (BiConsumer<Hub, Departure> hook : departureHooks) {
+            hook.accept(hub, departure);
+        }
+    }
+
     private static void refuse(Session session, String error, JsonNode ref) {
         session.hub().reportError(ErrorKind.INVALID_MESSAGE, session, error);
         session.send(Refs.error(error, ref));
@@ -247,6 +258,7 @@ public final class MessageRouter implements HubHandler {
         private final List<BiConsumer<Session, CloseStatus>> closeHooks = new ArrayList<>();
         private final List<Consumer<Session>> resumedHooks = new ArrayList<>();
         private final List<BiConsumer<Session, CloseStatus>> heldHooks = new ArrayList<>();
+        private final List<BiConsumer<Hub, Departure>> departureHooks = new ArrayList<>();
         private boolean shutdownNotice = true;
 
         private Builder() {
@@ -290,6 +302,15 @@ public final class MessageRouter implements HubHandler {
         /** Runs this when a new connection takes a session back ({@link HubHandler#onResumed}), after the hooks added before it. */
         public Builder onResumed(Consumer<Session> hook) {
             resumedHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * Runs this when a session of a dead node ends unresumed ({@link HubHandler#onDeparture}),
+         * after the hooks added before it.
+         */
+        public Builder onDeparture(BiConsumer<Hub, Departure> hook) {
+            departureHooks.add(Objects.requireNonNull(hook, "hook"));
             return this;
         }
 

@@ -77,6 +77,7 @@ public final class RoomProtocol {
         return MessageRouter.builder()
                 .onOpen(session -> welcome(session, announcePresence))
                 .onClose((session, status) -> farewell(session, announcePresence))
+                .onDeparture((hub, departure) -> farewell(hub, departure.sessionId(), departure.rooms(), announcePresence))
                 .on("join_room", RoomProtocol::joinRoom)
                 .on("leave_room", RoomProtocol::leaveRoom)
                 .on("room_message", RoomProtocol::roomMessage)
@@ -115,7 +116,7 @@ public final class RoomProtocol {
         });
         session.send(Envelope.encode(welcome));
         if (announcePresence) {
-            session.hub().broadcast(userPresence("user_joined", session, true), session);
+            session.hub().broadcast(userPresence("user_joined", session.id(), true), session);
         }
     }
 
@@ -169,18 +170,22 @@ public final class RoomProtocol {
     }
 
     private static void farewell(Session session, boolean announcePresence) {
-        Hub hub = session.hub();
-        for (String room : session.rooms()) {
-            hub.rooms().broadcast(room, userInRoom("user_left_room", room, session), null);
+        farewell(session.hub(), session.id(), session.rooms(), announcePresence);
+    }
+
+    /** The same departure for a session whose node died ({@link io.wshub.HubHandler#onDeparture}). */
+    private static void farewell(Hub hub, String id, Iterable<String> rooms, boolean announcePresence) {
+        for (String room : rooms) {
+            hub.rooms().broadcast(room, userInRoom("user_left_room", room, id), null);
         }
         if (announcePresence) {
-            hub.broadcast(userPresence("user_left", session, false), null);
+            hub.broadcast(userPresence("user_left", id, false), null);
         }
     }
 
     /** A hub-wide announcement, keyed by the session id alone. */
-    private static Message userPresence(String type, Session session, boolean present) {
-        return Envelope.encode(Envelope.message(type).put("id", session.id())).asPresence(session.id(), present);
+    private static Message userPresence(String type, String id, boolean present) {
+        return Envelope.encode(Envelope.message(type).put("id", id)).asPresence(id, present);
     }
 
     private static void joinRoom(Session session, ObjectNode message) {
@@ -188,7 +193,7 @@ public final class RoomProtocol {
         JsonNode since = message.get("since");
         Position from = since == null ? null : Positions.read(since);
         session.hub().rooms().join(session, room, from, join -> roomJoined(room, join),
-                userInRoom("user_joined_room", room, session));
+                userInRoom("user_joined_room", room, session.id()));
     }
 
     /** {@code room_joined}: the members, with history on the room's seq and epoch, after a {@code since} whether it recovered. */
@@ -205,7 +210,7 @@ public final class RoomProtocol {
 
     private static void leaveRoom(Session session, ObjectNode message) {
         String room = room(message);
-        if (!session.hub().rooms().leave(session, room, userInRoom("user_left_room", room, session))) {
+        if (!session.hub().rooms().leave(session, room, userInRoom("user_left_room", room, session.id()))) {
             throw new ProtocolError(Envelope.NOT_IN_ROOM);
         }
     }
@@ -241,8 +246,8 @@ public final class RoomProtocol {
     }
 
     /** A room's announcement, keyed by room and id (neither can hold a space). */
-    private static Message userInRoom(String type, String room, Session session) {
-        return Envelope.encode(Envelope.message(type).put("room", room).put("userId", session.id()))
-                .asPresence(room + " " + session.id(), type.equals("user_joined_room"));
+    private static Message userInRoom(String type, String room, String id) {
+        return Envelope.encode(Envelope.message(type).put("room", room).put("userId", id))
+                .asPresence(room + " " + id, type.equals("user_joined_room"));
     }
 }

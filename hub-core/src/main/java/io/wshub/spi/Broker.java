@@ -274,6 +274,13 @@ public interface Broker {
         default void sessionMoved(String sessionId) {
         }
 
+        /**
+         * A session of a dead node ended unresumed ({@link io.wshub.HubHandler#onDeparture}); the
+         * broker tells exactly one node of the cluster. Must not block.
+         */
+        default void sessionDeparted(io.wshub.Departure departure) {
+        }
+
         /** Whether a session with this id is open on this node. */
         boolean hasSession(String sessionId);
 

@@ -1,6 +1,7 @@
 package io.wshub.redis;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wshub.Departure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +54,8 @@ final class ClusterSync {
     private final LocalRegistry registry;
     private final ClusterView view;
     private final Consumer<String> failures;
+    /** Told the sessions of dead nodes that ended unresumed, which this node swept (on Lettuce's threads). */
+    private final Consumer<Departure> departures;
     private final ScheduledExecutorService timer;
 
     /** Registered and the view refreshed since the last drop; written by any thread, read by the hub. */
@@ -70,13 +75,14 @@ final class ClusterSync {
     private boolean tickAgain;
 
     ClusterSync(RedisBrokerOptions options, RedisLink link, Scripts scripts, LocalRegistry registry, ClusterView view,
-                Consumer<String> failures) {
+                Consumer<String> failures, Consumer<Departure> departures) {
         this.options = options;
         this.link = link;
         this.scripts = scripts;
         this.registry = registry;
         this.view = view;
         this.failures = failures;
+        this.departures = departures;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "wshub-redis-" + options.nodeId());
             thread.setDaemon(true);
@@ -220,6 +226,8 @@ final class ClusterSync {
                 drops.incrementAndGet();
                 markDown("this node's entries expired in Redis");
                 tickAgain = true;
+            } else {
+                sweep();
             }
             done();
         }, timer);
@@ -262,6 +270,30 @@ final class ClusterSync {
             failures.accept("reading other nodes' entries failed: " + cause(error));
             return null;
         });
+    }
+
+    /**
+     * Takes the memberships of the dead nodes whose resume window has passed (sweep.lua: each goes
+     * to one node only) and hands them on as departures, one per session. A failure leaves them in
+     * Redis for the next tick.
+     */
+    private void sweep() {
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
+        if (redis == null) {
+            return;
+        }
+        attempt(() -> scripts.<List<Object>>run(redis, Scripts.Script.SWEEP, List.of()).toCompletableFuture())
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        failures.accept("sweeping dead nodes' sessions failed: " + cause(error));
+                        return;
+                    }
+                    Map<String, Set<String>> rooms = new LinkedHashMap<>();
+                    for (int i = 0; i + 1 < reply.size(); i += 2) { // {id, room, id, room, ...}
+                        rooms.computeIfAbsent(text(reply.get(i)), id -> new LinkedHashSet<>()).add(text(reply.get(i + 1)));
+                    }
+                    rooms.forEach((id, in) -> departures.accept(new Departure(id, in)));
+                });
     }
 
     private void forgetOthersIfCutOffTooLong() {

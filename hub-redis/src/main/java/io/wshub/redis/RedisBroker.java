@@ -1,6 +1,7 @@
 package io.wshub.redis;
 
 import io.lettuce.core.RedisFuture;
+import io.wshub.Departure;
 import io.wshub.HealthCheck;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wshub.HistoryLimits;
@@ -182,7 +183,7 @@ public final class RedisBroker extends TracedBroker {
                 received(channel, message);
             }
         }, busChannel, inboxPrefix + nodeId);
-        this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed);
+        this.sync = new ClusterSync(options, link, scripts, registry, view, this::failed, this::departed);
         this.canary = new Canary(options.canaryTimeout());
         this.breaker = new RedisBreaker(options.breaker(), nodeId, new RedisBreaker.Reporter() {
             @Override
@@ -695,6 +696,14 @@ public final class RedisBroker extends TracedBroker {
             d.sessionMoved(m.sessionId());
         } else if (message instanceof BusMessage.Bye m) {
             view.remove(m.node(), m.incarnation());
+        }
+    }
+
+    /** A session of a dead node ended unresumed, and this node swept it: the hub announces it. */
+    private void departed(Departure departure) {
+        Delivery d = delivery;
+        if (d != null) {
+            d.sessionDeparted(departure);
         }
     }
 

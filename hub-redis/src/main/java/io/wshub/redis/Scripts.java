@@ -32,6 +32,7 @@ final class Scripts {
         READ(ScriptOutputType.MULTI, true),
         TOKEN(ScriptOutputType.INTEGER),
         TAKEOVER(ScriptOutputType.MULTI),
+        SWEEP(ScriptOutputType.MULTI),
         INBOX(ScriptOutputType.INTEGER),
         REFS(ScriptOutputType.INTEGER);
 

@@ -16,8 +16,9 @@ local function sessionsKey(n) return prefix .. 'node:' .. n .. ':sessions' end -
 local function membersKey(n) return prefix .. 'node:' .. n .. ':members' end   -- set of "id room"
 local function tokensKey(n) return prefix .. 'node:' .. n .. ':tokens' end     -- hash: token's SHA-256 -> id
 local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when its tokens live (ms)
--- How long (ms) a node's memberships outlive its last heartbeat: its resume keep, which token.lua
--- writes, so that a session of a node that stopped answering is taken over with its rooms.
+-- A node's resume keep (ms), which token.lua writes: its memberships outlive its last heartbeat by
+-- that and an expiry, so that a session of a node that stopped answering is taken over with its
+-- rooms, or else announced gone by sweep.lua once its window has passed.
 local function keepKey(n) return prefix .. 'node:' .. n .. ':keep' end
 
 -- Redis' own clock, so that nodes' clocks never matter.
@@ -40,7 +41,15 @@ local function touch(now)
   redis.call('ZADD', nodesKey, now + ttl, node)
   redis.call('PEXPIRE', recordKey(node), ttl)
   redis.call('PEXPIRE', sessionsKey(node), ttl)
-  redis.call('PEXPIRE', membersKey(node), math.max(ttl, tonumber(redis.call('GET', keepKey(node)) or ttl)))
+  local keep = redis.call('GET', keepKey(node))
+  if keep then
+    -- With resume, memberships outlive the node's tokens by an expiry, for sweep.lua to find them.
+    local life = ttl + tonumber(keep)
+    redis.call('PEXPIRE', membersKey(node), life)
+    redis.call('PEXPIRE', keepKey(node), life)
+  else
+    redis.call('PEXPIRE', membersKey(node), ttl)
+  end
 end
 
 local function heldElsewhere(id, others)

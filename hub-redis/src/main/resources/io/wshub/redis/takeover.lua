@@ -6,9 +6,9 @@
 -- Returns {1, id, n, room 1..n, inbox epoch ('' none), inbox's latest seq, k, ref 1..k each with its
 -- ack's seq, the inbox's messages...}, or {0} when no other node holds such a token.
 local now = nowMs()
-redis.call('ZREMRANGEBYSCORE', resumableKey, '-inf', now)
 local holder, id
-for _, n in ipairs(redis.call('ZRANGE', resumableKey, 0, -1)) do
+-- Nodes past their deadline stay listed for sweep.lua, which announces their sessions' departures.
+for _, n in ipairs(redis.call('ZRANGEBYSCORE', resumableKey, '(' .. now, '+inf')) do
   id = redis.call('HGET', tokensKey(n), ARGV[5])
   if id then holder = n break end
 end

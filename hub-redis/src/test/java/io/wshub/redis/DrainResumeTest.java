@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A node that shuts down gracefully with the Redis store leaves the sessions it still holds in
  * Redis: their clients resume them on another node after the node is gone, in their rooms and with
- * what they missed, and nobody hears them leave.
+ * what they missed, and nobody hears them leave; a session nobody resumes leaves its rooms when its
+ * window has passed.
  */
 class DrainResumeTest extends GuaranteedCluster {
 
@@ -62,6 +63,29 @@ class DrainResumeTest extends GuaranteedCluster {
         back.next("broadcast");
         assertThat(bob.drained("user_left_room")).as("nobody hears the drained session leave").isEmpty();
         assertThat(bob.drained("user_left")).isEmpty();
+    }
+
+    @Test
+    void aDrainedSessionThatNobodyResumesLeavesItsRoomsWhenItsWindowHasPassed() throws Exception {
+        TestNode d = new TestNode(redis.uri(), prefix, "d", TestNode.guarantees(Duration.ofSeconds(2))).awaitUp();
+        try {
+            Peer alice = new Peer(d.transport.connect("alice"));
+            String token = alice.next("welcome").path("resume").asText();
+            alice.join("r");
+            Peer bob = b.connect("bob");
+            bob.joinRoom("r");
+            await().atMost(TestNode.WAIT).until(() -> b.hub.rooms().members("r").size() == 2);
+            bob.discardReceived();
+
+            d.hub.shutdown(Duration.ofSeconds(5)).get(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            JsonNode left = bob.next("user_left_room");
+            assertThat(left.path("room").asText()).isEqualTo("r");
+            assertThat(left.path("userId").asText()).isEqualTo("alice");
+            Peer late = new Peer(c.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", token).build()));
+            assertThat(late.next("welcome").path("resumed").asBoolean()).isFalse();
+        } finally {
+            TestNode.closeAll(d);
+        }
     }
 
     @Test

@@ -29,6 +29,8 @@ final class NodeProcess implements AutoCloseable {
     static final String CUT = "CUT";
     /** The ref of the room message each session of a guaranteed node sends before it is ready. */
     static final String ONCE = "once";
+    /** The system property that tells the child its resume window (ms). */
+    private static final String RESUME_WINDOW_MS = "wshub.test.resumeWindowMs";
     /** A JVM start on a busy 2-core machine, plus the node's registration. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,7 +48,8 @@ final class NodeProcess implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         boolean guaranteed = args[3].startsWith("+");
         String room = guaranteed ? args[3].substring(1) : args[3];
-        TestNode node = guaranteed ? new TestNode(args[0], args[1], args[2], TestNode.guarantees()).awaitUp()
+        Duration window = Duration.ofMillis(Long.getLong(RESUME_WINDOW_MS, TestNode.guarantees().resumeWindow().toMillis()));
+        TestNode node = guaranteed ? new TestNode(args[0], args[1], args[2], TestNode.guarantees(window)).awaitUp()
                 : new TestNode(args[0], args[1], args[2]).awaitUp();
         List<io.wshub.testing.Peer> peers = new ArrayList<>();
         for (int i = 4; i < args.length; i++) {
@@ -78,11 +81,18 @@ final class NodeProcess implements AutoCloseable {
     /** Starts a node process and waits until its sessions are in the room. */
     static NodeProcess start(String redisUri, String prefix, String nodeId, String room, String... sessionIds)
             throws IOException {
+        return start(TestNode.guarantees().resumeWindow(), redisUri, prefix, nodeId, room, sessionIds);
+    }
+
+    /** The same, a guaranteed node's sessions held for this resume window. */
+    static NodeProcess start(Duration resumeWindow, String redisUri, String prefix, String nodeId, String room,
+                             String... sessionIds) throws IOException {
         Path logs = Files.createDirectories(Path.of("target", "redis-logs"));
         Path log = Files.createTempFile(logs, nodeId + "-", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", // a small, quickly started JVM
+                "-D" + RESUME_WINDOW_MS + "=" + resumeWindow.toMillis(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 NodeProcess.class.getName(), redisUri, prefix, nodeId, room));
         command.addAll(List.of(sessionIds));

@@ -56,7 +56,12 @@ final class TestNode implements AutoCloseable {
 
     /** The room server's delivery guarantees: room history, resume and dedupe at their defaults. */
     static HubOptions guarantees() {
-        return HubOptions.builder().roomHistory(HistoryLimits.DEFAULT).resumeWindow(Duration.ofSeconds(60))
+        return guarantees(Duration.ofSeconds(60));
+    }
+
+    /** The same with this resume window. */
+    static HubOptions guarantees(Duration resumeWindow) {
+        return HubOptions.builder().roomHistory(HistoryLimits.DEFAULT).resumeWindow(resumeWindow)
                 .inbox(HistoryLimits.DEFAULT).dedupeWindow(1_000).build();
     }
 
