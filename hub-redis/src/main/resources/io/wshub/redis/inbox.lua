@@ -1,9 +1,13 @@
 -- Writes a private message through to its session's inbox stream, at its seq: entry id "<seq>-0",
 -- fields m (the message as sent) and t; the epoch beside it. The session's one node writes it, in
--- order; a node that takes the session over reads it (takeover.lua).
+-- order; a node that takes the session over reads it (takeover.lua). Only the node that holds the
+-- session writes (its owner, as for the refs): after a take-over the old node's late writes and its
+-- discard change nothing.
 -- ARGV[5] session id, ARGV[6] epoch ('' drops the inbox: the session ended), ARGV[7] seq,
 -- ARGV[8] message, ARGV[9] max messages, ARGV[10] max bytes, ARGV[11] max age (ms).
 local id, epoch = ARGV[5], ARGV[6]
+local holder = redis.call('GET', refsKey(id, 'node'))
+if holder and holder ~= node then return 0 end
 local epochKey, log, bytesKey = inboxKey(id, 'epoch'), inboxKey(id, 'log'), inboxKey(id, 'bytes')
 if epoch == '' then redis.call('DEL', epochKey, log, bytesKey) return 0 end
 local ageMs = tonumber(ARGV[11])

@@ -45,7 +45,11 @@ if #refs > 0 then
       answer[count] = answer[count] + 1
     end
   end
-  redis.call('SET', refsKey(id, 'node'), node, 'KEEPTTL')
+end
+-- This node holds the session from now on: the old node's late writes and its discard of the refs
+-- and the inbox change nothing (refs.lua, inbox.lua). Without refs the mark needs only outlast them.
+if not redis.call('SET', refsKey(id, 'node'), node, 'XX', 'KEEPTTL') then
+  redis.call('SET', refsKey(id, 'node'), node, 'PX', 2 * ttl)
 end
 for _, e in ipairs(inbox) do
   local fields = e[2]

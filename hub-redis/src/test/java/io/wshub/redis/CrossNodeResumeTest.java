@@ -91,6 +91,8 @@ class CrossNodeResumeTest extends GuaranteedCluster {
         carol.sendJson("private_message", "to", "alice", "content", "p4");
         JsonNode p4 = back.next("private_message"); // its inbox goes on where it was
         assertThat(p4.path("seq").asLong()).isEqualTo(4);
+        // node a's discard of the session it let go leaves the inbox node b holds now, for a next move
+        awaitInboxInRedis(prefix, "alice", 4);
         carol.sendJson("room_message", "room", "r", "content", "after");
         JsonNode live = back.next("room_message");
         assertThat(live.path("content").asText()).isEqualTo("after");
