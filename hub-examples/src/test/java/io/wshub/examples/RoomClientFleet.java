@@ -222,7 +222,10 @@ final class RoomClientFleet implements AutoCloseable {
                     findings.problem("server closed a client with a close frame", "client " + m.index + " (" + m.room
                             + "): " + status + (m.losses > 0 ? ", on the new server" : ", at the crash"));
                 } else if (m.losses > 0) {
-                    findings.problem("new server dropped a client (1006)", "client " + m.index + " (" + m.room + ")");
+                    findings.problem("new server dropped a client (1006)", String.format(
+                            "client %d (%s): %d welcomes and %d room_joined on that connection, %d ms after its last failure",
+                            m.index, m.room, m.welcomes, m.joined,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - m.lastFailureNanos)));
                 }
             }
             case SHUTDOWN -> {
@@ -258,6 +261,8 @@ final class RoomClientFleet implements AutoCloseable {
         /** Welcomes and room_joined answers on the current connection or attempt. */
         volatile int welcomes;
         volatile int joined;
+        /** When its last connection or attempt failed. */
+        volatile long lastFailureNanos = System.nanoTime();
         /** Whether it gave back its place among the clients connecting at once. */
         private boolean arrived;
 
@@ -291,14 +296,15 @@ final class RoomClientFleet implements AutoCloseable {
 
         @Override
         public void onFailure(ClientFailure failure) {
-            welcomes = 0; // what follows comes over a new connection
-            joined = 0;
             if (failure.cause() instanceof ConnectionLostException lost) {
                 lost(this, lost.status());
                 losses++;
             } else {
                 attemptFailed(failure.cause());
             }
+            welcomes = 0; // what follows comes over a new connection
+            joined = 0;
+            lastFailureNanos = System.nanoTime();
             if (!failure.willRetry()) {
                 arrived();
                 if (phase != Phase.SHUTDOWN) {

@@ -127,6 +127,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     @Override
     public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus status, Callback callback) {
         if (core == null) {
+            log.debug("connection from {} closed before its session {} opened: {}", remoteAddress, admission.sessionId(), status);
             admission.abandon(); // the upgrade failed before the session opened
         }
         inbound.closed(closeStatus(status.getCode(), status.getReason()));
