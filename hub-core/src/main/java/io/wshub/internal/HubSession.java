@@ -386,10 +386,12 @@ final class HubSession implements Session {
      */
     void openTransferred(List<String> rooms) {
         if (state.handlerOpening()) {
+            // The gate first: a room's fan-out may reach the session the moment it joins, and
+            // nothing may pass the welcome and the client's resume (it would skip the replay).
+            delivery.closeGate();
             for (String room : rooms) {
                 context.rooms().join(this, room);
             }
-            delivery.closeGate();
             delivery.issueToken();
             runHandler(() -> context.handler().onResumed(this));
             delivery.resumedHandled(state.link().writer, context.clock().nanoTime());

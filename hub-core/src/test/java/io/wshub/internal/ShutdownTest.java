@@ -219,8 +219,7 @@ class ShutdownTest {
     }
 
     /** The in-memory store, saying whether it outlives the node, and recording the tokens revoked. */
-    private static final class RecordingStore implements io.wshub.spi.DeliveryStore {
-        private final io.wshub.InMemoryDeliveryStore local = new io.wshub.InMemoryDeliveryStore();
+    private static final class RecordingStore extends io.wshub.ForwardingDeliveryStore {
         private final boolean outlives;
         private final List<String> revoked;
 
@@ -230,34 +229,9 @@ class ShutdownTest {
         }
 
         @Override
-        public io.wshub.spi.MessageLog roomHistory(String room, io.wshub.HistoryLimits limits) {
-            return local.roomHistory(room, limits);
-        }
-
-        @Override
-        public io.wshub.spi.MessageLog inbox(String sessionId, io.wshub.HistoryLimits limits) {
-            return local.inbox(sessionId, limits);
-        }
-
-        @Override
-        public io.wshub.spi.RefLedger refs(String sessionId, int window) {
-            return local.refs(sessionId, window);
-        }
-
-        @Override
-        public String issueToken(String sessionId) {
-            return local.issueToken(sessionId);
-        }
-
-        @Override
-        public String sessionOf(String token) {
-            return local.sessionOf(token);
-        }
-
-        @Override
         public void revokeToken(String sessionId) {
             revoked.add(sessionId);
-            local.revokeToken(sessionId);
+            super.revokeToken(sessionId);
         }
 
         @Override

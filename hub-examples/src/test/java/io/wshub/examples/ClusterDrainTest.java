@@ -2,8 +2,11 @@ package io.wshub.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.wshub.client.ClientFailure;
+import io.wshub.client.ClientListener;
 import io.wshub.client.ClientState;
 import io.wshub.client.ReconnectingClient;
+import io.wshub.client.RecoveryListener;
 import io.wshub.client.RoomClient;
 import io.wshub.client.jetty.JettyClientTransport;
 import io.wshub.redis.RedisServer;
@@ -29,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,8 +59,11 @@ class ClusterDrainTest {
     private JettyClientTransport transport;
     private ScheduledExecutorService ticker;
 
-    /** A client of the feed, what its application got, in order, and whether each welcome resumed its session. */
-    private record Receiver(RoomClient rooms, List<Integer> got, List<Boolean> resumed) {
+    /**
+     * A client of the feed, what its application got, in order, whether each welcome resumed its
+     * session, and what happened to it (for a failure's message).
+     */
+    private record Receiver(RoomClient rooms, List<Integer> got, List<Boolean> resumed, List<String> trace) {
         URI node() {
             return rooms.client().url();
         }
@@ -104,9 +112,18 @@ class ClusterDrainTest {
                     .endsWith(drain.sent() - 1);
         }
         for (Receiver r : drain.stayed()) {
-            assertThat(r.got()).as("a client of a node that stayed got every message once, in order")
+            assertThat(r.got()).as(() -> "a client of a node that stayed got every message once, in order; " + gaps(r, drain))
                     .isEqualTo(all(drain.sent()));
         }
+    }
+
+    /** What a receiver missed or got twice, to tell a lost message from a replayed one in a failure. */
+    private static String gaps(Receiver r, Drain drain) {
+        List<Integer> got = List.copyOf(r.got());
+        List<Integer> missing = all(drain.sent()).stream().filter(i -> !got.contains(i)).toList();
+        List<Integer> twice = got.stream().filter(i -> got.indexOf(i) != got.lastIndexOf(i)).distinct().toList();
+        return (drain.moved().contains(r) ? "moved" : "stayed") + ", welcomes resumed " + r.resumed()
+                + ", missing " + missing + ", got twice " + twice + ", of " + drain.sent() + ", its events " + r.trace();
     }
 
     @Test
@@ -115,7 +132,8 @@ class ClusterDrainTest {
 
         for (Receiver r : receivers) {
             assertThat(r.node()).isNotEqualTo(drain.drained());
-            assertThat(r.got()).as("every room message once and in order").isEqualTo(all(drain.sent()));
+            assertThat(r.got()).as(() -> "every room message once and in order; " + gaps(r, drain))
+                    .isEqualTo(all(drain.sent()));
         }
         for (Receiver r : drain.moved()) {
             assertThat(r.resumed()).as("its session resumed on the other node, the node gone or not").endsWith(true);
@@ -177,16 +195,39 @@ class ClusterDrainTest {
     private Receiver receiver(List<URI> urls) throws Exception {
         List<Integer> got = Collections.synchronizedList(new ArrayList<>());
         List<Boolean> resumed = Collections.synchronizedList(new ArrayList<>());
+        List<String> trace = Collections.synchronizedList(new ArrayList<>());
+        long began = System.nanoTime();
+        Consumer<String> event = what -> trace.add((System.nanoTime() - began) / 1_000_000 + " ms " + what);
+        AtomicReference<RoomClient> self = new AtomicReference<>();
         RoomClient rooms = RoomClient.connect(ReconnectingClient.builder(transport).urls(urls).onMessage(frame -> {
             JsonNode m = parse(frame.text());
             if ("room_message".equals(m.path("type").asText()) && ROOM.equals(m.path("room").asText())) {
                 got.add(Integer.parseInt(m.path("content").asText()));
             } else if ("welcome".equals(m.path("type").asText())) {
                 resumed.add(m.path("resumed").asBoolean());
+                RoomClient c = self.get(); // null while the first connect returns
+                event.accept("welcome from " + (c == null ? "the first node" : c.client().url().getPort()) + " after "
+                        + lastOf(got) + ": " + m);
             }
-        }));
+        }).listener(new ClientListener() {
+            @Override
+            public void onStateChange(ClientState previous, ClientState current) {
+                event.accept(current.toString());
+            }
+
+            @Override
+            public void onFailure(ClientFailure failure) {
+                event.accept("failure " + failure);
+            }
+        }), new RecoveryListener() {
+            @Override
+            public void onRoomRestored(String room, boolean recovered) {
+                event.accept(room + (recovered ? " recovered" : " not recovered") + " after " + lastOf(got));
+            }
+        });
+        self.set(rooms);
         rooms.join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        return new Receiver(rooms, got, resumed);
+        return new Receiver(rooms, got, resumed, trace);
     }
 
     private static JsonNode parse(String text) {
@@ -198,8 +239,12 @@ class ClusterDrainTest {
     }
 
     private static int lastOf(Receiver r) {
-        synchronized (r.got()) {
-            return r.got().isEmpty() ? -1 : r.got().get(r.got().size() - 1);
+        return lastOf(r.got());
+    }
+
+    private static int lastOf(List<Integer> got) {
+        synchronized (got) {
+            return got.isEmpty() ? -1 : got.get(got.size() - 1);
         }
     }
 

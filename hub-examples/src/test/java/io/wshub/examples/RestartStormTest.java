@@ -190,6 +190,9 @@ class RestartStormTest {
         b.append("  threads: ").append(first == null ? "" : first.name() + " " + first.threadPrefixes())
                 .append(restarted == null ? "" : ", " + restarted.name() + " " + restarted.threadPrefixes())
                 .append(String.format(", deadlocked now: %s%n", StormWatchdog.deadlocks(this::ownerOf) == null ? "none" : "yes"));
+        if (first != null) {
+            b.append(String.format("  the killed server's hub: %d connects (%d clients)%n", first.hub().stats().connects(), CLIENTS));
+        }
         b.append(String.format("  captured: %d uncaught exceptions, %d ERROR events, %d StackOverflowError mentions, %d WARN events%n",
                 capture.uncaughtExceptions(), capture.errorEvents(), capture.stackOverflows(), capture.warnEvents()));
         if (hub != null) {
