@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,14 @@ class JwtServerTest {
     private static JWTCreator.Builder token(String subject, Duration lifetime) {
         return JWT.create().withSubject(subject).withIssuer("login").withAudience("chat")
                 .withExpiresAt(Instant.now().plus(lifetime));
+    }
+
+    /**
+     * A token that expires soon but not before a loaded machine has upgraded with it: exp has whole
+     * seconds (the fraction is dropped), so {@code now + 1 s} may leave a millisecond; this leaves 2-3 s.
+     */
+    private static JWTCreator.Builder expiringSoon(String subject) {
+        return token(subject, Duration.ZERO).withExpiresAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3));
     }
 
     private static Map<String, String> bearer(String token) {
@@ -97,7 +106,7 @@ class JwtServerTest {
             try (ServerFixture server = ServerFixture.start(kind, jwt)) {
                 String path = kind == ExampleServer.ECHO ? "/echo" : "/broadcast";
                 assertThat(server.refusal(path, Map.of())).as("%s without a token", kind).isEqualTo(401);
-                TestClient alice = server.connect(path, bearer(token("alice", Duration.ofSeconds(1)).sign(HS256)));
+                TestClient alice = server.connect(path, bearer(expiringSoon("alice").sign(HS256)));
 
                 assertThat(alice.awaitClose(Duration.ofSeconds(10))).as("%s at expiry", kind).isEqualTo(JwtSessions.TOKEN_EXPIRED);
             }
@@ -109,10 +118,10 @@ class JwtServerTest {
         start();
         AtomicInteger issued = new AtomicInteger();
         List<Integer> closeCodes = new CopyOnWriteArrayList<>();
-        // The first token lives 1 s (exp has whole seconds: 1-2 s); the next ones an hour.
+        // The first token lives 2-3 s; the next ones an hour.
         ReconnectingClient client = WsHubClient.builder(f.ws("/ws").toString())
                 .options(ClientOptions.builder().initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(200)).build())
-                .token(() -> token("alice", issued.incrementAndGet() == 1 ? Duration.ofSeconds(1) : Duration.ofHours(1))
+                .token(() -> (issued.incrementAndGet() == 1 ? expiringSoon("alice") : token("alice", Duration.ofHours(1)))
                         .withClaim("n", issued.get()).sign(HS256))
                 .listener(new ClientListener() {
                     @Override
