@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -339,10 +340,15 @@ final class ClusterSync {
                         return CompletableFuture.completedFuture(false);
                     }
                     Map<String, Stamp> live = new HashMap<>();
-                    for (int i = 1; i + 2 < reply.size(); i += 3) { // {1, node, inc, ver, node, inc, ver, ...}
+                    int silentAt = 2 + 3 * (int) number(reply.get(1)); // {1, k, node, inc, ver (k times), silent node...}
+                    for (int i = 2; i < silentAt; i += 3) {
                         live.put(text(reply.get(i)), new Stamp(number(reply.get(i + 1)), number(reply.get(i + 2))));
                     }
-                    List<String> stale = view.reconcile(live, sent);
+                    Set<String> silent = new HashSet<>();
+                    for (int i = silentAt; i < reply.size(); i++) {
+                        silent.add(text(reply.get(i)));
+                    }
+                    List<String> stale = view.reconcile(live, silent, sent);
                     return fetchSnapshots(redis, stale).thenApply(ok -> {
                         refreshedNanos = sent;
                         return true;

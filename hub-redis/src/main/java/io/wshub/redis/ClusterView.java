@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What this node knows of the other nodes' session ids and memberships: a cache that answers the
  * hub's questions without touching the network. Announcements keep it current; snapshots read
  * from Redis repair what announcements missed; a node missing from Redis' list of live nodes is
- * dropped.
+ * dropped, or, while its sessions are resumable, kept silent: its sessions only, so that private
+ * messages to them reach Redis, which keeps them for the node that takes them over.
  *
  * <p>Each node's entries carry the {@link Stamp} of the newest change they hold, and nothing older
  * ever replaces something newer, whatever order announcements and snapshots arrive in.
@@ -27,6 +28,11 @@ final class ClusterView {
         Stamp stamp;
         /** When an announcement or snapshot last touched it (nanoTime); guarded by the view's lock. */
         long seenNanos;
+        /**
+         * The node is gone (it stopped answering, or said goodbye) while its sessions stay resumable:
+         * they are kept for {@link #nodeOf}, its rooms are not. Written under the view's lock.
+         */
+        volatile boolean silent;
         final Set<String> sessions = ConcurrentHashMap.newKeySet();
         /** room → its members on that node. */
         final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
@@ -64,7 +70,8 @@ final class ClusterView {
      */
     synchronized boolean apply(String node, Stamp stamp, List<MembershipOp> ops, long nowNanos) {
         NodeEntries entries = nodes.get(node);
-        boolean incomplete = entries == null || stamp.incarnation() > entries.stamp.incarnation();
+        // A silent node heard from again lost its rooms here: it is read again.
+        boolean incomplete = entries == null || entries.silent || stamp.incarnation() > entries.stamp.incarnation();
         if (incomplete) {
             entries = new NodeEntries(stamp, nowNanos);
             nodes.put(node, entries);
@@ -91,29 +98,47 @@ final class ClusterView {
         nodes.put(snapshot.node(), entries);
     }
 
-    /** A node said goodbye. */
+    /**
+     * A node said goodbye: its rooms go; its sessions stay, silent, until a heartbeat finds that
+     * they are not resumable any more ({@link #reconcile}).
+     */
     synchronized void remove(String node, long incarnation) {
         NodeEntries entries = nodes.get(node);
         if (entries != null && entries.stamp.incarnation() <= incarnation) {
-            nodes.remove(node);
+            silence(entries);
         }
     }
 
     /**
-     * Compares the view with Redis' list of live nodes, read by a heartbeat sent at
-     * {@code sentNanos}: drops the nodes that are not live (unless something newer than that
-     * list was heard from them), and returns the live nodes whose entries should be read.
+     * Compares the view with Redis' lists of live and silent nodes, read by a heartbeat sent at
+     * {@code sentNanos}: silences the silent nodes and drops those neither live nor silent (unless
+     * something newer than those lists was heard from them), and returns the live nodes whose
+     * entries should be read.
      */
-    synchronized List<String> reconcile(Map<String, Stamp> live, long sentNanos) {
-        nodes.entrySet().removeIf(e -> !live.containsKey(e.getKey()) && e.getValue().seenNanos - sentNanos < 0);
+    synchronized List<String> reconcile(Map<String, Stamp> live, Set<String> silent, long sentNanos) {
+        nodes.entrySet().removeIf(e -> {
+            if (live.containsKey(e.getKey()) || e.getValue().seenNanos - sentNanos >= 0) {
+                return false;
+            }
+            if (silent.contains(e.getKey())) {
+                silence(e.getValue());
+                return false;
+            }
+            return true;
+        });
         List<String> stale = new ArrayList<>();
         live.forEach((node, stamp) -> {
             NodeEntries known = nodes.get(node);
-            if (known == null || stamp.isNewerThan(known.stamp)) {
+            if (known == null || known.silent || stamp.isNewerThan(known.stamp)) {
                 stale.add(node);
             }
         });
         return stale;
+    }
+
+    private static void silence(NodeEntries entries) {
+        entries.silent = true;
+        entries.rooms.clear();
     }
 
     /** Forgets every other node (this node has been cut off longer than entries live). */
@@ -133,18 +158,32 @@ final class ClusterView {
         return ids;
     }
 
-    /** The node that holds a session id, or null if none is known to. */
+    /**
+     * The node that holds a session id, or null if none is known to: a live one first, else a
+     * silent one, whose session may still be taken over.
+     */
     String nodeOf(String sessionId) {
+        String silentHolder = null;
         for (Map.Entry<String, NodeEntries> e : nodes.entrySet()) {
-            if (e.getValue().sessions.contains(sessionId)) {
-                return e.getKey();
+            NodeEntries entries = e.getValue();
+            if (entries.sessions.contains(sessionId)) {
+                if (!entries.silent) {
+                    return e.getKey();
+                }
+                silentHolder = e.getKey();
             }
         }
-        return null;
+        return silentHolder;
     }
 
-    /** The other nodes known now. */
+    /** The other live nodes known now. */
     Set<String> nodes() {
-        return Set.copyOf(nodes.keySet());
+        Set<String> live = new TreeSet<>();
+        nodes.forEach((node, entries) -> {
+            if (!entries.silent) {
+                live.add(node);
+            }
+        });
+        return Set.copyOf(live);
     }
 }

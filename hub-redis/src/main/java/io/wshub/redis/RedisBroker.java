@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
  * The broker for a hub running on several nodes: broadcasts, room messages and private messages
@@ -142,6 +143,8 @@ public final class RedisBroker extends TracedBroker {
      * window of its {@link #deliveryStore}, zero without one (they end with the node).
      */
     private volatile Duration keepHeld = Duration.ZERO;
+    /** The inboxes of its {@link #deliveryStore}, through which positioned private messages go; null without one. */
+    private volatile InboxWriter inboxes;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
     private volatile String gaveUpJoining = "";
 
@@ -389,22 +392,40 @@ public final class RedisBroker extends TracedBroker {
         return publishPrivate(sessionId, message.unpositioned(), traceContext, true);
     }
 
+    /**
+     * A positioned message with a Redis delivery store goes through {@code mail.lua}: should the
+     * session's node not listen (it died, or lost Redis), Redis keeps the message for the node that
+     * takes the session over, which puts it into the session's inbox.
+     */
     private boolean publishPrivate(String sessionId, Message frame, Map<String, String> traceContext, boolean positioned) {
         String holder = view.nodeOf(sessionId);
         if (holder == null) {
             return false;
         }
-        RedisFuture<Long> sent = publish(inboxPrefix + holder,
-                new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext, positioned));
+        String channel = inboxPrefix + holder;
+        BusMessage message = new BusMessage.PrivateMessage(nodeId, sessionId, frame, traceContext, positioned);
+        InboxWriter mail = inboxes;
+        RedisFuture<Long> sent = positioned && mail != null
+                ? send(channel, message, (redis, bytes) -> mail.send(redis, sessionId, holder, bytes, frame, !options.isCluster()))
+                : publish(channel, message);
         return sent != null && !(sent.isDone() && sent.toCompletableFuture().isCompletedExceptionally());
     }
 
-    /**
-     * Hands the message to Lettuce; never waits. A failure, now or later, is counted.
-     *
-     * @return the publication under way, or null when it was refused at once
-     */
+    /** Publishes on the channel: see {@link #send}. */
     private RedisFuture<Long> publish(String channel, BusMessage message) {
+        // A room's channel is sharded with Redis Cluster: published on, and read from, the room's shard.
+        boolean sharded = options.isCluster() && channel.startsWith(roomChannelPrefix);
+        return send(channel, message, (redis, bytes) -> sharded ? redis.spublish(channel, bytes) : redis.publish(channel, bytes));
+    }
+
+    /**
+     * Hands the message, encoded, to Lettuce with this command; never waits. A failure, now or
+     * later, is counted.
+     *
+     * @return the command under way, or null when it was refused at once
+     */
+    private RedisFuture<Long> send(String channel, BusMessage message,
+                                   BiFunction<RedisClusterAsyncCommands<String, byte[]>, byte[], RedisFuture<Long>> command) {
         RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         if (redis == null) {
             published(false);
@@ -418,9 +439,7 @@ public final class RedisBroker extends TracedBroker {
             failed("publish to " + channel + " refused: " + MAX_UNANSWERED_BYTES + " bytes already wait for Redis");
             return null;
         }
-        // A room's channel is sharded with Redis Cluster: published on, and read from, the room's shard.
-        RedisFuture<Long> sent = options.isCluster() && channel.startsWith(roomChannelPrefix)
-                ? redis.spublish(channel, bytes) : redis.publish(channel, bytes);
+        RedisFuture<Long> sent = command.apply(redis, bytes);
         sent.whenComplete((receivers, error) -> {
             unansweredBytes.addAndGet(-bytes.length);
             published(error == null);
@@ -511,8 +530,9 @@ public final class RedisBroker extends TracedBroker {
         Objects.requireNonNull(hubOptions, "hubOptions");
         Duration keep = options.expiry().plus(hubOptions.resumeWindow());
         SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker, keep);
-        RedisDeliveryStore store = new RedisDeliveryStore(handover, new InboxWriter(link, scripts, hubOptions.inbox()),
-                new RefWriter(link, scripts, keep));
+        InboxWriter writer = new InboxWriter(link, scripts, hubOptions.inbox());
+        RedisDeliveryStore store = new RedisDeliveryStore(handover, writer, new RefWriter(link, scripts, keep));
+        inboxes = writer;
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
         keepHeld = hubOptions.resumeWindow();
         return store;

@@ -69,14 +69,18 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
     /**
      * The session's inbox, written through to Redis; for a session just taken over, the inbox its
-     * old node wrote, continued in its epoch.
+     * old node wrote, continued in its epoch, then the private messages Redis kept for it while its
+     * old node did not listen.
      */
     @Override
     public MessageLog inbox(String sessionId, HistoryLimits limits) {
         MessageLog log = local.inbox(sessionId, limits);
         SessionHandover.Inbox taken = takenInboxes.remove(sessionId);
-        return taken == null ? new RedisInbox(log, log.epoch(), 0, List.of(), sessionId, inboxes, System.nanoTime())
-                : new RedisInbox(log, taken.epoch(), taken.lastSeq(), taken.kept(), sessionId, inboxes, System.nanoTime());
+        if (taken == null) {
+            return new RedisInbox(log, log.epoch(), 0, List.of(), List.of(), sessionId, inboxes, System.nanoTime());
+        }
+        String epoch = taken.epoch() == null ? log.epoch() : taken.epoch();
+        return new RedisInbox(log, epoch, taken.lastSeq(), taken.kept(), taken.mail(), sessionId, inboxes, System.nanoTime());
     }
 
     /**

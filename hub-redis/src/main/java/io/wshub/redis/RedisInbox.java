@@ -25,9 +25,11 @@ final class RedisInbox implements MessageLog {
     /**
      * @param kept the messages of the inbox taken over, each at its seq, the last at {@code lastSeq};
      *             none for a new inbox
+     * @param mail private messages sent to the session while its old node did not listen, as sent:
+     *             appended here, at the seqs after {@code lastSeq}, and written through
      */
-    RedisInbox(MessageLog log, String epoch, long lastSeq, List<Message> kept, String sessionId, InboxWriter writer,
-               long nowNanos) {
+    RedisInbox(MessageLog log, String epoch, long lastSeq, List<Message> kept, List<Message> mail, String sessionId,
+               InboxWriter writer, long nowNanos) {
         this.log = log;
         this.epoch = epoch;
         this.offset = lastSeq - kept.size();
@@ -35,6 +37,13 @@ final class RedisInbox implements MessageLog {
         this.writer = writer;
         for (Message m : kept) {
             log.append(new As(m), nowNanos);
+        }
+        writer.opened(sessionId, epoch, lastSeq());
+        for (Message m : mail) {
+            Positioned p = RoomLog.positioned(m);
+            if (p != null) { // sent positioned, so a JSON object: anything else was never the room protocol's
+                append(p, nowNanos);
+            }
         }
     }
 

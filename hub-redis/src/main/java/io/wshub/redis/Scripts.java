@@ -34,7 +34,8 @@ final class Scripts {
         TAKEOVER(ScriptOutputType.MULTI),
         SWEEP(ScriptOutputType.MULTI),
         INBOX(ScriptOutputType.INTEGER),
-        REFS(ScriptOutputType.INTEGER);
+        REFS(ScriptOutputType.INTEGER),
+        MAIL(ScriptOutputType.INTEGER);
 
         final ScriptOutputType output;
         /** A room's script, its first argument the room: it runs in the room's slot, else in the hub's. */

@@ -130,16 +130,24 @@ final class SessionHandover {
         long inboxSeq = Long.parseLong(text(answer.get(at + 1)));
         int refCount = ((Long) answer.get(at + 2)).intValue();
         List<Map.Entry<String, Long>> refs = new ArrayList<>(refCount);
-        int messagesAt = at + 3 + 2 * refCount;
-        for (int i = at + 3; i < messagesAt; i += 2) {
+        int mailAt = at + 3 + 2 * refCount;
+        for (int i = at + 3; i < mailAt; i += 2) {
             refs.add(Map.entry(text(answer.get(i)), Long.parseLong(text(answer.get(i + 1)))));
         }
-        List<Message> kept = new ArrayList<>();
-        for (int i = messagesAt; i < answer.size(); i++) {
-            kept.add(Message.utf8((byte[]) answer.get(i)));
+        int mailCount = ((Long) answer.get(mailAt)).intValue();
+        List<Message> mail = messages(answer, mailAt + 1, mailAt + 1 + mailCount);
+        List<Message> kept = messages(answer, mailAt + 1 + mailCount, answer.size());
+        Inbox inbox = inboxEpoch.isEmpty() ? (mail.isEmpty() ? null : new Inbox(null, 0, List.of(), mail))
+                : new Inbox(inboxEpoch, inboxSeq, kept, mail);
+        return new Taken(new DeliveryStore.Transfer(id, rooms), inbox, List.copyOf(refs));
+    }
+
+    private static List<Message> messages(List<Object> answer, int from, int to) {
+        List<Message> messages = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            messages.add(Message.utf8((byte[]) answer.get(i)));
         }
-        return new Taken(new DeliveryStore.Transfer(id, rooms),
-                inboxEpoch.isEmpty() || kept.isEmpty() ? null : new Inbox(inboxEpoch, inboxSeq, kept), List.copyOf(refs));
+        return messages;
     }
 
     private IllegalStateException unanswered(Throwable cause) {
@@ -147,14 +155,18 @@ final class SessionHandover {
     }
 
     /**
-     * A session taken over, with its inbox as its old node wrote it through (null: none kept) and its
-     * handled refs, oldest first, each with the seq its ack carried.
+     * A session taken over, with its inbox as its old node wrote it through and its mail (null:
+     * neither), and its handled refs, oldest first, each with the seq its ack carried.
      */
     record Taken(DeliveryStore.Transfer transfer, Inbox inbox, List<Map.Entry<String, Long>> refs) {
     }
 
-    /** An inbox taken over: its epoch, its latest seq, and its kept messages, oldest first, each at its seq. */
-    record Inbox(String epoch, long lastSeq, List<Message> kept) {
+    /**
+     * An inbox taken over: its epoch (null when its old node recorded none: the inbox starts afresh),
+     * its latest seq, its kept messages, oldest first, each at its seq, and its mail: the private
+     * messages sent to the session while its node did not listen, as sent, which take the next seqs.
+     */
+    record Inbox(String epoch, long lastSeq, List<Message> kept, List<Message> mail) {
     }
 
     private static String text(Object reply) {

@@ -20,6 +20,10 @@ local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when 
 -- that and an expiry, so that a session of a node that stopped answering is taken over with its
 -- rooms, or else announced gone by sweep.lua once its window has passed.
 local function keepKey(n) return prefix .. 'node:' .. n .. ':keep' end
+-- A node's sessions' inbox epochs (hash: session id -> epoch), beside their tokens and living as
+-- long: a node that takes a session over continues its inbox in the epoch its client knows, even
+-- when no message of it was ever written through.
+local function epochsKey(n) return prefix .. 'node:' .. n .. ':epochs' end
 
 -- Redis' own clock, so that nodes' clocks never matter.
 local function nowMs()
@@ -134,6 +138,11 @@ end
 
 -- A session's inbox, written through by its node: epoch, stream of messages as sent, bytes.
 local function inboxKey(id, part) return prefix .. 'session:' .. id .. ':inbox:' .. part end
+
+-- A session's mail: private messages sent to it while its node did not listen (it died, or lost
+-- Redis), kept for the node that takes the session over (mail.lua, takeover.lua): a stream of the
+-- messages as sent (field m, unpositioned; t, ms) and their bytes.
+local function mailKey(id, part) return prefix .. 'session:' .. id .. ':mail:' .. part end
 
 -- A session's handled refs, written through by its node: acks (hash: ref -> the seq its ack
 -- carried), order (list of refs, oldest first: which goes beyond the window) and node (the one node

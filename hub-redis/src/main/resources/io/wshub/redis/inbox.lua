@@ -3,13 +3,24 @@
 -- order; a node that takes the session over reads it (takeover.lua). Only the node that holds the
 -- session writes (its owner, as for the refs): after a take-over the old node's late writes and its
 -- discard change nothing.
+-- Its epoch and latest seq are also recorded beside the node's tokens (epochsKey), living as long:
+-- with no message written, or none left, a take-over still continues the inbox where it was.
 -- ARGV[5] session id, ARGV[6] epoch ('' drops the inbox: the session ended), ARGV[7] seq,
--- ARGV[8] message, ARGV[9] max messages, ARGV[10] max bytes, ARGV[11] max age (ms).
+-- ARGV[8] message ('' none: the inbox opened at that seq), ARGV[9] max messages, ARGV[10] max
+-- bytes, ARGV[11] max age (ms).
 local id, epoch = ARGV[5], ARGV[6]
 local holder = redis.call('GET', refsKey(id, 'node'))
 if holder and holder ~= node then return 0 end
 local epochKey, log, bytesKey = inboxKey(id, 'epoch'), inboxKey(id, 'log'), inboxKey(id, 'bytes')
-if epoch == '' then redis.call('DEL', epochKey, log, bytesKey) return 0 end
+if epoch == '' then
+  redis.call('DEL', epochKey, log, bytesKey, mailKey(id, 'log'), mailKey(id, 'bytes'))
+  redis.call('HDEL', epochsKey(node), id)
+  return 0
+end
+local keep = redis.call('GET', keepKey(node))
+redis.call('HSET', epochsKey(node), id, epoch .. ' ' .. ARGV[7])
+redis.call('PEXPIRE', epochsKey(node), keep and tonumber(keep) or ttl)
+if ARGV[8] == '' then return 1 end
 local ageMs = tonumber(ARGV[11])
 local keepMs = ageMs + ttl
 local now = nowMs()

@@ -16,7 +16,7 @@ for _, n in ipairs(redis.call('ZRANGEBYSCORE', resumableKey, '-inf', now)) do
         ended[#ended + 1] = string.sub(m, space + 1)
       end
     end
-    redis.call('DEL', membersKey(n), tokensKey(n), keepKey(n))
+    redis.call('DEL', membersKey(n), tokensKey(n), epochsKey(n), keepKey(n))
     redis.call('ZREM', resumableKey, n)
   end
 end

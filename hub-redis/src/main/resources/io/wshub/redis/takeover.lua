@@ -4,7 +4,7 @@
 -- ARGV[5] the token's hash, ARGV[6] the session id the credentials name ('' any), ARGV[7] the
 -- Moved message's head (BusCodec; the session id follows it).
 -- Returns {1, id, n, room 1..n, inbox epoch ('' none), inbox's latest seq, k, ref 1..k each with its
--- ack's seq, the inbox's messages...}, or {0} when no other node holds such a token.
+-- ack's seq, j, mail 1..j, the inbox's messages...}, or {0} when no other node holds such a token.
 local now = nowMs()
 local holder, id
 -- Nodes past their deadline stay listed for sweep.lua, which announces their sessions' departures.
@@ -27,10 +27,19 @@ repeat
 until cursor == '0'
 redis.call('SREM', sessionsKey(holder), id)
 -- Then its inbox as written through: epoch ('' none), latest seq, the kept messages oldest first.
+-- Its stream may be gone (no message within its age limit, or none yet): its node's record of the
+-- inbox's epoch and latest seq still says where its seqs continue.
 local epoch = redis.call('GET', inboxKey(id, 'epoch'))
 local inbox = redis.call('XRANGE', inboxKey(id, 'log'), '-', '+')
+local lastSeq = #inbox == 0 and '0' or string.sub(inbox[#inbox][1], 1, -3)
+local recorded = redis.call('HGET', epochsKey(holder), id)
+redis.call('HDEL', epochsKey(holder), id)
+if #inbox == 0 and recorded then
+  local space = string.find(recorded, ' ', 1, true)
+  epoch, lastSeq = string.sub(recorded, 1, space - 1), string.sub(recorded, space + 1)
+end
 answer[#answer + 1] = epoch or ''
-answer[#answer + 1] = #inbox == 0 and '0' or string.sub(inbox[#inbox][1], 1, -3)
+answer[#answer + 1] = lastSeq
 -- Then its handled refs, oldest first, each with its ack's seq; this node writes them from now on.
 local refs = redis.call('LRANGE', refsKey(id, 'order'), 0, -1)
 local count = #answer + 1
@@ -51,11 +60,19 @@ end
 if not redis.call('SET', refsKey(id, 'node'), node, 'XX', 'KEEPTTL') then
   redis.call('SET', refsKey(id, 'node'), node, 'PX', 2 * ttl)
 end
-for _, e in ipairs(inbox) do
-  local fields = e[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
+-- Then its mail (mail.lua: what was sent to it while its node did not listen), which goes with it.
+local function messages(entries)
+  for _, e in ipairs(entries) do
+    local fields = e[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
+    end
   end
 end
+local mail = redis.call('XRANGE', mailKey(id, 'log'), '-', '+')
+redis.call('DEL', mailKey(id, 'log'), mailKey(id, 'bytes'))
+answer[#answer + 1] = #mail
+messages(mail)
+messages(inbox)
 redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7] .. busString(id))
 return answer

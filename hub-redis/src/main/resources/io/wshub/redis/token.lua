@@ -7,6 +7,7 @@ local key, keep = tokensKey(node), tonumber(ARGV[8])
 if ARGV[7] ~= '' then redis.call('HDEL', key, ARGV[7]) end
 if ARGV[5] ~= '' then redis.call('HSET', key, ARGV[5], ARGV[6]) end
 redis.call('PEXPIRE', key, keep)
+redis.call('PEXPIRE', epochsKey(node), keep) -- the inboxes' epochs (inbox.lua) live as long as the tokens
 redis.call('SET', keepKey(node), keep, 'PX', keep)
 redis.call('ZADD', resumableKey, nowMs() + keep, node)
 return 1

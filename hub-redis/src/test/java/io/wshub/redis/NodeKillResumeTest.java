@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A node killed with SIGKILL (a JVM of its own, beside the three of the cluster) after its session
  * was cut off: the session resumes on another node, in its rooms, with every room and private
- * message it missed, in the order the other members saw, a message it sends again is acknowledged
+ * message it missed (those sent to it after its node died too), in the order the other members saw, a message it sends again is acknowledged
  * again and not handled again, and nobody heard it leave.
  */
 class NodeKillResumeTest extends GuaranteedCluster {
@@ -39,6 +39,8 @@ class NodeKillResumeTest extends GuaranteedCluster {
             CrossNodeResumeTest.awaitRefsInRedis(prefix, "alice", 1);
             carol.discardReceived();
             k.kill(); // and then it dies
+            carol.sendJson("private_message", "to", "alice", "content", "p4", "ref", "p4"); // to a node that is gone...
+            carol.next("ack");
             for (int i = 0; i < 5; i++) {
                 for (Peer p : List.of(bob, carol)) {
                     p.sendJson("room_message", "room", "r", "content", p.id() + "-" + i, "ref", p.id() + "-" + i);
@@ -47,6 +49,8 @@ class NodeKillResumeTest extends GuaranteedCluster {
             TreeMap<Long, String> order = orderSeenBy(bob, 10); // as bob saw it
             // Past the staleness bound: the cluster has noticed that node a is gone.
             await().atMost(TestNode.WAIT).until(() -> !b.broker.view().nodes().contains("k"));
+            carol.sendJson("private_message", "to", "alice", "content", "p5", "ref", "p5"); // ...known to be gone:
+            carol.next("ack"); // Redis keeps both for the node that takes alice over
 
             Peer back = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", alice[1]).build()));
             JsonNode welcome = back.next("welcome");
@@ -65,7 +69,7 @@ class NodeKillResumeTest extends GuaranteedCluster {
                 got.add(m.path("content").asText());
             }
             assertThat(got).containsExactlyElementsOf(order.values());
-            for (int i = 1; i <= 3; i++) {
+            for (int i = 1; i <= 5; i++) {
                 JsonNode p = back.next("private_message");
                 assertThat(p.path("content").asText()).isEqualTo("p" + i);
                 assertThat(p.path("seq").asLong()).isEqualTo(i);
@@ -82,6 +86,35 @@ class NodeKillResumeTest extends GuaranteedCluster {
             for (Peer p : List.of(bob, carol)) {
                 assertThat(p.drained("user_left_room")).isEmpty();
                 assertThat(p.drained("user_left")).isEmpty();
+            }
+        }
+    }
+    /**
+     * Nothing was ever written to alice's inbox before her node died: what is sent to her then still
+     * reaches her on the node that takes her over, in the inbox epoch her client knows.
+     */
+    @Test
+    void privateMessagesSentAfterItsNodeDiedReachASessionWhoseInboxWasEmpty() throws Exception {
+        try (NodeProcess k = NodeProcess.start(redis.uri(), prefix, "k", "+r", "alice")) {
+            String[] alice = k.sessions().get(0);
+            Peer carol = c.connect("carol");
+            await().atMost(TestNode.WAIT).until(() -> c.broker.view().nodeOf("alice") != null);
+            k.cutSessions();
+            k.kill();
+            for (int i = 1; i <= 2; i++) {
+                carol.sendJson("private_message", "to", "alice", "content", "p" + i, "ref", "p" + i);
+                carol.next("ack");
+            }
+
+            Peer back = new Peer(b.transport.connect(Handshake.builder().path("/ws").queryParameter("resume", alice[1]).build()));
+            assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
+            back.send("{\"type\":\"resume\",\"rooms\":{\"r\":{\"seq\":" + alice[3] + ",\"epoch\":\"" + alice[2] + "\"}},"
+                    + "\"inbox\":{\"seq\":0,\"epoch\":\"" + alice[4] + "\"}}");
+            assertThat(back.next("resumed").path("inbox").asBoolean()).as("the inbox recovered, in its epoch").isTrue();
+            for (int i = 1; i <= 2; i++) {
+                JsonNode p = back.next("private_message");
+                assertThat(p.path("content").asText()).isEqualTo("p" + i);
+                assertThat(p.path("seq").asLong()).isEqualTo(i);
             }
         }
     }
