@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * What this node knows of the other nodes' session ids and memberships: a cache that answers the
@@ -178,12 +179,7 @@ final class ClusterView {
 
     /** The other live nodes known now. */
     Set<String> nodes() {
-        Set<String> live = new TreeSet<>();
-        nodes.forEach((node, entries) -> {
-            if (!entries.silent) {
-                live.add(node);
-            }
-        });
-        return Set.copyOf(live);
+        return nodes.entrySet().stream().filter(e -> !e.getValue().silent).map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -20,9 +20,9 @@ local resumableKey = prefix .. 'resumable' -- sorted set: node id -> until when 
 -- that and an expiry, so that a session of a node that stopped answering is taken over with its
 -- rooms, or else announced gone by sweep.lua once its window has passed.
 local function keepKey(n) return prefix .. 'node:' .. n .. ':keep' end
--- A node's sessions' inbox epochs (hash: session id -> epoch), beside their tokens and living as
--- long: a node that takes a session over continues its inbox in the epoch its client knows, even
--- when no message of it was ever written through.
+-- A node's sessions' inboxes (hash: session id -> "<epoch> <latest seq>"), beside their tokens and
+-- living as long: a node that takes a session over continues its inbox in the epoch its client
+-- knows and after its latest seq, even when no message of it is left in Redis.
 local function epochsKey(n) return prefix .. 'node:' .. n .. ':epochs' end
 
 -- Redis' own clock, so that nodes' clocks never matter.

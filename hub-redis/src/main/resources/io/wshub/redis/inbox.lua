@@ -17,9 +17,11 @@ if epoch == '' then
   redis.call('HDEL', epochsKey(node), id)
   return 0
 end
-local keep = redis.call('GET', keepKey(node))
-redis.call('HSET', epochsKey(node), id, epoch .. ' ' .. ARGV[7])
-redis.call('PEXPIRE', epochsKey(node), keep and tonumber(keep) or ttl)
+if redis.call('HSET', epochsKey(node), id, epoch .. ' ' .. ARGV[7]) == 1 then
+  -- a new record, maybe the hash's first: it lives as the tokens do, which token.lua renews
+  local keep = redis.call('GET', keepKey(node))
+  redis.call('PEXPIRE', epochsKey(node), keep and tonumber(keep) or ttl)
+end
 if ARGV[8] == '' then return 1 end
 local ageMs = tonumber(ARGV[11])
 local keepMs = ageMs + ttl

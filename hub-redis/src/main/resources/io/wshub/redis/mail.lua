@@ -11,9 +11,11 @@ local id = ARGV[5]
 local holder = redis.call('GET', refsKey(id, 'node')) or ARGV[6]
 local receivers = redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7])
 local now = nowMs()
-local deadline = redis.call('ZSCORE', nodesKey, holder)
-local listening = deadline ~= false and tonumber(deadline) > now
-if ARGV[12] == '1' then listening = receivers > 0 end
+local listening = receivers > 0
+if ARGV[12] ~= '1' then
+  local deadline = redis.call('ZSCORE', nodesKey, holder)
+  listening = deadline ~= false and tonumber(deadline) > now
+end
 if listening then return 1 end
 local resumableUntil = redis.call('ZSCORE', resumableKey, holder)
 if not resumableUntil or tonumber(resumableUntil) <= now then return 0 end
