@@ -27,7 +27,9 @@ import java.util.function.Function;
  * Watches a server while clients storm it, on daemon threads of its own, each check every 250 ms
  * (after the previous one ended):
  * <ul>
- *   <li>{@code /health} must answer 200 within 2 s;</li>
+ *   <li>{@code /health} must answer 200 within 5 s (a stuck server never answers; a starved one
+ *       answers late: this JVM also runs the 2 000 clients, on two cores, and a GC or JIT burst in
+ *       the storm once took a health answer to 2.0 s in CI while every client came back);</li>
  *   <li>a fresh client must be served within 5 s: open {@code /ws}, get its welcome, send
  *       {@code {"type":"ping"}}, get {@code {"type":"pong"}} (the JDK's own HTTP and WebSocket
  *       client, nothing shared with the clients under test);</li>
@@ -38,7 +40,7 @@ import java.util.function.Function;
 final class StormWatchdog implements AutoCloseable {
 
     static final Duration PERIOD = Duration.ofMillis(250);
-    static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
+    static final Duration HEALTH_BOUND = Duration.ofSeconds(5);
     static final Duration PROBE_BOUND = Duration.ofSeconds(5);
     private static final Duration PROBE_CLOSE_WAIT = Duration.ofSeconds(1);
     private static final String PING = "{\"type\":\"ping\"}";
