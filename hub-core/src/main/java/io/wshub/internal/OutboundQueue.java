@@ -72,6 +72,9 @@ final class OutboundQueue {
     private final long highBytes;
     private final int lowMessages;
     private final long lowBytes;
+    /** Twice the limits: how far a queue whose writer waits for its turn may go (see {@link #offer}). */
+    private final int graceMessages;
+    private final long graceBytes;
 
     /** Null until the first frame, and again after a large ring drains. Empty slots are cancelled announcements. */
     private Message[] ring;
@@ -105,36 +108,47 @@ final class OutboundQueue {
         this.highBytes = Math.max(1, maxBytes / 2);
         this.lowMessages = maxMessages / 4;
         this.lowBytes = maxBytes / 4;
+        this.graceMessages = maxMessages > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * maxMessages;
+        this.graceBytes = maxBytes > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * maxBytes;
     }
 
-    /** Offers a frame under the hub's overflow policy; see {@link #offer(Message, Delivery, long)}. */
+    /** Offers a frame under the hub's overflow policy and the queue's own limits; see {@link #offer(Message, Delivery, long, boolean)}. */
     Outcome offer(Message frame, long nowNanos) {
-        return offer(frame, null, nowNanos);
+        return offer(frame, null, nowNanos, false);
     }
 
     /**
      * Offers a frame: conflates it with the waiting one of its key, or queues it, applying its
      * policy when it does not fit.
      *
-     * @param delivery its policy and conflation key, or null for the hub's overflow policy
-     * @param nowNanos the clock's time, kept with the frame for {@link #oldestQueuedAt()}
+     * <p>The limits judge the peer. While the writer waits for its turn on a flush thread, what is
+     * queued waits for the node, not for the peer, so the limits are twice the queue's own: a busy
+     * node does not disconnect or drop for a subscriber it has not yet served, and
+     * {@link #isPastLimit()} tells the hub that the node is behind (docs/overload.md). Beyond twice
+     * them the policy applies all the same, so memory stays bounded.
+     *
+     * @param delivery       its policy and conflation key, or null for the hub's overflow policy
+     * @param nowNanos       the clock's time, kept with the frame for {@link #oldestQueuedAt()}
+     * @param waitingForTurn the writer waits for its turn on a flush thread (no write of it is in flight)
      */
-    Outcome offer(Message frame, Delivery delivery, long nowNanos) {
+    Outcome offer(Message frame, Delivery delivery, long nowNanos, boolean waitingForTurn) {
         lastDropped = 0;
         lastDroppedBytes = 0;
         if (size > 0 && conflates(frame, delivery) && coalesce(frame, delivery)) {
             return Outcome.COALESCED;
         }
+        int messages = waitingForTurn ? graceMessages : maxMessages;
+        long limitBytes = waitingForTurn ? graceBytes : maxBytes;
         // An empty queue takes any frame, so that one large message can still make progress; so does
         // one that holds only replayed frames (they are not there for the limits).
-        if (size - replayed > 0 && !fits(frame, delivery)) {
+        if (size - replayed > 0 && !fits(frame, delivery, messages, limitBytes)) {
             switch (delivery == null ? policy : delivery.overflow()) {
                 case DROP_NEWEST:
                     return Outcome.REFUSED;
                 case DISCONNECT:
                     return Outcome.OVERFLOW;
                 case DROP_OLDEST:
-                    while (size - replayed > 0 && !fits(frame, delivery)) {
+                    while (size - replayed > 0 && !fits(frame, delivery, messages, limitBytes)) {
                         dropOldest();
                     }
                     add(frame, delivery, nowNanos);
@@ -203,6 +217,11 @@ final class OutboundQueue {
     /** At or above half of either limit (announcements count against bytes only, replays not at all). */
     boolean isAboveHighMark() {
         return counted() >= highMessages || countedBytes() >= highBytes;
+    }
+
+    /** Past either of its own limits: it took frames while its writer waited for its turn (see {@link #offer}). */
+    boolean isPastLimit() {
+        return counted() > maxMessages || countedBytes() > maxBytes;
     }
 
     /** At or below a quarter of both limits. */
@@ -339,11 +358,11 @@ final class OutboundQueue {
         }
     }
 
-    private boolean fits(Message frame, Delivery delivery) {
-        if (countedBytes() + frame.size() > maxBytes) {
+    private boolean fits(Message frame, Delivery delivery, int messages, long bytes) {
+        if (countedBytes() + frame.size() > bytes) {
             return false;
         }
-        return isPresence(frame, delivery) || counted() < maxMessages;
+        return isPresence(frame, delivery) || counted() < messages;
     }
 
     private void add(Message frame, Delivery delivery, long nowNanos) {

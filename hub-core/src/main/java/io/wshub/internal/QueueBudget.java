@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
@@ -14,11 +15,13 @@ import java.util.function.IntSupplier;
  *
  * <ul>
  *   <li><b>The node cannot keep up</b> when its queues hold, on average, a quarter of their limits
- *       (every session's low mark; with at least {@value #NODE_BEHIND_MIN} sessions behind), or when
- *       the queued bytes reach the budget. The hub is then overloaded: a session that wants its next
+ *       (every session's low mark; with at least {@value #NODE_BEHIND_MIN} sessions behind), when a
+ *       queue went past its own limits while its writer waited for its turn on a flush thread
+ *       ({@link #pastLimit}: what it holds waits for the node, not the peer), or when the queued bytes
+ *       reach the budget. The hub is then overloaded: a session that wants its next
  *       message is held ({@link #mayRead}) instead of read, so TCP pushes back on the publishers,
- *       until the queues are down to an eighth of their limits on average and to three quarters of
- *       the budget; then every held session reads on.</li>
+ *       until the queues are down to an eighth of their limits on average, none is past its limits,
+ *       and the bytes are below three quarters of the budget; then every held session reads on.</li>
  *   <li><b>A session is slow on its own</b> when it is behind (above its high mark) while the
  *       queues are not that full on average: its own limit and policy handle it. When the budget
  *       fills all the same, the sessions behind are the ones holding it: each is cut back to its low
@@ -61,6 +64,8 @@ final class QueueBudget {
     private final Set<SessionWriter> behind = ConcurrentHashMap.newKeySet();
     /** Sessions whose next read waits for the overload to end; added and emptied under the lock. */
     private final Set<HubSession> held = ConcurrentHashMap.newKeySet();
+    /** Writers whose queue is past its own limits (see {@link #pastLimit}). */
+    private final AtomicInteger pastLimit = new AtomicInteger();
     private final LongAdder overloads = new LongAdder();
     /** Written under the lock, read without it. */
     private volatile boolean overloaded;
@@ -93,6 +98,15 @@ final class QueueBudget {
     void add(long bytes, int messages) {
         queuedBytes.add(bytes);
         queuedMessages.add(messages);
+    }
+
+    /**
+     * A writer's queue went past its own limits, which it may only while the writer waits for its
+     * turn ({@link OutboundQueue#offer}), or came back within them; the caller may hold the writer's
+     * lock. The next read decides: the node is behind while any queue is past its limits.
+     */
+    void pastLimit(boolean isPast) {
+        pastLimit.addAndGet(isPast ? 1 : -1);
     }
 
     /** Bytes left a queue: an overload may be over. Called without the writer's lock. */
@@ -180,10 +194,13 @@ final class QueueBudget {
     }
 
     /**
-     * Whether the queues hold, on average, {@code 1/part} of their limits (by messages or by bytes),
-     * with at least {@value #NODE_BEHIND_MIN} sessions behind.
+     * Whether a queue is past its own limits, or the queues hold, on average, {@code 1/part} of
+     * their limits (by messages or by bytes) with at least {@value #NODE_BEHIND_MIN} sessions behind.
      */
     private boolean isNodeBehind(int part) {
+        if (pastLimit.get() > 0) {
+            return true;
+        }
         if (behind.size() < NODE_BEHIND_MIN) {
             return false;
         }
@@ -199,13 +216,14 @@ final class QueueBudget {
 
     /**
      * Whether a writer behind is slow on its own: while the node is behind, only if its peer takes
-     * nothing; else whenever the bytes are at the budget, or the overload they caused lasts.
+     * nothing; else whenever the bytes are at the budget, or the overload they caused lasts. An
+     * overload the node being behind caused, whose end is not yet decided, sheds no one.
      */
     private boolean shouldShed(SessionWriter writer) {
         if (isNodeBehind(overloaded ? 8 : 4)) {
             return writer.isStuck(clock.nanoTime(), stuckAfterNanos);
         }
-        return overloaded || queuedBytes.sum() >= limit;
+        return queuedBytes.sum() >= (overloaded ? resumeBelow : limit);
     }
 
     /** Cuts back every session behind that is slow on its own. */

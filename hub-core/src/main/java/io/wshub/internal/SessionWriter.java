@@ -73,6 +73,10 @@ final class SessionWriter implements SendCallback, Runnable {
     private boolean active;
     /** A write was handed to the transport and has not been finished. */
     private boolean inFlight;
+    /** Handed to the flush executor and not yet run: what is queued waits for the node, not the peer. */
+    private boolean awaitingTurn;
+    /** The queue is past one of its own limits, as the budget was told. */
+    private boolean pastLimit;
     /** The flushing thread is inside connection.send(). */
     private boolean inSend;
     /** The write completed while inSend: the flushing thread finishes it and continues the loop. */
@@ -130,7 +134,7 @@ final class SessionWriter implements SendCallback, Runnable {
             }
             long bytesBefore = queue.countedBytes();
             int countedBefore = queue.counted();
-            outcome = queue.offer(frame, delivery, nowNanos);
+            outcome = queue.offer(frame, delivery, nowNanos, awaitingTurn);
             switch (outcome) {
                 case OVERFLOW -> terminated = true;
                 case REFUSED -> dropped++;
@@ -143,11 +147,12 @@ final class SessionWriter implements SendCallback, Runnable {
                 }
             }
             if (outcome != OutboundQueue.Outcome.OVERFLOW && outcome != OutboundQueue.Outcome.REFUSED) {
-                budget.add(queue.countedBytes() - bytesBefore, queue.counted() - countedBefore);
+                account(bytesBefore, countedBefore);
                 tell = updateBehind();
                 if (!active) {
                     active = true;
                     start = true;
+                    awaitingTurn = dispatch;
                 }
             }
         }
@@ -213,6 +218,7 @@ final class SessionWriter implements SendCallback, Runnable {
             if (!active && !frames.isEmpty()) {
                 active = true;
                 start = true;
+                awaitingTurn = true;
             }
         }
         if (start) {
@@ -257,7 +263,7 @@ final class SessionWriter implements SendCallback, Runnable {
             int counted = queue.counted();
             long countedBytes = queue.countedBytes();
             discarded = queue.clear();
-            budget.add(-countedBytes, -counted);
+            account(countedBytes, counted);
             tell = updateBehind();
         }
         afterDrain(tell);
@@ -287,7 +293,7 @@ final class SessionWriter implements SendCallback, Runnable {
                 n = queue.lastDropped();
                 nBytes = queue.lastDroppedBytes();
                 dropped += n;
-                budget.add(queue.countedBytes() - bytesBefore, queue.counted() - countedBefore);
+                account(bytesBefore, countedBefore);
                 tell = updateBehind();
             }
         }
@@ -395,6 +401,7 @@ final class SessionWriter implements SendCallback, Runnable {
             CloseStatus close = null;
             boolean tell = false;
             synchronized (this) {
+                awaitingTurn = false;
                 if (terminated) {
                     active = false;
                     return;
@@ -421,7 +428,7 @@ final class SessionWriter implements SendCallback, Runnable {
                     }
                     batchBytes = b;
                     batchTexts = texts;
-                    budget.add(queue.countedBytes() - countedBytesBefore, queue.counted() - countedBefore);
+                    account(countedBytesBefore, countedBefore);
                     tell = updateBehind();
                     inFlight = true;
                     inSend = true;
@@ -531,6 +538,20 @@ final class SessionWriter implements SendCallback, Runnable {
         }
         events.written(texts, messages - texts, bytes);
         return true;
+    }
+
+    /**
+     * Tells the budget what the queue's counted frames changed by since they were
+     * {@code bytesBefore} and {@code countedBefore}, and whether the queue went past one of its own
+     * limits or came back; the caller holds the lock.
+     */
+    private void account(long bytesBefore, int countedBefore) {
+        budget.add(queue.countedBytes() - bytesBefore, queue.counted() - countedBefore);
+        boolean now = queue.isPastLimit();
+        if (now != pastLimit) {
+            pastLimit = now;
+            budget.pastLimit(now);
+        }
     }
 
     /**

@@ -72,6 +72,28 @@ class OutboundQueueTest {
     }
 
     @Test
+    void whileTheWriterWaitsForItsTurnTheQueueTakesTwiceItsLimitsAndThenAppliesItsPolicy() {
+        OutboundQueue q = new OutboundQueue(2, 10, OverflowPolicy.DISCONNECT);
+        q.offer(Message.text("aa"), 0);
+        q.offer(Message.text("bb"), 0);
+        assertThat(q.isPastLimit()).isFalse();
+        assertThat(q.offer(Message.text("cc"), null, 0, true)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.isPastLimit()).isTrue();
+        q.offer(Message.text("dd"), null, 0, true);
+        assertThat(q.offer(Message.text("ee"), null, 0, true)).isEqualTo(OutboundQueue.Outcome.OVERFLOW); // five past twice two
+        // By bytes too: twenty bytes at most.
+        OutboundQueue bytes = new OutboundQueue(100, 10, OverflowPolicy.DROP_NEWEST);
+        bytes.offer(Message.text("aaaaaaaa"), 0);
+        assertThat(bytes.offer(Message.text("bbbbbbbbbb"), null, 0, true)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(bytes.isPastLimit()).isTrue();
+        assertThat(bytes.offer(Message.text("cccc"), null, 0, true)).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        // Once the writer has its turn, its own limits again.
+        assertThat(q.offer(Message.text("ee"), null, 0, false)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
+        drainAll(q);
+        assertThat(q.isPastLimit()).isFalse();
+    }
+
+    @Test
     void theOldestQueuedTimeIsTheHeadsAcrossDrainsDropsGrowthAndCancelledAnnouncements() {
         OutboundQueue q = new OutboundQueue(100, 20, OverflowPolicy.DROP_OLDEST);
         q.offer(Message.text("aaa"), 10);
@@ -248,16 +270,16 @@ class OutboundQueueTest {
     @Test
     void aConflatedFrameReplacesTheWaitingOneOfItsKeyInItsPlaceWhateverTheFill() {
         OutboundQueue q = new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
-        q.offer(Message.text("a1"), latest("a"), 0);
-        q.offer(Message.text("b1"), latest("b"), 0);
+        q.offer(Message.text("a1"), latest("a"), 0, false);
+        q.offer(Message.text("b1"), latest("b"), 0, false);
         q.offer(Message.text("plain"), 0);
-        assertThat(q.offer(Message.text("a22"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
-        assertThat(q.offer(Message.text("a333"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.offer(Message.text("a22"), latest("a"), 0, false)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.offer(Message.text("a333"), latest("a"), 0, false)).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(q.size()).isEqualTo(3);
         assertThat(q.bytes()).isEqualTo("a333".length() + "b1".length() + "plain".length());
         assertThat(drainAll(q)).containsExactly("a333", "b1", "plain");
         // Drained: the next one of a key is new again.
-        assertThat(q.offer(Message.text("a4"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("a4"), latest("a"), 0, false)).isEqualTo(OutboundQueue.Outcome.QUEUED);
     }
 
     @Test
@@ -265,7 +287,7 @@ class OutboundQueueTest {
         OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         q.offer(Message.text("m"), 0); // half full: presence coalesces from here on
         q.offer(arrived("ann"), 0);
-        assertThat(q.offer(Message.text("price"), latest("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        assertThat(q.offer(Message.text("price"), latest("ann"), 0, false)).isEqualTo(OutboundQueue.Outcome.QUEUED);
         assertThat(q.offer(left("ann"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED); // the index now names the price
         assertThat(drainAll(q)).containsExactly("m", "joined ann", "price", "left ann");
     }
@@ -275,12 +297,12 @@ class OutboundQueueTest {
         OutboundQueue q = new OutboundQueue(2, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         q.offer(Message.text("a"), 0);
         q.offer(Message.text("b"), 0);
-        assertThat(q.offer(Message.text("c"), Delivery.of(OverflowPolicy.DROP_NEWEST), 0)).isEqualTo(OutboundQueue.Outcome.REFUSED);
-        assertThat(q.offer(Message.text("d"), Delivery.of(OverflowPolicy.DROP_OLDEST), 0))
+        assertThat(q.offer(Message.text("c"), Delivery.of(OverflowPolicy.DROP_NEWEST), 0, false)).isEqualTo(OutboundQueue.Outcome.REFUSED);
+        assertThat(q.offer(Message.text("d"), Delivery.of(OverflowPolicy.DROP_OLDEST), 0, false))
                 .isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
         assertThat(q.offer(Message.text("e"), 0)).isEqualTo(OutboundQueue.Outcome.OVERFLOW);
         // A new key that does not fit is queued as drop_oldest.
-        assertThat(q.offer(Message.text("k"), latest("k"), 0)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
+        assertThat(q.offer(Message.text("k"), latest("k"), 0, false)).isEqualTo(OutboundQueue.Outcome.QUEUED_AFTER_DROPPING_OLDEST);
         assertThat(drainAll(q)).containsExactly("d", "k");
     }
 
@@ -315,7 +337,7 @@ class OutboundQueueTest {
     @Test
     void sheddingAFrameWhosePolicyIsToDisconnectOverflowsAndChangesNothing() {
         OutboundQueue q = new OutboundQueue(8, Long.MAX_VALUE, OverflowPolicy.DROP_OLDEST);
-        q.offer(Message.text("chat"), Delivery.of(OverflowPolicy.DISCONNECT), 0);
+        q.offer(Message.text("chat"), Delivery.of(OverflowPolicy.DISCONNECT), 0, false);
         for (int i = 0; i < 7; i++) {
             q.offer(Message.text("m" + i), 0);
         }
@@ -434,9 +456,9 @@ class OutboundQueueTest {
     void aReplayedFrameConflatesWithNothing() {
         OutboundQueue q = new OutboundQueue(100, Long.MAX_VALUE, OverflowPolicy.DISCONNECT);
         q.offerReplayed(Message.text("r1"), 0);
-        q.offer(Message.text("a1"), latest("a"), 0);
+        q.offer(Message.text("a1"), latest("a"), 0, false);
         q.offerReplayed(Message.text("r2"), 0);
-        assertThat(q.offer(Message.text("a2"), latest("a"), 0)).isEqualTo(OutboundQueue.Outcome.COALESCED);
+        assertThat(q.offer(Message.text("a2"), latest("a"), 0, false)).isEqualTo(OutboundQueue.Outcome.COALESCED);
         assertThat(drainAll(q)).containsExactly("r1", "a2", "r2");
     }
 }

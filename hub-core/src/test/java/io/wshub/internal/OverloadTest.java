@@ -131,6 +131,30 @@ class OverloadTest {
     }
 
     @Test
+    void subscribersWhoseWritersWaitForAFlushThreadAreNotDisconnectedTheNodeIsBehind() {
+        server = node(OverflowPolicy.DISCONNECT, Long.MAX_VALUE, lane::add); // no budget, and the lane waits
+        InMemoryClient publisher = server.client("publisher");
+        List<InMemoryClient> subscribers = new ArrayList<>();
+        for (int i = 0; i < DefaultHub.DISPATCH_THRESHOLD + 2; i++) { // enough to dispatch, too few for the average
+            subscribers.add(reading(server.client("h" + i)));
+        }
+        int sent = QUEUE + 10;
+        for (int i = 0; i < sent; i++) {
+            publisher.sendText(payload(i));
+        }
+
+        // Past their limits while no write of theirs has started: the node is to blame, not them.
+        subscribers.forEach(c -> assertThat(c.isClosed()).isFalse());
+        assertThat(server.hub().stats().slowConsumerDisconnects()).isZero();
+        assertThat(server.hub().stats().overloaded()).isTrue();
+        assertThat(server.hub().stats().queuedBytes()).isLessThanOrEqualTo(2L * QUEUE * MESSAGE_BYTES * subscribers.size());
+
+        new Storm(publisher).runLane(Integer.MAX_VALUE);
+        subscribers.forEach(c -> assertThat(c.messagesRead()).isEqualTo(sent));
+        assertThat(server.hub().stats().overloaded()).isFalse();
+    }
+
+    @Test
     void aPublisherHeldByTheOverloadIsNotClosedForTheSilenceTheHubCaused() {
         server = node(OverflowPolicy.DISCONNECT, BUDGET, lane::add);
         Storm storm = storm();

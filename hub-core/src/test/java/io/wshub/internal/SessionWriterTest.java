@@ -227,6 +227,26 @@ class SessionWriterTest {
     }
 
     @Test
+    void aWriterFallingBehindAsAnOverloadOfTheNodeEndsIsNotShed() {
+        budget.pastLimit(true); // a writer waiting for its turn went past its limits
+        budget.tick();
+        assertThat(budget.isOverloaded()).isTrue();
+        budget.pastLimit(false); // it had its turn; on its thread, the drain that ends the overload is next
+
+        List<Runnable> tasks = new ArrayList<>(); // another writer, on another thread, meanwhile:
+        SessionWriter w = new SessionWriter(new OutboundQueue(4, Long.MAX_VALUE, OverflowPolicy.DISCONNECT),
+                connection, tasks::add, events, () -> 42L, budget);
+        w.offer(Message.text("a"), null, true, 0);
+        w.offer(Message.text("b"), null, true, 0); // at its high mark: behind, while the overload lasts
+
+        assertThat(events.events).containsExactly("behind"); // not cut back, let alone disconnected
+        assertThat(w.queuedMessages()).isEqualTo(2);
+        assertThat(budget.isOverloaded()).isFalse();
+        tasks.forEach(Runnable::run);
+        assertThat(connection.writes).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
     void aDispatchedOfferWritesOnTheFlushExecutor() {
         List<Runnable> tasks = new ArrayList<>();
         SessionWriter w = new SessionWriter(new OutboundQueue(10, Long.MAX_VALUE, OverflowPolicy.DROP_NEWEST),
