@@ -382,10 +382,11 @@ final class HubSession implements Session {
      * Opens a session taken over from another node as a resume: back in its rooms without a word
      * to them, with a new token, and the application's {@code onResumed} instead of its
      * {@code onOpen}; its traffic then waits behind the gate until the client resumes, as on the
-     * node it left.
+     * node it left. Once it is visible the store hands on what was kept for it while it moved.
      */
     void openTransferred(List<String> rooms) {
-        if (state.handlerOpening()) {
+        boolean opening = state.handlerOpening();
+        if (opening) {
             // The gate first: a room's fan-out may reach the session the moment it joins, and
             // nothing may pass the welcome and the client's resume (it would skip the replay).
             delivery.closeGate();
@@ -397,6 +398,9 @@ final class HubSession implements Session {
             delivery.resumedHandled(state.link().writer, context.clock().nanoTime());
         }
         state.opened();
+        if (opening && isVisible()) { // not when the hub closed it meanwhile: what was kept for it stays kept
+            context.store().transferOpened(id);
+        }
     }
 
     /**

@@ -57,6 +57,16 @@ public interface DeliveryStore {
     }
 
     /**
+     * A session this store took over ({@link #takeOver}) is open on this node, and found here: the
+     * private messages sent to it from now on reach it. A store that kept some for it while it moved
+     * hands them on now, through the broker's {@link Broker.Delivery}, before any sent later.
+     * Called once, on the upgrade's thread, after the application's {@code onResumed}; must not
+     * block. Nothing to do by default.
+     */
+    default void transferOpened(String sessionId) {
+    }
+
+    /**
      * Whether the sessions this store holds outlive this node: when true, a graceful shutdown hands
      * the sessions it holds for resume over to the store (their rooms, tokens and inboxes stay, for
      * the resume window from the shutdown, and nobody is told they left), so that their clients

@@ -145,6 +145,8 @@ public final class RedisBroker extends TracedBroker {
     private volatile Duration keepHeld = Duration.ZERO;
     /** The inboxes of its {@link #deliveryStore}, through which positioned private messages go; null without one. */
     private volatile InboxWriter inboxes;
+    /** The sessions its {@link #deliveryStore} took over, on their way here; null without one. */
+    private volatile Arrivals arrivals;
     /** Why the node stopped waiting to join, set once by the startup timeout; empty before. */
     private volatile String gaveUpJoining = "";
 
@@ -531,8 +533,10 @@ public final class RedisBroker extends TracedBroker {
         Duration keep = options.expiry().plus(hubOptions.resumeWindow());
         SessionHandover handover = new SessionHandover(nodeId, link, scripts, options.commandTimeout(), breaker, keep);
         InboxWriter writer = new InboxWriter(link, scripts, hubOptions.inbox());
-        RedisDeliveryStore store = new RedisDeliveryStore(handover, writer, new RefWriter(link, scripts, keep));
+        Arrivals moving = new Arrivals(link, scripts, () -> delivery, sync, options.refreshInterval(), this::failed);
+        RedisDeliveryStore store = new RedisDeliveryStore(handover, writer, new RefWriter(link, scripts, keep), moving);
         inboxes = writer;
+        arrivals = moving;
         sync.every(options.refreshInterval(), () -> handover.refresh(store.tokens()));
         keepHeld = hubOptions.resumeWindow();
         return store;
@@ -701,8 +705,11 @@ public final class RedisBroker extends TracedBroker {
                     m.trace());
         } else if (message instanceof BusMessage.PrivateMessage m) {
             Positioned positioned = m.positioned() ? RoomLog.positioned(m.frame()) : null;
+            Arrivals moving = arrivals;
             if (positioned != null) { // a JSON object (the room protocol's): it takes its inbox seq there
-                d.deliverPrivate(m.target(), positioned, m.trace());
+                if (moving == null || !moving.hold(m.target(), positioned, m.trace())) {
+                    d.deliverPrivate(m.target(), positioned, m.trace());
+                }
             } else {
                 d.deliverPrivate(m.target(), m.frame(), m.trace()); // gone meanwhile: dropped, as a closed session's would be
             }

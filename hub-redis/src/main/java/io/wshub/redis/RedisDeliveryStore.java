@@ -36,6 +36,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
     private final SessionHandover handover;
     private final InboxWriter inboxes;
     private final RefWriter refs;
+    private final Arrivals arrivals;
     /** Inboxes of sessions taken over, until the hub makes the session's inbox. */
     private final Map<String, SessionHandover.Inbox> takenInboxes = new ConcurrentHashMap<>();
     /** Handled refs of sessions taken over, until the hub makes the session's ledger or the session ends. */
@@ -43,10 +44,11 @@ public final class RedisDeliveryStore implements DeliveryStore {
     /** Session id → its token, for the writes that replace and revoke it in Redis. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    RedisDeliveryStore(SessionHandover handover, InboxWriter inboxes, RefWriter refs) {
+    RedisDeliveryStore(SessionHandover handover, InboxWriter inboxes, RefWriter refs, Arrivals arrivals) {
         this.handover = handover;
         this.inboxes = inboxes;
         this.refs = refs;
+        this.arrivals = arrivals;
     }
 
     /**
@@ -129,6 +131,15 @@ public final class RedisDeliveryStore implements DeliveryStore {
      * @throws IllegalStateException when Redis is unreachable or does not answer in time, and at
      *         once while the breaker is open: the upgrade goes on as a fresh session
      */
+    /**
+     * Takes the private messages Redis kept for the session while it moved here, and delivers them
+     * before those published to this node from now on; never waits.
+     */
+    @Override
+    public void transferOpened(String sessionId) {
+        arrivals.opened(sessionId);
+    }
+
     @Override
     public Transfer takeOver(String token, String sessionId) {
         SessionHandover.Taken taken = handover.takeOver(token, sessionId);

@@ -35,7 +35,8 @@ final class Scripts {
         SWEEP(ScriptOutputType.MULTI),
         INBOX(ScriptOutputType.INTEGER),
         REFS(ScriptOutputType.INTEGER),
-        MAIL(ScriptOutputType.INTEGER);
+        MAIL(ScriptOutputType.INTEGER),
+        ARRIVED(ScriptOutputType.MULTI);
 
         final ScriptOutputType output;
         /** A room's script, its first argument the room: it runs in the room's slot, else in the hub's. */

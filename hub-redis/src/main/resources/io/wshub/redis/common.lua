@@ -143,6 +143,40 @@ local function inboxKey(id, part) return prefix .. 'session:' .. id .. ':inbox:'
 -- Redis), kept for the node that takes the session over (mail.lua, takeover.lua): a stream of the
 -- messages as sent (field m, unpositioned; t, ms) and their bytes.
 local function mailKey(id, part) return prefix .. 'session:' .. id .. ':mail:' .. part end
+-- While a session moves to the node that took it over (takeover.lua) and until it is open there
+-- (arrived.lua), its mail keeps every positioned private message sent to it: mailKey(id, 'arriving')
+-- names that node, and lives at most this long.
+local function arrivingMs() return 2 * ttl end
+
+-- Keeps a message, as sent, in the session's mail for keepMs, trimmed to the inbox's limits
+-- (ARGV[9] max messages, ARGV[10] max bytes, ARGV[11] max age in ms).
+local function keepMail(id, sent, now, keepMs)
+  local log, bytesKey = mailKey(id, 'log'), mailKey(id, 'bytes')
+  redis.call('XADD', log, '*', 'm', sent, 't', now)
+  redis.call('INCRBY', bytesKey, #sent)
+  trimStream(log, bytesKey, tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), now)
+  redis.call('PEXPIRE', log, keepMs)
+  redis.call('PEXPIRE', bytesKey, keepMs)
+end
+
+-- Appends the messages (field m) of stream entries to a script's answer.
+local function appendMessages(answer, entries)
+  for _, e in ipairs(entries) do
+    local fields = e[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
+    end
+  end
+end
+
+-- Takes the session's mail: its messages, oldest first, appended to answer; the mail is gone.
+-- Returns how many.
+local function takeMail(id, answer)
+  local mail = redis.call('XRANGE', mailKey(id, 'log'), '-', '+')
+  redis.call('DEL', mailKey(id, 'log'), mailKey(id, 'bytes'))
+  appendMessages(answer, mail)
+  return #mail
+end
 
 -- A session's handled refs, written through by its node: acks (hash: ref -> the seq its ack
 -- carried), order (list of refs, oldest first: which goes beyond the window) and node (the one node

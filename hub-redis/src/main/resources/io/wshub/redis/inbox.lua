@@ -2,7 +2,7 @@
 -- fields m (the message as sent) and t; the epoch beside it. The session's one node writes it, in
 -- order; a node that takes the session over reads it (takeover.lua). Only the node that holds the
 -- session writes (its owner, as for the refs): after a take-over the old node's late writes and its
--- discard change nothing.
+-- discard change nothing, but for a late message while the session is on its way to its taker.
 -- Its epoch and latest seq are also recorded beside the node's tokens (epochsKey), living as long:
 -- with no message written, or none left, a take-over still continues the inbox where it was.
 -- ARGV[5] session id, ARGV[6] epoch ('' drops the inbox: the session ended), ARGV[7] seq,
@@ -10,10 +10,19 @@
 -- bytes, ARGV[11] max age (ms).
 local id, epoch = ARGV[5], ARGV[6]
 local holder = redis.call('GET', refsKey(id, 'node'))
-if holder and holder ~= node then return 0 end
+if holder and holder ~= node then
+  -- A message this node took in before the take-over, written after it: while the session is on
+  -- its way to its taker, the taker gets it with the mail, as sent (without its seq, the last field
+  -- the room protocol gives a positioned message: the taker gives it the next).
+  if epoch ~= '' and ARGV[8] ~= '' and redis.call('EXISTS', mailKey(id, 'arriving')) == 1 then
+    local sent = string.match(ARGV[8], '^(.*),"seq":%d+}$')
+    if sent then keepMail(id, sent .. '}', nowMs(), arrivingMs()) end
+  end
+  return 0
+end
 local epochKey, log, bytesKey = inboxKey(id, 'epoch'), inboxKey(id, 'log'), inboxKey(id, 'bytes')
 if epoch == '' then
-  redis.call('DEL', epochKey, log, bytesKey, mailKey(id, 'log'), mailKey(id, 'bytes'))
+  redis.call('DEL', epochKey, log, bytesKey, mailKey(id, 'log'), mailKey(id, 'bytes'), mailKey(id, 'arriving'))
   redis.call('HDEL', epochsKey(node), id)
   return 0
 end

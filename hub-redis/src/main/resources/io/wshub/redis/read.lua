@@ -15,10 +15,5 @@ if since == latest then answer[3] = 1 return answer end
 local entries = redis.call('XRANGE', roomKey(room, 'log'), (since + 1) .. '-0', '+')
 if #entries ~= latest - since or entries[1][1] ~= (since + 1) .. '-0' then return answer end
 answer[3] = 1
-for _, e in ipairs(entries) do
-  local fields = e[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
-  end
-end
+appendMessages(answer, entries)
 return answer

@@ -60,19 +60,13 @@ end
 if not redis.call('SET', refsKey(id, 'node'), node, 'XX', 'KEEPTTL') then
   redis.call('SET', refsKey(id, 'node'), node, 'PX', 2 * ttl)
 end
+-- The session is on its way here: its private messages are kept for it until it is open here
+-- (mail.lua, inbox.lua, arrived.lua).
+redis.call('SET', mailKey(id, 'arriving'), node, 'PX', arrivingMs())
 -- Then its mail (mail.lua: what was sent to it while its node did not listen), which goes with it.
-local function messages(entries)
-  for _, e in ipairs(entries) do
-    local fields = e[2]
-    for i = 1, #fields, 2 do
-      if fields[i] == 'm' then answer[#answer + 1] = fields[i + 1] end
-    end
-  end
-end
-local mail = redis.call('XRANGE', mailKey(id, 'log'), '-', '+')
-redis.call('DEL', mailKey(id, 'log'), mailKey(id, 'bytes'))
-answer[#answer + 1] = #mail
-messages(mail)
-messages(inbox)
+local mailAt = #answer + 1
+answer[mailAt] = 0
+answer[mailAt] = takeMail(id, answer)
+appendMessages(answer, inbox)
 redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7] .. busString(id))
 return answer

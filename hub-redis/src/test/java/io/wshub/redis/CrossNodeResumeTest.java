@@ -51,7 +51,7 @@ class CrossNodeResumeTest extends GuaranteedCluster {
             carol.sendJson("private_message", "to", "alice", "content", "p" + i, "ref", "p" + i);
             carol.next("ack");
         }
-        awaitInboxInRedis(prefix, "alice", 3); // a message on its way while the session moves may miss it
+        awaitInboxInRedis(prefix, "alice", 3); // in the inbox the take-over reads: replayed with it, in the order checked below
         assertThat(order.firstKey()).isEqualTo(seen + 1);
         assertThat(order.lastKey()).isEqualTo(seen + 10);
         List<String> sent = new ArrayList<>(order.values());

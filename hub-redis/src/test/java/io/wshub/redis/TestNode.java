@@ -4,6 +4,7 @@ import io.wshub.testing.Peer;
 import io.wshub.HistoryLimits;
 import io.wshub.Hub;
 import io.wshub.HubOptions;
+import io.wshub.protocol.MessageRouter;
 import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.InMemoryClient;
 import io.wshub.testing.InMemoryTransport;
@@ -11,6 +12,7 @@ import io.wshub.testing.InMemoryTransport;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -43,9 +45,15 @@ final class TestNode implements AutoCloseable {
 
     /** A node with these hub options (the delivery guarantees, say), and with resume on the Redis store. */
     TestNode(String redisUri, String keyPrefix, String nodeId, HubOptions hubOptions) {
+        this(redisUri, keyPrefix, nodeId, hubOptions, UnaryOperator.identity());
+    }
+
+    /** The same, with the room protocol's router as {@code router} makes it (hooks added, say). */
+    TestNode(String redisUri, String keyPrefix, String nodeId, HubOptions hubOptions,
+             UnaryOperator<MessageRouter.Builder> router) {
         this.id = nodeId;
         this.broker = new RedisBroker(options(redisUri, keyPrefix, nodeId));
-        Hub.Builder b = Hub.builder().options(hubOptions).handler(RoomProtocol.router().build()).broker(broker);
+        Hub.Builder b = Hub.builder().options(hubOptions).handler(router.apply(RoomProtocol.router()).build()).broker(broker);
         this.store = hubOptions.resumeOn() ? broker.deliveryStore(hubOptions) : null;
         if (store != null) {
             b.deliveryStore(store);
