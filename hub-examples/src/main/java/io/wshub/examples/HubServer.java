@@ -73,7 +73,7 @@ final class HubServer implements AutoCloseable {
     }
 
     /**
-     * Builds and starts the server.
+     * Builds and starts the server; {@link #logEndpoints} tells where it listens.
      *
      * @throws ConfigException when the port cannot be bound
      */
@@ -147,7 +147,6 @@ final class HubServer implements AutoCloseable {
             }
             throw e;
         }
-        hubServer.logEndpoints();
         return hubServer;
     }
 
@@ -246,7 +245,8 @@ final class HubServer implements AutoCloseable {
         }
     }
 
-    private void logEndpoints() {
+    /** Logs where the server listens: its endpoints, chat page, health, metrics and admin paths. */
+    void logEndpoints() {
         String host = ((ServerConnector) server.getConnectors()[0]).getHost();
         String shown = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         String base = shown + ":" + port();

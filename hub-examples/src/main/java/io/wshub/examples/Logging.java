@@ -41,6 +41,22 @@ public final class Logging {
         }
     }
 
+    /**
+     * Leaves out the hubs' INFO lines (sessions ending, shutting down) until the returned action
+     * runs: for the warm-up's copy of the server, whose sessions are nobody's. Warnings still show.
+     *
+     * @return what puts the level back as it was
+     */
+    static Runnable quietHubs() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return () -> { };
+        }
+        Logger hubs = context.getLogger("io.wshub.internal");
+        Level before = hubs.getLevel();
+        hubs.setLevel(Level.WARN);
+        return () -> hubs.setLevel(before);
+    }
+
     /** Configures this logback context afresh, writing to {@code out}. */
     static void apply(LoggerContext context, String level, String format, OutputStream out) {
         context.reset();

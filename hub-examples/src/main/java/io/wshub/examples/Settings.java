@@ -85,6 +85,24 @@ final class Settings {
     }
 
     /**
+     * These settings with some changed, given as written (parsed as a flag's value would be), the
+     * combination validated again.
+     *
+     * @throws ConfigException when a changed value does not parse or the combination is invalid
+     */
+    Settings but(Map<Setting, String> changes) {
+        EnumMap<Setting, Object> v = new EnumMap<>(values);
+        EnumMap<Setting, String> o = new EnumMap<>(origins);
+        changes.forEach((s, written) -> {
+            v.put(s, s.parse(written, s.key));
+            o.put(s, s.key + " (" + written + ", changed)");
+        });
+        Settings settings = new Settings(v, o);
+        settings.validate();
+        return settings;
+    }
+
+    /**
      * A setting as an error names it: its key, its value as written and where it came from, such
      * as {@code pingInterval (70s, from settings.yaml)} or {@code pongTimeout (60s, the default)};
      * a secret's value is left out.
@@ -122,6 +140,7 @@ final class Settings {
                     + upgradesPerSecondPerAddress());
         }
         atLeast(Setting.UPGRADE_BURST_PER_ADDRESS, 1, "");
+        atLeast(Setting.WARM_UP, 0, "(0: none)");
         if (startupTimeout().isNegative() || startupTimeout().isZero()) {
             throw new ConfigException("invalid settings: startupTimeout must be positive, was " + startupTimeout());
         }
@@ -221,6 +240,11 @@ final class Settings {
     /** With Redis, how long the node refuses clients while it joins its cluster. */
     Duration startupTimeout() {
         return duration(Setting.STARTUP_TIMEOUT);
+    }
+
+    /** Upgrades to make to a loopback copy of the server before it listens; 0: none. */
+    int warmUp() {
+        return (int) values.get(Setting.WARM_UP);
     }
 
     String logLevel() {

@@ -94,7 +94,8 @@ class MainProcessTest {
     void withoutACommandTheRoomServerStarts() throws Exception {
         int port = start("--host", "127.0.0.1", "--port", "0");
         assertThat(port).isPositive();
-        assertThat(String.join("\n", output)).contains("the room server", "/ws", "chat page");
+        assertThat(String.join("\n", output)).contains("the room server", "/ws", "chat page")
+                .as("the warm-up ran first, by default").containsPattern("warmed up: [1-9]\\d* upgrades in \\d+ ms\n.*listening on port");
         process.toHandle().destroy();
         assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     }

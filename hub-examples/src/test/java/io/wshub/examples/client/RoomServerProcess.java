@@ -49,7 +49,7 @@ final class RoomServerProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "io.wshub.examples.Main",
-                "room", "--host", "127.0.0.1", "--port", Integer.toString(port), "--shutdown-grace", "2s"));
+                "room", "--host", "127.0.0.1", "--port", Integer.toString(port), "--shutdown-grace", "2s", "--warm-up", "0"));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
