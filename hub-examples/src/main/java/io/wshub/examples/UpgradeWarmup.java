@@ -29,20 +29,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * a restarted node takes its clients back at (docs/performance.md, "Opening connections").
  *
  * <p>So before the real server starts, a throwaway copy of it (the same endpoints and handlers, on
- * 127.0.0.1 and a free port, without Redis, tracing, TLS, authentication or per-address limits, so
- * that nothing outside the process sees it) takes upgrades from a few threads of this process. Each
- * upgrade closes as soon as it is open: a message would need to suit each endpoint's protocol. The copy is stopped before the server starts; nothing it
- * did is visible to the application or to the other nodes.
+ * 127.0.0.1 and a free port, without Redis, tracing, TLS, authentication or per-address limits)
+ * takes upgrades from a few threads of this process. Each upgrade closes as soon as it is open: a
+ * message would need to suit each endpoint's protocol. The copy shares nothing with the server (no
+ * hub, room, session or broker), is reachable from this machine only, and is stopped before the
+ * server starts.
  */
 final class UpgradeWarmup {
 
-    /** The longest the warm-up may delay the server's start. */
+    /** No upgrade starts after this much of the warm-up; those under way end within {@link #EACH} of silence. */
     static final Duration LIMIT = Duration.ofSeconds(5);
     /** Clients upgrading at once: the warm-up is bound by the CPU, not by waiting, so a few are enough. */
     private static final int CLIENTS = 8;
     /** A masked close frame, 1000: the mask is all zero, which a client may choose (RFC 6455, 5.3). */
     private static final byte[] CLOSE_FRAME = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8};
-    /** The longest one upgrade, its message and its close may take before it is given up. */
+    /** The longest the server may leave one upgrade's connection silent before it is given up. */
     private static final Duration EACH = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(UpgradeWarmup.class);
 
@@ -119,9 +120,10 @@ final class UpgradeWarmup {
             });
         }
         clients.shutdown();
-        // Each client stops taking upgrades at the deadline, and one upgrade ends within EACH.
+        // Each client stops taking upgrades at the deadline; a connection still open after this wait
+        // is closed when the copy stops (its thread, a daemon, then ends).
         if (!clients.awaitTermination(LIMIT.plus(EACH).toNanos(), TimeUnit.NANOSECONDS)) {
-            clients.shutdownNow();
+            log.warn("warm-up: some upgrades to the copy of the server still unanswered after {}", LIMIT.plus(EACH));
         }
         if (firstFailure.get() != null && completed.get() == 0) {
             log.warn("warm-up: no upgrade to the copy of the server succeeded; the first failure: {}", firstFailure.get().toString());
@@ -135,7 +137,7 @@ final class UpgradeWarmup {
      * is slower than the server it warms, and Jetty's would share Jetty's code, and its profile,
      * with the server.
      *
-     * @throws IOException when the server does not answer 101, or is not done within {@link #EACH}
+     * @throws IOException when the server does not answer 101, or falls silent for {@link #EACH}
      */
     private static void once(URI endpoint) throws IOException {
         try (Socket socket = new Socket()) {
