@@ -104,11 +104,16 @@ class ArrivalsTest extends GuaranteedCluster {
                 "{\"type\":\"private_message\",\"from\":\"carol\",\"content\":\"late\",\"seq\":1}");
     }
 
-    /** Resumes alice on node d, on a thread of its own: it waits in node d's onResumed until released. */
+    /**
+     * Resumes alice on node d, on a thread of its own: it waits in node d's onResumed until released,
+     * once carol's node has heard that node d holds her (node a's word that it no longer does may
+     * reach it first, and a message sent between the two finds nobody: "User not found").
+     */
     private CompletableFuture<Peer> resumeOnNodeD() throws InterruptedException {
         CompletableFuture<Peer> back = CompletableFuture.supplyAsync(() -> new Peer(d.transport.connect(
                 Handshake.builder().path("/ws").queryParameter("resume", token).build())));
         assertThat(taken.await(TestNode.WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("taken over by node d").isTrue();
+        await().atMost(TestNode.WAIT).until(() -> "d".equals(c.broker.view().nodeOf("alice")));
         return back;
     }
 
