@@ -18,6 +18,7 @@ import io.wshub.protocol.RoomProtocol;
 import io.wshub.testing.RecordingClientListener;
 import io.wshub.testing.RecordingRecoveryListener;
 import io.wshub.testing.TcpProxy;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,16 @@ class DeliveryAcrossCutsTest {
         return meEvents.states().stream().filter(s -> s == ClientState.OPEN).count();
     }
 
+    /** Waits for the condition; if it does not come, the error says what me's client went through. */
+    private void awaitWithEvents(String what, Callable<Boolean> condition) {
+        try {
+            await(what).atMost(WAIT).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " did not come within " + WAIT + "; me's states " + meEvents.states()
+                    + ", its failures " + meEvents.failures(), e);
+        }
+    }
+
     private static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
@@ -118,14 +130,14 @@ class DeliveryAcrossCutsTest {
                 meSent.add(me.send("lobby", Integer.toString(i)));
                 if (i % 60 == 0) {
                     long before = opensBeforeCut;
-                    await("a connection newer than the last cut").atMost(WAIT)
-                            .until(() -> opens() > before && me.client().state() == ClientState.OPEN);
+                    awaitWithEvents("a connection newer than the last cut",
+                            () -> opens() > before && me.client().state() == ClientState.OPEN);
                     opensBeforeCut = opens();
                     proxy.cut(); // mid-stream: sends of both sides are on their way
                 }
                 if (i == 150) {
                     proxy.stop();
-                    await("an attempt refused while the proxy is down").atMost(WAIT).until(() -> meEvents.failures().stream()
+                    awaitWithEvents("an attempt refused while the proxy is down", () -> meEvents.failures().stream()
                             .anyMatch(f -> f.cause() instanceof ConnectFailedException));
                     proxy.start();
                 }
@@ -138,7 +150,7 @@ class DeliveryAcrossCutsTest {
                 sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             await().atMost(WAIT).until(() -> meHeard.size() >= MESSAGES && bobHeard.size() >= MESSAGES);
-            await("back after the last cut").atMost(WAIT).until(() -> opens() >= 1 + MESSAGES / 60
+            awaitWithEvents("back after the last cut", () -> opens() >= 1 + MESSAGES / 60
                     && me.client().state() == ClientState.OPEN);
 
             assertThat(meHeard).as("bob's messages, as me's application got them").containsExactlyElementsOf(expected);
