@@ -131,15 +131,6 @@ public final class RedisDeliveryStore implements DeliveryStore {
      * @throws IllegalStateException when Redis is unreachable or does not answer in time, and at
      *         once while the breaker is open: the upgrade goes on as a fresh session
      */
-    /**
-     * Takes the private messages Redis kept for the session while it moved here, and delivers them
-     * before those published to this node from now on; never waits.
-     */
-    @Override
-    public void transferOpened(String sessionId) {
-        arrivals.opened(sessionId);
-    }
-
     @Override
     public Transfer takeOver(String token, String sessionId) {
         SessionHandover.Taken taken = handover.takeOver(token, sessionId);
@@ -153,5 +144,14 @@ public final class RedisDeliveryStore implements DeliveryStore {
             takenRefs.put(taken.transfer().sessionId(), taken.refs());
         }
         return taken.transfer();
+    }
+
+    /**
+     * Takes the private messages Redis kept for the session while it moved here, and delivers them
+     * before those published to this node from now on; never waits.
+     */
+    @Override
+    public void transferOpened(String sessionId) {
+        arrivals.opened(sessionId);
     }
 }

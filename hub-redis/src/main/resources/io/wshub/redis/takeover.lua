@@ -65,7 +65,7 @@ end
 redis.call('SET', mailKey(id, 'arriving'), node, 'PX', arrivingMs())
 -- Then its mail (mail.lua: what was sent to it while its node did not listen), which goes with it.
 local mailAt = #answer + 1
-answer[mailAt] = 0
+answer[mailAt] = 0 -- the slot of the mail's count, before its messages, filled once they are taken
 answer[mailAt] = takeMail(id, answer)
 appendMessages(answer, inbox)
 redis.call('PUBLISH', prefix .. 'inbox:' .. holder, ARGV[7] .. busString(id))
