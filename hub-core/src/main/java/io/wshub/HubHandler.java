@@ -42,6 +42,18 @@ public interface HubHandler {
     }
 
     /**
+     * Whether every callback of this handler returns without blocking: no I/O, no waiting for a
+     * future, a lock held across I/O or a sleep. Asked once, when the hub is built; false by default.
+     * A handler that says so lets a transport run its sessions' reads and these callbacks on its I/O
+     * threads, without handing each read to another thread (hub-jetty's {@code WshubConnector}):
+     * about half the server's CPU per echo round trip. A callback that blocks anyway stalls every
+     * connection that shares its I/O thread until it returns. See docs/configuration.md, "Reads in place".
+     */
+    default boolean neverBlocks() {
+        return false;
+    }
+
+    /**
      * With {@link #streamsMessages()}: the next chunk of an inbound message, one frame's payload. The
      * session reads its next chunk only once this one is {@linkplain Chunk#release() released}, which
      * the handler may do later, from any thread (when it has passed the chunk on). A message counts

@@ -91,10 +91,20 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
     private final boolean heldOutliveNode;
     /** The stream limit its connections' pipelines take, or 0 when the handler takes whole messages. */
     private final long maxStreamBytes;
+    /** Whether the handler promised never to block, asked once. */
+    private final boolean neverBlocks;
 
     /** What {@link Reservation#maxStreamBytes()} tells the transport: 0 when the handler takes whole messages. */
     long maxStreamBytes() {
         return maxStreamBytes;
+    }
+
+    /**
+     * What {@link Reservation#neverBlocks()} tells the transport: the handler's word. The hub's own
+     * handling never blocks, nor do its broker's and store's calls (their contracts).
+     */
+    boolean neverBlocks() {
+        return neverBlocks;
     }
 
     DefaultHub(HubOptions options, HubHandler handler, Authenticator authenticator, OriginPolicy originPolicy,
@@ -103,6 +113,7 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
         this.options = options;
         this.handler = handler;
         this.maxStreamBytes = handler.streamsMessages() ? options.maxStreamBytes() : 0;
+        this.neverBlocks = handler.neverBlocks();
         this.authenticator = authenticator;
         this.originPolicy = originPolicy;
         this.broker = new BrokerCalls(broker, counters, tracing);

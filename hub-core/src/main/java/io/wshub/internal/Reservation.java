@@ -66,6 +66,11 @@ final class Reservation implements Admission.Accepted {
     }
 
     @Override
+    public boolean neverBlocks() {
+        return hub.neverBlocks();
+    }
+
+    @Override
     public ConnectionListener open(Connection connection) {
         if (!state.compareAndSet(PENDING, OPENED)) {
             // Expired or abandoned: its id may belong to someone else by now.

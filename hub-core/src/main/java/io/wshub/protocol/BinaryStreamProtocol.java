@@ -54,6 +54,12 @@ public final class BinaryStreamProtocol implements HubHandler {
         }
     }
 
+    /** It only sends and releases chunks, which never blocks. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
+    }
+
     @Override
     public boolean streamsMessages() {
         return true;

@@ -64,6 +64,7 @@ public final class MessageRouter implements HubHandler {
     private final List<BiConsumer<Session, CloseStatus>> heldHooks;
     private final List<BiConsumer<Hub, Departure>> departureHooks;
     private final boolean shutdownNotice;
+    private final boolean neverBlocks;
 
     private MessageRouter(Builder b) {
         this.handlers = Map.copyOf(b.handlers);
@@ -73,6 +74,13 @@ public final class MessageRouter implements HubHandler {
         this.heldHooks = List.copyOf(b.heldHooks);
         this.departureHooks = List.copyOf(b.departureHooks);
         this.shutdownNotice = b.shutdownNotice;
+        this.neverBlocks = b.neverBlocks;
+    }
+
+    /** What its builder was told: {@link Builder#neverBlocks(boolean)}. */
+    @Override
+    public boolean neverBlocks() {
+        return neverBlocks;
     }
 
     /** The message types it has a handler for (a metrics binding tells these apart, the rest is "other"). */
@@ -260,6 +268,7 @@ public final class MessageRouter implements HubHandler {
         private final List<BiConsumer<Session, CloseStatus>> heldHooks = new ArrayList<>();
         private final List<BiConsumer<Hub, Departure>> departureHooks = new ArrayList<>();
         private boolean shutdownNotice = true;
+        private boolean neverBlocks;
 
         private Builder() {
         }
@@ -326,6 +335,17 @@ public final class MessageRouter implements HubHandler {
          */
         public Builder shutdownNotice(boolean send) {
             this.shutdownNotice = send;
+            return this;
+        }
+
+        /**
+         * Whether every handler and hook given to this builder, before or after this call, returns
+         * without blocking ({@link HubHandler#neverBlocks()}); default false. The room and echo
+         * protocols' own handlers never block, so a router of theirs can say so unless the
+         * application adds handlers that do.
+         */
+        public Builder neverBlocks(boolean promise) {
+            this.neverBlocks = promise;
             return this;
         }
 

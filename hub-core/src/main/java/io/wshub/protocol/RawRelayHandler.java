@@ -12,6 +12,12 @@ import java.nio.ByteBuffer;
  */
 public final class RawRelayHandler implements HubHandler {
 
+    /** It only sends, which never blocks. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
+    }
+
     @Override
     public void onText(Session session, String text) {
         session.hub().broadcast(Message.text(text), session);

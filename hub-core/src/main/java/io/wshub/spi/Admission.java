@@ -33,6 +33,15 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
         }
 
         /**
+         * Whether the hub's handling of the session's events and the application's handler return
+         * without blocking ({@link io.wshub.HubHandler#neverBlocks()}): a transport may then run the
+         * connection's reads and the events they report on its I/O threads. False by default.
+         */
+        default boolean neverBlocks() {
+            return false;
+        }
+
+        /**
          * The upgrade completed: opens the session on this connection (the application's
          * {@code onOpen} runs here) and returns where the transport reports its frames. The
          * first {@link Connection#demand()} comes from the hub.

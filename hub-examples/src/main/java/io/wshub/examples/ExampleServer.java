@@ -15,13 +15,13 @@ import java.util.function.BiFunction;
 enum ExampleServer {
     /** Rooms, presence, room, private and broadcast messages on {@code /ws}; the chat page on {@code /}. */
     ROOM("room", "the room server: chat rooms on /ws and the browser chat page on /", true, true,
-            Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence())).build())),
+            Map.of("/ws", (settings, auth) -> auth.rooms(RoomProtocol.router(settings.announcePresence()).neverBlocks(true)).build())),
     /**
      * The JSON echo protocol on {@code /ws}, every frame returned unchanged on {@code /echo}, the
      * streaming binary protocol on {@code /binary}.
      */
     ECHO("echo", "the echo server: JSON echo on /ws, raw echo of every frame on /echo, binary streams on /binary", false, false,
-            ordered("/ws", (settings, auth) -> auth.expiring(EchoProtocol.router().build()),
+            ordered("/ws", (settings, auth) -> auth.expiring(EchoProtocol.router().neverBlocks(true).build()),
                     "/echo", (settings, auth) -> auth.expiring(new RawEchoHandler()),
                     "/binary", (settings, auth) -> auth.expiring(new BinaryStreamProtocol()))),
     /** Every frame relayed unchanged to every other client on {@code /broadcast}. */

@@ -1,5 +1,6 @@
 package io.wshub.examples;
 
+import io.wshub.jetty.WshubConnector;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,7 +34,7 @@ final class ServerTls {
     /** A connector of the server (not yet added to it): plain without TLS settings, else TLS only. */
     static ServerConnector connector(Server server, Optional<TlsSettings> tls) {
         if (tls.isEmpty()) {
-            return new ServerConnector(server);
+            return new WshubConnector(server);
         }
         TlsSettings settings = tls.get();
         SslContextFactory.Server context = new SslContextFactory.Server();

@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * built by a {@link MessageAssembler}. For a hub that takes messages as streams every data frame is
  * handed on as a chunk instead, without a copy and without assembling, released (and the next frame
  * read) when the application is done with it. A ping is answered here, at once, whatever the hub is doing.
+ * On a {@link WshubConnector}, for a hub that never blocks, all of this runs on the selector thread
+ * ({@link InPlaceEndPoint}), which a demand beyond the selection's share hands back to Jetty's pool.
  *
  * <p><b>Out.</b> A text message the hub encoded once is written as is (no second UTF-8 encoding
  * per recipient), and a batch leaves in one write: every frame but the last is queued with
@@ -67,6 +69,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private final InboundPipeline inbound;
     /** Set once in onOpen, before the hub can demand; read by the pipeline's reads on any thread. */
     private volatile CoreSession core;
+    /** The socket when it reads on its selector thread ({@link InPlaceEndPoint}), else null; set in onOpen. */
+    private volatile InPlaceEndPoint inPlace;
     /** Builds a message that arrives in several frames; made when first needed. Frame callbacks never overlap. */
     private MessageAssembler assembler;
     /** A streamed message is under way: a continuation frame belongs to it. Frame callbacks never overlap. */
@@ -101,6 +105,11 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             callback.succeeded();
             coreSession.abort();
             return;
+        }
+        if (admission.neverBlocks() && coreSession instanceof WebSocketCoreSession s && s.getConnection() != null
+                && s.getConnection().getEndPoint() instanceof InPlaceEndPoint e) {
+            inPlace = e; // a WshubConnector's plain socket: reads on its selector from now on
+            e.readInPlace();
         }
         inbound.open(listener);
         callback.succeeded();
@@ -265,6 +274,14 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     }
 
     private void demandFromJetty() {
+        InPlaceEndPoint e = inPlace;
+        if (e != null && e.deferDemand(this::demandFromJettyNow)) {
+            return; // this selection had its share; Jetty reads on once the selector's task returns
+        }
+        demandFromJettyNow();
+    }
+
+    private void demandFromJettyNow() {
         try {
             core.demand();
         } catch (RuntimeException e) {

@@ -181,6 +181,11 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** The port this peer's socket is bound to: the server's remote port for it. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** The server's answer to the upgrade, headers included. */
     String head() {
         return head;

@@ -59,7 +59,8 @@ public final class TestServer implements AutoCloseable {
         server.stop();
     }
 
-    private final class CountingConnector extends ServerConnector {
+    /** A {@link WshubConnector}, so a hub whose handler never blocks reads in place here too. */
+    private final class CountingConnector extends WshubConnector {
         CountingConnector() {
             super(server);
             setHost("127.0.0.1");
@@ -68,7 +69,7 @@ public final class TestServer implements AutoCloseable {
 
         @Override
         protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-            SocketChannelEndPoint endPoint = new SocketChannelEndPoint(channel, selector, key, getScheduler()) {
+            SocketChannelEndPoint endPoint = new InPlaceEndPoint(channel, selector, key, getScheduler()) {
                 @Override
                 public void write(Callback callback, ByteBuffer... buffers) {
                     writes.increment();

@@ -1,6 +1,9 @@
 package io.wshub.jwt;
 
+import io.wshub.Chunk;
 import io.wshub.CloseStatus;
+import io.wshub.Departure;
+import io.wshub.Hub;
 import io.wshub.HubHandler;
 import io.wshub.Session;
 
@@ -19,6 +22,26 @@ final class ExpiringHandler implements HubHandler {
     ExpiringHandler(HubHandler handler, JwtSessions sessions) {
         this.handler = handler;
         this.sessions = sessions;
+    }
+
+    @Override
+    public boolean neverBlocks() {
+        return handler.neverBlocks(); // its own work is a timer's, off the callbacks
+    }
+
+    @Override
+    public boolean streamsMessages() {
+        return handler.streamsMessages();
+    }
+
+    @Override
+    public void onChunk(Session session, Chunk chunk) {
+        handler.onChunk(session, chunk);
+    }
+
+    @Override
+    public void onDeparture(Hub hub, Departure departure) {
+        handler.onDeparture(hub, departure);
     }
 
     @Override

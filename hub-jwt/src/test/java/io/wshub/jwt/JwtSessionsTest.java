@@ -1,6 +1,9 @@
 package io.wshub.jwt;
 
+import io.wshub.Chunk;
 import io.wshub.CloseStatus;
+import io.wshub.Departure;
+import io.wshub.Hub;
 import io.wshub.Handshake;
 import io.wshub.HubHandler;
 import io.wshub.HubOptions;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +91,50 @@ class JwtSessionsTest {
         time.advance(Duration.ofMillis(1));
 
         assertThat(alice.client().awaitClose(HubFixture.WAIT)).isEqualTo(new CloseStatus(4001, "Token expired"));
+    }
+
+    @Test
+    void aProtocolClosedAtExpiryKeepsWhatItDeclaresAndHearsItsChunksAndDepartures() {
+        server.close();
+        JwtAuthenticator jwt = Tokens.authenticator(time).build();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        HubHandler streaming = new HubHandler() {
+            @Override
+            public boolean streamsMessages() {
+                return true;
+            }
+
+            @Override
+            public boolean neverBlocks() {
+                return true;
+            }
+
+            @Override
+            public void onChunk(Session session, Chunk chunk) {
+                heard.add("chunk " + chunk.data().remaining() + (chunk.isLast() ? " last" : ""));
+                chunk.release();
+            }
+
+            @Override
+            public void onDeparture(Hub hub, Departure departure) {
+                heard.add("departure " + departure.sessionId());
+            }
+        };
+        HubHandler wrapped = JwtSessions.closeAtExpiry(streaming, jwt, time);
+        assertThat(wrapped.streamsMessages()).isTrue();
+        assertThat(wrapped.neverBlocks()).isTrue();
+        HubHandler plain = JwtSessions.closeAtExpiry(new HubHandler() { }, jwt, time);
+        assertThat(plain.streamsMessages()).isFalse();
+        assertThat(plain.neverBlocks()).isFalse();
+
+        server = HubFixture.with(b -> b.scheduler(time).authenticator(jwt).handler(wrapped));
+        InMemoryClient alice = server.transport().connect(Handshake.builder().path("/binary")
+                .header("Authorization", "Bearer " + hs256(valid("alice", MINUTE))).build());
+        alice.sendChunk(false, new byte[] {1, 2, 3}, false);
+        alice.sendChunk(false, new byte[] {4, 5}, true);
+        wrapped.onDeparture(server.hub(), new Departure("bob", Set.of("lobby")));
+
+        assertThat(heard).containsExactly("chunk 3", "chunk 2 last", "departure bob");
     }
 
     @Test
