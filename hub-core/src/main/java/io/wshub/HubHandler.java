@@ -46,7 +46,7 @@ public interface HubHandler {
      * future, a lock held across I/O or a sleep. Asked once, when the hub is built; false by default.
      * A handler that says so lets a transport run its sessions' reads and these callbacks on its I/O
      * threads, without handing each read to another thread (hub-jetty's {@code WshubConnector}):
-     * about half the server's CPU per echo round trip. A callback that blocks anyway stalls every
+     * about 0.6 of the server's CPU per echo round trip. A callback that blocks anyway stalls every
      * connection that shares its I/O thread until it returns. See docs/configuration.md, "Reads in place".
      */
     default boolean neverBlocks() {

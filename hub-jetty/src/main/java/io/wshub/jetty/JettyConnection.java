@@ -71,6 +71,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private volatile CoreSession core;
     /** The socket when it reads on its selector thread ({@link InPlaceEndPoint}), else null; set in onOpen. */
     private volatile InPlaceEndPoint inPlace;
+    /** The demand an in-place socket keeps for later, made once rather than per message. */
+    private final Runnable demandNow = this::demandFromJettyNow;
     /** Builds a message that arrives in several frames; made when first needed. Frame callbacks never overlap. */
     private MessageAssembler assembler;
     /** A streamed message is under way: a continuation frame belongs to it. Frame callbacks never overlap. */
@@ -275,7 +277,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     private void demandFromJetty() {
         InPlaceEndPoint e = inPlace;
-        if (e != null && e.deferDemand(this::demandFromJettyNow)) {
+        if (e != null && e.deferDemand(demandNow)) {
             return; // this selection had its share; Jetty reads on once the selector's task returns
         }
         demandFromJettyNow();

@@ -6,6 +6,7 @@ import io.wshub.HubOptions;
 import io.wshub.Message;
 import io.wshub.RateLimit;
 import io.wshub.Session;
+import io.wshub.protocol.RoomProtocol;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,8 @@ class InPlaceReadsTest {
         server.setHandler(WshubHandler.builder(server)
                 .mount("/quick", Hub.builder().handler(new Counter(true)).options(unlimited).build())
                 .mount("/may-block", Hub.builder().handler(new Counter(false)).options(unlimited).build())
+                .mount("/rooms-told", Hub.builder().handler(RoomProtocol.router().neverBlocks(true).build()).build())
+                .mount("/rooms", Hub.builder().handler(RoomProtocol.router().build()).build())
                 .build());
         server.start();
     }
@@ -88,6 +91,17 @@ class InPlaceReadsTest {
             assertThat(endPointOf(mayBlock).readsInPlace()).isFalse();
             assertThat(roundTrip(quick)).isEqualTo("pong");
             assertThat(roundTrip(mayBlock)).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void aRouterReadsInPlaceOnlyWhenItsBuilderWasToldItNeverBlocks() throws Exception {
+        try (RawPeer told = RawPeer.connect(connector.getLocalPort(), "/rooms-told", TIMEOUT);
+             RawPeer notTold = RawPeer.connect(connector.getLocalPort(), "/rooms", TIMEOUT)) {
+            assertThat(told.readFrame().payload()).isNotEmpty(); // the welcome: the session is open
+            assertThat(notTold.readFrame().payload()).isNotEmpty();
+            assertThat(endPointOf(told).readsInPlace()).isTrue();
+            assertThat(endPointOf(notTold).readsInPlace()).isFalse();
         }
     }
 
