@@ -46,7 +46,9 @@ class DeliveryOverSocketsTest {
     void start() throws Exception {
         hub = Hub.builder().scheduler(time)
                 .options(HubOptions.builder().roomHistory(HistoryLimits.DEFAULT).resumeWindow(WINDOW)
-                        .pingInterval(Duration.ofMinutes(10)).pongTimeout(Duration.ofMinutes(11)).build())
+                        .pingInterval(Duration.ofMinutes(10)).pongTimeout(Duration.ofMinutes(11))
+                        // the manual clock jumps while a socket's write may still be in flight: not a stuck write
+                        .writeTimeout(Duration.ofHours(1)).build())
                 .handler(RoomProtocol.router().build())
                 .build();
         server = TestServer.start(s -> WshubHandler.builder(s).mount("/ws", hub).build());

@@ -104,10 +104,21 @@ public final class TestClient implements AutoCloseable {
         return session;
     }
 
+    /** Sends and waits until it is written; on a connection that has ended, says how it ended. */
     public void sendText(String text) throws Exception {
         Callback.Completable done = new Callback.Completable();
         session.sendText(text, done);
-        done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            CloseStatus ending;
+            try {
+                ending = closed.get(1, TimeUnit.SECONDS); // its end is reported just after the failed send
+            } catch (TimeoutException notEnded) {
+                throw e;
+            }
+            throw new AssertionError("not sent: the connection had ended with " + ending, e);
+        }
     }
 
     public void sendBinary(byte[] data) throws Exception {
