@@ -33,26 +33,27 @@ public class WshubConnector extends ServerConnector {
 
     /** A connector for HTTP/1.1 with one selector per core. */
     public WshubConnector(Server server) {
-        super(server, -1, selectorsPerCore());
+        this(server, -1, -1);
     }
 
     /** A connector with these connection factories (TLS, say) and one selector per core. */
     public WshubConnector(Server server, ConnectionFactory... factories) {
-        super(server, -1, selectorsPerCore(), factories);
+        this(server, -1, -1, factories);
     }
 
     /** A connector for HTTP/1.1 with these acceptors and selectors (-1: Jetty's default acceptors, one selector per core). */
     public WshubConnector(Server server, int acceptors, int selectors) {
-        super(server, acceptors, selectors < 0 ? selectorsPerCore() : selectors);
+        super(server, acceptors, selectorsOr(selectors));
     }
 
     /** A connector with these acceptors, selectors (-1: one per core) and connection factories. */
     public WshubConnector(Server server, int acceptors, int selectors, ConnectionFactory... factories) {
-        super(server, acceptors, selectors < 0 ? selectorsPerCore() : selectors, factories);
+        super(server, acceptors, selectorsOr(selectors), factories);
     }
 
-    private static int selectorsPerCore() {
-        return Runtime.getRuntime().availableProcessors();
+    /** The selectors asked for, or one per core when that is negative. */
+    private static int selectorsOr(int asked) {
+        return asked < 0 ? Runtime.getRuntime().availableProcessors() : asked;
     }
 
     @Override

@@ -144,10 +144,11 @@ class InPlaceReadsTest {
 
     /** {@code count} masked text frames "x" back to back, their mask key zero. */
     private static byte[] frames(int count) {
-        byte[] frame = {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'x'};
-        ByteArrayOutputStream out = new ByteArrayOutputStream(frame.length * count);
+        byte[] header = RawPeer.header(0x81, 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((header.length + 1) * count);
         for (int i = 0; i < count; i++) {
-            out.writeBytes(frame);
+            out.writeBytes(header);
+            out.write('x');
         }
         return out.toByteArray();
     }
