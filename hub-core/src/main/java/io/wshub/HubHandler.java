@@ -17,7 +17,9 @@ public interface HubHandler {
 
     /**
      * A session opened. What it sends here is the first thing the peer receives; the session
-     * becomes visible to broadcasts and {@link Hub#session} lookups right after this returns.
+     * becomes visible to {@link Hub#session} lookups right after this returns. Hub-wide broadcasts
+     * made while it runs (by a peer it told of the session, say) reach the session too, after what it
+     * sent here.
      */
     default void onOpen(Session session) {
     }

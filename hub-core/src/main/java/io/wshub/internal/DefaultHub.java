@@ -453,10 +453,12 @@ final class DefaultHub implements Hub, ConnectionAcceptor, Broker.Delivery, Sess
             s.openTransferred(r.transferredRooms); // resumed: back in its rooms, its onResumed instead of onOpen
             ends.info(scheduler.nanoTime(), "session {} resumed from {}, taken over from another node", s.id(),
                     r.handshake.remoteAddress());
+            registry.shown(s);
         } else {
+            s.holdFanOuts();
+            registry.showOpening(s); // a broadcast from a peer its onOpen told of must reach it
             s.open();
         }
-        registry.shown(s);
         if (isShuttingDown()) {
             s.shutdown(); // shutdown began while it opened and may not have seen it
         }

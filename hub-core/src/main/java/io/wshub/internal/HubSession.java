@@ -24,6 +24,7 @@ import java.nio.channels.ClosedChannelException;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,8 @@ final class HubSession implements Session {
     private volatile boolean handlerFailureLogged;
     /** Set once when another node took the session over: its end here is quiet. */
     private volatile boolean moved;
+    /** Set while its {@code onOpen} runs; see {@link #holdFanOuts()}. */
+    private volatile HeldFanOuts heldFanOuts;
     // Written only by the inbound callbacks (never concurrent), read by stats().
     private volatile long messagesIn;
     private volatile long bytesIn;
@@ -273,6 +276,14 @@ final class HubSession implements Session {
      * large one hands the write to the flush executor.
      */
     SendResult offer(Message frame, Delivery d, boolean dispatch, long nowNanos) {
+        HeldFanOuts held = heldFanOuts;
+        if (held != null && held.hold(frame, d)) {
+            return SendResult.QUEUED;
+        }
+        return offerFanOut(frame, d, dispatch, nowNanos);
+    }
+
+    private SendResult offerFanOut(Message frame, Delivery d, boolean dispatch, long nowNanos) {
         if (delivery != null) {
             return offerAs(SessionDelivery.Kind.HUB, null, 0, frame, d, dispatch, nowNanos);
         }
@@ -376,6 +387,81 @@ final class HubSession implements Session {
             runHandler(() -> context.handler().onOpen(this));
         }
         state.opened();
+        releaseHeldFanOuts();
+    }
+
+    /**
+     * From now until {@link #open()} returns, hub-wide fan-outs that reach the session wait, so that
+     * they follow what its {@code onOpen} sends (its welcome first), yet none is missed: a peer that
+     * hears of the session from its {@code onOpen} and broadcasts at once reaches it. Called before
+     * the session joins the fan-outs.
+     */
+    void holdFanOuts() {
+        heldFanOuts = new HeldFanOuts(context.options().maxQueuedMessages(), this::offerFanOut, context.clock());
+    }
+
+    /** Queues what waited, in order; later fan-outs go straight to the queue. */
+    private void releaseHeldFanOuts() {
+        HeldFanOuts held = heldFanOuts;
+        if (held == null) {
+            return;
+        }
+        Deferral.Scope scope = Deferral.enter(); // an overflow it causes closes after the release
+        try {
+            held.release();
+        } finally {
+            scope.exit();
+        }
+        heldFanOuts = null;
+    }
+
+    /**
+     * The fan-outs that reached an opening session, at most {@code limit}: one more releases them
+     * early (memory stays bounded while an application's {@code onOpen} is slow, at the price of that
+     * session's order, never of a message).
+     */
+    private static final class HeldFanOuts {
+        interface Offer {
+            SendResult offer(Message frame, Delivery d, boolean dispatch, long nowNanos);
+        }
+
+        private final int limit;
+        private final Offer to;
+        private final NanoClock clock;
+        // Guarded by "this".
+        private final List<Message> frames = new ArrayList<>(2);
+        private final List<Delivery> deliveries = new ArrayList<>(2);
+        private boolean released;
+
+        HeldFanOuts(int limit, Offer to, NanoClock clock) {
+            this.limit = limit;
+            this.to = to;
+            this.clock = clock;
+        }
+
+        /** @return false once released, or when this one releases them: the caller offers the frame itself */
+        synchronized boolean hold(Message frame, Delivery d) {
+            if (!released && frames.size() >= limit) {
+                release();
+            }
+            if (released) {
+                return false;
+            }
+            frames.add(frame);
+            deliveries.add(d);
+            return true;
+        }
+
+        /** Offers what waited, under the lock, so that a fan-out that waits for it comes after. */
+        synchronized void release() {
+            released = true;
+            long now = clock.nanoTime();
+            for (int i = 0; i < frames.size(); i++) {
+                to.offer(frames.get(i), deliveries.get(i), false, now);
+            }
+            frames.clear();
+            deliveries.clear();
+        }
     }
 
     /**

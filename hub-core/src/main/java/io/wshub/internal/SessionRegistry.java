@@ -113,7 +113,20 @@ final class SessionRegistry {
         live.put(s.id(), s);
     }
 
-    /** The session's {@code onOpen} returned: hub-wide fan-outs reach it from now on. */
+    /**
+     * The session's {@code onOpen} is about to run, its fan-outs held ({@link HubSession#holdFanOuts}):
+     * hub-wide fan-outs reach it from now on.
+     */
+    void showOpening(HubSession s) {
+        Stripe stripe = stripeOf(s);
+        synchronized (stripe) {
+            if (!s.isClosed()) { // not if its end was reported meanwhile
+                stripe.sessions = SessionArrays.with(stripe.sessions, s);
+            }
+        }
+    }
+
+    /** The session's {@code onResumed} returned: hub-wide fan-outs reach it from now on. */
     void shown(HubSession s) {
         Stripe stripe = stripeOf(s);
         synchronized (stripe) {
