@@ -397,7 +397,7 @@ final class HubSession implements Session {
      * the session joins the fan-outs.
      */
     void holdFanOuts() {
-        heldFanOuts = new HeldFanOuts(context.options().maxQueuedMessages(), this::offerFanOut, context.clock());
+        heldFanOuts = new HeldFanOuts(context.options().maxQueuedMessages());
     }
 
     /** Queues what waited, in order; later fan-outs go straight to the queue. */
@@ -420,47 +420,39 @@ final class HubSession implements Session {
      * early (memory stays bounded while an application's {@code onOpen} is slow, at the price of that
      * session's order, never of a message).
      */
-    private static final class HeldFanOuts {
-        interface Offer {
-            SendResult offer(Message frame, Delivery d, boolean dispatch, long nowNanos);
+    private final class HeldFanOuts {
+        private record Held(Message frame, Delivery delivery) {
         }
 
         private final int limit;
-        private final Offer to;
-        private final NanoClock clock;
         // Guarded by "this".
-        private final List<Message> frames = new ArrayList<>(2);
-        private final List<Delivery> deliveries = new ArrayList<>(2);
+        private final List<Held> held = new ArrayList<>(2);
         private boolean released;
 
-        HeldFanOuts(int limit, Offer to, NanoClock clock) {
+        HeldFanOuts(int limit) {
             this.limit = limit;
-            this.to = to;
-            this.clock = clock;
         }
 
         /** @return false once released, or when this one releases them: the caller offers the frame itself */
         synchronized boolean hold(Message frame, Delivery d) {
-            if (!released && frames.size() >= limit) {
+            if (!released && held.size() >= limit) {
                 release();
             }
             if (released) {
                 return false;
             }
-            frames.add(frame);
-            deliveries.add(d);
+            held.add(new Held(frame, d));
             return true;
         }
 
         /** Offers what waited, under the lock, so that a fan-out that waits for it comes after. */
         synchronized void release() {
             released = true;
-            long now = clock.nanoTime();
-            for (int i = 0; i < frames.size(); i++) {
-                to.offer(frames.get(i), deliveries.get(i), false, now);
+            long now = context.clock().nanoTime();
+            for (Held h : held) {
+                offerFanOut(h.frame(), h.delivery(), false, now);
             }
-            frames.clear();
-            deliveries.clear();
+            held.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Who holds which id, and how many connection slots are taken. An id is claimed by a
@@ -118,19 +119,22 @@ final class SessionRegistry {
      * hub-wide fan-outs reach it from now on.
      */
     void showOpening(HubSession s) {
-        Stripe stripe = stripeOf(s);
-        synchronized (stripe) {
-            if (!s.isClosed()) { // not if its end was reported meanwhile
-                stripe.sessions = SessionArrays.with(stripe.sessions, s);
-            }
-        }
+        show(s, opening -> !opening.isClosed());
     }
 
     /** The session's {@code onResumed} returned: hub-wide fan-outs reach it from now on. */
     void shown(HubSession s) {
+        show(s, HubSession::isVisible);
+    }
+
+    /**
+     * Adds it to its stripe, unless its end was reported meanwhile (asked under the stripe's lock,
+     * which {@link #remove} takes too).
+     */
+    private void show(HubSession s, Predicate<HubSession> stillThere) {
         Stripe stripe = stripeOf(s);
         synchronized (stripe) {
-            if (s.isVisible()) { // not if its end was reported meanwhile
+            if (stillThere.test(s)) {
                 stripe.sessions = SessionArrays.with(stripe.sessions, s);
             }
         }
