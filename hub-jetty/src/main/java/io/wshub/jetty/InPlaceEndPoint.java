@@ -1,12 +1,17 @@
 package io.wshub.jetty;
 
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 
 /**
  * A socket of a {@link WshubConnector}. Once its connection is a hub session whose handling never
@@ -19,6 +24,11 @@ import java.nio.channels.SocketChannel;
  * pause), a selection delivers at most {@link #SHARE} messages in place: the demand after them is
  * kept ({@link #deferDemand}) until the selector's task returns, and Jetty then reads the rest on a
  * pool thread, as it would without this class, until the socket is drained.
+ *
+ * <p>Its writes queue: one that arrives while another is in flight waits for it, where a plain
+ * socket would refuse it. Jetty's frame flusher (the close handshake, pings, pongs) and the hub's
+ * {@link FrameWriter} each have one write in flight at most and may write at the same moment; here
+ * both leave whole, in the order they were made.
  */
 class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test server counts its writes
 
@@ -37,8 +47,138 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
     /** The demand kept until the running task returns; the running thread's only. */
     private Runnable deferred;
 
-    InPlaceEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
+    private final ByteBufferPool pool;
+    /** Guards the fields below it. */
+    private final Object writes = new Object();
+    /** Whether a write is in flight. */
+    private boolean writing;
+    /** Who hears of the write in flight. */
+    private Callback current;
+    /** Whether the hub's data ended: the close handshake began. */
+    private boolean dataEnded;
+    /** The writes that arrived while one was in flight, in order; made when first needed. */
+    private ArrayDeque<Write> waiting;
+    /** The callback of every write handed to the socket: one is in flight at a time. */
+    private final Callback completion = new Completion();
+
+    InPlaceEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler, ByteBufferPool pool) {
         super(channel, selector, key, scheduler);
+        this.pool = pool;
+    }
+
+    /** A writer of the hub's frames straight to this socket. */
+    FrameWriter frameWriter() {
+        return new FrameWriter(this, pool);
+    }
+
+    /** Writes now, or once the writes in flight and waiting before it are done. */
+    @Override
+    public void write(Callback callback, ByteBuffer... buffers) {
+        synchronized (writes) {
+            if (!startOrWait(callback, buffers)) {
+                return;
+            }
+        }
+        toSocket(completion, buffers);
+    }
+
+    /**
+     * Writes data frames, like {@link #write}, unless the data has {@link #endData ended}: then
+     * the callback fails, and nothing is written after the close frame.
+     */
+    void writeData(Callback callback, ByteBuffer bytes) {
+        ByteBuffer[] buffers = {bytes};
+        boolean refused;
+        synchronized (writes) {
+            refused = dataEnded;
+            if (refused || !startOrWait(callback, buffers)) {
+                buffers = null;
+            }
+        }
+        if (refused) {
+            callback.failed(new ClosedChannelException());
+        } else if (buffers != null) {
+            toSocket(completion, buffers);
+        }
+    }
+
+    /** From now on {@link #writeData} refuses: the close handshake began, and a close frame may follow. */
+    void endData() {
+        synchronized (writes) {
+            dataEnded = true;
+        }
+    }
+
+    /** Under the lock: makes this the write in flight (true), or queues it behind the one there. */
+    private boolean startOrWait(Callback callback, ByteBuffer[] buffers) {
+        if (writing) {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(2);
+            }
+            waiting.add(new Write(callback, buffers));
+            return false;
+        }
+        writing = true;
+        current = callback;
+        return true;
+    }
+
+    /** Hands the write in flight to the socket, {@code completion} its callback (tests look in here). */
+    void toSocket(Callback completion, ByteBuffer[] buffers) {
+        super.write(completion, buffers);
+    }
+
+    /** A write that waits for the one in flight. */
+    private record Write(Callback callback, ByteBuffer[] buffers) {
+    }
+
+    /**
+     * Starts the next write, if one waits, then tells the finished one's callback: a write that
+     * callback makes queues behind those that were already waiting.
+     */
+    private final class Completion implements Callback {
+        @Override
+        public void succeeded() {
+            Callback finished;
+            Write next;
+            synchronized (writes) {
+                finished = current;
+                next = waiting == null ? null : waiting.poll();
+                current = next == null ? null : next.callback();
+                writing = next != null;
+            }
+            if (next != null) {
+                toSocket(completion, next.buffers());
+            }
+            finished.succeeded();
+        }
+
+        /** The socket failed: so do the writes waiting for it. */
+        @Override
+        public void failed(Throwable cause) {
+            Callback finished;
+            ArrayDeque<Write> failing;
+            synchronized (writes) {
+                finished = current;
+                current = null;
+                writing = false;
+                failing = waiting;
+                waiting = null;
+            }
+            finished.failed(cause);
+            if (failing != null) {
+                failing.forEach(w -> w.callback().failed(cause));
+            }
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            Callback c;
+            synchronized (writes) {
+                c = current;
+            }
+            return c == null ? InvocationType.NON_BLOCKING : Invocable.getInvocationType(c);
+        }
     }
 
     /** From now on the selector runs what it finds ready on this socket itself. */

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -43,11 +44,16 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * ({@link InPlaceEndPoint}), which a demand beyond the selection's share hands back to Jetty's pool.
  *
  * <p><b>Out.</b> A text message the hub encoded once is written as is (no second UTF-8 encoding
- * per recipient), and a batch leaves in one write: every frame but the last is queued with
- * {@code batch=true}, and the last one flushes them all together. Each send gets its own view of
- * the shared payload, because Jetty consumes the buffer it writes. The hub has at most one write in
- * flight per connection, so the connection itself is the {@link Callback} of its frames: nothing
- * is allocated per write but the frames.
+ * per recipient), and a batch leaves in one write. On a {@link WshubConnector}'s plain socket, for a
+ * session whose extensions leave outgoing frames as the hub made them, a {@link FrameWriter} encodes
+ * the batch into one pooled buffer and writes it to the socket itself, past Jetty's frame pipeline;
+ * from the moment the close handshake begins (the hub's close, the peer's close frame, an error)
+ * it writes nothing more, so no data frame follows a close frame. Elsewhere the frames go through
+ * Jetty: every frame but the last is queued with {@code batch=true}, and the last one flushes them
+ * all together, each send with its own view of the shared payload, because Jetty consumes the
+ * buffer it writes. The hub has at most one write in flight per connection, so the connection
+ * itself (or its frame writer) is the {@link Callback} of its frames: nothing is allocated per
+ * write but the frames.
  *
  * <p>It sits directly on {@code websocket-core}, not on Jetty's annotated-endpoint layer: that
  * layer keeps the whole upgrade exchange (request, response, HTTP parser) and a set of method
@@ -69,6 +75,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private final InboundPipeline inbound;
     /** Set once in onOpen, before the hub can demand; read by the pipeline's reads on any thread. */
     private volatile CoreSession core;
+    /** Writes the hub's frames past Jetty's frame pipeline, where it can; else null. Set in onOpen. */
+    private volatile FrameWriter frames;
     /** The socket when it reads on its selector thread ({@link InPlaceEndPoint}), else null; set in onOpen. */
     private volatile InPlaceEndPoint inPlace;
     /** The demand an in-place socket keeps for later, made once rather than per message. */
@@ -108,13 +116,28 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             coreSession.abort();
             return;
         }
-        if (admission.neverBlocks() && coreSession instanceof WebSocketCoreSession s && s.getConnection() != null
-                && s.getConnection().getEndPoint() instanceof InPlaceEndPoint e) {
-            inPlace = e; // a WshubConnector's plain socket: reads on its selector from now on
-            e.readInPlace();
+        InPlaceEndPoint socket = inPlaceSocket(coreSession);
+        if (socket != null && onlyHubExtensions(coreSession)) {
+            frames = socket.frameWriter();
+        }
+        if (admission.neverBlocks() && socket != null) {
+            inPlace = socket; // a WshubConnector's plain socket: reads on its selector from now on
+            socket.readInPlace();
         }
         inbound.open(listener);
         callback.succeeded();
+    }
+
+    /** The socket of a {@link WshubConnector}'s plain connection, else null. */
+    private static InPlaceEndPoint inPlaceSocket(CoreSession coreSession) {
+        return coreSession instanceof WebSocketCoreSession s && s.getConnection() != null
+                && s.getConnection().getEndPoint() instanceof InPlaceEndPoint e ? e : null;
+    }
+
+    /** Whether every negotiated extension lets the hub's frames pass as the hub made them. */
+    private static boolean onlyHubExtensions(CoreSession coreSession) {
+        return coreSession instanceof WebSocketCoreSession s
+                && s.getExtensionStack().getExtensions().stream().allMatch(HubDeflateExtension.class::isInstance);
     }
 
     @Override
@@ -131,6 +154,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     @Override
     public void onError(Throwable cause, Callback callback) {
+        endData(); // Jetty closes next
         inbound.error(cause);
         callback.succeeded();
     }
@@ -188,17 +212,35 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             return;
         }
         int bytes = payload.remaining();
-        Utf8StringBuilder chars = new Utf8StringBuilder(bytes);
-        chars.append(payload);
         String text;
         try {
-            text = chars.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+            text = decode(payload);
         } catch (RuntimeException e) {
             callback.failed(e);
             return;
         }
         callback.succeeded();
         inbound.text(text, bytes);
+    }
+
+    /**
+     * The payload's UTF-8 as a string, its position unchanged. ASCII, most of what arrives (JSON,
+     * say), is copied out whole and made a string at once; anything else goes through Jetty's
+     * decoder, byte by byte, which also checks it.
+     *
+     * @throws BadPayloadException.InvalidUtf8 when it is not UTF-8
+     */
+    static String decode(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(payload.position(), bytes);
+        for (byte b : bytes) {
+            if (b < 0) {
+                Utf8StringBuilder chars = new Utf8StringBuilder(bytes.length);
+                chars.append(bytes, 0, bytes.length);
+                return chars.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     /** A frame of a streamed message: handed on as it is, the frame's buffer released when the hub is done with it. */
@@ -270,6 +312,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     /** The peer's close frame: reported now; Jetty answers it once the callback succeeds. */
     private void onCloseFrame(Frame frame, Callback callback) {
+        endData(); // Jetty answers once the callback succeeds
         org.eclipse.jetty.websocket.core.CloseStatus status = org.eclipse.jetty.websocket.core.CloseStatus.getCloseStatus(frame);
         inbound.closed(status == null ? closeStatus(NO_STATUS_CODE, "") : closeStatus(status.getCode(), status.getReason()));
         callback.succeeded();
@@ -299,9 +342,13 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             callback.succeeded();
             return;
         }
+        OutboundDeflate d = deflate;
+        FrameWriter direct = frames;
+        if (direct != null && direct.write(messages, count, d, callback)) {
+            return;
+        }
         writing = callback;
         framesLeft = count;
-        OutboundDeflate d = deflate;
         for (int i = 0; i < count && framesLeft > 0; i++) { // after a failure the rest cannot be delivered
             Message message = messages[i];
             byte opCode = message.isText() ? OpCode.TEXT : OpCode.BINARY;
@@ -387,6 +434,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     @Override
     public void close(CloseStatus status) {
+        endData();
         core.close(status.code(), status.reason(), Callback.NOOP); // the end is reported by onClosed
         inbound.readUntilClose();
     }
@@ -406,6 +454,14 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             }
         }
         core.abort();
+    }
+
+    /** No data frame of the hub's goes after this: a close frame may be on its way. */
+    private void endData() {
+        FrameWriter direct = frames;
+        if (direct != null) {
+            direct.endData();
+        }
     }
 
     @Override

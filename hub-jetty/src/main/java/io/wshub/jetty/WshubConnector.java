@@ -14,9 +14,11 @@ import java.nio.channels.SocketChannel;
  * ({@link io.wshub.HubHandler#neverBlocks()}) reads in place: each read, the hub's handling of what
  * it read, the application's callbacks and the writes they start run on the selector thread that
  * found the socket ready, with no hand-off to a pool thread. On this machine that halves the
- * server's CPU per echo round trip (docs/performance.md, "Reads in place"). Everything else on the
- * connector (HTTP requests, upgrades, hubs whose handlers may block, TLS connections) is served as
- * by a plain {@code ServerConnector}.
+ * server's CPU per echo round trip (docs/performance.md, "Reads in place"). On its plain sockets
+ * every hub's frames are also written to the socket directly, one pooled buffer per send, instead
+ * of through Jetty's per-frame pipeline (docs/performance.md, "Writes past Jetty's frame
+ * pipeline"). Everything else on the connector (HTTP requests, upgrades, TLS connections, and the
+ * reads of hubs whose handlers may block) is served as by a plain {@code ServerConnector}.
  *
  * <p>Use it where a {@code ServerConnector} would go:
  * <pre>{@code
@@ -58,7 +60,7 @@ public class WshubConnector extends ServerConnector {
 
     @Override
     protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-        SocketChannelEndPoint endPoint = new InPlaceEndPoint(channel, selector, key, getScheduler());
+        SocketChannelEndPoint endPoint = new InPlaceEndPoint(channel, selector, key, getScheduler(), getByteBufferPool());
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }

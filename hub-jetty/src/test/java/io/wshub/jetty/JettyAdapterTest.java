@@ -189,6 +189,27 @@ class JettyAdapterTest {
     }
 
     @Test
+    void aSendAfterThePeersCloseFailsAndNothingFollowsTheCloseFrame() throws Exception {
+        start();
+        try (RawPeer peer = RawPeer.connect(server.port(), "/ws", TIMEOUT)) {
+            RecordingListener<Connection> l = listener();
+            CompletableFuture<Void> before = new CompletableFuture<>();
+            l.connection().send(new Message[] {Message.text("before")}, 1, completing(before));
+            before.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            peer.send(0x8, RawPeer.bytes(0x03, 0xE8)); // close, 1000
+
+            RawPeer.Ending ending = peer.readUntilClose();
+            assertThat(ending.code()).isEqualTo(1000);
+            assertThat(ending.frames()).extracting(RawPeer.Received::opCode).containsExactly(0x1, 0x8);
+            CompletableFuture<Void> after = new CompletableFuture<>();
+            l.connection().send(new Message[] {Message.text("after")}, 1, completing(after));
+
+            assertThat(after).failsWithin(TIMEOUT);
+            assertThat(peer.readUntilClose().frames()).isEmpty();
+        }
+    }
+
+    @Test
     void aLargeBatchArrivesIntactInOrder() throws Exception {
         start();
         TestClient c = TestClient.connect(client, server.ws("/ws"));

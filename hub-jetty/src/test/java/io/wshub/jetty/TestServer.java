@@ -69,11 +69,11 @@ public final class TestServer implements AutoCloseable {
 
         @Override
         protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-            SocketChannelEndPoint endPoint = new InPlaceEndPoint(channel, selector, key, getScheduler()) {
+            SocketChannelEndPoint endPoint = new InPlaceEndPoint(channel, selector, key, getScheduler(), getByteBufferPool()) {
                 @Override
-                public void write(Callback callback, ByteBuffer... buffers) {
+                void toSocket(Callback completion, ByteBuffer[] buffers) {
                     writes.increment();
-                    super.write(callback, buffers);
+                    super.toSocket(completion, buffers);
                 }
             };
             endPoint.setIdleTimeout(getIdleTimeout());
