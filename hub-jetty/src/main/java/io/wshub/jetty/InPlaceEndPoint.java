@@ -7,6 +7,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -24,6 +25,9 @@ import java.util.ArrayDeque;
  * pause), a selection delivers at most {@link #SHARE} messages in place: the demand after them is
  * kept ({@link #deferDemand}) until the selector's task returns, and Jetty then reads the rest on a
  * pool thread, as it would without this class, until the socket is drained.
+ *
+ * <p>After a read that took less than it had room for (the socket was empty then) it does not read
+ * again to find that out: the next read reports nothing, and the reader waits for the selector.
  *
  * <p>Its writes queue: one that arrives while another is in flight waits for it, where a plain
  * socket would refuse it. Jetty's frame flusher (the close handshake, pings, pongs) and the hub's
@@ -46,6 +50,12 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
     private int delivered;
     /** The demand kept until the running task returns; the running thread's only. */
     private Runnable deferred;
+
+    /**
+     * The last read took less than it had room for. Reads of one socket never overlap, and Jetty
+     * hands the reading from thread to thread through its fill interest, which orders them.
+     */
+    private boolean emptied;
 
     private final ByteBufferPool pool;
     /** Guards the fields below it. */
@@ -191,8 +201,27 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
         return inPlace;
     }
 
+    /**
+     * Reads, unless the read before took less than it had room for: the socket was empty then, so
+     * this read would only find that out again, one system call per message. It reports nothing
+     * read instead, the reader waits for the selector, and the selector finds what came since
+     * (its readiness is level-triggered), at once if anything did.
+     */
+    @Override
+    public int fill(ByteBuffer buffer) throws IOException {
+        if (emptied) {
+            emptied = false;
+            return 0;
+        }
+        int room = buffer.capacity() - buffer.limit();
+        int filled = super.fill(buffer);
+        emptied = filled > 0 && filled < room;
+        return filled;
+    }
+
     @Override
     public Runnable onSelected() {
+        emptied = false; // the selector saw the socket ready
         Runnable task = super.onSelected();
         return task == null || !inPlace ? task : new InPlace(task);
     }
