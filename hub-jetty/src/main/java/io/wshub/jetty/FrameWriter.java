@@ -35,21 +35,29 @@ final class FrameWriter implements Callback {
 
     private final InPlaceEndPoint endPoint;
     private final ByteBufferPool pool;
+    /** The most one send may take here: {@link #MAX_WRITE_BYTES}, or less when Jetty would fragment frames smaller. */
+    private final int maxWriteBytes;
     /** The bytes of the write in flight, released when it completes; else null. */
     private RetainableByteBuffer buffer;
     /** Who hears of the write in flight; else null. */
     private SendCallback done;
 
-    FrameWriter(InPlaceEndPoint endPoint, ByteBufferPool pool) {
+    /**
+     * @param fragmentAt the largest frame Jetty's path would send whole (it fragments larger ones);
+     *                   a send that could hold a larger one goes that way
+     */
+    FrameWriter(InPlaceEndPoint endPoint, ByteBufferPool pool, long fragmentAt) {
         this.endPoint = endPoint;
         this.pool = pool;
+        this.maxWriteBytes = (int) Math.min(MAX_WRITE_BYTES, fragmentAt);
     }
 
     /**
      * Writes {@code messages[0..count)}, compressed by {@code deflate} when it is not null, and
      * tells {@code callback} once the socket took them all or failed; call it only once the
-     * previous write completed. Frames that would take more than {@link #MAX_WRITE_BYTES} are not
-     * written (and the callback not told): they go Jetty's way.
+     * previous write completed. Frames that would take more than {@link #MAX_WRITE_BYTES}, or that
+     * could hold one Jetty would fragment, are not written (and the callback not told): they go
+     * Jetty's way.
      *
      * @return whether it took the frames
      */
@@ -58,7 +66,7 @@ final class FrameWriter implements Callback {
         for (int i = 0; i < count; i++) {
             estimate += MAX_HEADER_BYTES + messages[i].size();
         }
-        if (estimate > MAX_WRITE_BYTES) {
+        if (estimate > maxWriteBytes) {
             return false;
         }
         RetainableByteBuffer bytes = pool.acquire((int) estimate, true);

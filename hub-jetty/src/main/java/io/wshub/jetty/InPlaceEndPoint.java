@@ -76,9 +76,9 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
         this.pool = pool;
     }
 
-    /** A writer of the hub's frames straight to this socket. */
-    FrameWriter frameWriter() {
-        return new FrameWriter(this, pool);
+    /** A writer of the hub's frames straight to this socket; {@code fragmentAt} as {@link FrameWriter} takes it. */
+    FrameWriter frameWriter(long fragmentAt) {
+        return new FrameWriter(this, pool, fragmentAt);
     }
 
     /** Writes now, or once the writes in flight and waiting before it are done. */

@@ -118,7 +118,9 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
         }
         InPlaceEndPoint socket = inPlaceSocket(coreSession);
         if (socket != null && onlyHubExtensions(coreSession)) {
-            frames = socket.frameWriter();
+            long fragmentAt = coreSession.isAutoFragment() && coreSession.getMaxFrameSize() > 0
+                    ? coreSession.getMaxFrameSize() : Long.MAX_VALUE;
+            frames = socket.frameWriter(fragmentAt);
         }
         if (admission.neverBlocks() && socket != null) {
             inPlace = socket; // a WshubConnector's plain socket: reads on its selector from now on
@@ -154,8 +156,8 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     @Override
     public void onError(Throwable cause, Callback callback) {
-        endData(); // Jetty closes next
         inbound.error(cause);
+        endData(); // Jetty closes once the callback succeeds; what the hub sent until now goes first
         callback.succeeded();
     }
 
@@ -312,9 +314,9 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
 
     /** The peer's close frame: reported now; Jetty answers it once the callback succeeds. */
     private void onCloseFrame(Frame frame, Callback callback) {
-        endData(); // Jetty answers once the callback succeeds
         org.eclipse.jetty.websocket.core.CloseStatus status = org.eclipse.jetty.websocket.core.CloseStatus.getCloseStatus(frame);
         inbound.closed(status == null ? closeStatus(NO_STATUS_CODE, "") : closeStatus(status.getCode(), status.getReason()));
+        endData(); // Jetty answers once the callback succeeds; what the hub sent until now goes first, as on Jetty's path
         callback.succeeded();
     }
 

@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -206,6 +207,21 @@ class JettyAdapterTest {
 
             assertThat(after).failsWithin(TIMEOUT);
             assertThat(peer.readUntilClose().frames()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMessageLargerThanTheFrameLimitLeavesInFragmentsOfThatSizeAsJettySendsThem() throws Exception {
+        start(HubOptions.builder().maxMessageBytes(1024).build(), JettyOptions.DEFAULTS);
+        try (RawPeer peer = RawPeer.connect(server.port(), "/ws", TIMEOUT)) {
+            RecordingListener<Connection> l = listener();
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            l.connection().send(new Message[] {Message.text("z".repeat(2500))}, 1, completing(written));
+
+            List<RawPeer.RawFrame> frames = List.of(peer.readFrame(), peer.readFrame(), peer.readFrame());
+            assertThat(frames).extracting(f -> f.firstByte() & 0xFF).containsExactly(0x01, 0x00, 0x80); // text, continuation, final continuation
+            assertThat(frames).extracting(f -> f.payload().length).containsExactly(1024, 1024, 452);
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
