@@ -7,7 +7,6 @@ import io.wshub.spi.Admission;
 import io.wshub.spi.Connection;
 import io.wshub.spi.ConnectionAcceptor;
 import io.wshub.spi.ConnectionListener;
-import io.wshub.spi.SendCallback;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,17 +89,7 @@ class CloseOrderTest {
 
         @Override
         public void onClose(CloseStatus status) {
-            connection.send(new Message[] {Message.text("goodbye")}, 1, new SendCallback() {
-                @Override
-                public void succeeded() {
-                    goodbyeWritten.complete(null);
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    goodbyeWritten.completeExceptionally(cause);
-                }
-            });
+            connection.send(new Message[] {Message.text("goodbye")}, 1, JettyAdapterTest.completing(goodbyeWritten));
         }
 
         @Override

@@ -322,7 +322,8 @@ class JettyAdapterTest {
         assertThat(SessionSettings.idleTimeout(slowWrites)).isGreaterThan(Duration.ofMinutes(5).plus(o.closeTimeout()));
     }
 
-    private static SendCallback completing(CompletableFuture<Void> future) {
+    /** A callback that completes the future: with nothing when the send succeeds, exceptionally when it fails. */
+    static SendCallback completing(CompletableFuture<Void> future) {
         return new SendCallback() {
             @Override
             public void succeeded() {
