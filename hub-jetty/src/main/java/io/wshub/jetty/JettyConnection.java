@@ -75,7 +75,7 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     private final InboundPipeline inbound;
     /** Set once in onOpen, before the hub can demand; read by the pipeline's reads on any thread. */
     private volatile CoreSession core;
-    /** Writes the hub's frames past Jetty's frame pipeline, where it can; else null. Set in onOpen. */
+    /** Writes the hub's frames past Jetty's frame pipeline, where it can; else null. Set in onOpen, before the hub's first write. */
     private volatile FrameWriter frames;
     /** The socket when it reads on its selector thread ({@link InPlaceEndPoint}), else null; set in onOpen. */
     private volatile InPlaceEndPoint inPlace;
@@ -106,6 +106,12 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
     public void onOpen(CoreSession coreSession, Callback callback) {
         core = coreSession;
         deflate = OutboundDeflate.of(coreSession, options);
+        InPlaceEndPoint socket = inPlaceSocket(coreSession);
+        if (socket != null && onlyHubExtensions(coreSession)) {
+            long fragmentAt = coreSession.isAutoFragment() && coreSession.getMaxFrameSize() > 0
+                    ? coreSession.getMaxFrameSize() : Long.MAX_VALUE;
+            frames = socket.frameWriter(fragmentAt); // before the hub opens: its first message goes this way too
+        }
         ConnectionListener listener;
         try {
             listener = admission.open(this);
@@ -115,12 +121,6 @@ final class JettyConnection implements FrameHandler, Connection, Callback {
             callback.succeeded();
             coreSession.abort();
             return;
-        }
-        InPlaceEndPoint socket = inPlaceSocket(coreSession);
-        if (socket != null && onlyHubExtensions(coreSession)) {
-            long fragmentAt = coreSession.isAutoFragment() && coreSession.getMaxFrameSize() > 0
-                    ? coreSession.getMaxFrameSize() : Long.MAX_VALUE;
-            frames = socket.frameWriter(fragmentAt);
         }
         if (admission.neverBlocks() && socket != null) {
             inPlace = socket; // a WshubConnector's plain socket: reads on its selector from now on
