@@ -102,7 +102,7 @@ final class FrameWriter implements Callback {
         return true;
     }
 
-    /** From now on writes fail: the close handshake began. */
+    /** From now on writes fail: a close frame may follow. */
     void endData() {
         endPoint.endData();
     }

@@ -64,7 +64,7 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
     private boolean writing;
     /** Who hears of the write in flight. */
     private Callback current;
-    /** Whether the hub's data ended: the close handshake began. */
+    /** Whether the hub's data ended: a close frame may follow. */
     private boolean dataEnded;
     /** The writes that arrived while one was in flight, in order; made when first needed. */
     private ArrayDeque<Write> waiting;
@@ -112,7 +112,7 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
         }
     }
 
-    /** From now on {@link #writeData} refuses: the close handshake began, and a close frame may follow. */
+    /** From now on {@link #writeData} refuses: a close frame may follow. */
     void endData() {
         synchronized (writes) {
             dataEnded = true;

@@ -47,8 +47,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * per recipient), and a batch leaves in one write. On a {@link WshubConnector}'s plain socket, for a
  * session whose extensions leave outgoing frames as the hub made them, a {@link FrameWriter} encodes
  * the batch into one pooled buffer and writes it to the socket itself, past Jetty's frame pipeline;
- * from the moment the close handshake begins (the hub's close, the peer's close frame, an error)
- * it writes nothing more, so no data frame follows a close frame. Elsewhere the frames go through
+ * it writes nothing more from the moment a close frame may follow (the hub's close; Jetty's answer to
+ * the peer's close frame or to an error, once the hub has heard of it), so no data frame follows a
+ * close frame, and what the hub sends while it hears of the close still goes first, as on Jetty's
+ * path. Elsewhere the frames go through
  * Jetty: every frame but the last is queued with {@code batch=true}, and the last one flushes them
  * all together, each send with its own view of the shared payload, because Jetty consumes the
  * buffer it writes. The hub has at most one write in flight per connection, so the connection
