@@ -84,12 +84,7 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
     /** Writes now, or once the writes in flight and waiting before it are done. */
     @Override
     public void write(Callback callback, ByteBuffer... buffers) {
-        synchronized (writes) {
-            if (!startOrWait(callback, buffers)) {
-                return;
-            }
-        }
-        toSocket(completion, buffers);
+        submit(callback, buffers, false);
     }
 
     /**
@@ -97,17 +92,20 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
      * the callback fails, and nothing is written after the close frame.
      */
     void writeData(Callback callback, ByteBuffer bytes) {
-        ByteBuffer[] buffers = {bytes};
+        submit(callback, new ByteBuffer[] {bytes}, true);
+    }
+
+    /** Refuses data once it ended; else makes this the write in flight, or queues it behind the one there. */
+    private void submit(Callback callback, ByteBuffer[] buffers, boolean data) {
         boolean refused;
+        boolean start;
         synchronized (writes) {
-            refused = dataEnded;
-            if (refused || !startOrWait(callback, buffers)) {
-                buffers = null;
-            }
+            refused = data && dataEnded;
+            start = !refused && startOrWait(callback, buffers);
         }
         if (refused) {
             callback.failed(new ClosedChannelException());
-        } else if (buffers != null) {
+        } else if (start) {
             toSocket(completion, buffers);
         }
     }
