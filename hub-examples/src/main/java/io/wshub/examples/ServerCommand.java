@@ -60,7 +60,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         Settings settings = SettingsLoader.load(spec.findOption("--config").getValue(), env, flags);
         Logging.configure(settings.logLevel(), settings.logFormat());
-        UpgradeWarmup.run(kind, settings);
+        Warmup.run(kind, settings);
         try (HubServer server = HubServer.start(kind, settings).stopOnExit()) {
             server.logEndpoints();
             server.join();

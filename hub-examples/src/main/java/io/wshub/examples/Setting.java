@@ -177,8 +177,10 @@ enum Setting {
                     + " serves them degraded and logs why."),
     WARM_UP("warmUp", "WSHUB_WARM_UP", "--warm-up", "N", "2000", Values::integer,
             "Upgrades the server makes to a throwaway copy of itself on a loopback port before it listens (each"
-                    + " closed once open), so that the JIT has compiled the upgrade path when clients arrive: a cold"
-                    + " JVM opens its first thousands of connections at about half the rate. At most 5 s; 0: none."),
+                    + " closed once open), then messages through up to 1000 of them held open, so that the JIT has"
+                    + " compiled the upgrade and message paths when clients arrive: a cold JVM opens its first"
+                    + " thousands of connections at about half the rate, and fans out slower in its first seconds."
+                    + " At most 5 s, then 4 s; 0: none."),
     LOG_LEVEL("logLevel", "WSHUB_LOG_LEVEL", "--log-level", "LEVEL", "info", Values::logLevel,
             "trace, debug, info, warn, error or off; the start-up lines with the server's URLs are printed whatever"
                     + " the level, and debug adds every session's end and every refused upgrade (info samples them)."),

@@ -95,7 +95,7 @@ class MainProcessTest {
         int port = start("--host", "127.0.0.1", "--port", "0");
         assertThat(port).isPositive();
         assertThat(String.join("\n", output)).contains("the room server", "/ws", "chat page")
-                .as("the warm-up ran first, by default").containsPattern("warmed up: [1-9]\\d* upgrades in \\d+ ms\n.*listening on port");
+                .as("the warm-up ran first, by default").containsPattern("warmed up: [1-9]\\d* upgrades in \\d+ ms; [1-9]\\d* frames through [1-9]\\d* connections to /ws in \\d+ ms\n.*listening on port");
         process.toHandle().destroy();
         assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,19 +24,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Warms the upgrade path before the server listens (the {@code warmUp} setting). A fresh JVM runs
- * its first thousands of upgrades in the interpreter while its compilers, on the same cores, compile
- * them: it opens connections at half the rate it reaches a few thousand later, and that is the rate
- * a restarted node takes its clients back at (docs/performance.md, "Opening connections").
+ * Warms the upgrade and message paths before the server listens (the {@code warmUp} setting). A
+ * fresh JVM runs its first thousands of upgrades in the interpreter while its compilers, on the same
+ * cores, compile them: it opens connections at half the rate it reaches a few thousand later, and
+ * that is the rate a restarted node takes its clients back at (docs/performance.md, "Opening
+ * connections"). Its first seconds of fan-out pay the same way, in latency and CPU.
  *
  * <p>So before the real server starts, a throwaway copy of it (the same endpoints and handlers, on
- * 127.0.0.1 and a free port, without Redis, tracing, TLS, authentication or per-address limits)
- * takes upgrades from a few threads of this process. Each upgrade closes as soon as it is open: a
- * message would need to suit each endpoint's protocol. The copy shares nothing with the server (no
- * hub, room, session or broker), is reachable from this machine only, and is stopped before the
- * server starts.
+ * 127.0.0.1 and a free port, without Redis, tracing, TLS, authentication, rate or per-address
+ * limits) takes upgrades from a few threads of this process, each closed as soon as it is open;
+ * then the traffic of its kind of server ({@link ExampleServer#warmUpTraffic}) through up to a
+ * thousand connections held open at once. The copy shares nothing
+ * with the server (no hub, room, session or broker), is reachable from this machine only, and is
+ * stopped before the server starts.
  */
-final class UpgradeWarmup {
+final class Warmup {
 
     /** No upgrade starts after this much of the warm-up; those under way end within {@link #EACH} of silence. */
     static final Duration LIMIT = Duration.ofSeconds(5);
@@ -45,19 +48,28 @@ final class UpgradeWarmup {
     private static final byte[] CLOSE_FRAME = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8};
     /** The longest the server may leave one upgrade's connection silent before it is given up. */
     private static final Duration EACH = Duration.ofSeconds(2);
-    private static final Logger log = LoggerFactory.getLogger(UpgradeWarmup.class);
+    private static final Logger log = LoggerFactory.getLogger(Warmup.class);
 
-    private UpgradeWarmup() {
+    private Warmup() {
     }
 
-    /** What a warm-up did. */
-    record Result(int completed, int failed, Duration took) {
+    /**
+     * What a warm-up did.
+     *
+     * @param completed the upgrades that completed
+     * @param failed    the upgrades that failed
+     * @param took      how long the upgrades took
+     * @param traffic   what the traffic through the connections held open did, null when there was none
+     */
+    record Result(int completed, int failed, Duration took, TrafficWarmup.Result traffic) {
     }
 
     /**
      * Makes {@code settings.warmUp()} upgrades, spread over the server's endpoints, to a throwaway
-     * copy of the server, within {@link #LIMIT}; does nothing when it is 0. Never fails the start:
-     * upgrades that fail are counted and the first cause logged.
+     * copy of the server, within {@link #LIMIT}, then sends its traffic through as many connections
+     * (at most the traffic's) within {@link TrafficWarmup#LIMIT}; does
+     * nothing when it is 0. Never fails the start: upgrades that fail are counted and the first cause
+     * logged.
      *
      * @throws ConfigException when the copy's settings are invalid (they are the server's, with
      *                         what would reach outside the process turned off)
@@ -65,32 +77,47 @@ final class UpgradeWarmup {
     static Result run(ExampleServer kind, Settings settings) throws Exception {
         int upgrades = settings.warmUp();
         if (upgrades == 0) {
-            return new Result(0, 0, Duration.ZERO);
+            return new Result(0, 0, Duration.ZERO, null);
         }
         log.info("warming up the upgrade path: {} upgrades to a copy of the server on a loopback port", upgrades);
         long start = System.nanoTime();
         Result result;
         Runnable loud = Logging.quietHubs();
-        try (HubServer copy = HubServer.start(kind, copyOf(settings))) {
+        try (HubServer copy = HubServer.start(kind, copyOf(kind, settings))) {
             List<URI> endpoints = new ArrayList<>();
             kind.endpoints.keySet().forEach(path -> endpoints.add(URI.create("ws://127.0.0.1:" + copy.port() + path)));
             result = upgrade(endpoints, upgrades, start);
+            result = new Result(result.completed, result.failed, result.took, traffic(kind, copy.port(), upgrades));
         } finally {
             loud.run();
         }
-        log.info("warmed up: {} upgrades in {} ms{}", result.completed, result.took.toMillis(),
-                result.failed == 0 ? "" : ", " + result.failed + " failed");
+        TrafficWarmup.Result traffic = result.traffic;
+        log.info("warmed up: {} upgrades in {} ms{}; {} frames through {} connections to {} in {} ms",
+                result.completed, result.took.toMillis(), result.failed == 0 ? "" : ", " + result.failed + " failed",
+                traffic.sent(), traffic.connections(), kind.warmUpTraffic.path(), traffic.took().toMillis());
         return result;
     }
 
+    /** The traffic through up to {@code upgrades} connections held open; none when it cannot even start. */
+    private static TrafficWarmup.Result traffic(ExampleServer kind, int port, int upgrades) {
+        try {
+            return TrafficWarmup.run(kind.warmUpTraffic, port, Math.min(upgrades, kind.warmUpTraffic.connections()));
+        } catch (IOException e) {
+            log.warn("warm-up: no traffic through held connections: {}", e.toString());
+            return new TrafficWarmup.Result(0, 0, 0, 0, Duration.ZERO);
+        }
+    }
+
     /** The server's settings with everything that reaches outside the process, or refuses the client, turned off. */
-    private static Settings copyOf(Settings settings) {
+    private static Settings copyOf(ExampleServer kind, Settings settings) {
         return settings.but(Map.ofEntries(
                 Map.entry(Setting.HOST, "127.0.0.1"), Map.entry(Setting.PORT, "0"), Map.entry(Setting.METRICS_PORT, ""),
                 Map.entry(Setting.REDIS, ""), Map.entry(Setting.TRACING, "false"), Map.entry(Setting.ADMIN_PATH, ""),
                 Map.entry(Setting.TLS_CERT_FILE, ""), Map.entry(Setting.TLS_KEY_FILE, ""), Map.entry(Setting.TLS_KEY_STORE, ""),
                 Map.entry(Setting.JWT_SECRET, ""), Map.entry(Setting.JWT_PUBLIC_KEY, ""), Map.entry(Setting.REQUIRE_AUTH, "false"),
                 Map.entry(Setting.MAX_SESSIONS_PER_ADDRESS, "0"), Map.entry(Setting.UPGRADES_PER_SECOND_PER_ADDRESS, "0"),
+                Map.entry(Setting.RATE_LIMIT, "0"), Map.entry(Setting.MAX_CONNECTIONS,
+                        Integer.toString(Math.max((Integer) settings.get(Setting.MAX_CONNECTIONS), kind.warmUpTraffic.connections() + CLIENTS))),
                 Map.entry(Setting.SHUTDOWN_GRACE, "0s"), Map.entry(Setting.SHUTDOWN_CLOSE_RATE, "0"),
                 Map.entry(Setting.WARM_UP, "0")));
     }
@@ -128,7 +155,7 @@ final class UpgradeWarmup {
         if (firstFailure.get() != null && completed.get() == 0) {
             log.warn("warm-up: no upgrade to the copy of the server succeeded; the first failure: {}", firstFailure.get().toString());
         }
-        return new Result(completed.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
+        return new Result(completed.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), null);
     }
 
     /**
@@ -143,16 +170,8 @@ final class UpgradeWarmup {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), (int) EACH.toMillis());
             socket.setSoTimeout((int) EACH.toMillis());
-            byte[] key = new byte[16];
-            ThreadLocalRandom.current().nextBytes(key);
-            // The headers most clients send, the extension offer included: the JIT compiles only the
-            // branches it has seen taken, and a client's first upgrade should not find one missing.
-            String request = "GET " + endpoint.getPath() + " HTTP/1.1\r\nHost: " + endpoint.getAuthority()
-                    + "\r\nUser-Agent: wshub-warm-up\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
-                    + "\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
-                    + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.write(upgradeRequest(endpoint).getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
             int read = in.read(buffer);
@@ -165,5 +184,24 @@ final class UpgradeWarmup {
                 // the server's close frame, and anything it sent before it
             }
         }
+    }
+
+    /** A client's close frame, 1000. */
+    static ByteBuffer closeFrame() {
+        return ByteBuffer.wrap(CLOSE_FRAME.clone());
+    }
+
+    /**
+     * An upgrade request with the headers most clients send, the extension offer included: the JIT
+     * compiles only the branches it has seen taken, and a client's first upgrade should not find one
+     * missing.
+     */
+    static String upgradeRequest(URI endpoint) {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        return "GET " + endpoint.getPath() + " HTTP/1.1\r\nHost: " + endpoint.getAuthority()
+                + "\r\nUser-Agent: wshub-warm-up\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+                + "\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
     }
 }

@@ -1,0 +1,80 @@
+package io.wshub.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TrafficWarmupTest {
+
+    /** What the server adds to a short frame's payload: a 2-byte header (no mask). */
+    private static final int HEADER = 2;
+
+    @Test
+    void everyFrameOfTheFanOutReachesEveryOtherConnection() throws Exception {
+        try (ServerFixture fixture = ServerFixture.start(ExampleServer.BROADCAST, Map.of(Setting.RATE_LIMIT, 0.0))) {
+            TrafficWarmup.Result result = TrafficWarmup.run(ExampleServer.BROADCAST.warmUpTraffic, fixture.server.port(), 40);
+
+            assertThat(result.connections()).isEqualTo(40);
+            assertThat(result.sent()).as("100 a second for 1.5 s, and bursts of 32 every 100 ms").isBetween(150, 616);
+            assertThat(result.received()).as("each frame, as it was sent, on the 39 other connections")
+                    .isEqualTo(39 * (result.sentBytes() + (long) HEADER * result.sent()));
+            assertThat(result.took()).isLessThanOrEqualTo(TrafficWarmup.LIMIT.plusSeconds(1));
+        }
+    }
+
+    @Test
+    void everyEchoFrameComesBackOnce() throws Exception {
+        try (ServerFixture fixture = ServerFixture.start(ExampleServer.ECHO, Map.of(Setting.RATE_LIMIT, 0.0))) {
+            TrafficWarmup.Result result = TrafficWarmup.run(ExampleServer.ECHO.warmUpTraffic, fixture.server.port(), 40);
+
+            assertThat(result.connections()).isEqualTo(40);
+            assertThat(result.sent()).isGreaterThan(1_000);
+            assertThat(result.received()).isEqualTo(result.sentBytes() + (long) HEADER * result.sent());
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheUpgradeGetsNoTrafficAndNoFailure() throws Exception {
+        try (ServerFixture fixture = ServerFixture.start(ExampleServer.BROADCAST)) {
+            TrafficWarmup.Traffic nowhere = new TrafficWarmup.Traffic("/nowhere", 10, "warm-up%s", false, 100);
+
+            TrafficWarmup.Result result = TrafficWarmup.run(nowhere, fixture.server.port(), 10);
+
+            assertThat(result.connections()).isZero();
+            assertThat(result.sent()).isZero();
+            assertThat(result.received()).isZero();
+        }
+    }
+
+    @Test
+    void aTextThatWouldNeedAnExtendedLengthOrHasNoPlaceForThePaddingIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TrafficWarmup.Traffic("/broadcast", 10, "x".repeat(126) + "%s", false, 100))
+                .withMessageContaining("extended length");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TrafficWarmup.Traffic("/broadcast", 10, "warm-up", false, 100))
+                .withMessageContaining("%s");
+    }
+
+    @Test
+    void theFramesArePaddedToEachSizeAndMaskedWithAZeroMask() {
+        TrafficWarmup.Traffic traffic = new TrafficWarmup.Traffic("/broadcast", 10, "warm-up%s", false, 100);
+
+        assertThat(Arrays.stream(traffic.frames()).mapToInt(f -> f.remaining() - 6))
+                .containsExactly(24, 64, 100, 125);
+        ByteBuffer first = traffic.frames()[0];
+        assertThat(first.get(0)).as("FIN, text").isEqualTo((byte) 0x81);
+        assertThat(first.get(1)).as("masked, 24 bytes").isEqualTo((byte) (0x80 | 24));
+        assertThat(first.getInt(2)).as("the mask").isZero();
+        assertThat(new String(first.array(), 6, 24, StandardCharsets.UTF_8)).isEqualTo("warm-up" + "x".repeat(17));
+    }
+}
