@@ -1,6 +1,7 @@
 package io.wshub.jetty;
 
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.Callback;
@@ -197,6 +198,28 @@ class InPlaceEndPoint extends SocketChannelEndPoint { // not final: a test serve
     /** Whether the selector runs what it finds ready on this socket itself. */
     boolean readsInPlace() {
         return inPlace;
+    }
+
+    /**
+     * Writes one buffer with {@code write(2)}: Jetty hands every flush to the channel's gathering
+     * write, and the JDK then fills a native iovec (a thread-local lookup, two stores per buffer)
+     * for {@code writev(2)} even when it holds one buffer, which every write of the hub's
+     * {@link FrameWriter} is.
+     */
+    @Override
+    public boolean flush(ByteBuffer... buffers) throws IOException {
+        if (buffers.length != 1) {
+            return super.flush(buffers);
+        }
+        ByteBuffer buffer = buffers[0];
+        try {
+            if (getChannel().write(buffer) > 0) {
+                notIdle();
+            }
+        } catch (IOException e) {
+            throw new EofException(e); // as Jetty's flush: the connection is gone, not the server broken
+        }
+        return !buffer.hasRemaining();
     }
 
     /**
