@@ -211,7 +211,8 @@ final class RoomClientFleet implements AutoCloseable {
         transport.close();
     }
 
-    private void lost(Member m, CloseStatus status) {
+    private void lost(Member m, ConnectionLostException lost) {
+        CloseStatus status = lost.status();
         Phase p = phase;
         closes.computeIfAbsent(p + " " + status, k -> new LongAdder()).increment();
         switch (p) {
@@ -223,9 +224,9 @@ final class RoomClientFleet implements AutoCloseable {
                             + "): " + status + (m.losses > 0 ? ", on the new server" : ", at the crash"));
                 } else if (m.losses > 0) {
                     findings.problem("new server dropped a client (1006)", String.format(
-                            "client %d (%s): %d welcomes and %d room_joined on that connection, %d ms after its last failure",
-                            m.index, m.room, m.welcomes, m.joined,
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - m.lastFailureNanos)));
+                            "client %d (%s): %d welcomes and %d room_joined on that connection, %d ms after its last"
+                                    + " failure; the client saw %s, cause %s", m.index, m.room, m.welcomes, m.joined,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - m.lastFailureNanos), status, rootCause(lost)));
                 }
             }
             case SHUTDOWN -> {
@@ -234,17 +235,17 @@ final class RoomClientFleet implements AutoCloseable {
     }
 
     private void attemptFailed(Throwable cause) {
-        String kind;
-        if (cause instanceof HandshakeRefusedException refused) {
-            kind = "HTTP " + refused.status();
-        } else {
-            Throwable root = cause;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            kind = root.getClass().getSimpleName();
-        }
+        String kind = cause instanceof HandshakeRefusedException refused ? "HTTP " + refused.status()
+                : rootCause(cause).getClass().getSimpleName();
         failedAttempts.computeIfAbsent(phase + " " + kind, k -> new LongAdder()).increment();
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /**
@@ -297,7 +298,7 @@ final class RoomClientFleet implements AutoCloseable {
         @Override
         public void onFailure(ClientFailure failure) {
             if (failure.cause() instanceof ConnectionLostException lost) {
-                lost(this, lost.status());
+                lost(this, lost);
                 losses++;
             } else {
                 attemptFailed(failure.cause());
