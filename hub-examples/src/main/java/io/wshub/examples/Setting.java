@@ -175,7 +175,7 @@ enum Setting {
     STARTUP_TIMEOUT("startupTimeout", "WSHUB_STARTUP_TIMEOUT", "--startup-timeout", "DURATION", "10s", Values::duration,
             "With redis: how long the node refuses clients (HTTP 503) while it joins its cluster; after it, it"
                     + " serves them degraded and logs why."),
-    WARM_UP("warmUp", "WSHUB_WARM_UP", "--warm-up", "N", "2000", Values::integer,
+    WARM_UP("warmUp", "WSHUB_WARM_UP", "--warm-up", "N", "6000", Values::integer,
             "Upgrades the server makes to a throwaway copy of itself on a loopback port before it listens (each"
                     + " closed once open), then messages through up to 1000 of them held open, so that the JIT has"
                     + " compiled the upgrade and message paths when clients arrive: a cold JVM opens its first"
