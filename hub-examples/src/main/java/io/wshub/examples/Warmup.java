@@ -34,9 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * 127.0.0.1 and a free port, without Redis, tracing, TLS, authentication, rate or per-address
  * limits) takes upgrades from a few threads of this process, each closed as soon as it is open;
  * then the traffic of its kind of server ({@link ExampleServer#warmUpTraffic}) through up to a
- * thousand connections held open at once. The copy shares nothing
- * with the server (no hub, room, session or broker), is reachable from this machine only, and is
- * stopped before the server starts.
+ * thousand connections held open at once. The copy shares nothing with the server (no hub, room,
+ * session or broker), is reachable from this machine only, and is stopped before the server starts.
  */
 final class Warmup {
 
@@ -67,9 +66,9 @@ final class Warmup {
     /**
      * Makes {@code settings.warmUp()} upgrades, spread over the server's endpoints, to a throwaway
      * copy of the server, within {@link #LIMIT}, then sends its traffic through as many connections
-     * (at most the traffic's) within {@link TrafficWarmup#LIMIT}; does
-     * nothing when it is 0. Never fails the start: upgrades that fail are counted and the first cause
-     * logged.
+     * (at most the traffic's) within {@link TrafficWarmup#LIMIT}; does nothing when it is 0. Never
+     * fails the start: upgrades that fail are counted and the first cause logged, and traffic that
+     * cannot start is a warning.
      *
      * @throws ConfigException when the copy's settings are invalid (they are the server's, with
      *                         what would reach outside the process turned off)
@@ -79,7 +78,7 @@ final class Warmup {
         if (upgrades == 0) {
             return new Result(0, 0, Duration.ZERO, null);
         }
-        log.info("warming up the upgrade path: {} upgrades to a copy of the server on a loopback port", upgrades);
+        log.info("warming up: {} upgrades to a copy of the server on a loopback port, then its traffic", upgrades);
         long start = System.nanoTime();
         Result result;
         Runnable loud = Logging.quietHubs();
