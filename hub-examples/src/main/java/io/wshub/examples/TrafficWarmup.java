@@ -94,9 +94,17 @@ final class TrafficWarmup {
      * @param sent        the frames sent
      * @param sentBytes   their payloads' bytes
      * @param received    the bytes the server sent from the first frame sent until it fell quiet
+     * @param receivedBy  those bytes by connection, in the order they were opened
      * @param took        how long it all took
      */
-    record Result(int connections, int sent, long sentBytes, long received, Duration took) {
+    record Result(int connections, int sent, long sentBytes, long received, List<Long> receivedBy, Duration took) {
+        /** Copies the list. */
+        Result {
+            receivedBy = List.copyOf(receivedBy);
+        }
+
+        /** Nothing opened, nothing sent. */
+        static final Result NONE = new Result(0, 0, 0, 0, List.of(), Duration.ZERO);
     }
 
     /**
@@ -122,10 +130,11 @@ final class TrafficWarmup {
                     reader.add(channel);
                     reader.readFor(0); // what the server says to each newcomer (a room server's presence) must not pile up
                 }
-                reader.bytes = 0;
+                reader.restartCount();
                 Sent sent = send(traffic, open, reader, Math.min(deadline, System.nanoTime() + SENDING.toNanos()));
                 reader.readUntilQuiet(deadline);
                 long received = reader.bytes;
+                List<Long> receivedBy = reader.byConnection();
                 for (SocketChannel channel : open) {
                     try {
                         channel.write(Warmup.closeFrame());
@@ -134,7 +143,8 @@ final class TrafficWarmup {
                     }
                 }
                 reader.readUntilEveryoneClosed(deadline);
-                return new Result(open.size(), sent.frames, sent.bytes, received, Duration.ofNanos(System.nanoTime() - start));
+                return new Result(open.size(), sent.frames, sent.bytes, received, receivedBy,
+                        Duration.ofNanos(System.nanoTime() - start));
             } finally {
                 for (SocketChannel channel : open) {
                     channel.close();
@@ -237,10 +247,12 @@ final class TrafficWarmup {
         return head.toString().startsWith("HTTP/1.1 101");
     }
 
-    /** Reads whatever the server sends on every connection added, counting it. */
+    /** Reads whatever the server sends on every connection added, counting it, in all and by connection. */
     private static final class Reader implements AutoCloseable {
         private final Selector selector = Selector.open();
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        /** Each connection's count, in the order added; each key's attachment is its own. */
+        private final List<long[]> counts = new ArrayList<>();
         /** Connections the server has not closed. */
         private int live;
         long bytes;
@@ -249,8 +261,22 @@ final class TrafficWarmup {
         }
 
         void add(SocketChannel channel) throws IOException {
-            channel.register(selector, SelectionKey.OP_READ);
+            long[] count = new long[1];
+            channel.register(selector, SelectionKey.OP_READ, count);
+            counts.add(count);
             live++;
+        }
+
+        /** Counts from zero again. */
+        void restartCount() {
+            bytes = 0;
+            counts.forEach(count -> count[0] = 0);
+        }
+
+        List<Long> byConnection() {
+            List<Long> by = new ArrayList<>(counts.size());
+            counts.forEach(count -> by.add(count[0]));
+            return by;
         }
 
         /** Reads what arrives within {@code nanos} (what has arrived, when under a millisecond); whether anything had. */
@@ -268,10 +294,12 @@ final class TrafficWarmup {
                 SelectionKey key = keys.next();
                 keys.remove();
                 SocketChannel channel = (SocketChannel) key.channel();
+                long[] count = (long[]) key.attachment();
                 int read;
                 try {
                     while ((read = channel.read(buffer.clear())) > 0) {
                         bytes += read;
+                        count[0] += read;
                     }
                 } catch (IOException e) {
                     read = -1;

@@ -103,7 +103,7 @@ final class Warmup {
             return TrafficWarmup.run(kind.warmUpTraffic, port, Math.min(upgrades, kind.warmUpTraffic.connections()));
         } catch (IOException e) {
             log.warn("warm-up: no traffic through held connections: {}", e.toString());
-            return new TrafficWarmup.Result(0, 0, 0, 0, Duration.ZERO);
+            return TrafficWarmup.Result.NONE;
         }
     }
 
