@@ -1,7 +1,6 @@
 package io.wshub.examples;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -93,18 +92,23 @@ final class TrafficWarmup {
      * @param connections the connections opened
      * @param sent        the frames sent
      * @param sentBytes   their payloads' bytes
-     * @param received    the bytes the server sent from the first frame sent until it fell quiet
-     * @param receivedBy  those bytes by connection, in the order they were opened
+     * @param receivedBy  the bytes the server sent on each connection (in the order they were opened)
+     *                    from the first frame sent until it fell quiet
      * @param took        how long it all took
      */
-    record Result(int connections, int sent, long sentBytes, long received, List<Long> receivedBy, Duration took) {
+    record Result(int connections, int sent, long sentBytes, List<Long> receivedBy, Duration took) {
         /** Copies the list. */
         Result {
             receivedBy = List.copyOf(receivedBy);
         }
 
         /** Nothing opened, nothing sent. */
-        static final Result NONE = new Result(0, 0, 0, 0, List.of(), Duration.ZERO);
+        static final Result NONE = new Result(0, 0, 0, List.of(), Duration.ZERO);
+
+        /** The bytes received on all connections together. */
+        long received() {
+            return receivedBy.stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     /**
@@ -133,7 +137,6 @@ final class TrafficWarmup {
                 reader.restartCount();
                 Sent sent = send(traffic, open, reader, Math.min(deadline, System.nanoTime() + SENDING.toNanos()));
                 reader.readUntilQuiet(deadline);
-                long received = reader.bytes;
                 List<Long> receivedBy = reader.byConnection();
                 for (SocketChannel channel : open) {
                     try {
@@ -143,8 +146,7 @@ final class TrafficWarmup {
                     }
                 }
                 reader.readUntilEveryoneClosed(deadline);
-                return new Result(open.size(), sent.frames, sent.bytes, received, receivedBy,
-                        Duration.ofNanos(System.nanoTime() - start));
+                return new Result(open.size(), sent.frames, sent.bytes, receivedBy, Duration.ofNanos(System.nanoTime() - start));
             } finally {
                 for (SocketChannel channel : open) {
                     channel.close();
@@ -222,7 +224,7 @@ final class TrafficWarmup {
             channel.socket().connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), SILENCE_MILLIS);
             channel.socket().setSoTimeout(SILENCE_MILLIS);
             channel.write(ByteBuffer.wrap(Warmup.upgradeRequest(endpoint).getBytes(StandardCharsets.US_ASCII)));
-            if (!switched(channel.socket().getInputStream())) {
+            if (!Warmup.switched(Warmup.responseHead(channel.socket().getInputStream()))) {
                 channel.close();
                 return null;
             }
@@ -234,20 +236,7 @@ final class TrafficWarmup {
         }
     }
 
-    /** Reads the response's head; whether it is a 101. What follows the head (the server's first frames) is not kept. */
-    private static boolean switched(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        for (int read; head.indexOf("\r\n\r\n") < 0; ) {
-            if ((read = in.read(buffer)) < 0) {
-                return false;
-            }
-            head.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
-        }
-        return head.toString().startsWith("HTTP/1.1 101");
-    }
-
-    /** Reads whatever the server sends on every connection added, counting it, in all and by connection. */
+    /** Reads whatever the server sends on every connection added, counting it by connection. */
     private static final class Reader implements AutoCloseable {
         private final Selector selector = Selector.open();
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -255,7 +244,6 @@ final class TrafficWarmup {
         private final List<long[]> counts = new ArrayList<>();
         /** Connections the server has not closed. */
         private int live;
-        long bytes;
 
         Reader() throws IOException {
         }
@@ -269,7 +257,6 @@ final class TrafficWarmup {
 
         /** Counts from zero again. */
         void restartCount() {
-            bytes = 0;
             counts.forEach(count -> count[0] = 0);
         }
 
@@ -298,7 +285,6 @@ final class TrafficWarmup {
                 int read;
                 try {
                     while ((read = channel.read(buffer.clear())) > 0) {
-                        bytes += read;
                         count[0] += read;
                     }
                 } catch (IOException e) {

@@ -58,7 +58,7 @@ final class Warmup {
      * @param completed the upgrades that completed
      * @param failed    the upgrades that failed
      * @param took      how long the upgrades took
-     * @param traffic   what the traffic through the connections held open did, null when there was none
+     * @param traffic   what the traffic through the connections held open did
      */
     record Result(int completed, int failed, Duration took, TrafficWarmup.Result traffic) {
     }
@@ -76,7 +76,7 @@ final class Warmup {
     static Result run(ExampleServer kind, Settings settings) throws Exception {
         int upgrades = settings.warmUp();
         if (upgrades == 0) {
-            return new Result(0, 0, Duration.ZERO, null);
+            return new Result(0, 0, Duration.ZERO, TrafficWarmup.Result.NONE);
         }
         log.info("warming up: {} upgrades to a copy of the server on a loopback port, then its traffic", upgrades);
         long start = System.nanoTime();
@@ -154,7 +154,7 @@ final class Warmup {
         if (firstFailure.get() != null && completed.get() == 0) {
             log.warn("warm-up: no upgrade to the copy of the server succeeded; the first failure: {}", firstFailure.get().toString());
         }
-        return new Result(completed.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), null);
+        return new Result(completed.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start), TrafficWarmup.Result.NONE);
     }
 
     /**
@@ -172,17 +172,38 @@ final class Warmup {
             OutputStream out = socket.getOutputStream();
             out.write(upgradeRequest(endpoint).getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[4096];
-            int read = in.read(buffer);
-            if (read < 12 || !new String(buffer, 0, 12, StandardCharsets.US_ASCII).equals("HTTP/1.1 101")) {
+            String head = responseHead(in);
+            if (!switched(head)) {
                 throw new IOException("upgrade of " + endpoint + " not answered with 101: "
-                        + (read <= 0 ? "nothing" : new String(buffer, 0, Math.min(read, 80), StandardCharsets.US_ASCII)));
+                        + (head == null ? "nothing" : head.substring(0, Math.min(head.length(), 80))));
             }
             out.write(CLOSE_FRAME);
+            byte[] buffer = new byte[4096];
             while (in.read(buffer) >= 0) {
                 // the server's close frame, and anything it sent before it
             }
         }
+    }
+
+    /**
+     * Reads the head of an upgrade's response, up to the blank line; null when the connection ended
+     * before it. What follows the head (the server's first frames) is not kept.
+     */
+    static String responseHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        for (int read; head.indexOf("\r\n\r\n") < 0; ) {
+            if ((read = in.read(buffer)) < 0) {
+                return null;
+            }
+            head.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+        }
+        return head.toString();
+    }
+
+    /** Whether a response head (null: none came) switches protocols. */
+    static boolean switched(String head) {
+        return head != null && head.startsWith("HTTP/1.1 101");
     }
 
     /** A client's close frame, 1000. */

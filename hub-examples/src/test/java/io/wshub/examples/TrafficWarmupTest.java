@@ -27,7 +27,6 @@ class TrafficWarmupTest {
             assertThat(result.connections()).isEqualTo(40);
             assertThat(result.sent()).as("100 a second for 1.5 s, and bursts of 32 every 100 ms").isBetween(150, 616);
             assertThat(result.receivedBy()).hasSize(40);
-            assertThat(result.received()).isEqualTo(result.receivedBy().stream().mapToLong(Long::longValue).sum());
             assertThat(result.receivedBy().get(0)).as("the sender, whom the relay skips").isZero();
             // The hub lets a session see broadcasts a moment after its 101 (once it is open), so the
             // last connections opened may miss the first frames: never one after that.

@@ -51,6 +51,6 @@ class WarmupTest {
         Warmup.Result result = Warmup.run(ExampleServer.ECHO,
                 Settings.with(Map.of(Setting.WARM_UP, 0, Setting.REDIS, "redis://127.0.0.1:1")));
 
-        assertThat(result).isEqualTo(new Warmup.Result(0, 0, Duration.ZERO, null));
+        assertThat(result).isEqualTo(new Warmup.Result(0, 0, Duration.ZERO, TrafficWarmup.Result.NONE));
     }
 }

@@ -108,7 +108,7 @@ final class FrameWriter implements Callback {
     }
 
     /** A whole frame's header from a server: FIN, RSV1 when compressed, the opcode, the length unmasked. */
-    static void putHeader(ByteBuffer out, byte opCode, boolean compressed, int length) {
+    private static void putHeader(ByteBuffer out, byte opCode, boolean compressed, int length) {
         out.put((byte) (0x80 | (compressed ? 0x40 : 0) | opCode));
         if (length < 126) {
             out.put((byte) length);
